@@ -1,0 +1,85 @@
+//! Hot stages on real text: normalize + tokenize + shingle + MinHash, and LSH banding.
+//! Input: the NTREX news articles shipped in tests/data (28 language variants).
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use neardup::normalize::normalize_into;
+use neardup::signature::{MinHashKind, MinHasher};
+use neardup::tokenize::Shingler;
+use std::hint::black_box;
+
+fn texts() -> Vec<String> {
+    let data = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/ntrex-dev/docs.jsonl"))
+        .expect("tests/data/ntrex-dev/docs.jsonl is shipped with the repo");
+    data.lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("valid JSONL");
+            v["text"].as_str().expect("text field").to_string()
+        })
+        .collect()
+}
+
+fn text_to_signature(c: &mut Criterion) {
+    let texts = texts();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let mut g = c.benchmark_group("text_to_signature");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.sample_size(20);
+    for (name, kind, k) in [
+        ("oph_128_w5", MinHashKind::OnePermutation, 5),
+        ("classic_128_w5", MinHashKind::Classic, 5),
+        ("oph_128_w3", MinHashKind::OnePermutation, 3),
+    ] {
+        let mut norm = String::new();
+        let mut sh = Shingler::new(k, 5, 1);
+        let mh = MinHasher::new(kind, 128, 1);
+        let mut hashes = Vec::new();
+        let mut sig = vec![0u32; 128];
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let mut acc = 0u64;
+                for t in &texts {
+                    normalize_into(t, &mut norm);
+                    hashes.clear();
+                    sh.shingles(&norm, |h| hashes.push(h));
+                    mh.sign(&hashes, &mut sig);
+                    acc = acc.wrapping_add(sig[0] as u64);
+                }
+                // The signatures must exist, or the work could be optimized away.
+                assert_ne!(acc, 0);
+                black_box(acc)
+            })
+        });
+    }
+    g.finish();
+}
+
+fn lsh(c: &mut Criterion) {
+    let texts = texts();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let mut norm = String::new();
+    let mut sh = Shingler::new(3, 5, 1);
+    let mh = MinHasher::new(MinHashKind::OnePermutation, 128, 1);
+    let mut hashes = Vec::new();
+    let mut sigs = vec![0u32; 128 * texts.len()];
+    for (t, out) in texts.iter().zip(sigs.chunks_mut(128)) {
+        normalize_into(t, &mut norm);
+        hashes.clear();
+        sh.shingles(&norm, |h| hashes.push(h));
+        mh.sign(&hashes, out);
+    }
+    let active = bitvec::bitvec![1; texts.len()];
+    let mut g = c.benchmark_group("lsh");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("candidates_32x4", |b| {
+        b.iter(|| {
+            let pairs = neardup::index::candidate_pairs(&sigs, 128, 32, 4, &active, 1);
+            // The 4 English variants and the 2 Spanish ones of each article collide.
+            assert!(pairs.len() >= 200);
+            black_box(pairs.len())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, text_to_signature, lsh);
+criterion_main!(benches);

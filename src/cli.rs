@@ -1,0 +1,186 @@
+//! Command-line flags (clap derive), turned into the library's validated types. Nothing else.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use neardup::{Config, Format, Keep, MinHashKind, OnError, ReadOptions, Verify};
+use std::path::PathBuf;
+
+/// Near-duplicate detection for text corpora.
+#[derive(Debug, Parser)]
+#[command(name = "neardup", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Cluster near-duplicate documents and write the deduplicated corpus.
+    Dedup(DedupArgs),
+    /// Score a cluster report against gold labels (pairwise precision, recall, F1, ARI).
+    Eval(EvalArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Auto,
+    Jsonl,
+    Lines,
+    Folder,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OnErrorArg {
+    Fail,
+    Skip,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KeepArg {
+    First,
+    Longest,
+    Shortest,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum VerifyArg {
+    Estimate,
+    Exact,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MinHashArg {
+    /// One-permutation hashing with optimal densification: O(n + k).
+    Oph,
+    /// Broder's k-permutation MinHash: O(n·k).
+    Classic,
+}
+
+#[derive(Debug, Args)]
+pub struct DedupArgs {
+    /// Input files or folders; `-` reads stdin. `.gz` and `.zst` files are decompressed.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Where kept records go (`-` or absent: stdout).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write the cluster report (JSONL, one line per cluster of two or more) here.
+    #[arg(long, value_name = "FILE")]
+    pub clusters: Option<PathBuf>,
+    /// Write every record with a `dup_cluster` field instead of removing duplicates.
+    #[arg(long)]
+    pub annotate: bool,
+    /// Also write the run summary as JSON here.
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+    /// Input format; `auto` picks by folder, extension (.jsonl/.ndjson/.json, .txt) or first byte.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: FormatArg,
+    /// JSONL field holding the text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// JSONL field holding the id (without it, ids are FILE:LINE).
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    /// What to do with a bad record: stop with an error naming file and line, or skip and count it.
+    #[arg(long, value_enum, default_value = "fail")]
+    pub on_error: OnErrorArg,
+    /// Jaccard similarity at or above which two documents are near-duplicates.
+    #[arg(short, long, default_value_t = neardup::config::DEFAULT_THRESHOLD)]
+    pub threshold: f64,
+    /// MinHash signature length (slots).
+    #[arg(long, default_value_t = neardup::config::DEFAULT_NUM_PERM)]
+    pub num_perm: usize,
+    /// LSH bands (default: derived from --threshold and --num-perm; see --print-curve).
+    #[arg(long)]
+    pub bands: Option<usize>,
+    /// LSH rows per band (default: derived).
+    #[arg(long)]
+    pub rows: Option<usize>,
+    /// Shingle size in words.
+    #[arg(long, default_value_t = neardup::config::DEFAULT_WORD_SHINGLE)]
+    pub shingle_words: usize,
+    /// Shingle size in characters, for Chinese, Japanese, Thai, Lao, Khmer and Myanmar text.
+    #[arg(long, default_value_t = neardup::config::DEFAULT_CHAR_SHINGLE)]
+    pub shingle_chars: usize,
+    /// Seed of every hash: the same input and seed give byte-identical output.
+    #[arg(long, default_value_t = neardup::config::DEFAULT_SEED)]
+    pub seed: u64,
+    /// MinHash scheme.
+    #[arg(long, value_enum, default_value = "oph")]
+    pub minhash: MinHashArg,
+    /// How candidate pairs are verified: Jaccard estimated from signatures, or exact Jaccard.
+    #[arg(long, value_enum, default_value = "estimate")]
+    pub verify: VerifyArg,
+    /// Which member of a cluster is kept.
+    #[arg(long, value_enum, default_value = "first")]
+    pub keep: KeepArg,
+    /// Worker threads (0: one per core). The output does not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Print the LSH S-curve (candidate probability against similarity) to stderr.
+    #[arg(long)]
+    pub print_curve: bool,
+    /// No progress bar, no summary, no warnings on stderr (errors still print).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl DedupArgs {
+    pub fn config(&self) -> neardup::Result<Config> {
+        let mut b = Config::builder()
+            .threshold(self.threshold)
+            .num_perm(self.num_perm)
+            .word_shingle(self.shingle_words)
+            .char_shingle(self.shingle_chars)
+            .seed(self.seed)
+            .minhash(match self.minhash {
+                MinHashArg::Oph => MinHashKind::OnePermutation,
+                MinHashArg::Classic => MinHashKind::Classic,
+            })
+            .verify(match self.verify {
+                VerifyArg::Estimate => Verify::Estimate,
+                VerifyArg::Exact => Verify::Exact,
+            })
+            .keep(match self.keep {
+                KeepArg::First => Keep::First,
+                KeepArg::Longest => Keep::Longest,
+                KeepArg::Shortest => Keep::Shortest,
+            });
+        if let Some(v) = self.bands {
+            b = b.bands(v);
+        }
+        if let Some(v) = self.rows {
+            b = b.rows(v);
+        }
+        b.build()
+    }
+
+    pub fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            format: match self.format {
+                FormatArg::Auto => None,
+                FormatArg::Jsonl => Some(Format::Jsonl),
+                FormatArg::Lines => Some(Format::Lines),
+                FormatArg::Folder => Some(Format::Folder),
+            },
+            text_field: self.text_field.clone(),
+            id_field: self.id_field.clone(),
+            on_error: match self.on_error {
+                OnErrorArg::Fail => OnError::Fail,
+                OnErrorArg::Skip => OnError::Skip,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Gold labels: a header line, then `id<TAB>cluster` per line.
+    #[arg(long, value_name = "GOLD.tsv")]
+    pub gold: PathBuf,
+    /// Cluster report written by `neardup dedup --clusters`.
+    pub clusters: PathBuf,
+    /// Print the scores as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}

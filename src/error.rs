@@ -1,0 +1,86 @@
+//! The library's error type.
+//!
+//! Every fallible call in the library returns [`Error`]. Errors about input records carry the
+//! file and the 1-based line, so the command line can say exactly where bad input is.
+
+use std::path::PathBuf;
+
+/// What went wrong with one input record.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecordErrorKind {
+    /// The line is not valid JSON.
+    #[error("invalid JSON: {0}")]
+    InvalidJson(String),
+    /// The JSON value is not an object.
+    #[error("record is not a JSON object")]
+    NotAnObject,
+    /// The configured text field is absent.
+    #[error("missing text field {0:?}")]
+    MissingTextField(String),
+    /// The text field is present but is not a string.
+    #[error("text field {0:?} is not a string")]
+    TextNotString(String),
+    /// The id field is present but is neither a string nor a number.
+    #[error("id field {0:?} is neither a string nor a number")]
+    BadId(String),
+    /// The bytes are not valid UTF-8.
+    #[error("invalid UTF-8 at byte {0} of the line")]
+    InvalidUtf8(usize),
+}
+
+/// A bad record: where it is and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}: {kind}")]
+pub struct RecordError {
+    /// The input's display name (a path, or `-` for stdin).
+    pub file: String,
+    /// 1-based line number of the record (for a folder input, the line of the bad byte).
+    pub line: u64,
+    /// What is wrong.
+    pub kind: RecordErrorKind,
+}
+
+/// The error type of every fallible call in neardup.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A record of the input is malformed.
+    #[error(transparent)]
+    Record(#[from] RecordError),
+    /// An input or output file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A configuration value is out of range or inconsistent.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// An output path is also one of the inputs.
+    #[error("refusing to overwrite input file {0}")]
+    OutputIsInput(PathBuf),
+    /// A gold or clusters file for evaluation is malformed.
+    #[error("{file}:{line}: {msg}")]
+    Eval {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: u64,
+        /// What is wrong.
+        msg: String,
+    },
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// Result alias for the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,48 @@
+//! # neardup
+//!
+//! Near-duplicate detection for text corpora: read a corpus, find the documents that are near
+//! copies of each other, keep one of each cluster.
+//!
+//! The pipeline, one module per stage (see `ARCHITECTURE.md`):
+//! [`reader`] (memory-mapped JSONL, lines, folders) → [`normalize`] (NFKC, case folding) →
+//! [`tokenize`] (per-script tokens, shingles) → [`signature`] (MinHash) → [`index`] (LSH
+//! candidate pairs) → [`cluster`] (verification, union-find) → [`output`] (kept records, cluster
+//! report); [`pipeline`] wires them, [`eval`] scores clusters against gold labels.
+//!
+//! ```
+//! use neardup::{Config, Dedup};
+//!
+//! let article = "Senator Warren said on Saturday that she will take a hard look at running \
+//!                for president after the November elections, the Boston Globe reported.";
+//! let copy = format!("{article} Read more at our site.");
+//! let texts = vec![article.to_string(), copy, "An unrelated note about the weather.".into()];
+//!
+//! let dedup = Dedup::new(Config::default());
+//! let clustering = dedup.cluster_texts(&texts);
+//! assert_eq!(clustering.clusters.len(), 1);
+//! let cluster = &clustering.clusters[0];
+//! assert_eq!(cluster.members.len(), 2);
+//! assert_eq!(cluster.representative.index(), 0);
+//! // The keep mask says which documents survive.
+//! let keep = clustering.keep_mask(texts.len());
+//! assert_eq!(keep.count_ones(), 2);
+//! ```
+#![deny(missing_docs)]
+
+pub mod cluster;
+pub mod config;
+pub mod error;
+pub mod eval;
+pub mod index;
+pub mod normalize;
+pub mod output;
+pub mod pipeline;
+pub mod reader;
+pub mod signature;
+pub mod tokenize;
+
+pub use config::{Config, ConfigBuilder, Keep, Verify};
+pub use error::{Error, RecordError, RecordErrorKind, Result};
+pub use pipeline::{Cluster, Clustering, Corpus, Dedup, DocId};
+pub use reader::{Format, OnError, ReadOptions};
+pub use signature::MinHashKind;

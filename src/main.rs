@@ -1,0 +1,184 @@
+//! The `neardup` binary: parse flags, run the library, report errors with context.
+//!
+//! Exit codes: 0 success (also when stdout is closed early, e.g. by `head`), 1 a run-time error
+//! (bad input, unreadable or unwritable file), 2 a usage error (bad flags).
+
+mod cli;
+
+use anyhow::Context;
+use clap::Parser;
+use cli::{Cli, Command, DedupArgs, EvalArgs};
+use indicatif::{ProgressBar, ProgressStyle};
+use neardup::output::{self, AtomicFile, Summary};
+use neardup::{Dedup, eval};
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Dedup(a) => dedup(&a),
+        Command::Eval(a) => eval_cmd(&a),
+    };
+    if let Err(e) = result {
+        if e.chain().any(|c| {
+            c.downcast_ref::<io::Error>()
+                .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+        }) {
+            std::process::exit(0);
+        }
+        eprintln!("neardup: error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn is_stdout(p: &Option<std::path::PathBuf>) -> bool {
+    p.as_ref().is_none_or(|p| p.as_os_str() == "-")
+}
+
+fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
+    let start = Instant::now();
+    let config = a.config()?;
+    let read = a.read_options();
+    if a.print_curve {
+        eprint!("{}", config.s_curve());
+    }
+    let sources = neardup::reader::open_inputs(&a.inputs, &read)?;
+    let input_paths: Vec<&Path> = sources.iter().filter_map(|s| s.path()).collect();
+    for out in [&a.output, &a.clusters, &a.summary].into_iter().flatten() {
+        if out.as_os_str() != "-" {
+            output::check_not_input(out, &input_paths)?;
+        }
+    }
+    let total: u64 = sources.iter().map(|s| s.bytes().len() as u64).sum();
+    let bar = (!a.quiet && io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::new(total);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} reading {bytes}/{total_bytes} {wide_bar} {bytes_per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let mut dedup = Dedup::new(config).read_options(read.clone()).threads(a.threads);
+    if let Some(bar) = &bar {
+        let bar = bar.clone();
+        dedup = dedup.progress(Arc::new(move |n| bar.inc(n)));
+    }
+    let (corpus, clustering) = dedup.run_sources(sources)?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    if !a.quiet {
+        for e in &corpus.skipped_sample {
+            eprintln!("neardup: warning: skipped {e}");
+        }
+        for (first, later) in corpus.duplicate_ids.iter().take(10) {
+            eprintln!(
+                "neardup: warning: id {:?} at {} repeats the id at {}; both are kept as documents",
+                corpus.id(*later),
+                corpus.location(*later),
+                corpus.location(*first)
+            );
+        }
+        if corpus.duplicate_ids.len() > 10 {
+            eprintln!(
+                "neardup: warning: {} more repeated ids",
+                corpus.duplicate_ids.len() - 10
+            );
+        }
+    }
+
+    // Every file is written to a temporary name first and renamed once all are complete.
+    let mut pending = Vec::new();
+    if let Some(path) = a.clusters.as_ref().filter(|p| p.as_os_str() != "-") {
+        let mut f = AtomicFile::create(path)?;
+        output::write_clusters(&mut f, &corpus, &clustering).with_context(|| format!("writing {}", path.display()))?;
+        pending.push(f);
+    }
+    let write_records = |w: &mut dyn Write| -> io::Result<()> {
+        let mut w = io::BufWriter::with_capacity(1 << 20, w);
+        if a.annotate {
+            output::write_annotated(&mut w, &corpus, &clustering, &read)?;
+        } else {
+            output::write_kept(&mut w, &corpus, &clustering.keep_mask(corpus.len()))?;
+        }
+        w.flush()
+    };
+    if is_stdout(&a.output) {
+        for f in pending.drain(..) {
+            f.commit()?;
+        }
+        write_records(&mut io::stdout().lock()).context("writing stdout")?;
+    } else if let Some(path) = &a.output {
+        let mut f = AtomicFile::create(path)?;
+        write_records(&mut f).with_context(|| format!("writing {}", path.display()))?;
+        pending.push(f);
+    }
+    if a.clusters.as_ref().is_some_and(|p| p.as_os_str() == "-") {
+        output::write_clusters(&mut io::stdout().lock(), &corpus, &clustering).context("writing stdout")?;
+    }
+    for f in pending {
+        f.commit()?;
+    }
+    let threads = if a.threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        a.threads
+    };
+    let summary = Summary::new(&corpus, &clustering, start.elapsed().as_secs_f64(), threads);
+    if let Some(path) = &a.summary {
+        let mut f = AtomicFile::create(path)?;
+        f.write_all(summary.to_json().as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
+        f.commit()?;
+    }
+    if !a.quiet {
+        eprint!("{}", summary.to_text());
+    }
+    Ok(())
+}
+
+fn eval_cmd(a: &EvalArgs) -> anyhow::Result<()> {
+    let open = |p: &Path| -> anyhow::Result<io::BufReader<std::fs::File>> {
+        Ok(io::BufReader::new(
+            std::fs::File::open(p).with_context(|| format!("opening {}", p.display()))?,
+        ))
+    };
+    let gold = eval::read_gold(&a.gold.display().to_string(), open(&a.gold)?)?;
+    let clusters = eval::read_clusters(&a.clusters.display().to_string(), open(&a.clusters)?)?;
+    let s = eval::score(&gold, &clusters);
+    let mut out = io::stdout().lock();
+    if a.json {
+        writeln!(
+            out,
+            "{{\"documents\":{},\"gold_pairs\":{},\"predicted_pairs\":{},\"true_pairs\":{},\"precision\":{:.4},\"recall\":{:.4},\"f1\":{:.4},\"ari\":{:.4},\"unknown_ids\":{}}}",
+            s.documents,
+            s.gold_pairs,
+            s.predicted_pairs,
+            s.true_pairs,
+            s.precision,
+            s.recall,
+            s.f1,
+            s.ari,
+            s.unknown_ids
+        )?;
+    } else {
+        writeln!(out, "metric           value")?;
+        writeln!(out, "documents        {}", s.documents)?;
+        writeln!(out, "gold_pairs       {}", s.gold_pairs)?;
+        writeln!(out, "predicted_pairs  {}", s.predicted_pairs)?;
+        writeln!(out, "true_pairs       {}", s.true_pairs)?;
+        writeln!(out, "precision        {:.4}", s.precision)?;
+        writeln!(out, "recall           {:.4}", s.recall)?;
+        writeln!(out, "f1               {:.4}", s.f1)?;
+        writeln!(out, "ari              {:.4}", s.ari)?;
+        if s.unknown_ids > 0 {
+            writeln!(out, "unknown_ids      {}", s.unknown_ids)?;
+        }
+    }
+    Ok(())
+}

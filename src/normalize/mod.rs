@@ -1,0 +1,139 @@
+//! Unicode normalization and case folding.
+//!
+//! In: a document's text (`&str`). Out: the same text in NFKC with case folded, written into a
+//! buffer the caller reuses, so normalizing allocates nothing once the buffer has grown.
+//!
+//! Cost: O(n). Pure-ASCII text (most web and code text) takes a fast path that only lowercases
+//! bytes; other text skips NFKC when the quick check of UAX #15 says it is already normalized.
+//!
+//! Case folding is Unicode full lowercase mapping (`char::to_lowercase`) plus the two foldings
+//! that differ from it and matter for matching text: `ß`/`ẞ` → `ss` and final sigma `ς` → `σ`.
+//! Punctuation and whitespace are folded by the tokenizer, which treats every run of them as one
+//! separator.
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+
+/// Writes the NFKC, case-folded form of `text` into `out` (cleared first).
+///
+/// ```
+/// let mut buf = String::new();
+/// neardup::normalize::normalize_into("Straße ＡＢＣ", &mut buf);
+/// assert_eq!(buf, "strasse abc");
+/// ```
+pub fn normalize_into(text: &str, out: &mut String) {
+    out.clear();
+    if text.is_ascii() {
+        out.reserve(text.len());
+        // The whole text is ASCII, so lowercasing byte by byte keeps it valid UTF-8.
+        out.push_str(text);
+        out.make_ascii_lowercase();
+        return;
+    }
+    out.reserve(text.len() + text.len() / 8);
+    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        fold_chars(text.chars(), out);
+    } else {
+        fold_chars(text.nfkc(), out);
+    }
+}
+
+fn fold_chars(chars: impl Iterator<Item = char>, out: &mut String) {
+    for c in chars {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        match c {
+            'ß' | 'ẞ' => out.push_str("ss"),
+            'ς' => out.push('σ'),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+}
+
+/// The script class of a character, as the tokenizer needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CharClass {
+    /// Part of a word in a script written with spaces (letters, digits, marks, `_`).
+    Word,
+    /// A character of a script written without spaces (Han, Hiragana, Katakana, Thai, Lao,
+    /// Khmer, Myanmar): each one is a token of its own.
+    Ideo,
+    /// Whitespace, punctuation, symbols: separates tokens.
+    Sep,
+}
+
+/// Classifies a non-ASCII character.
+pub fn classify(c: char) -> CharClass {
+    let u = c as u32;
+    if is_unspaced_script(u) {
+        return CharClass::Ideo;
+    }
+    if c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) {
+        CharClass::Word
+    } else {
+        CharClass::Sep
+    }
+}
+
+/// True for code points of the scripts that are written without spaces between words.
+fn is_unspaced_script(u: u32) -> bool {
+    matches!(u,
+        0x0E00..=0x0E7F     // Thai
+        | 0x0E80..=0x0EFF   // Lao
+        | 0x1000..=0x109F   // Myanmar
+        | 0x1780..=0x17FF   // Khmer
+        | 0x19E0..=0x19FF   // Khmer symbols
+        | 0x2E80..=0x2FDF   // CJK radicals, Kangxi
+        | 0x3005..=0x3007   // ideographic iteration mark, closing mark, zero
+        | 0x3021..=0x3029   // Hangzhou numerals
+        | 0x3031..=0x3035   // kana repeat marks
+        | 0x3040..=0x30FF   // Hiragana, Katakana
+        | 0x31F0..=0x31FF   // Katakana phonetic extensions
+        | 0x3400..=0x4DBF   // CJK extension A
+        | 0x4E00..=0x9FFF   // CJK unified ideographs
+        | 0xA9E0..=0xA9FF   // Myanmar extended-B
+        | 0xAA60..=0xAA7F   // Myanmar extended-A
+        | 0xF900..=0xFAFF   // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F   // halfwidth Katakana
+        | 0x20000..=0x3FFFF // CJK extensions B..
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> String {
+        let mut b = String::new();
+        normalize_into(s, &mut b);
+        b
+    }
+
+    #[test]
+    fn ascii_fast_path_lowercases() {
+        assert_eq!(norm("Hello, WORLD 42"), "hello, world 42");
+    }
+
+    #[test]
+    fn nfkc_and_folding() {
+        // Full-width letters and the "ﬁ" ligature are compatibility characters.
+        assert_eq!(norm("ＡＢＣ ﬁle"), "abc file");
+        assert_eq!(norm("ΣΟΦΟΣ σοφος"), "σοφοσ σοφοσ");
+        assert_eq!(norm("GROẞE Straße"), "grosse strasse");
+        // Decomposed é composes under NFKC.
+        assert_eq!(norm("Cafe\u{301}"), "café");
+    }
+
+    #[test]
+    fn classes() {
+        assert_eq!(classify('中'), CharClass::Ideo);
+        assert_eq!(classify('ก'), CharClass::Ideo);
+        assert_eq!(classify('カ'), CharClass::Ideo);
+        assert_eq!(classify('é'), CharClass::Word);
+        assert_eq!(classify('ب'), CharClass::Word);
+        assert_eq!(classify('\u{94d}'), CharClass::Word); // Devanagari virama, a mark
+        assert_eq!(classify('—'), CharClass::Sep);
+        assert_eq!(classify('。'), CharClass::Sep);
+    }
+}

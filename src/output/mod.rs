@@ -1,0 +1,210 @@
+//! Writers for kept documents, annotated records, the cluster report and the run summary.
+//!
+//! In: a [`Corpus`] and its [`Clustering`]. Out: bytes on a writer. Formats are stable:
+//! - kept records: each surviving input record, bytes unchanged, one per line, in input order
+//!   (a file of a folder input, which has no record of its own, is written as the JSONL object
+//!   `{"id": PATH, "text": CONTENT}`);
+//! - annotated records: every record, with a `"dup_cluster": N` field (`null` outside clusters)
+//!   added before the closing brace of a JSONL object; lines and files become
+//!   `{"id", "text", "dup_cluster"}` objects;
+//! - cluster report: JSONL, one line per cluster of two or more, `{"cluster", "representative",
+//!   "members", "similarity", "locations"}`, where `locations[i]` is `FILE:LINE` of `members[i]`
+//!   (it tells apart two records that carry the same id).
+//!
+//! Files are written through [`AtomicFile`]: to a temporary file in the destination folder,
+//! renamed over the destination only once complete, so a failed run never leaves a partial file.
+
+use crate::error::{Error, Result};
+use crate::pipeline::{Clustering, Corpus, DocId};
+use crate::reader::{Format, ReadOptions, json};
+use bitvec::slice::BitSlice;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// A file written under a temporary name and renamed into place by [`AtomicFile::commit`].
+/// Dropped without commit, the temporary file is removed.
+#[derive(Debug)]
+pub struct AtomicFile {
+    tmp: io::BufWriter<tempfile::NamedTempFile>,
+    dest: PathBuf,
+}
+
+impl AtomicFile {
+    /// Starts writing `dest`.
+    pub fn create(dest: &Path) -> Result<Self> {
+        let dir = match dest.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".neardup-")
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(dest, e))?;
+        Ok(AtomicFile {
+            tmp: io::BufWriter::with_capacity(1 << 20, tmp),
+            dest: dest.to_path_buf(),
+        })
+    }
+
+    /// Flushes and renames the file into place.
+    pub fn commit(self) -> Result<()> {
+        let dest = self.dest;
+        let tmp = self.tmp.into_inner().map_err(|e| Error::io(&dest, e.into_error()))?;
+        tmp.as_file().sync_all().map_err(|e| Error::io(&dest, e))?;
+        tmp.persist(&dest).map_err(|e| Error::io(&dest, e.error))?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.tmp.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.tmp.write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.tmp.flush()
+    }
+}
+
+/// Fails if `out` is the same file as one of the corpus inputs.
+pub fn check_not_input(out: &Path, corpus_inputs: &[&Path]) -> Result<()> {
+    let Ok(o) = out.canonicalize() else {
+        return Ok(()); // does not exist yet
+    };
+    for p in corpus_inputs {
+        if p.canonicalize().is_ok_and(|c| c == o) {
+            return Err(Error::OutputIsInput(out.to_path_buf()));
+        }
+    }
+    Ok(())
+}
+
+fn json_str(s: &str) -> String {
+    // Serializing a &str cannot fail.
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+fn text_object(w: &mut impl Write, corpus: &Corpus, d: DocId, cluster: Option<Option<u32>>) -> io::Result<()> {
+    let text = String::from_utf8_lossy(corpus.record(d));
+    let text = match corpus.source_of(d).format() {
+        Format::Lines => text.strip_suffix('\r').map(str::to_string).unwrap_or(text.into_owned()),
+        _ => text.into_owned(),
+    };
+    write!(w, "{{\"id\":{},\"text\":{}", json_str(&corpus.id(d)), json_str(&text))?;
+    match cluster {
+        Some(Some(c)) => write!(w, ",\"dup_cluster\":{c}")?,
+        Some(None) => write!(w, ",\"dup_cluster\":null")?,
+        None => {}
+    }
+    w.write_all(b"}\n")
+}
+
+/// Writes the records whose bit is set in `keep`, in input order.
+pub fn write_kept(w: &mut impl Write, corpus: &Corpus, keep: &BitSlice) -> io::Result<()> {
+    for i in keep.iter_ones() {
+        let d = DocId(i as u32);
+        if corpus.source_of(d).format() == Format::Folder {
+            text_object(w, corpus, d, None)?;
+        } else {
+            w.write_all(corpus.record(d))?;
+            w.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes every record with a `dup_cluster` field.
+pub fn write_annotated(
+    w: &mut impl Write,
+    corpus: &Corpus,
+    clustering: &Clustering,
+    read: &ReadOptions,
+) -> io::Result<()> {
+    let cluster_of = clustering.cluster_of(corpus.len());
+    for (i, c) in cluster_of.iter().enumerate() {
+        let d = DocId(i as u32);
+        if corpus.source_of(d).format() != Format::Jsonl {
+            text_object(w, corpus, d, Some(*c))?;
+            continue;
+        }
+        let rec = corpus.record(d);
+        // The record was parsed once already, so it scans again.
+        let spans =
+            json::scan_record(rec, &read.text_field, &read.id_field).map_err(|e| io::Error::other(e.to_string()))?;
+        w.write_all(&rec[..spans.close])?;
+        if spans.nonempty {
+            w.write_all(b",")?;
+        }
+        match c {
+            Some(c) => write!(w, "\"dup_cluster\":{c}")?,
+            None => w.write_all(b"\"dup_cluster\":null")?,
+        }
+        w.write_all(&rec[spans.close..])?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Writes the cluster report (see the module docs for the format).
+pub fn write_clusters(w: &mut impl Write, corpus: &Corpus, clustering: &Clustering) -> io::Result<()> {
+    for (ci, c) in clustering.clusters.iter().enumerate() {
+        let ids: Vec<String> = c.members.iter().map(|&m| json_str(&corpus.id(m))).collect();
+        let locs: Vec<String> = c.members.iter().map(|&m| json_str(&corpus.location(m))).collect();
+        let sims: Vec<String> = c.similarity.iter().map(|s| format!("{s:.4}")).collect();
+        writeln!(
+            w,
+            "{{\"cluster\":{ci},\"representative\":{},\"members\":[{}],\"similarity\":[{}],\"locations\":[{}]}}",
+            json_str(&corpus.id(c.representative)),
+            ids.join(","),
+            sims.join(","),
+            locs.join(",")
+        )?;
+    }
+    Ok(())
+}
+
+/// The figures of one run, printed as `name: value` lines or as a JSON object.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    /// `(name, value)` in a fixed order.
+    pub fields: Vec<(&'static str, String)>,
+}
+
+impl Summary {
+    /// The summary of a finished run.
+    pub fn new(corpus: &Corpus, clustering: &Clustering, seconds: f64, threads: usize) -> Self {
+        let mb = corpus.input_bytes as f64 / 1e6;
+        let fields = vec![
+            ("documents", corpus.len().to_string()),
+            ("skipped", corpus.skipped.to_string()),
+            ("clusters", clustering.clusters.len().to_string()),
+            ("duplicates", clustering.duplicates().to_string()),
+            ("kept", (corpus.len() - clustering.duplicates()).to_string()),
+            ("duplicate_ids", corpus.duplicate_ids.len().to_string()),
+            ("candidate_pairs", clustering.candidate_pairs.to_string()),
+            ("verified_pairs", clustering.verified_pairs.to_string()),
+            ("input_MB", format!("{mb:.2}")),
+            ("seconds", format!("{seconds:.3}")),
+            ("MB/s", format!("{:.1}", if seconds > 0.0 { mb / seconds } else { 0.0 })),
+            ("threads", threads.to_string()),
+        ];
+        Summary { fields }
+    }
+
+    /// `name: value` lines.
+    pub fn to_text(&self) -> String {
+        self.fields.iter().map(|(k, v)| format!("{k}: {v}\n")).collect()
+    }
+
+    /// One JSON object (numbers as numbers).
+    pub fn to_json(&self) -> String {
+        let body: Vec<String> = self
+            .fields
+            .iter()
+            .map(|(k, v)| format!("{}:{}", json_str(k), v))
+            .collect();
+        format!("{{{}}}\n", body.join(","))
+    }
+}

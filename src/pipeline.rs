@@ -1,0 +1,527 @@
+//! The dedup pass, wiring the stages: read → normalize → shingle → sign → LSH → verify → cluster.
+//!
+//! In: paths (or in-memory texts) and a [`Config`]. Out: a [`Corpus`] (every document's place,
+//! id and signature) and a [`Clustering`] (clusters of two or more near-duplicates, each with its
+//! representative). Rayon lives here: chunks of the input are read and signed in parallel, LSH
+//! bands are processed in parallel, candidates are verified in parallel. The output is the same
+//! whatever the thread count: every stage's result is ordered by document id.
+
+use crate::cluster;
+use crate::config::{Config, Keep, Verify};
+use crate::error::{Error, RecordError, Result};
+use crate::index;
+use crate::normalize::normalize_into;
+use crate::reader::{self, Chunk, IdRef, ReadOptions, Source};
+use crate::signature::{MinHasher, estimate_jaccard, exact_jaccard};
+use crate::tokenize::Shingler;
+use bitvec::prelude::*;
+use rayon::prelude::*;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A document's position in the input order (0-based), across all inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocId(pub u32);
+
+impl DocId {
+    /// As an index.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Where one document is and what it holds, without its text.
+#[derive(Debug, Clone)]
+pub struct DocMeta {
+    /// Index of its source.
+    pub source: u32,
+    /// 1-based line of the record in its source.
+    pub line: u64,
+    /// Byte range of the record (its line without the newline, or the whole file).
+    pub start: u64,
+    /// One past the record's last byte.
+    pub end: u64,
+    /// Length of the text in bytes (after JSON unescaping).
+    pub text_len: u64,
+    /// Number of shingles (with repeats); 0 means the document takes no part in matching.
+    pub shingles: u64,
+    /// Where its id comes from.
+    pub id: IdRef,
+}
+
+/// Everything read from the inputs: sources, documents, signatures.
+#[derive(Debug)]
+pub struct Corpus {
+    /// The inputs.
+    pub sources: Vec<Source>,
+    /// The documents, in input order (`DocId` = index).
+    pub docs: Vec<DocMeta>,
+    /// Signatures, `num_perm` slots per document, flat.
+    pub sigs: Vec<u32>,
+    /// Slots per signature.
+    pub num_perm: usize,
+    /// Bad records skipped (with `--on-error skip`).
+    pub skipped: u64,
+    /// The first few skipped records' errors, for warnings.
+    pub skipped_sample: Vec<RecordError>,
+    /// Total text bytes of the documents.
+    pub text_bytes: u64,
+    /// Total input bytes (decompressed).
+    pub input_bytes: u64,
+    /// Pairs of documents that carry the same id (first place, later place).
+    pub duplicate_ids: Vec<(DocId, DocId)>,
+}
+
+impl Corpus {
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+    /// Whether there are no documents.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+    /// A document's signature.
+    pub fn signature(&self, d: DocId) -> &[u32] {
+        &self.sigs[d.index() * self.num_perm..(d.index() + 1) * self.num_perm]
+    }
+    /// `FILE:LINE` of a document.
+    pub fn location(&self, d: DocId) -> String {
+        let m = &self.docs[d.index()];
+        format!("{}:{}", self.sources[m.source as usize].name(), m.line)
+    }
+    /// A document's id: its id field, its folder-relative path, or `FILE:LINE`.
+    pub fn id(&self, d: DocId) -> Cow<'_, str> {
+        let m = &self.docs[d.index()];
+        let src = &self.sources[m.source as usize];
+        match &m.id {
+            IdRef::Span { start, len } => {
+                let b = &src.bytes()[*start as usize..*start as usize + *len as usize];
+                // The reader validated the record as UTF-8 and spans lie on char boundaries.
+                String::from_utf8_lossy(b)
+            }
+            IdRef::Owned(s) => Cow::Borrowed(s),
+            IdRef::FolderPath => Cow::Borrowed(src.folder_id().unwrap_or(src.name())),
+            IdRef::Location => Cow::Owned(self.location(d)),
+        }
+    }
+    /// The record's bytes as they are in the input.
+    pub fn record(&self, d: DocId) -> &[u8] {
+        let m = &self.docs[d.index()];
+        &self.sources[m.source as usize].bytes()[m.start as usize..m.end as usize]
+    }
+    /// The source a document comes from.
+    pub fn source_of(&self, d: DocId) -> &Source {
+        &self.sources[self.docs[d.index()].source as usize]
+    }
+    /// Reads a document's text again (unescaping into `scratch` when needed).
+    pub fn text<'a>(&'a self, d: DocId, opts: &ReadOptions, scratch: &'a mut String) -> Cow<'a, str> {
+        let m = &self.docs[d.index()];
+        let src = &self.sources[m.source as usize];
+        let chunk = Chunk {
+            source: m.source,
+            start: m.start as usize,
+            end: m.end as usize,
+        };
+        let mut out = Cow::Borrowed("");
+        reader::read_chunk(src, chunk, opts, scratch, |r| out = Cow::Owned(r.text.to_string()));
+        out
+    }
+}
+
+/// One cluster of near-duplicates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    /// Members in input order (the representative among them).
+    pub members: Vec<DocId>,
+    /// The member that is kept.
+    pub representative: DocId,
+    /// Estimated Jaccard of each member to the representative (1.0 for itself).
+    pub similarity: Vec<f64>,
+}
+
+/// The clusters of a corpus and the counts behind them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Clustering {
+    /// Clusters of two or more documents, ordered by their first member.
+    pub clusters: Vec<Cluster>,
+    /// Candidate pairs from LSH.
+    pub candidate_pairs: usize,
+    /// Candidate pairs that passed verification.
+    pub verified_pairs: usize,
+}
+
+impl Clustering {
+    /// For every document, the index of its cluster, if it is in one.
+    pub fn cluster_of(&self, n: usize) -> Vec<Option<u32>> {
+        let mut v = vec![None; n];
+        for (ci, c) in self.clusters.iter().enumerate() {
+            for m in &c.members {
+                v[m.index()] = Some(ci as u32);
+            }
+        }
+        v
+    }
+    /// Keep mask: every document outside clusters, and each cluster's representative.
+    pub fn keep_mask(&self, n: usize) -> BitVec {
+        let mut keep = bitvec![1; n];
+        for c in &self.clusters {
+            for m in &c.members {
+                if *m != c.representative {
+                    keep.set(m.index(), false);
+                }
+            }
+        }
+        keep
+    }
+    /// Documents removed as duplicates.
+    pub fn duplicates(&self) -> usize {
+        self.clusters.iter().map(|c| c.members.len() - 1).sum()
+    }
+}
+
+/// Called with the number of input bytes just processed (for progress bars).
+pub type ProgressFn = Arc<dyn Fn(u64) + Send + Sync>;
+
+/// The dedup pass: configure it, then call [`Dedup::run`] on paths or
+/// [`Dedup::cluster_texts`] on in-memory texts.
+///
+/// ```
+/// use neardup::{Config, Dedup};
+/// let base = "the quick brown fox jumps over the lazy dog while the cat sleeps in the sun";
+/// let texts = [base.to_string(), format!("{base} today"), "something else entirely".into()];
+/// let dedup = Dedup::new(Config::builder().threshold(0.7).build()?);
+/// let clustering = dedup.cluster_texts(&texts);
+/// assert_eq!(clustering.clusters.len(), 1);
+/// assert_eq!(clustering.clusters[0].members.len(), 2);
+/// # Ok::<(), neardup::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Dedup {
+    config: Config,
+    read: ReadOptions,
+    threads: usize,
+    progress: Option<ProgressFn>,
+    chunk_bytes: usize,
+}
+
+impl std::fmt::Debug for Dedup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dedup")
+            .field("config", &self.config)
+            .field("read", &self.read)
+            .field("threads", &self.threads)
+            .finish()
+    }
+}
+
+/// Per-thread buffers for signing documents.
+struct SignCtx {
+    norm: String,
+    json: String,
+    shingler: Shingler,
+    hashes: Vec<u64>,
+    hasher: MinHasher,
+}
+
+impl SignCtx {
+    fn new(c: &Config) -> Self {
+        SignCtx {
+            norm: String::new(),
+            json: String::new(),
+            shingler: Shingler::new(c.word_shingle, c.char_shingle, c.seed),
+            hashes: Vec::new(),
+            hasher: MinHasher::new(c.minhash, c.num_perm, c.seed),
+        }
+    }
+
+    /// Signs `text` into `out`; returns the number of shingles.
+    fn sign(&mut self, text: &str, out: &mut [u32]) -> u64 {
+        normalize_into(text, &mut self.norm);
+        self.hashes.clear();
+        let hashes = &mut self.hashes;
+        let st = self.shingler.shingles(&self.norm, |h| hashes.push(h));
+        self.hasher.sign(&self.hashes, out);
+        st.shingles as u64
+    }
+
+    fn shingle_set(&mut self, text: &str) -> Vec<u64> {
+        normalize_into(text, &mut self.norm);
+        self.shingler.shingle_set(&self.norm)
+    }
+}
+
+struct ChunkResult {
+    docs: Vec<DocMeta>,
+    sigs: Vec<u32>,
+    outcome: reader::ChunkOutcome,
+    text_bytes: u64,
+}
+
+impl Dedup {
+    /// A dedup pass with `config`, default reading options and all cores.
+    pub fn new(config: Config) -> Self {
+        Dedup {
+            config,
+            read: ReadOptions::default(),
+            threads: 0,
+            progress: None,
+            chunk_bytes: 1 << 20,
+        }
+    }
+    /// Sets how inputs are read.
+    pub fn read_options(mut self, read: ReadOptions) -> Self {
+        self.read = read;
+        self
+    }
+    /// Number of threads (0 = one per core). The output does not depend on it.
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+    /// A callback told how many input bytes were processed, as reading goes on.
+    pub fn progress(mut self, f: ProgressFn) -> Self {
+        self.progress = Some(f);
+        self
+    }
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    /// The reading options.
+    pub fn read_opts(&self) -> &ReadOptions {
+        &self.read
+    }
+
+    fn in_pool<T: Send>(&self, f: impl FnOnce() -> T + Send) -> Result<T> {
+        if self.threads == 0 {
+            return Ok(f());
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.threads)
+            .build()
+            .map_err(|e| Error::Config(format!("cannot start {} threads: {e}", self.threads)))?;
+        Ok(pool.install(f))
+    }
+
+    /// Reads and clusters the inputs at `paths` (`-` is stdin).
+    pub fn run(&self, paths: &[PathBuf]) -> Result<(Corpus, Clustering)> {
+        let sources = reader::open_inputs(paths, &self.read)?;
+        self.run_sources(sources)
+    }
+
+    /// Reads and clusters already opened sources.
+    pub fn run_sources(&self, sources: Vec<Source>) -> Result<(Corpus, Clustering)> {
+        self.in_pool(|| {
+            let corpus = self.read_sources(sources)?;
+            let clustering = self.cluster_corpus(&corpus);
+            Ok((corpus, clustering))
+        })?
+    }
+
+    /// Reads and signs every document of `sources`.
+    pub fn read_sources(&self, sources: Vec<Source>) -> Result<Corpus> {
+        let k = self.config.num_perm;
+        let chunks = reader::chunks(&sources, self.chunk_bytes);
+        let results: Vec<ChunkResult> = chunks
+            .par_iter()
+            .map_init(
+                || SignCtx::new(&self.config),
+                |ctx, &chunk| {
+                    let src = &sources[chunk.source as usize];
+                    let mut docs = Vec::new();
+                    let mut sigs = Vec::new();
+                    let mut text_bytes = 0u64;
+                    let mut json = std::mem::take(&mut ctx.json);
+                    let outcome = reader::read_chunk(src, chunk, &self.read, &mut json, |r| {
+                        let at = sigs.len();
+                        sigs.resize(at + k, 0);
+                        let shingles = ctx.sign(r.text, &mut sigs[at..]);
+                        text_bytes += r.text.len() as u64;
+                        docs.push(DocMeta {
+                            source: chunk.source,
+                            line: r.line_in_chunk,
+                            start: r.start as u64,
+                            end: r.end as u64,
+                            text_len: r.text.len() as u64,
+                            shingles,
+                            id: r.id,
+                        });
+                    });
+                    ctx.json = json;
+                    if let Some(p) = &self.progress {
+                        p((chunk.end - chunk.start) as u64);
+                    }
+                    ChunkResult {
+                        docs,
+                        sigs,
+                        outcome,
+                        text_bytes,
+                    }
+                },
+            )
+            .collect();
+
+        // Stitch chunks together in input order, turning chunk-relative lines into absolute ones.
+        let n: usize = results.iter().map(|r| r.docs.len()).sum();
+        let mut docs = Vec::with_capacity(n);
+        let mut sigs = Vec::with_capacity(n * k);
+        let mut skipped = 0;
+        let mut skipped_sample = Vec::new();
+        let mut text_bytes = 0;
+        let mut line_base = 0u64;
+        let mut last_source = u32::MAX;
+        for (chunk, r) in chunks.iter().zip(results) {
+            if chunk.source != last_source {
+                line_base = 0;
+                last_source = chunk.source;
+            }
+            let src = &sources[chunk.source as usize];
+            for (line, kind) in r.outcome.errors {
+                let e = reader::record_error(src, line_base + line, kind);
+                if self.read.on_error == reader::OnError::Fail {
+                    return Err(e.into());
+                }
+                skipped += 1;
+                if skipped_sample.len() < 10 {
+                    skipped_sample.push(e);
+                }
+            }
+            docs.extend(r.docs.into_iter().map(|mut d| {
+                d.line += line_base;
+                d
+            }));
+            sigs.extend_from_slice(&r.sigs);
+            text_bytes += r.text_bytes;
+            line_base += r.outcome.lines;
+        }
+        if docs.len() > u32::MAX as usize {
+            return Err(Error::Config("more than 2^32 documents in one run".into()));
+        }
+        let input_bytes = sources.iter().map(|s| s.bytes().len() as u64).sum();
+        let mut corpus = Corpus {
+            sources,
+            docs,
+            sigs,
+            num_perm: k,
+            skipped,
+            skipped_sample,
+            text_bytes,
+            input_bytes,
+            duplicate_ids: Vec::new(),
+        };
+        corpus.duplicate_ids = find_duplicate_ids(&corpus);
+        Ok(corpus)
+    }
+
+    /// Clusters a corpus that [`Dedup::read_sources`] read.
+    pub fn cluster_corpus(&self, corpus: &Corpus) -> Clustering {
+        let active: BitVec = corpus.docs.iter().map(|d| d.shingles > 0).collect();
+        let lens: Vec<u64> = corpus.docs.iter().map(|d| d.text_len).collect();
+        let read = &self.read;
+        self.cluster_signatures(&corpus.sigs, &active, &lens, &|d, ctx| {
+            let mut scratch = String::new();
+            let text = corpus.text(DocId(d), read, &mut scratch);
+            ctx.shingle_set(&text)
+        })
+    }
+
+    /// Clusters in-memory texts (document `i` is `texts[i]`).
+    pub fn cluster_texts<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Clustering {
+        let k = self.config.num_perm;
+        let mut sigs = vec![0u32; texts.len() * k];
+        let shingles: Vec<u64> = sigs
+            .par_chunks_mut(k)
+            .zip(texts.par_iter())
+            .map_init(|| SignCtx::new(&self.config), |ctx, (out, t)| ctx.sign(t.as_ref(), out))
+            .collect();
+        let active: BitVec = shingles.iter().map(|&s| s > 0).collect();
+        let lens: Vec<u64> = texts.iter().map(|t| t.as_ref().len() as u64).collect();
+        self.cluster_signatures(&sigs, &active, &lens, &|d, ctx| {
+            ctx.shingle_set(texts[d as usize].as_ref())
+        })
+    }
+
+    fn cluster_signatures(
+        &self,
+        sigs: &[u32],
+        active: &BitSlice,
+        lens: &[u64],
+        shingle_set: &(dyn Fn(u32, &mut SignCtx) -> Vec<u64> + Sync),
+    ) -> Clustering {
+        let c = &self.config;
+        let k = c.num_perm;
+        let n = lens.len();
+        let sig = |d: u32| &sigs[d as usize * k..(d as usize + 1) * k];
+        let candidates = index::candidate_pairs(sigs, k, c.bands, c.rows, active, c.seed);
+        let verified = match c.verify {
+            Verify::Estimate => cluster::verify(&candidates, c.threshold, |a, b| estimate_jaccard(sig(a), sig(b))),
+            Verify::Exact => {
+                let mut involved: Vec<u32> = candidates.iter().flat_map(|&(a, b)| [a, b]).collect();
+                involved.sort_unstable();
+                involved.dedup();
+                let sets: Vec<Vec<u64>> = involved
+                    .par_iter()
+                    .map_init(|| SignCtx::new(c), |ctx, &d| shingle_set(d, ctx))
+                    .collect();
+                let set_of = |d: u32| {
+                    // `d` comes from `candidates`, so it is in `involved`.
+                    let i = involved.binary_search(&d).unwrap_or(0);
+                    &sets[i]
+                };
+                cluster::verify(&candidates, c.threshold, |a, b| exact_jaccard(set_of(a), set_of(b)))
+            }
+        };
+        let clusters = cluster::components(n, &verified)
+            .into_iter()
+            .map(|members| {
+                let representative = match c.keep {
+                    Keep::First => members[0],
+                    Keep::Longest => *members
+                        .iter()
+                        .min_by_key(|&&m| (std::cmp::Reverse(lens[m as usize]), m))
+                        .unwrap_or(&members[0]),
+                    Keep::Shortest => *members
+                        .iter()
+                        .min_by_key(|&&m| (lens[m as usize], m))
+                        .unwrap_or(&members[0]),
+                };
+                let similarity = members
+                    .iter()
+                    .map(|&m| estimate_jaccard(sig(m), sig(representative)))
+                    .collect();
+                Cluster {
+                    members: members.into_iter().map(DocId).collect(),
+                    representative: DocId(representative),
+                    similarity,
+                }
+            })
+            .collect();
+        Clustering {
+            clusters,
+            candidate_pairs: candidates.len(),
+            verified_pairs: verified.len(),
+        }
+    }
+}
+
+/// Pairs (first place, later place) of documents whose explicit ids are equal.
+fn find_duplicate_ids(corpus: &Corpus) -> Vec<(DocId, DocId)> {
+    let mut seen: HashMap<Cow<'_, str>, DocId> = HashMap::new();
+    let mut dups = Vec::new();
+    for (i, m) in corpus.docs.iter().enumerate() {
+        if matches!(m.id, IdRef::Location) {
+            continue;
+        }
+        let d = DocId(i as u32);
+        match seen.entry(corpus.id(d)) {
+            std::collections::hash_map::Entry::Occupied(e) => dups.push((*e.get(), d)),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(d);
+            }
+        }
+    }
+    dups
+}

@@ -1,0 +1,414 @@
+//! A small validating JSON scanner for one JSONL record.
+//!
+//! It finds the text and id fields of a top-level object without building a tree, skips every
+//! other value (validating it), and returns string values as byte spans of the line, so the
+//! caller can borrow them when they hold no escape and unescape them into a reused buffer
+//! otherwise. The line must already be valid UTF-8.
+
+use crate::error::RecordErrorKind;
+
+/// A JSON string value: the bytes between its quotes, and whether it holds escapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StrSpan {
+    pub start: usize,
+    pub end: usize,
+    pub escaped: bool,
+}
+
+/// The id field's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IdSpan {
+    /// A string.
+    Str(StrSpan),
+    /// A number, kept as its literal text.
+    Num(usize, usize),
+}
+
+/// The fields of one record that the reader needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RecordSpans {
+    pub text: StrSpan,
+    pub id: Option<IdSpan>,
+    /// Byte offset of the closing `}` (where `--annotate` inserts its field).
+    pub close: usize,
+    /// Whether the object has at least one member.
+    pub nonempty: bool,
+}
+
+type R<T> = Result<T, RecordErrorKind>;
+
+fn err<T>(msg: impl Into<String>, pos: usize) -> R<T> {
+    Err(RecordErrorKind::InvalidJson(format!("{} at byte {}", msg.into(), pos)))
+}
+
+struct P<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl P<'_> {
+    fn ws(&mut self) {
+        while let Some(&c) = self.b.get(self.i) {
+            if matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
+                self.i += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn expect(&mut self, c: u8) -> R<()> {
+        self.ws();
+        if self.b.get(self.i) == Some(&c) {
+            self.i += 1;
+            Ok(())
+        } else {
+            err(format!("expected '{}'", c as char), self.i)
+        }
+    }
+
+    fn string(&mut self) -> R<StrSpan> {
+        if self.b.get(self.i) != Some(&b'"') {
+            return err("expected a string", self.i);
+        }
+        self.i += 1;
+        let start = self.i;
+        let mut escaped = false;
+        loop {
+            let Some(off) = memchr::memchr2(b'"', b'\\', &self.b[self.i..]) else {
+                return err("unterminated string", start - 1);
+            };
+            let pos = self.i + off;
+            if self.b[pos] == b'"' {
+                let span = &self.b[start..pos];
+                if let Some(bad) = span.iter().position(|&c| c < 0x20) {
+                    return err("control character in string", start + bad);
+                }
+                self.i = pos + 1;
+                return Ok(StrSpan {
+                    start,
+                    end: pos,
+                    escaped,
+                });
+            }
+            escaped = true;
+            match self.b.get(pos + 1) {
+                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.i = pos + 2,
+                Some(b'u') => {
+                    let hex = self.b.get(pos + 2..pos + 6);
+                    if !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+                        return err("bad \\u escape", pos);
+                    }
+                    self.i = pos + 6;
+                }
+                _ => return err("bad escape", pos),
+            }
+        }
+    }
+
+    fn number(&mut self) -> R<(usize, usize)> {
+        let start = self.i;
+        let b = self.b;
+        let digits = |i: &mut usize| {
+            let s = *i;
+            while b.get(*i).is_some_and(u8::is_ascii_digit) {
+                *i += 1;
+            }
+            *i > s
+        };
+        if b.get(self.i) == Some(&b'-') {
+            self.i += 1;
+        }
+        if b.get(self.i) == Some(&b'0') {
+            self.i += 1;
+        } else if !digits(&mut self.i) {
+            return err("bad number", start);
+        }
+        if b.get(self.i) == Some(&b'.') {
+            self.i += 1;
+            if !digits(&mut self.i) {
+                return err("bad number", start);
+            }
+        }
+        if matches!(b.get(self.i), Some(b'e' | b'E')) {
+            self.i += 1;
+            if matches!(b.get(self.i), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if !digits(&mut self.i) {
+                return err("bad number", start);
+            }
+        }
+        Ok((start, self.i))
+    }
+
+    fn value(&mut self, depth: usize) -> R<()> {
+        if depth > 256 {
+            return err("nesting too deep", self.i);
+        }
+        self.ws();
+        match self.b.get(self.i) {
+            Some(b'"') => self.string().map(|_| ()),
+            Some(b'{') => {
+                self.i += 1;
+                self.ws();
+                if self.b.get(self.i) == Some(&b'}') {
+                    self.i += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.ws();
+                    self.string()?;
+                    self.expect(b':')?;
+                    self.value(depth + 1)?;
+                    self.ws();
+                    match self.b.get(self.i) {
+                        Some(b',') => self.i += 1,
+                        Some(b'}') => {
+                            self.i += 1;
+                            return Ok(());
+                        }
+                        _ => return err("expected ',' or '}'", self.i),
+                    }
+                }
+            }
+            Some(b'[') => {
+                self.i += 1;
+                self.ws();
+                if self.b.get(self.i) == Some(&b']') {
+                    self.i += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.value(depth + 1)?;
+                    self.ws();
+                    match self.b.get(self.i) {
+                        Some(b',') => self.i += 1,
+                        Some(b']') => {
+                            self.i += 1;
+                            return Ok(());
+                        }
+                        _ => return err("expected ',' or ']'", self.i),
+                    }
+                }
+            }
+            Some(b't') => self.literal(b"true"),
+            Some(b'f') => self.literal(b"false"),
+            Some(b'n') => self.literal(b"null"),
+            Some(b'-' | b'0'..=b'9') => self.number().map(|_| ()),
+            Some(_) => err("unexpected character", self.i),
+            None => err("unexpected end of line", self.i),
+        }
+    }
+
+    fn literal(&mut self, lit: &[u8]) -> R<()> {
+        if self.b[self.i..].starts_with(lit) {
+            self.i += lit.len();
+            Ok(())
+        } else {
+            err("bad literal", self.i)
+        }
+    }
+
+    fn key_is(&self, key: StrSpan, name: &str) -> bool {
+        let raw = &self.b[key.start..key.end];
+        if !key.escaped {
+            return raw == name.as_bytes();
+        }
+        let mut s = String::new();
+        unescape(self.b, key, &mut s).is_ok() && s == name
+    }
+}
+
+/// Scans one JSONL record (a whole line, valid UTF-8) for `text_field` and `id_field`.
+pub(crate) fn scan_record(line: &[u8], text_field: &str, id_field: &str) -> R<RecordSpans> {
+    let mut p = P { b: line, i: 0 };
+    p.ws();
+    match p.b.get(p.i) {
+        Some(b'{') => p.i += 1,
+        Some(_) => {
+            // Validate first, so "not JSON at all" and "JSON but not an object" differ.
+            p.value(0)?;
+            return Err(RecordErrorKind::NotAnObject);
+        }
+        None => return err("empty record", 0),
+    }
+    let mut text: Option<R<StrSpan>> = None;
+    let mut id = None;
+    let mut nonempty = false;
+    p.ws();
+    let close = if p.b.get(p.i) == Some(&b'}') {
+        p.i += 1;
+        p.i - 1
+    } else {
+        nonempty = true;
+        loop {
+            p.ws();
+            let key = p.string()?;
+            p.expect(b':')?;
+            p.ws();
+            let is_text = text.is_none() && p.key_is(key, text_field);
+            let is_id = id.is_none() && p.key_is(key, id_field);
+            if is_text || is_id {
+                match p.b.get(p.i) {
+                    Some(b'"') => {
+                        let s = p.string()?;
+                        if is_text {
+                            text = Some(Ok(s));
+                        } else {
+                            id = Some(Ok(IdSpan::Str(s)));
+                        }
+                    }
+                    Some(b'-' | b'0'..=b'9') if is_id => {
+                        let (s, e) = p.number()?;
+                        id = Some(Ok(IdSpan::Num(s, e)));
+                    }
+                    _ => {
+                        p.value(1)?;
+                        if is_text {
+                            text = Some(Err(RecordErrorKind::TextNotString(text_field.into())));
+                        } else {
+                            id = Some(Err(RecordErrorKind::BadId(id_field.into())));
+                        }
+                    }
+                }
+            } else {
+                p.value(1)?;
+            }
+            p.ws();
+            match p.b.get(p.i) {
+                Some(b',') => p.i += 1,
+                Some(b'}') => {
+                    p.i += 1;
+                    break p.i - 1;
+                }
+                _ => return err("expected ',' or '}'", p.i),
+            }
+        }
+    };
+    p.ws();
+    if p.i != p.b.len() {
+        return err("trailing characters after the object", p.i);
+    }
+    let text = text.ok_or_else(|| RecordErrorKind::MissingTextField(text_field.into()))??;
+    let id = id.transpose()?;
+    Ok(RecordSpans {
+        text,
+        id,
+        close,
+        nonempty,
+    })
+}
+
+/// Appends the unescaped content of the string `span` of `line` to `out`.
+pub(crate) fn unescape(line: &[u8], span: StrSpan, out: &mut String) -> R<()> {
+    let raw = &line[span.start..span.end];
+    // The line is valid UTF-8 and escapes are ASCII, so every piece between escapes is too.
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'\\', &raw[i..]) {
+        out.push_str(utf8_str(&raw[i..i + off])?);
+        let p = i + off;
+        let c = raw[p + 1];
+        i = p + 2;
+        let ch = match c {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hi = hex4(&raw[p + 2..p + 6]);
+                i = p + 6;
+                if (0xD800..0xDC00).contains(&hi) && raw.get(i..i + 2) == Some(b"\\u") {
+                    let lo = hex4(&raw[i + 2..i + 6]);
+                    if (0xDC00..0xE000).contains(&lo) {
+                        i += 6;
+                        let cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                        char::from_u32(cp).unwrap_or('\u{FFFD}')
+                    } else {
+                        '\u{FFFD}'
+                    }
+                } else {
+                    // A lone surrogate cannot be held in a Rust string: it becomes U+FFFD.
+                    char::from_u32(hi).unwrap_or('\u{FFFD}')
+                }
+            }
+            _ => return err("bad escape", span.start + p),
+        };
+        out.push(ch);
+    }
+    out.push_str(utf8_str(&raw[i..])?);
+    Ok(())
+}
+
+fn utf8_str(b: &[u8]) -> R<&str> {
+    std::str::from_utf8(b).map_err(|e| RecordErrorKind::InvalidUtf8(e.valid_up_to()))
+}
+
+fn hex4(h: &[u8]) -> u32 {
+    // The scanner checked these are 4 hex digits.
+    h.iter()
+        .fold(0, |acc, &c| acc * 16 + (c as char).to_digit(16).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_of(line: &str) -> R<String> {
+        let s = scan_record(line.as_bytes(), "text", "id")?;
+        let mut out = String::new();
+        unescape(line.as_bytes(), s.text, &mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn finds_fields() {
+        let l = r#"{"a": [1, {"b": null}], "id": "x\"y", "text": "hi\nthere \u00e9\ud83d\ude00", "z": -1.5e3}"#;
+        assert_eq!(text_of(l).unwrap(), "hi\nthere é😀");
+        let s = scan_record(l.as_bytes(), "text", "id").unwrap();
+        assert!(matches!(s.id, Some(IdSpan::Str(StrSpan { escaped: true, .. }))));
+        assert_eq!(l.as_bytes()[s.close], b'}');
+        let n = scan_record(br#"{"id": 17, "text": "a"}"#, "text", "id").unwrap();
+        assert_eq!(n.id, Some(IdSpan::Num(7, 9)));
+    }
+
+    #[test]
+    fn errors() {
+        let e = |l: &str| scan_record(l.as_bytes(), "text", "id").unwrap_err();
+        assert!(matches!(e(r#"{"text": "a""#), RecordErrorKind::InvalidJson(_)));
+        assert!(matches!(e(r#"{"text": "a"} x"#), RecordErrorKind::InvalidJson(_)));
+        assert!(matches!(e(r#"{"txt": "a"}"#), RecordErrorKind::MissingTextField(_)));
+        assert!(matches!(e(r#"{"text": 3}"#), RecordErrorKind::TextNotString(_)));
+        assert!(matches!(e(r#"{"text": "a", "id": [1]}"#), RecordErrorKind::BadId(_)));
+        assert!(matches!(e(r#"[1, 2]"#), RecordErrorKind::NotAnObject));
+        assert!(matches!(e("{\"text\": \"a\tb\"}"), RecordErrorKind::InvalidJson(_)));
+        assert!(matches!(e(r#"{"text": "\x"}"#), RecordErrorKind::InvalidJson(_)));
+        assert!(matches!(e(r#"{"text": tru}"#), RecordErrorKind::InvalidJson(_)));
+    }
+
+    #[test]
+    fn agrees_with_serde_json() {
+        // Every line serde_json accepts as an object with a string "text", we accept with the
+        // same text; every line it rejects, we reject.
+        let lines = [
+            r#"{"text": "plain"}"#,
+            r#"{"text": "tab\tand \"quotes\" \\ \/ \b\f\r"}"#,
+            r#"{ "x" : { "y" : [ true , false , null , 0 , -0.5 , 1E+2 ] } , "text" : "" }"#,
+            r#"{"text": "a",}"#,
+            r#"{"text": 01}"#,
+            r#"{"text": "a" "b"}"#,
+            r#"{}"#,
+        ];
+        for l in lines {
+            let ours = text_of(l).ok();
+            let theirs = serde_json::from_str::<serde_json::Value>(l)
+                .ok()
+                .and_then(|v| v.get("text").and_then(|t| t.as_str()).map(String::from));
+            assert_eq!(ours, theirs, "{l}");
+        }
+    }
+}

@@ -1,0 +1,560 @@
+//! Memory-mapped corpus readers.
+//!
+//! In: paths (files, folders, or `-` for stdin) and [`ReadOptions`]. Out: [`Source`]s (the bytes
+//! of each input, memory-mapped) and, chunk by chunk, [`Record`]s: a document's text borrowed from
+//! the map (or unescaped into a buffer the caller reuses), its byte range, line and id.
+//!
+//! Formats:
+//! - **JSONL**: one JSON object per line; the text is the string field `text_field`, the id the
+//!   string or number field `id_field` (if absent, the id is `FILE:LINE`). Blank lines are not
+//!   records.
+//! - **Lines**: every line is a document (an empty line is an empty document); id `FILE:LINE`.
+//! - **Folder**: every file below a folder (recursively, in sorted order) is a document whose id
+//!   is its path relative to the folder.
+//!
+//! Regular files are mapped, never read whole into memory. Stdin and `.gz`/`.zst` files cannot be
+//! mapped: they are streamed (decompressed on the fly) into an anonymous temporary file, which is
+//! then mapped, so memory stays bounded whatever their size.
+
+pub(crate) mod json;
+
+use crate::error::{Error, RecordError, RecordErrorKind, Result};
+use memmap2::Mmap;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+/// Input format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// JSON Lines.
+    Jsonl,
+    /// One document per line.
+    Lines,
+    /// A folder of text files, one document each.
+    Folder,
+}
+
+/// What to do with a bad record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnError {
+    /// Stop the run with an error naming file and line.
+    #[default]
+    Fail,
+    /// Skip the record and count it.
+    Skip,
+}
+
+/// How inputs are read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Format of every input; `None` picks it per input (folder, extension, or first byte).
+    pub format: Option<Format>,
+    /// JSONL field holding the text.
+    pub text_field: String,
+    /// JSONL field holding the id.
+    pub id_field: String,
+    /// Bad-record policy.
+    pub on_error: OnError,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            format: None,
+            text_field: "text".into(),
+            id_field: "id".into(),
+            on_error: OnError::Fail,
+        }
+    }
+}
+
+enum Data {
+    Map(Mmap),
+    Owned(Vec<u8>),
+}
+
+/// One input's bytes and how to read them.
+pub struct Source {
+    name: String,
+    path: Option<PathBuf>,
+    folder_id: Option<String>,
+    format: Format,
+    data: Data,
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Source")
+            .field("name", &self.name)
+            .field("format", &self.format)
+            .field("len", &self.bytes().len())
+            .finish()
+    }
+}
+
+impl Source {
+    /// An in-memory source (for the library API and tests).
+    pub fn from_bytes(name: impl Into<String>, format: Format, bytes: Vec<u8>) -> Self {
+        Source {
+            name: name.into(),
+            path: None,
+            folder_id: None,
+            format,
+            data: Data::Owned(bytes),
+        }
+    }
+
+    /// The display name: the path as given, or `-` for stdin.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// The file on disk, if any (not for stdin or in-memory sources).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+    /// The format this source is read in.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+    /// The whole content (decompressed).
+    pub fn bytes(&self) -> &[u8] {
+        match &self.data {
+            Data::Map(m) => m,
+            Data::Owned(v) => v,
+        }
+    }
+    /// For a file of a folder input: its path relative to the folder.
+    pub fn folder_id(&self) -> Option<&str> {
+        self.folder_id.as_deref()
+    }
+}
+
+/// Opens every input: maps files, spools stdin and compressed files, expands folders.
+pub fn open_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<Vec<Source>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            let data = spool(io::stdin().lock()).map_err(|e| Error::io("-", e))?;
+            let format = opts.format.unwrap_or_else(|| sniff(bytes_of(&data)));
+            out.push(Source {
+                name: "-".into(),
+                path: None,
+                folder_id: None,
+                format,
+                data,
+            });
+            continue;
+        }
+        let meta = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
+        if meta.is_dir() || opts.format == Some(Format::Folder) {
+            if !meta.is_dir() {
+                return Err(Error::Config(format!("{} is not a folder", p.display())));
+            }
+            let mut files = Vec::new();
+            walk(p, &mut files)?;
+            for f in files {
+                let rel = f.strip_prefix(p).unwrap_or(&f);
+                let rel = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let data = open_file(&f)?;
+                out.push(Source {
+                    name: f.display().to_string(),
+                    path: Some(f.clone()),
+                    folder_id: Some(rel),
+                    format: Format::Folder,
+                    data,
+                });
+            }
+            continue;
+        }
+        let data = open_file(p)?;
+        let format = opts.format.unwrap_or_else(|| format_of(p, bytes_of(&data)));
+        out.push(Source {
+            name: p.display().to_string(),
+            path: Some(p.clone()),
+            folder_id: None,
+            format,
+            data,
+        });
+    }
+    Ok(out)
+}
+
+fn bytes_of(d: &Data) -> &[u8] {
+    match d {
+        Data::Map(m) => m,
+        Data::Owned(v) => v,
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<io::Result<_>>()
+        .map_err(|e| Error::io(dir, e))?;
+    entries.sort();
+    for e in entries {
+        let meta = std::fs::metadata(&e).map_err(|err| Error::io(&e, err))?;
+        if meta.is_dir() {
+            walk(&e, out)?;
+        } else if meta.is_file() {
+            out.push(e);
+        }
+    }
+    Ok(())
+}
+
+fn format_of(path: &Path, data: &[u8]) -> Format {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    let name = name
+        .strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".zst"))
+        .unwrap_or(&name);
+    if name.ends_with(".jsonl") || name.ends_with(".ndjson") || name.ends_with(".json") {
+        Format::Jsonl
+    } else if name.ends_with(".txt") {
+        Format::Lines
+    } else {
+        sniff(data)
+    }
+}
+
+/// JSONL if the first non-blank byte is `{`, lines otherwise.
+fn sniff(data: &[u8]) -> Format {
+    match data.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => Format::Jsonl,
+        _ => Format::Lines,
+    }
+}
+
+/// Maps a file, decompressing `.gz`/`.zst` into a spool first.
+fn open_file(path: &Path) -> Result<Data> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let lower = path.to_string_lossy().to_ascii_lowercase();
+    if lower.ends_with(".gz") {
+        return spool(flate2::read::MultiGzDecoder::new(io::BufReader::new(file))).map_err(|e| Error::io(path, e));
+    }
+    if lower.ends_with(".zst") {
+        let dec = zstd::stream::read::Decoder::new(file).map_err(|e| Error::io(path, e))?;
+        return spool(dec).map_err(|e| Error::io(path, e));
+    }
+    map_file(&file).map_err(|e| Error::io(path, e))
+}
+
+fn map_file(file: &File) -> io::Result<Data> {
+    if file.metadata()?.len() == 0 {
+        return Ok(Data::Owned(Vec::new()));
+    }
+    // SAFETY: the map is read-only and lives as long as the `Source`. neardup never writes to
+    // its inputs (it refuses outputs that name an input); if another process truncates or
+    // rewrites a file while it is mapped, reads may see the new bytes or fault, the documented
+    // hazard of mapping files, which every mmap-based reader (ripgrep among them) accepts.
+    // Where mapping fails (some special files), the file is read into memory instead.
+    match unsafe { Mmap::map(file) } {
+        Ok(m) => Ok(Data::Map(m)),
+        Err(_) => {
+            let mut v = Vec::new();
+            let mut f = file;
+            f.read_to_end(&mut v)?;
+            Ok(Data::Owned(v))
+        }
+    }
+}
+
+/// Streams `r` into an anonymous temporary file and maps it.
+fn spool(mut r: impl Read) -> io::Result<Data> {
+    let mut tmp = tempfile::tempfile()?;
+    io::copy(&mut r, &mut tmp)?;
+    map_file(&tmp)
+}
+
+/// A contiguous run of whole lines of one source, processed as a unit (by one thread).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chunk {
+    /// Index of the source.
+    pub source: u32,
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+/// Splits every source into chunks of about `target` bytes, cut after a newline.
+pub fn chunks(sources: &[Source], target: usize) -> Vec<Chunk> {
+    let mut out = Vec::new();
+    for (si, s) in sources.iter().enumerate() {
+        let b = s.bytes();
+        if s.format == Format::Folder {
+            out.push(Chunk {
+                source: si as u32,
+                start: 0,
+                end: b.len(),
+            });
+            continue;
+        }
+        let mut start = 0;
+        while start < b.len() {
+            let mut end = (start + target).min(b.len());
+            if end < b.len() {
+                end = match memchr::memchr(b'\n', &b[end..]) {
+                    Some(off) => end + off + 1,
+                    None => b.len(),
+                };
+            }
+            out.push(Chunk {
+                source: si as u32,
+                start,
+                end,
+            });
+            start = end;
+        }
+    }
+    out
+}
+
+/// Where a document's id comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdRef {
+    /// Bytes `start..start+len` of the source (a JSON string with no escapes, or a number).
+    Span {
+        /// First byte in the source.
+        start: u64,
+        /// Length in bytes.
+        len: u32,
+    },
+    /// An unescaped JSON string.
+    Owned(Box<str>),
+    /// No id field: `FILE:LINE`.
+    Location,
+    /// A file of a folder input: its relative path.
+    FolderPath,
+}
+
+/// One document as the reader hands it over.
+#[derive(Debug)]
+pub struct Record<'a> {
+    /// 1-based line of the record within its chunk (add the chunk's line base).
+    pub line_in_chunk: u64,
+    /// First byte of the record (its line, without the newline) in the source.
+    pub start: usize,
+    /// One past its last byte.
+    pub end: usize,
+    /// The text.
+    pub text: &'a str,
+    /// The id.
+    pub id: IdRef,
+}
+
+/// What reading one chunk gave besides its records.
+#[derive(Debug, Default)]
+pub struct ChunkOutcome {
+    /// Lines in the chunk (the next chunk's line base is this chunk's base plus this).
+    pub lines: u64,
+    /// Bad records: line within the chunk and what is wrong. With [`OnError::Fail`] reading
+    /// stops at the first.
+    pub errors: Vec<(u64, RecordErrorKind)>,
+}
+
+/// Reads the records of `chunk`, calling `f` for each good one.
+pub fn read_chunk(
+    source: &Source,
+    chunk: Chunk,
+    opts: &ReadOptions,
+    scratch: &mut String,
+    mut f: impl FnMut(Record<'_>),
+) -> ChunkOutcome {
+    let all = source.bytes();
+    let mut out = ChunkOutcome::default();
+    if source.format == Format::Folder {
+        out.lines = 1;
+        match std::str::from_utf8(all) {
+            Ok(text) => f(Record {
+                line_in_chunk: 1,
+                start: 0,
+                end: all.len(),
+                text,
+                id: IdRef::FolderPath,
+            }),
+            Err(e) => {
+                let line = 1 + memchr::memchr_iter(b'\n', &all[..e.valid_up_to()]).count() as u64;
+                let col = e.valid_up_to()
+                    - all[..e.valid_up_to()]
+                        .iter()
+                        .rposition(|&b| b == b'\n')
+                        .map_or(0, |p| p + 1);
+                out.errors.push((line, RecordErrorKind::InvalidUtf8(col)));
+            }
+        }
+        return out;
+    }
+    let bytes = &all[chunk.start..chunk.end];
+    let mut pos = 0usize;
+    let mut line = 0u64;
+    while pos < bytes.len() {
+        line += 1;
+        let nl = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |o| pos + o);
+        let (s, e) = (chunk.start + pos, chunk.start + nl);
+        pos = nl + 1;
+        let rec = &all[s..e];
+        let result = match source.format {
+            Format::Lines => lines_record(rec, s, line),
+            _ => {
+                if rec.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                jsonl_record(rec, s, line, opts, scratch)
+            }
+        };
+        match result {
+            Ok(r) => f(r),
+            Err(kind) => {
+                out.errors.push((line, kind));
+                if opts.on_error == OnError::Fail {
+                    break;
+                }
+            }
+        }
+    }
+    out.lines = line;
+    out
+}
+
+fn utf8(b: &[u8]) -> Result<&str, RecordErrorKind> {
+    std::str::from_utf8(b).map_err(|e| RecordErrorKind::InvalidUtf8(e.valid_up_to()))
+}
+
+fn lines_record(rec: &[u8], s: usize, line: u64) -> Result<Record<'_>, RecordErrorKind> {
+    let text = utf8(rec)?;
+    Ok(Record {
+        line_in_chunk: line,
+        start: s,
+        end: s + rec.len(),
+        text: text.strip_suffix('\r').unwrap_or(text),
+        id: IdRef::Location,
+    })
+}
+
+fn jsonl_record<'a>(
+    rec: &'a [u8],
+    s: usize,
+    line: u64,
+    opts: &ReadOptions,
+    scratch: &'a mut String,
+) -> Result<Record<'a>, RecordErrorKind> {
+    let as_str = utf8(rec)?;
+    let spans = json::scan_record(rec, &opts.text_field, &opts.id_field)?;
+    let id = match spans.id {
+        None => IdRef::Location,
+        Some(json::IdSpan::Num(a, b)) => IdRef::Span {
+            start: (s + a) as u64,
+            len: (b - a) as u32,
+        },
+        Some(json::IdSpan::Str(sp)) if !sp.escaped => IdRef::Span {
+            start: (s + sp.start) as u64,
+            len: (sp.end - sp.start) as u32,
+        },
+        Some(json::IdSpan::Str(sp)) => {
+            let mut id = String::new();
+            json::unescape(rec, sp, &mut id)?;
+            IdRef::Owned(id.into_boxed_str())
+        }
+    };
+    let text: &str = if spans.text.escaped {
+        scratch.clear();
+        json::unescape(rec, spans.text, scratch)?;
+        scratch.as_str()
+    } else {
+        &as_str[spans.text.start..spans.text.end]
+    };
+    Ok(Record {
+        line_in_chunk: line,
+        start: s,
+        end: s + rec.len(),
+        text,
+        id,
+    })
+}
+
+/// Turns a chunk-relative error into a [`RecordError`] naming the source and absolute line.
+pub fn record_error(source: &Source, line: u64, kind: RecordErrorKind) -> RecordError {
+    RecordError {
+        file: source.name.clone(),
+        line,
+        kind,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Read = (Vec<(u64, String, IdRef)>, Vec<(u64, RecordErrorKind)>);
+
+    fn read_all(src: &Source, opts: &ReadOptions, target: usize) -> Read {
+        let mut docs = Vec::new();
+        let mut errs = Vec::new();
+        let mut base = 0;
+        let mut scratch = String::new();
+        for c in chunks(std::slice::from_ref(src), target) {
+            let o = read_chunk(src, c, opts, &mut scratch, |r| {
+                docs.push((base + r.line_in_chunk, r.text.to_string(), r.id))
+            });
+            errs.extend(o.errors.into_iter().map(|(l, k)| (base + l, k)));
+            base += o.lines;
+        }
+        (docs, errs)
+    }
+
+    #[test]
+    fn jsonl_lines_and_ids_across_chunks() {
+        let data = b"{\"id\":\"a\",\"text\":\"one\"}\n\n{\"text\":\"t\\u00e9\"}\n{\"id\":7,\"text\":\"x\"}\n".to_vec();
+        let src = Source::from_bytes("m.jsonl", Format::Jsonl, data);
+        for target in [1, 5, 1000] {
+            let (docs, errs) = read_all(&src, &ReadOptions::default(), target);
+            assert!(errs.is_empty());
+            let lines: Vec<u64> = docs.iter().map(|d| d.0).collect();
+            assert_eq!(lines, [1, 3, 4], "target {target}");
+            assert_eq!(docs[1].1, "té");
+            assert_eq!(docs[1].2, IdRef::Location);
+            assert!(matches!(docs[2].2, IdRef::Span { len: 1, .. }));
+        }
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let data = b"{\"text\":\"ok\"}\n{\"text\":1}\n{bad\n{\"text\":\"\xff\"}\n".to_vec();
+        let src = Source::from_bytes("m.jsonl", Format::Jsonl, data);
+        let skip = ReadOptions {
+            on_error: OnError::Skip,
+            ..ReadOptions::default()
+        };
+        let (docs, errs) = read_all(&src, &skip, 1);
+        assert_eq!(docs.len(), 1);
+        let lines: Vec<u64> = errs.iter().map(|e| e.0).collect();
+        assert_eq!(lines, [2, 3, 4]);
+        assert!(matches!(errs[2].1, RecordErrorKind::InvalidUtf8(_)));
+        let (_, errs) = read_all(&src, &ReadOptions::default(), 1000);
+        assert_eq!(errs.len(), 1, "fail mode stops at the first error");
+    }
+
+    #[test]
+    fn lines_format_keeps_empty_lines() {
+        let src = Source::from_bytes("m.txt", Format::Lines, b"a\r\n\nb".to_vec());
+        let (docs, _) = read_all(&src, &ReadOptions::default(), 2);
+        let texts: Vec<&str> = docs.iter().map(|d| d.1.as_str()).collect();
+        assert_eq!(texts, ["a", "", "b"]);
+    }
+
+    #[test]
+    fn format_detection() {
+        assert_eq!(format_of(Path::new("a.jsonl.gz"), b""), Format::Jsonl);
+        assert_eq!(format_of(Path::new("a.txt"), b"{"), Format::Lines);
+        assert_eq!(format_of(Path::new("a.data"), b"  {\"x\""), Format::Jsonl);
+        assert_eq!(format_of(Path::new("a.data"), b"hello"), Format::Lines);
+    }
+}

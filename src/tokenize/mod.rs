@@ -1,0 +1,296 @@
+//! Per-script tokens and shingles.
+//!
+//! In: normalized text (see [`crate::normalize`]). Out: the 64-bit xxh3 hashes of the document's
+//! shingles, handed to a callback one by one; nothing is allocated per token or per shingle (the
+//! token hashes live in a buffer the [`Shingler`] reuses).
+//!
+//! Tokens:
+//! - in scripts written with spaces, a word is a maximal run of letters, digits, combining marks
+//!   and `_`, as in the word boundaries of Unicode UAX #29, including its rules that keep `'`, `’`
+//!   and `.` between two word characters (`don't`, `u.s`) and `,` or `.` between two digits
+//!   (`1,000`, `3.14`) inside the word;
+//! - every character of Han, Hiragana, Katakana, Thai, Lao, Khmer and Myanmar is a token of its
+//!   own, since those scripts put no spaces between words;
+//! - everything else (spaces, punctuation, symbols) only separates tokens.
+//!
+//! Shingles are windows of `k` consecutive tokens; `k` is the word size unless most tokens of the
+//! document are characters of the unspaced scripts, in which case it is the character size.
+//! A document with fewer than `k` tokens (but at least one) has a single shingle of all of them.
+//!
+//! Cost: O(n) in the bytes of the text, one xxh3 per token and one per shingle (over the `8·k`
+//! bytes of the window's token hashes).
+
+use crate::normalize::{CharClass, classify};
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+/// Largest shingle size accepted (in tokens).
+pub const MAX_SHINGLE: usize = 32;
+
+const SEP: u8 = 0;
+const WORD: u8 = 1;
+const DIGIT: u8 = 2;
+const MID: u8 = 3; // ' and . : kept between word characters
+const MIDNUM: u8 = 4; // , : kept between digits
+
+static ASCII_CLASS: [u8; 128] = {
+    let mut t = [SEP; 128];
+    let mut c = b'a';
+    while c <= b'z' {
+        t[c as usize] = WORD;
+        t[(c - b'a' + b'A') as usize] = WORD;
+        c += 1;
+    }
+    let mut d = b'0';
+    while d <= b'9' {
+        t[d as usize] = DIGIT;
+        d += 1;
+    }
+    t[b'_' as usize] = WORD;
+    t[b'\'' as usize] = MID;
+    t[b'.' as usize] = MID;
+    t[b',' as usize] = MIDNUM;
+    t
+};
+
+/// Turns normalized text into shingle hashes. Holds reusable buffers: make one per thread.
+#[derive(Debug, Clone)]
+pub struct Shingler {
+    word_k: usize,
+    char_k: usize,
+    seed: u64,
+    /// Little-endian bytes of the token hashes of the current document.
+    tokens: Vec<u8>,
+}
+
+/// What [`Shingler::shingles`] found in one document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ShingleStats {
+    /// Number of tokens.
+    pub tokens: usize,
+    /// Number of shingles emitted (with repeats).
+    pub shingles: usize,
+    /// Whether character shingles were used.
+    pub char_mode: bool,
+}
+
+impl Shingler {
+    /// A shingler with `word_k`-word and `char_k`-character shingles; `seed` seeds the hashes.
+    ///
+    /// # Panics
+    /// If a size is 0 or above [`MAX_SHINGLE`]; [`crate::Config`] validates these first.
+    pub fn new(word_k: usize, char_k: usize, seed: u64) -> Self {
+        assert!((1..=MAX_SHINGLE).contains(&word_k) && (1..=MAX_SHINGLE).contains(&char_k));
+        Shingler {
+            word_k,
+            char_k,
+            seed,
+            tokens: Vec::with_capacity(1 << 14),
+        }
+    }
+
+    /// Calls `emit` with the hash of every shingle of `text` (already normalized), in order.
+    pub fn shingles(&mut self, text: &str, mut emit: impl FnMut(u64)) -> ShingleStats {
+        let ideo = self.tokenize(text);
+        let n = self.tokens.len() / 8;
+        let char_mode = ideo * 2 > n;
+        let k = if char_mode { self.char_k } else { self.word_k };
+        let mut stats = ShingleStats {
+            tokens: n,
+            shingles: 0,
+            char_mode,
+        };
+        if n == 0 {
+            return stats;
+        }
+        let seed = self.seed ^ 0x5348_494e_474c_4553; // "SHINGLES"
+        if n < k {
+            emit(xxh3_64_with_seed(&self.tokens, seed));
+            stats.shingles = 1;
+            return stats;
+        }
+        for w in self.tokens.windows(8 * k).step_by(8) {
+            emit(xxh3_64_with_seed(w, seed));
+        }
+        stats.shingles = n - k + 1;
+        stats
+    }
+
+    /// The sorted, deduplicated shingle hashes of `text` (for exact Jaccard).
+    pub fn shingle_set(&mut self, text: &str) -> Vec<u64> {
+        let mut v = Vec::new();
+        self.shingles(text, |h| v.push(h));
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Fills `self.tokens` with the token hashes; returns how many were unspaced-script chars.
+    fn tokenize(&mut self, text: &str) -> usize {
+        self.tokens.clear();
+        let seed = self.seed;
+        let tokens = &mut self.tokens;
+        let mut ideo = 0usize;
+        scan(text, |s, e, is_ideo| {
+            ideo += usize::from(is_ideo);
+            tokens.extend_from_slice(&xxh3_64_with_seed(&text.as_bytes()[s..e], seed).to_le_bytes());
+        });
+        ideo
+    }
+}
+
+/// The token scanner: calls `emit(start, end, is_unspaced_char)` for each token's byte span.
+#[inline(always)]
+fn scan(text: &str, mut emit: impl FnMut(usize, usize, bool)) {
+    let bytes = text.as_bytes();
+    let mut start: Option<usize> = None;
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            match ASCII_CLASS[b as usize] {
+                WORD | DIGIT => {
+                    if start.is_none() {
+                        start = Some(i);
+                    }
+                }
+                MID if start.is_some() && is_word_at(text, i + 1) => {}
+                MIDNUM | MID
+                    if start.is_some()
+                        && i > 0
+                        && bytes[i - 1].is_ascii_digit()
+                        && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => {}
+                _ => {
+                    if let Some(s) = start.take() {
+                        emit(s, i, false);
+                    }
+                }
+            }
+            i += 1;
+            continue;
+        }
+        // Non-ASCII: decode one char. `i` is always at a char boundary, since it only
+        // advances by whole chars.
+        let c = text[i..].chars().next().unwrap_or(' ');
+        let len = c.len_utf8();
+        match classify(c) {
+            CharClass::Word => {
+                if start.is_none() {
+                    start = Some(i);
+                }
+            }
+            CharClass::Ideo => {
+                if let Some(s) = start.take() {
+                    emit(s, i, false);
+                }
+                emit(i, i + len, true);
+            }
+            CharClass::Sep => {
+                let mid = c == '\u{2019}' && start.is_some() && is_word_at(text, i + len);
+                if !mid {
+                    if let Some(s) = start.take() {
+                        emit(s, i, false);
+                    }
+                }
+            }
+        }
+        i += len;
+    }
+    if let Some(s) = start {
+        emit(s, bytes.len(), false);
+    }
+}
+
+/// Whether the character starting at byte `i` of `text` is a word character.
+fn is_word_at(text: &str, i: usize) -> bool {
+    match text.as_bytes().get(i) {
+        None => false,
+        Some(&b) if b < 0x80 => matches!(ASCII_CLASS[b as usize], WORD | DIGIT),
+        Some(_) => text
+            .get(i..)
+            .and_then(|s| s.chars().next())
+            .is_some_and(|c| classify(c) == CharClass::Word),
+    }
+}
+
+/// Splits normalized text into token strings, by the same rules as [`Shingler`]: for tests,
+/// debugging and other stages that need the tokens themselves.
+pub fn tokens(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    scan(text, |s, e, _| out.push(&text[s..e]));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize_into;
+
+    fn hashes_of(tokens: &[&str], seed: u64) -> Vec<u8> {
+        tokens
+            .iter()
+            .flat_map(|t| xxh3_64_with_seed(t.as_bytes(), seed).to_le_bytes())
+            .collect()
+    }
+
+    #[test]
+    fn word_tokens() {
+        let t = "don't stop: u.s. 1,000.50 dollars, e.g. snake_case—x";
+        assert_eq!(
+            tokens(t),
+            ["don't", "stop", "u.s", "1,000.50", "dollars", "e.g", "snake_case", "x"]
+        );
+    }
+
+    #[test]
+    fn cjk_and_thai_are_characters() {
+        assert_eq!(tokens("埃隆·马斯克 openai"), ["埃", "隆", "马", "斯", "克", "openai"]);
+        assert_eq!(tokens("ภาษาไทย"), ["ภ", "า", "ษ", "า", "ไ", "ท", "ย"]);
+        assert_eq!(tokens("मुझे हिंदी"), ["मुझे", "हिंदी"]);
+        assert_eq!(tokens("it’s"), ["it’s"]);
+    }
+
+    #[test]
+    fn scanner_matches_token_list() {
+        // The hashing scanner and the span scanner must agree on every input.
+        let mut s = Shingler::new(1, 1, 7);
+        for text in [
+            "Hello, world!  A  b",
+            "埃隆·马斯克与OpenAI的代币",
+            "x'",
+            "'x",
+            "1,",
+            ",1",
+            "a.b.c.",
+            "it’s ’",
+            "",
+        ] {
+            let mut norm = String::new();
+            normalize_into(text, &mut norm);
+            s.tokenize(&norm);
+            assert_eq!(s.tokens, hashes_of(&tokens(&norm), 7), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn shingle_counts() {
+        let mut s = Shingler::new(3, 2, 1);
+        let st = s.shingles("a b c d e", |_| {});
+        assert_eq!((st.tokens, st.shingles, st.char_mode), (5, 3, false));
+        let st = s.shingles("a b", |_| {});
+        assert_eq!(st.shingles, 1);
+        let st = s.shingles(" ,; ", |_| {});
+        assert_eq!(st.shingles, 0);
+        let st = s.shingles("中文文本", |_| {});
+        assert_eq!((st.shingles, st.char_mode), (3, true));
+    }
+
+    #[test]
+    fn shingles_are_order_sensitive_and_seeded() {
+        let mut s = Shingler::new(2, 2, 1);
+        let a = s.shingle_set("a b c");
+        let b = s.shingle_set("c b a");
+        assert!(a.iter().all(|h| !b.contains(h)));
+        let mut s2 = Shingler::new(2, 2, 2);
+        assert_ne!(a, s2.shingle_set("a b c"));
+    }
+}
