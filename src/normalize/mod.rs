@@ -22,19 +22,50 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 /// ```
 pub fn normalize_into(text: &str, out: &mut String) {
     out.clear();
-    if text.is_ascii() {
-        out.reserve(text.len());
-        // The whole text is ASCII, so lowercasing byte by byte keeps it valid UTF-8.
-        out.push_str(text);
-        out.make_ascii_lowercase();
-        return;
-    }
     out.reserve(text.len() + text.len() / 8);
-    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
-        fold_chars(text.chars(), out);
-    } else {
-        fold_chars(text.nfkc(), out);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // An ASCII run: lowercase it byte by byte (ASCII is always NFKC).
+        let j = i + ascii_prefix_len(&bytes[i..]);
+        let run_start = out.len();
+        out.push_str(&text[i..j]);
+        out[run_start..].make_ascii_lowercase();
+        if j == bytes.len() {
+            break;
+        }
+        // A non-ASCII run, up to the next ASCII byte. No canonical composition has an ASCII
+        // character as its second element, so the run can be normalized on its own, together
+        // with the ASCII character before it (which a combining mark may compose with).
+        let k = j + bytes[j..].iter().position(|b| b.is_ascii()).unwrap_or(bytes.len() - j);
+        let seg = &text[j..k];
+        if is_nfkc_quick(seg.chars()) == IsNormalized::Yes {
+            fold_chars(seg.chars(), out);
+        } else {
+            let from = if j > i {
+                out.pop();
+                j - 1
+            } else {
+                j
+            };
+            fold_chars(text[from..k].nfkc(), out);
+        }
+        i = k;
     }
+}
+
+/// Length of the longest all-ASCII prefix of `b`, eight bytes at a time.
+fn ascii_prefix_len(b: &[u8]) -> usize {
+    let mut n = 0;
+    for w in b.chunks_exact(8) {
+        let x = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        let hi = x & 0x8080_8080_8080_8080;
+        if hi != 0 {
+            return n + (hi.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + b[n..].iter().position(|c| !c.is_ascii()).unwrap_or(b.len() - n)
 }
 
 fn fold_chars(chars: impl Iterator<Item = char>, out: &mut String) {
@@ -121,8 +152,27 @@ mod tests {
         assert_eq!(norm("ＡＢＣ ﬁle"), "abc file");
         assert_eq!(norm("ΣΟΦΟΣ σοφος"), "σοφοσ σοφοσ");
         assert_eq!(norm("GROẞE Straße"), "grosse strasse");
-        // Decomposed é composes under NFKC.
+        // Decomposed é composes under NFKC, also with an uppercase base letter.
         assert_eq!(norm("Cafe\u{301}"), "café");
+        assert_eq!(norm("CAFE\u{301} x"), "café x");
+        assert_eq!(norm("ab\u{2460}cd"), "ab1cd");
+    }
+
+    #[test]
+    fn runs_agree_with_whole_text_nfkc() {
+        use unicode_normalization::UnicodeNormalization;
+        for t in [
+            "a\u{300}\u{301}b",
+            "Ǆemal ﬃ ＡＢ ²",
+            "x\u{1100}\u{1161}y",
+            "e\u{301}\u{327}",
+            "tail é",
+        ] {
+            let whole: String = t.nfkc().collect::<String>().to_lowercase();
+            assert_eq!(norm(t), whole, "{t:?}");
+        }
+        assert_eq!(ascii_prefix_len(b"abcdefghij\xc3\xa9"), 10);
+        assert_eq!(ascii_prefix_len(b"abc"), 3);
     }
 
     #[test]

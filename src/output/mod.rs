@@ -50,7 +50,6 @@ impl AtomicFile {
     pub fn commit(self) -> Result<()> {
         let dest = self.dest;
         let tmp = self.tmp.into_inner().map_err(|e| Error::io(&dest, e.into_error()))?;
-        tmp.as_file().sync_all().map_err(|e| Error::io(&dest, e))?;
         tmp.persist(&dest).map_err(|e| Error::io(&dest, e.error))?;
         Ok(())
     }

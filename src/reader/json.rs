@@ -37,6 +37,19 @@ pub(crate) struct RecordSpans {
 
 type R<T> = Result<T, RecordErrorKind>;
 
+/// Bytes that end a run of plain string content: `"`, `\\` and control characters.
+static STRING_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = true;
+        c += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
 fn err<T>(msg: impl Into<String>, pos: usize) -> R<T> {
     Err(RecordErrorKind::InvalidJson(format!("{} at byte {}", msg.into(), pos)))
 }
@@ -74,34 +87,34 @@ impl P<'_> {
         self.i += 1;
         let start = self.i;
         let mut escaped = false;
+        let b = self.b;
+        let mut i = self.i;
         loop {
-            let Some(off) = memchr::memchr2(b'"', b'\\', &self.b[self.i..]) else {
-                return err("unterminated string", start - 1);
-            };
-            let pos = self.i + off;
-            if self.b[pos] == b'"' {
-                let span = &self.b[start..pos];
-                if let Some(bad) = span.iter().position(|&c| c < 0x20) {
-                    return err("control character in string", start + bad);
-                }
-                self.i = pos + 1;
-                return Ok(StrSpan {
-                    start,
-                    end: pos,
-                    escaped,
-                });
+            // Plain bytes: anything but a quote, a backslash or a control character.
+            while i < b.len() && !STRING_SPECIAL[b[i] as usize] {
+                i += 1;
             }
-            escaped = true;
-            match self.b.get(pos + 1) {
-                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.i = pos + 2,
-                Some(b'u') => {
-                    let hex = self.b.get(pos + 2..pos + 6);
-                    if !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
-                        return err("bad \\u escape", pos);
-                    }
-                    self.i = pos + 6;
+            match b.get(i) {
+                None => return err("unterminated string", start - 1),
+                Some(b'"') => {
+                    self.i = i + 1;
+                    return Ok(StrSpan { start, end: i, escaped });
                 }
-                _ => return err("bad escape", pos),
+                Some(b'\\') => {
+                    escaped = true;
+                    match b.get(i + 1) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
+                        Some(b'u') => {
+                            let hex = b.get(i + 2..i + 6);
+                            if !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+                                return err("bad \\u escape", i);
+                            }
+                            i += 6;
+                        }
+                        _ => return err("bad escape", i),
+                    }
+                }
+                Some(_) => return err("control character in string", i),
             }
         }
     }
@@ -216,7 +229,7 @@ impl P<'_> {
             return raw == name.as_bytes();
         }
         let mut s = String::new();
-        unescape(self.b, key, &mut s).is_ok() && s == name
+        std::str::from_utf8(self.b).is_ok_and(|line| unescape(line, key, &mut s).is_ok() && s == name)
     }
 }
 
@@ -301,12 +314,13 @@ pub(crate) fn scan_record(line: &[u8], text_field: &str, id_field: &str) -> R<Re
 }
 
 /// Appends the unescaped content of the string `span` of `line` to `out`.
-pub(crate) fn unescape(line: &[u8], span: StrSpan, out: &mut String) -> R<()> {
-    let raw = &line[span.start..span.end];
+pub(crate) fn unescape(line: &str, span: StrSpan, out: &mut String) -> R<()> {
+    let raw_str = &line[span.start..span.end];
+    let raw = raw_str.as_bytes();
     // The line is valid UTF-8 and escapes are ASCII, so every piece between escapes is too.
     let mut i = 0;
     while let Some(off) = memchr::memchr(b'\\', &raw[i..]) {
-        out.push_str(utf8_str(&raw[i..i + off])?);
+        out.push_str(&raw_str[i..i + off]);
         let p = i + off;
         let c = raw[p + 1];
         i = p + 2;
@@ -340,12 +354,8 @@ pub(crate) fn unescape(line: &[u8], span: StrSpan, out: &mut String) -> R<()> {
         };
         out.push(ch);
     }
-    out.push_str(utf8_str(&raw[i..])?);
+    out.push_str(&raw_str[i..]);
     Ok(())
-}
-
-fn utf8_str(b: &[u8]) -> R<&str> {
-    std::str::from_utf8(b).map_err(|e| RecordErrorKind::InvalidUtf8(e.valid_up_to()))
 }
 
 fn hex4(h: &[u8]) -> u32 {
@@ -361,7 +371,7 @@ mod tests {
     fn text_of(line: &str) -> R<String> {
         let s = scan_record(line.as_bytes(), "text", "id")?;
         let mut out = String::new();
-        unescape(line.as_bytes(), s.text, &mut out)?;
+        unescape(line, s.text, &mut out)?;
         Ok(out)
     }
 

@@ -460,13 +460,13 @@ fn jsonl_record<'a>(
         },
         Some(json::IdSpan::Str(sp)) => {
             let mut id = String::new();
-            json::unescape(rec, sp, &mut id)?;
+            json::unescape(as_str, sp, &mut id)?;
             IdRef::Owned(id.into_boxed_str())
         }
     };
     let text: &str = if spans.text.escaped {
         scratch.clear();
-        json::unescape(rec, spans.text, scratch)?;
+        json::unescape(as_str, spans.text, scratch)?;
         scratch.as_str()
     } else {
         &as_str[spans.text.start..spans.text.end]

@@ -141,28 +141,34 @@ impl Shingler {
 /// The token scanner: calls `emit(start, end, is_unspaced_char)` for each token's byte span.
 #[inline(always)]
 fn scan(text: &str, mut emit: impl FnMut(usize, usize, bool)) {
+    const NONE: usize = usize::MAX;
     let bytes = text.as_bytes();
-    let mut start: Option<usize> = None;
+    let n = bytes.len();
+    let mut start = NONE;
     let mut i = 0usize;
-    while i < bytes.len() {
+    while i < n {
         let b = bytes[i];
         if b < 0x80 {
-            match ASCII_CLASS[b as usize] {
-                WORD | DIGIT => {
-                    if start.is_none() {
-                        start = Some(i);
-                    }
+            let class = ASCII_CLASS[b as usize];
+            if class == WORD || class == DIGIT {
+                if start == NONE {
+                    start = i;
                 }
-                MID if start.is_some() && is_word_at(text, i + 1) => {}
-                MIDNUM | MID
-                    if start.is_some()
-                        && i > 0
+                // The hot loop: the rest of an ASCII word.
+                i += 1;
+                while i < n && bytes[i] < 0x80 && matches!(ASCII_CLASS[bytes[i] as usize], WORD | DIGIT) {
+                    i += 1;
+                }
+                continue;
+            }
+            if start != NONE {
+                let keep = (class == MID && is_word_at(text, i + 1))
+                    || ((class == MID || class == MIDNUM)
                         && bytes[i - 1].is_ascii_digit()
-                        && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => {}
-                _ => {
-                    if let Some(s) = start.take() {
-                        emit(s, i, false);
-                    }
+                        && bytes.get(i + 1).is_some_and(u8::is_ascii_digit));
+                if !keep {
+                    emit(start, i, false);
+                    start = NONE;
                 }
             }
             i += 1;
@@ -174,29 +180,29 @@ fn scan(text: &str, mut emit: impl FnMut(usize, usize, bool)) {
         let len = c.len_utf8();
         match classify(c) {
             CharClass::Word => {
-                if start.is_none() {
-                    start = Some(i);
+                if start == NONE {
+                    start = i;
                 }
             }
             CharClass::Ideo => {
-                if let Some(s) = start.take() {
-                    emit(s, i, false);
+                if start != NONE {
+                    emit(start, i, false);
+                    start = NONE;
                 }
                 emit(i, i + len, true);
             }
             CharClass::Sep => {
-                let mid = c == '\u{2019}' && start.is_some() && is_word_at(text, i + len);
-                if !mid {
-                    if let Some(s) = start.take() {
-                        emit(s, i, false);
-                    }
+                let mid = c == '\u{2019}' && start != NONE && is_word_at(text, i + len);
+                if !mid && start != NONE {
+                    emit(start, i, false);
+                    start = NONE;
                 }
             }
         }
         i += len;
     }
-    if let Some(s) = start {
-        emit(s, bytes.len(), false);
+    if start != NONE {
+        emit(start, n, false);
     }
 }
 
