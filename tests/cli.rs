@@ -1,0 +1,418 @@
+//! Integration tests: the real `neardup` binary on the real data in tests/data.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_neardup"))
+}
+
+fn data(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(p)
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("neardup runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn summary_value(o: &Output, key: &str) -> String {
+    let err = stderr(o);
+    err.lines()
+        .find_map(|l| l.strip_prefix(&format!("{key}: ")))
+        .unwrap_or_else(|| panic!("no {key} in summary:\n{err}"))
+        .to_string()
+}
+
+/// Cluster report lines parsed into (representative, members).
+fn clusters_of(path: &Path) -> Vec<(String, Vec<String>)> {
+    std::fs::read_to_string(path)
+        .expect("cluster report written")
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("valid JSON line");
+            let members = v["members"]
+                .as_array()
+                .expect("members")
+                .iter()
+                .map(|m| m.as_str().unwrap().to_string())
+                .collect();
+            (v["representative"].as_str().unwrap().to_string(), members)
+        })
+        .collect()
+}
+
+#[test]
+fn seeds_first_body_copy_clusters_with_000_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let cl = dir.path().join("clusters.jsonl");
+    let kept = dir.path().join("kept.jsonl");
+    let input = data("seeds.jsonl");
+    let o = run(&[
+        "dedup",
+        input.to_str().unwrap(),
+        "-o",
+        kept.to_str().unwrap(),
+        "--clusters",
+        cl.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        clusters_of(&cl),
+        vec![("000".to_string(), vec!["000".to_string(), "000-first-body".to_string()])]
+    );
+    assert_eq!(summary_value(&o, "documents"), "6");
+    assert_eq!(summary_value(&o, "duplicates"), "1");
+    // Kept records are the input lines, bytes unchanged, in input order, minus the copy.
+    let input_lines: Vec<String> = std::fs::read_to_string(&input)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    let kept_lines: Vec<String> = std::fs::read_to_string(&kept)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(kept_lines, input_lines[..5]);
+}
+
+#[test]
+fn seeds_originals_never_cluster_even_with_exact_verification() {
+    let dir = tempfile::tempdir().unwrap();
+    let cl = dir.path().join("c.jsonl");
+    for extra in [&[][..], &["--verify", "exact"][..], &["--minhash", "classic"][..]] {
+        let mut args = vec![
+            "dedup",
+            data("seeds").to_str().unwrap().to_string().leak(),
+            "-o",
+            "-",
+            "--clusters",
+        ];
+        args.push(cl.to_str().unwrap());
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(clusters_of(&cl).is_empty(), "{extra:?}");
+        // A folder input: ids are the file names, documents are whole files.
+        assert_eq!(summary_value(&o, "documents"), "5");
+    }
+}
+
+fn eval_json(gold: &Path, clusters: &Path) -> serde_json::Value {
+    let o = run(&[
+        "eval",
+        "--gold",
+        gold.to_str().unwrap(),
+        clusters.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("eval --json prints JSON")
+}
+
+#[test]
+fn ntrex_same_language_precision_and_recall_at_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let cl = dir.path().join("c.jsonl");
+    let o = run(&[
+        "dedup",
+        data("ntrex-dev/docs.jsonl").to_str().unwrap(),
+        "-o",
+        "/dev/null",
+        "--clusters",
+        cl.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = eval_json(&data("ntrex-dev/gold_samelang.tsv"), &cl);
+    let (p, r) = (s["precision"].as_f64().unwrap(), s["recall"].as_f64().unwrap());
+    assert!(p >= 0.99 && r >= 0.95, "precision {p} recall {r}");
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outs = Vec::new();
+    for t in ["1", "2", "3"] {
+        let k = dir.path().join(format!("k{t}"));
+        let c = dir.path().join(format!("c{t}"));
+        let a = dir.path().join(format!("a{t}"));
+        let input = data("ntrex-dev/docs.jsonl");
+        let o = run(&[
+            "dedup",
+            input.to_str().unwrap(),
+            "-o",
+            k.to_str().unwrap(),
+            "--clusters",
+            c.to_str().unwrap(),
+            "--threads",
+            t,
+        ]);
+        assert!(o.status.success());
+        let o = run(&[
+            "dedup",
+            input.to_str().unwrap(),
+            "-o",
+            a.to_str().unwrap(),
+            "--annotate",
+            "--threads",
+            t,
+            "-q",
+        ]);
+        assert!(o.status.success());
+        outs.push((
+            std::fs::read(k).unwrap(),
+            std::fs::read(c).unwrap(),
+            std::fs::read(a).unwrap(),
+        ));
+    }
+    assert!(!outs[0].1.is_empty());
+    assert!(outs.windows(2).all(|w| w[0] == w[1]));
+}
+
+#[test]
+fn annotate_marks_every_record() {
+    let o = run(&["dedup", data("seeds.jsonl").to_str().unwrap(), "--annotate", "-q"]);
+    assert!(o.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 6);
+    let marks: Vec<Option<u64>> = lines.iter().map(|v| v["dup_cluster"].as_u64()).collect();
+    assert_eq!(marks, [Some(0), None, None, None, None, Some(0)]);
+    assert!(
+        lines
+            .iter()
+            .all(|v| v.get("dup_cluster").is_some() && v["text"].is_string())
+    );
+}
+
+#[test]
+fn stdin_gzip_and_lines_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read(data("seeds.jsonl")).unwrap();
+    // stdin
+    let mut child = bin()
+        .args(["dedup", "-", "--clusters", "-", "-o", "/dev/null", "-q"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), &text).unwrap();
+    drop(child.stdin.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("\"members\":[\"000\",\"000-first-body\"]"));
+    // gzip
+    let gz = dir.path().join("seeds.jsonl.gz");
+    let mut enc = flate2::write::GzEncoder::new(std::fs::File::create(&gz).unwrap(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut enc, &text).unwrap();
+    enc.finish().unwrap();
+    let o = run(&[
+        "dedup",
+        gz.to_str().unwrap(),
+        "--clusters",
+        "-",
+        "-o",
+        "/dev/null",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("\"000-first-body\""));
+    // lines: one document per line, ids FILE:LINE
+    let lines = dir.path().join("docs.txt");
+    let a = "the senator said on saturday that she will take a hard look at running for president";
+    std::fs::write(&lines, format!("{a}\nsomething else\n\n{a} soon\n")).unwrap();
+    let o = run(&[
+        "dedup",
+        lines.to_str().unwrap(),
+        "--clusters",
+        "-",
+        "-q",
+        "-o",
+        "/dev/null",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains(&format!("\"members\":[\"{0}:1\",\"{0}:4\"]", lines.display())),
+        "{out}"
+    );
+}
+
+#[test]
+fn duplicate_ids_are_kept_and_told_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.jsonl");
+    let a = "the senator said on saturday that she will take a hard look at running for president";
+    std::fs::write(
+        &f,
+        format!("{{\"id\":\"u\",\"text\":\"{a}\"}}\n{{\"id\":\"u\",\"text\":\"{a}\"}}\n"),
+    )
+    .unwrap();
+    let o = run(&["dedup", f.to_str().unwrap(), "--clusters", "-", "-o", "/dev/null"]);
+    assert!(o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("{}:2 repeats the id at {}:1", f.display(), f.display())),
+        "{err}"
+    );
+    assert_eq!(summary_value(&o, "documents"), "2");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains(&format!("\"locations\":[\"{0}:1\",\"{0}:2\"]", f.display())),
+        "{out}"
+    );
+}
+
+/// Each bad-input case: the error names file and line, exit code 1, no output file left.
+#[test]
+fn bad_input_names_file_and_line_and_leaves_no_output() {
+    let cases: [(&str, &[u8], &str); 5] = [
+        (
+            "invalid JSON",
+            b"{\"text\":\"ok\"}\n{\"text\": \"unterminated}\n",
+            "invalid JSON",
+        ),
+        (
+            "missing text",
+            b"{\"text\":\"ok\"}\n{\"body\":\"x\"}\n",
+            "missing text field",
+        ),
+        (
+            "text not a string",
+            b"{\"text\":\"ok\"}\n{\"text\":42}\n",
+            "is not a string",
+        ),
+        (
+            "invalid UTF-8",
+            b"{\"text\":\"ok\"}\n{\"text\":\"caf\xe9\"}\n",
+            "invalid UTF-8",
+        ),
+        ("not an object", b"{\"text\":\"ok\"}\n[1,2]\n", "not a JSON object"),
+    ];
+    for (name, content, msg) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("in.jsonl");
+        std::fs::write(&f, content).unwrap();
+        let out = dir.path().join("out.jsonl");
+        let cl = dir.path().join("clusters.jsonl");
+        let o = run(&[
+            "dedup",
+            f.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--clusters",
+            cl.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        let err = stderr(&o);
+        assert!(err.contains(&format!("{}:2: ", f.display())), "{name}: {err}");
+        assert!(err.contains(msg), "{name}: {err}");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            left,
+            [std::ffi::OsString::from("in.jsonl")],
+            "{name}: files left behind"
+        );
+
+        // --on-error skip: the run succeeds and counts the bad record.
+        let o = run(&[
+            "dedup",
+            f.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--on-error",
+            "skip",
+        ]);
+        assert!(o.status.success(), "{name}");
+        assert_eq!(summary_value(&o, "skipped"), "1", "{name}");
+        assert_eq!(summary_value(&o, "documents"), "1", "{name}");
+        assert!(
+            stderr(&o).contains(&format!("warning: skipped {}:2: ", f.display())),
+            "{name}"
+        );
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "{\"text\":\"ok\"}\n");
+    }
+}
+
+#[test]
+fn unreadable_file_and_bad_utf8_in_folder_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.jsonl");
+    let o = run(&["dedup", missing.to_str().unwrap(), "-o", "-"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(missing.to_str().unwrap()));
+    let folder = dir.path().join("docs");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("a.txt"), b"line one\nline \xff two\n").unwrap();
+    let o = run(&["dedup", folder.to_str().unwrap(), "-o", "-"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(&format!("{}:2: invalid UTF-8", folder.join("a.txt").display())),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn refuses_to_overwrite_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("in.jsonl");
+    std::fs::copy(data("seeds.jsonl"), &f).unwrap();
+    let before = std::fs::read(&f).unwrap();
+    let o = run(&["dedup", f.to_str().unwrap(), "-o", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("refusing to overwrite input"));
+    assert_eq!(std::fs::read(&f).unwrap(), before);
+}
+
+#[test]
+fn usage_errors_exit_2_and_summary_json() {
+    let o = run(&["dedup", "--threshold", "1.5", data("seeds.jsonl").to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "out-of-range values are reported by the library"
+    );
+    assert!(stderr(&o).contains("threshold"));
+    let o = run(&["dedup", "--no-such-flag", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    let dir = tempfile::tempdir().unwrap();
+    let s = dir.path().join("s.json");
+    let o = run(&[
+        "dedup",
+        data("seeds.jsonl").to_str().unwrap(),
+        "-o",
+        "/dev/null",
+        "--summary",
+        s.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success());
+    assert!(o.stderr.is_empty(), "--quiet prints nothing");
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&s).unwrap()).unwrap();
+    assert_eq!(v["documents"], 6);
+    assert_eq!(v["clusters"], 1);
+    assert_eq!(v["duplicates"], 1);
+}
+
+#[test]
+fn eval_prints_a_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let gold = dir.path().join("g.tsv");
+    let cl = dir.path().join("c.jsonl");
+    std::fs::write(&gold, "id\tcluster\na\tx\nb\tx\nc\tx\nd\ty\ne\ty\n").unwrap();
+    std::fs::write(&cl, "{\"members\":[\"a\",\"b\"]}\n{\"members\":[\"c\",\"d\",\"e\"]}\n").unwrap();
+    let o = run(&["eval", "--gold", gold.to_str().unwrap(), cl.to_str().unwrap()]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("precision        0.5000"), "{out}");
+    assert!(out.contains("ari              0.1667"), "{out}");
+}
