@@ -18,6 +18,16 @@ pub enum Command {
     Dedup(DedupArgs),
     /// Score a cluster report against gold labels (pairwise precision, recall, F1, ARI).
     Eval(EvalArgs),
+    /// Compute MinHash signatures only and write them as raw little-endian u32 slots
+    /// (num-perm per document, in input order): the plain data a sharded run exchanges.
+    Sign(SignArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// Everything `dedup` takes that concerns reading and signing (output flags are ignored).
+    #[command(flatten)]
+    pub dedup: DedupArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -21,6 +21,7 @@ fn main() {
     let result = match cli.command {
         Command::Dedup(a) => dedup(&a),
         Command::Eval(a) => eval_cmd(&a),
+        Command::Sign(a) => sign(&a.dedup),
     };
     if let Err(e) = result {
         if e.chain().any(|c| {
@@ -138,6 +139,42 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     }
     if !a.quiet {
         eprint!("{}", summary.to_text());
+    }
+    Ok(())
+}
+
+fn sign(a: &DedupArgs) -> anyhow::Result<()> {
+    let start = Instant::now();
+    let read = a.read_options();
+    let sources = neardup::reader::open_inputs(&a.inputs, &read)?;
+    let corpus = Dedup::new(a.config()?)
+        .read_options(read)
+        .threads(a.threads)
+        .sign_sources(sources)?;
+    let write = |w: &mut dyn Write| -> io::Result<()> {
+        let mut w = io::BufWriter::with_capacity(1 << 20, w);
+        for s in &corpus.sigs {
+            w.write_all(&s.to_le_bytes())?;
+        }
+        w.flush()
+    };
+    match &a.output {
+        Some(p) if p.as_os_str() != "-" => {
+            let mut f = AtomicFile::create(p)?;
+            write(&mut f).with_context(|| format!("writing {}", p.display()))?;
+            f.commit()?;
+        }
+        _ => write(&mut io::stdout().lock()).context("writing stdout")?,
+    }
+    if !a.quiet {
+        let secs = start.elapsed().as_secs_f64();
+        let mb = corpus.input_bytes as f64 / 1e6;
+        eprintln!(
+            "documents: {}\nskipped: {}\ninput_MB: {mb:.2}\nseconds: {secs:.3}\nMB/s: {:.1}",
+            corpus.len(),
+            corpus.skipped,
+            mb / secs
+        );
     }
     Ok(())
 }

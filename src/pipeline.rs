@@ -321,7 +321,12 @@ impl Dedup {
         })?
     }
 
-    /// Reads and signs every document of `sources`.
+    /// Reads and signs every document of `sources` in this pass's thread pool.
+    pub fn sign_sources(&self, sources: Vec<Source>) -> Result<Corpus> {
+        self.in_pool(|| self.read_sources(sources))?
+    }
+
+    /// Reads and signs every document of `sources` (in the current rayon pool).
     pub fn read_sources(&self, sources: Vec<Source>) -> Result<Corpus> {
         let k = self.config.num_perm;
         let chunks = reader::chunks(&sources, self.chunk_bytes);
