@@ -10,8 +10,8 @@ use crate::cluster;
 use crate::config::{Config, Keep, Verify};
 use crate::error::{Error, RecordError, Result};
 use crate::index;
-use crate::normalize::normalize_into;
-use crate::reader::{self, Chunk, IdRef, ReadOptions, Source};
+use crate::normalize::{normalize_into, normalize_text_into};
+use crate::reader::{self, Chunk, IdRef, ReadOptions, Source, Text};
 use crate::signature::{MinHasher, estimate_jaccard, exact_jaccard};
 use crate::tokenize::Shingler;
 use bitvec::prelude::*;
@@ -116,8 +116,8 @@ impl Corpus {
     pub fn source_of(&self, d: DocId) -> &Source {
         &self.sources[self.docs[d.index()].source as usize]
     }
-    /// Reads a document's text again (unescaping into `scratch` when needed).
-    pub fn text<'a>(&'a self, d: DocId, opts: &ReadOptions, scratch: &'a mut String) -> Cow<'a, str> {
+    /// Reads a document's text again.
+    pub fn text(&self, d: DocId, opts: &ReadOptions) -> String {
         let m = &self.docs[d.index()];
         let src = &self.sources[m.source as usize];
         let chunk = Chunk {
@@ -125,8 +125,9 @@ impl Corpus {
             start: m.start as usize,
             end: m.end as usize,
         };
-        let mut out = Cow::Borrowed("");
-        reader::read_chunk(src, chunk, opts, scratch, |r| out = Cow::Owned(r.text.to_string()));
+        let mut out = String::new();
+        let mut scratch = String::new();
+        reader::read_chunk(src, chunk, opts, |r| out = r.text.resolve(&mut scratch).to_string());
         out
     }
 }
@@ -237,9 +238,19 @@ impl SignCtx {
         }
     }
 
+    /// Signs `text` into `out`; returns the number of shingles and the text's length.
+    fn sign_text(&mut self, text: Text<'_>, out: &mut [u32]) -> (u64, u64) {
+        let len = normalize_text_into(text, &mut self.norm, &mut self.json);
+        (self.sign_normalized(out), len as u64)
+    }
+
     /// Signs `text` into `out`; returns the number of shingles.
     fn sign(&mut self, text: &str, out: &mut [u32]) -> u64 {
         normalize_into(text, &mut self.norm);
+        self.sign_normalized(out)
+    }
+
+    fn sign_normalized(&mut self, out: &mut [u32]) -> u64 {
         self.hashes.clear();
         let hashes = &mut self.hashes;
         let st = self.shingler.shingles(&self.norm, |h| hashes.push(h));
@@ -339,23 +350,21 @@ impl Dedup {
                     let mut docs = Vec::new();
                     let mut sigs = Vec::new();
                     let mut text_bytes = 0u64;
-                    let mut json = std::mem::take(&mut ctx.json);
-                    let outcome = reader::read_chunk(src, chunk, &self.read, &mut json, |r| {
+                    let outcome = reader::read_chunk(src, chunk, &self.read, |r| {
                         let at = sigs.len();
                         sigs.resize(at + k, 0);
-                        let shingles = ctx.sign(r.text, &mut sigs[at..]);
-                        text_bytes += r.text.len() as u64;
+                        let (shingles, text_len) = ctx.sign_text(r.text, &mut sigs[at..]);
+                        text_bytes += text_len;
                         docs.push(DocMeta {
                             source: chunk.source,
                             line: r.line_in_chunk,
                             start: r.start as u64,
                             end: r.end as u64,
-                            text_len: r.text.len() as u64,
+                            text_len,
                             shingles,
                             id: r.id,
                         });
                     });
-                    ctx.json = json;
                     if let Some(p) = &self.progress {
                         p((chunk.end - chunk.start) as u64);
                     }
@@ -427,8 +436,7 @@ impl Dedup {
         let lens: Vec<u64> = corpus.docs.iter().map(|d| d.text_len).collect();
         let read = &self.read;
         self.cluster_signatures(&corpus.sigs, &active, &lens, &|d, ctx| {
-            let mut scratch = String::new();
-            let text = corpus.text(DocId(d), read, &mut scratch);
+            let text = corpus.text(DocId(d), read);
             ctx.shingle_set(&text)
         })
     }

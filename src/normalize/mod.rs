@@ -11,6 +11,7 @@
 //! Punctuation and whitespace are folded by the tokenizer, which treats every run of them as one
 //! separator.
 
+use crate::reader::Text;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Writes the NFKC, case-folded form of `text` into `out` (cleared first).
@@ -26,70 +27,222 @@ pub fn normalize_into(text: &str, out: &mut String) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        // An ASCII run: lowercase it byte by byte (ASCII is always NFKC).
+        // An ASCII run: lowercase it (ASCII is always NFKC).
         let j = i + ascii_prefix_len(&bytes[i..]);
         push_ascii_lowercase(&text[i..j], out);
         if j == bytes.len() {
             break;
         }
-        // A non-ASCII run, up to the next ASCII byte. No canonical composition has an ASCII
-        // character as its second element, so the run can be normalized on its own, together
-        // with the ASCII character before it (which a combining mark may compose with).
         let k = j + bytes[j..].iter().position(|b| b.is_ascii()).unwrap_or(bytes.len() - j);
-        let seg = &text[j..k];
-        if is_nfkc_quick(seg.chars()) == IsNormalized::Yes {
-            fold_chars(seg.chars(), out);
-        } else {
-            let from = if j > i {
-                out.pop();
-                j - 1
-            } else {
-                j
-            };
-            fold_chars(text[from..k].nfkc(), out);
-        }
+        push_non_ascii_run(&text[j..k], out);
         i = k;
     }
+}
+
+/// Normalizes the text of a record given as `Text` (see [`Text::Json`]): escaped JSON is
+/// unescaped and normalized in one pass. `scratch` is used only when a `\u` escape stands for a
+/// non-ASCII character (then the text is unescaped first). Returns the length in bytes of the
+/// unescaped text.
+pub fn normalize_text_into(text: Text<'_>, out: &mut String, scratch: &mut String) -> usize {
+    match text {
+        Text::Plain(t) => {
+            normalize_into(t, out);
+            t.len()
+        }
+        Text::Json(raw) => match normalize_json(raw, out) {
+            Some(len) => len,
+            None => {
+                let t = text.resolve(scratch);
+                normalize_into(t, out);
+                t.len()
+            }
+        },
+    }
+}
+
+/// [`normalize_into`] over the content of a JSON string with escapes; `None` if an escape
+/// stands for a non-ASCII character.
+fn normalize_json(raw: &str, out: &mut String) -> Option<usize> {
+    out.clear();
+    out.reserve(raw.len() + raw.len() / 8);
+    let b = raw.as_bytes();
+    let mut len = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let j = i + plain_ascii_prefix_len(&b[i..]);
+        push_ascii_lowercase(&raw[i..j], out);
+        len += j - i;
+        if j == b.len() {
+            break;
+        }
+        if b[j] == b'\\' {
+            // The scanner validated every escape, so the bytes after `\\` are there.
+            let c = match b[j + 1] {
+                b'u' => {
+                    let cp = b[j + 2..j + 6]
+                        .iter()
+                        .fold(0u32, |acc, &h| acc * 16 + (h as char).to_digit(16).unwrap_or(0));
+                    if cp >= 0x80 {
+                        return None;
+                    }
+                    i = j + 6;
+                    (cp as u8).to_ascii_lowercase() as char
+                }
+                e => {
+                    i = j + 2;
+                    match e {
+                        b'n' => '\n',
+                        b't' => '\t',
+                        b'r' => '\r',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        other => other as char, // " \\ /
+                    }
+                }
+            };
+            out.push(c);
+            len += 1;
+            continue;
+        }
+        let k = j + b[j..].iter().position(|c| c.is_ascii()).unwrap_or(b.len() - j);
+        push_non_ascii_run(&raw[j..k], out);
+        len += k - j;
+        i = k;
+    }
+    Some(len)
+}
+
+/// Appends a maximal run of non-ASCII characters, NFKC-normalized and folded. No canonical
+/// composition has an ASCII character as its second element, so the run can be normalized on
+/// its own, together with the ASCII character before it (which a combining mark may compose
+/// with): that one is taken back from `out` first.
+fn push_non_ascii_run(seg: &str, out: &mut String) {
+    // Fast path: every character is a starter whose NFKC quick check is Yes (checked by a
+    // unit test against the Unicode tables), so the run is already NFKC.
+    let mark = out.len();
+    let mut fast = true;
+    for c in seg.chars() {
+        if !is_fast_nfkc(c) {
+            fast = false;
+            break;
+        }
+        fold_chars(std::iter::once(c), out);
+    }
+    if fast {
+        return;
+    }
+    out.truncate(mark);
+    if is_nfkc_quick(seg.chars()) == IsNormalized::Yes {
+        fold_chars(seg.chars(), out);
+        return;
+    }
+    match out.chars().next_back().filter(char::is_ascii) {
+        Some(prev) => {
+            out.pop();
+            fold_chars(std::iter::once(prev).chain(seg.chars()).nfkc(), out);
+        }
+        None => fold_chars(seg.nfkc(), out),
+    }
+}
+
+/// Frequent characters known to be NFKC starters with quick check Yes: Latin-1 letters,
+/// basic Cyrillic, common punctuation, box drawing, kana, CJK ideographs, Hangul syllables.
+#[inline(always)]
+fn is_fast_nfkc(c: char) -> bool {
+    matches!(c as u32,
+        0xA9 | 0xAE | 0xC0..=0xFF | 0x410..=0x44F | 0x2010 | 0x2013..=0x2014 | 0x2018..=0x201D | 0x2022
+        | 0x2500..=0x257F | 0x3001..=0x3002 | 0x3041..=0x3096 | 0x30A1..=0x30FA | 0x30FC
+        | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3)
+}
+
+/// Length of the longest prefix of `b` with neither a non-ASCII byte nor a `\\`.
+fn plain_ascii_prefix_len(b: &[u8]) -> usize {
+    let mut n = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        while n + 16 <= b.len() {
+            // SAFETY: SSE2 is part of the x86_64 baseline; the load is in bounds.
+            let mask = unsafe {
+                let v = _mm_loadu_si128(b.as_ptr().add(n) as *const __m128i);
+                _mm_movemask_epi8(v) | _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8)))
+            };
+            if mask != 0 {
+                return n + mask.trailing_zeros() as usize;
+            }
+            n += 16;
+        }
+    }
+    n + b[n..]
+        .iter()
+        .position(|&c| c >= 0x80 || c == b'\\')
+        .unwrap_or(b.len() - n)
 }
 
 /// Appends ASCII `s` lowercased, in one pass (16 bytes per step with SSE2).
 #[inline(always)]
 fn push_ascii_lowercase(s: &str, out: &mut String) {
     debug_assert!(s.is_ascii());
-    let run_start = out.len();
-    out.push_str(s);
-    let dst = &mut out[run_start..];
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::*;
-        // SAFETY: `dst` is ASCII (a copy of `s`), so adding 0x20 to its bytes in 'A'..='Z'
-        // keeps it ASCII and valid UTF-8; SSE2 is part of the x86_64 baseline; every 16-byte
-        // load and store is inside `dst` (loop condition).
+        let src = s.as_bytes();
+        out.reserve(src.len());
+        // SAFETY: `s` is ASCII, so every byte written is ASCII ('A'..='Z' plus 0x20 is
+        // 'a'..='z') and the String stays valid UTF-8. `reserve` made room for `src.len()` more
+        // bytes; every 16-byte load reads inside `src` and every store writes inside that room
+        // (loop condition); `set_len` covers exactly the bytes written. SSE2 is part of the
+        // x86_64 baseline. One pass: load from the source, store lowercased.
         unsafe {
-            let bytes = dst.as_bytes_mut();
+            let v = out.as_mut_vec();
+            let dst = v.as_mut_ptr().add(v.len());
             let mut i = 0;
-            while i + 16 <= bytes.len() {
-                let p = bytes.as_mut_ptr().add(i) as *mut __m128i;
-                let v = _mm_loadu_si128(p);
+            while i + 16 <= src.len() {
+                let x = _mm_loadu_si128(src.as_ptr().add(i) as *const __m128i);
                 let upper = _mm_and_si128(
-                    _mm_cmpgt_epi8(v, _mm_set1_epi8(b'A' as i8 - 1)),
-                    _mm_cmplt_epi8(v, _mm_set1_epi8(b'Z' as i8 + 1)),
+                    _mm_cmpgt_epi8(x, _mm_set1_epi8(b'A' as i8 - 1)),
+                    _mm_cmplt_epi8(x, _mm_set1_epi8(b'Z' as i8 + 1)),
                 );
-                _mm_storeu_si128(p, _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
+                _mm_storeu_si128(
+                    dst.add(i) as *mut __m128i,
+                    _mm_add_epi8(x, _mm_and_si128(upper, _mm_set1_epi8(0x20))),
+                );
                 i += 16;
             }
-            bytes[i..].make_ascii_lowercase();
+            while i < src.len() {
+                *dst.add(i) = src[i].to_ascii_lowercase();
+                i += 1;
+            }
+            let new_len = v.len() + src.len();
+            v.set_len(new_len);
         }
         return;
     }
     #[allow(unreachable_code)]
-    dst.make_ascii_lowercase();
+    {
+        let run_start = out.len();
+        out.push_str(s);
+        out[run_start..].make_ascii_lowercase();
+    }
 }
 
 /// Length of the longest all-ASCII prefix of `b`, eight bytes at a time.
 fn ascii_prefix_len(b: &[u8]) -> usize {
     let mut n = 0;
-    for w in b.chunks_exact(8) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        while n + 16 <= b.len() {
+            // SAFETY: SSE2 is part of the x86_64 baseline; the load is in bounds.
+            let mask = unsafe { _mm_movemask_epi8(_mm_loadu_si128(b.as_ptr().add(n) as *const __m128i)) };
+            if mask != 0 {
+                return n + mask.trailing_zeros() as usize;
+            }
+            n += 16;
+        }
+    }
+    let rest = &b[n..];
+    for w in rest.chunks_exact(8) {
         let x = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
         let hi = x & 0x8080_8080_8080_8080;
         if hi != 0 {
@@ -106,9 +259,24 @@ fn fold_chars(chars: impl Iterator<Item = char>, out: &mut String) {
             out.push(c.to_ascii_lowercase());
             continue;
         }
-        match c {
-            'ß' | 'ẞ' => out.push_str("ss"),
-            'ς' => out.push('σ'),
+        let u = c as u32;
+        match u {
+            // Fast paths for frequent characters whose folding is known: Latin-1 letters,
+            // basic Cyrillic, and caseless blocks (CJK, kana, Hangul, punctuation, box drawing).
+            0xC0..=0xD6 | 0xD8..=0xDE | 0x410..=0x42F => out.push(char::from_u32(u + 0x20).unwrap_or(c)),
+            0x400..=0x40F => out.push(char::from_u32(u + 0x50).unwrap_or(c)),
+            0xA0..=0xBF
+            | 0xD7
+            | 0xE0..=0xF6
+            | 0xF8..=0xFF
+            | 0x430..=0x45F
+            | 0x2000..=0x206F
+            | 0x2190..=0x23FF
+            | 0x2500..=0x2BFF
+            | 0x3000..=0x9FFF
+            | 0xAC00..=0xD7A3 => out.push(c),
+            0xDF | 0x1E9E => out.push_str("ss"),
+            0x3C2 => out.push('σ'),
             _ => out.extend(c.to_lowercase()),
         }
     }
@@ -129,6 +297,13 @@ pub enum CharClass {
 /// Classifies a non-ASCII character.
 pub fn classify(c: char) -> CharClass {
     let u = c as u32;
+    // Fast paths for frequent blocks: Latin-1 letters and Cyrillic letters are word
+    // characters; general punctuation and box drawing separate.
+    match u {
+        0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x400..=0x481 | 0x48A..=0x52F => return CharClass::Word,
+        0x2000..=0x206F | 0x2500..=0x25FF => return CharClass::Sep,
+        _ => {}
+    }
     if is_unspaced_script(u) {
         return CharClass::Ideo;
     }
@@ -205,6 +380,13 @@ mod tests {
         }
         assert_eq!(ascii_prefix_len(b"abcdefghij\xc3\xa9"), 10);
         assert_eq!(ascii_prefix_len(b"abc"), 3);
+        for len in 0..80 {
+            let mut v = vec![b'a'; len];
+            assert_eq!(ascii_prefix_len(&v), len);
+            v.push(0xc3);
+            v.push(0xa9);
+            assert_eq!(ascii_prefix_len(&v), len);
+        }
     }
 
     #[test]
@@ -213,6 +395,71 @@ mod tests {
         let mut out = String::from("x");
         push_ascii_lowercase(&all, &mut out);
         assert_eq!(out, format!("x{}", all.to_ascii_lowercase()));
+    }
+
+    #[test]
+    fn fast_paths_agree_with_unicode_tables() {
+        for u in (0x80u32..0x600)
+            .chain(0x2000..0x2C00)
+            .chain(0x3000..0x3100)
+            .chain(0xAC00..0xAC10)
+        {
+            let Some(c) = char::from_u32(u) else { continue };
+            let mut fast = String::new();
+            fold_chars(std::iter::once(c), &mut fast);
+            let slow: String = match c {
+                'ß' | 'ẞ' => "ss".into(),
+                'ς' => "σ".into(),
+                _ => c.to_lowercase().collect(),
+            };
+            assert_eq!(fast, slow, "fold U+{u:04X}");
+            let class = if c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) {
+                CharClass::Word
+            } else {
+                CharClass::Sep
+            };
+            if !is_unspaced_script(u) {
+                assert_eq!(classify(c), class, "class U+{u:04X}");
+            }
+        }
+    }
+
+    #[test]
+    fn json_path_equals_unescape_then_normalize() {
+        let cases = [
+            r#"Line one\nLine TWO\t\"quoted\" \\ \/ caf\u00e9 \u0041BC"#,
+            r#"Cafe\u0301 and CAFE\u0301"#,
+            r#"CAFE\u0301"#,
+            r#"\ud83d\ude00 emoji"#,
+            "Ünïcödé \\n mixed ＡＢＣ e\u{301}\\nX",
+            r#"short\n"#,
+            r#"\nstarts with an escape and has a long ASCII tail to cross sixteen bytes"#,
+        ];
+        for raw in cases {
+            let mut unescaped = String::new();
+            let t = Text::Json(raw).resolve(&mut unescaped).to_string();
+            let mut expected = String::new();
+            normalize_into(&t, &mut expected);
+            let (mut got, mut scratch) = (String::new(), String::new());
+            let len = normalize_text_into(Text::Json(raw), &mut got, &mut scratch);
+            assert_eq!(got, expected, "{raw}");
+            assert_eq!(len, t.len(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn fast_nfkc_set_is_right() {
+        for u in 0x80u32..0x10000 {
+            let Some(c) = char::from_u32(u) else { continue };
+            if is_fast_nfkc(c) {
+                assert_eq!(is_nfkc_quick(std::iter::once(c)), IsNormalized::Yes, "U+{u:04X}");
+                assert_eq!(
+                    unicode_normalization::char::canonical_combining_class(c),
+                    0,
+                    "U+{u:04X}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -335,6 +335,40 @@ pub enum IdRef {
     FolderPath,
 }
 
+/// A document's text as the reader found it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text<'a> {
+    /// The text itself.
+    Plain(&'a str),
+    /// The content of a JSON string that holds escapes (already validated), still escaped:
+    /// [`crate::normalize::normalize_text_into`] unescapes it while normalizing, in one pass.
+    Json(&'a str),
+}
+
+impl<'a> Text<'a> {
+    /// The text, unescaping into `scratch` if needed.
+    pub fn resolve<'b>(&self, scratch: &'b mut String) -> &'b str
+    where
+        'a: 'b,
+    {
+        match *self {
+            Text::Plain(t) => t,
+            Text::Json(raw) => {
+                scratch.clear();
+                // `raw` was validated by the scanner, so unescaping cannot fail; on the
+                // impossible error the text is whatever was unescaped so far.
+                let span = json::StrSpan {
+                    start: 0,
+                    end: raw.len(),
+                    escaped: true,
+                };
+                let _ = json::unescape(raw, span, scratch);
+                scratch.as_str()
+            }
+        }
+    }
+}
+
 /// One document as the reader hands it over.
 #[derive(Debug)]
 pub struct Record<'a> {
@@ -345,7 +379,7 @@ pub struct Record<'a> {
     /// One past its last byte.
     pub end: usize,
     /// The text.
-    pub text: &'a str,
+    pub text: Text<'a>,
     /// The id.
     pub id: IdRef,
 }
@@ -361,13 +395,7 @@ pub struct ChunkOutcome {
 }
 
 /// Reads the records of `chunk`, calling `f` for each good one.
-pub fn read_chunk(
-    source: &Source,
-    chunk: Chunk,
-    opts: &ReadOptions,
-    scratch: &mut String,
-    mut f: impl FnMut(Record<'_>),
-) -> ChunkOutcome {
+pub fn read_chunk(source: &Source, chunk: Chunk, opts: &ReadOptions, mut f: impl FnMut(Record<'_>)) -> ChunkOutcome {
     let all = source.bytes();
     let mut out = ChunkOutcome::default();
     if source.format == Format::Folder {
@@ -377,7 +405,7 @@ pub fn read_chunk(
                 line_in_chunk: 1,
                 start: 0,
                 end: all.len(),
-                text,
+                text: Text::Plain(text),
                 id: IdRef::FolderPath,
             }),
             Err(e) => {
@@ -407,7 +435,7 @@ pub fn read_chunk(
                 if rec.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
-                jsonl_record(rec, s, line, opts, scratch)
+                jsonl_record(rec, s, line, opts)
             }
         };
         match result {
@@ -434,18 +462,12 @@ fn lines_record(rec: &[u8], s: usize, line: u64) -> Result<Record<'_>, RecordErr
         line_in_chunk: line,
         start: s,
         end: s + rec.len(),
-        text: text.strip_suffix('\r').unwrap_or(text),
+        text: Text::Plain(text.strip_suffix('\r').unwrap_or(text)),
         id: IdRef::Location,
     })
 }
 
-fn jsonl_record<'a>(
-    rec: &'a [u8],
-    s: usize,
-    line: u64,
-    opts: &ReadOptions,
-    scratch: &'a mut String,
-) -> Result<Record<'a>, RecordErrorKind> {
+fn jsonl_record<'a>(rec: &'a [u8], s: usize, line: u64, opts: &ReadOptions) -> Result<Record<'a>, RecordErrorKind> {
     let as_str = utf8(rec)?;
     let spans = json::scan_record(rec, &opts.text_field, &opts.id_field)?;
     let id = match spans.id {
@@ -464,12 +486,11 @@ fn jsonl_record<'a>(
             IdRef::Owned(id.into_boxed_str())
         }
     };
-    let text: &str = if spans.text.escaped {
-        scratch.clear();
-        json::unescape(as_str, spans.text, scratch)?;
-        scratch.as_str()
+    let raw = &as_str[spans.text.start..spans.text.end];
+    let text = if spans.text.escaped {
+        Text::Json(raw)
     } else {
-        &as_str[spans.text.start..spans.text.end]
+        Text::Plain(raw)
     };
     Ok(Record {
         line_in_chunk: line,
@@ -501,8 +522,8 @@ mod tests {
         let mut base = 0;
         let mut scratch = String::new();
         for c in chunks(std::slice::from_ref(src), target) {
-            let o = read_chunk(src, c, opts, &mut scratch, |r| {
-                docs.push((base + r.line_in_chunk, r.text.to_string(), r.id))
+            let o = read_chunk(src, c, opts, |r| {
+                docs.push((base + r.line_in_chunk, r.text.resolve(&mut scratch).to_string(), r.id))
             });
             errs.extend(o.errors.into_iter().map(|(l, k)| (base + l, k)));
             base += o.lines;
