@@ -12,7 +12,7 @@ use crate::error::{Error, RecordError, Result};
 use crate::index;
 use crate::normalize::{normalize_into, normalize_text_into};
 use crate::reader::{self, Chunk, IdRef, ReadOptions, Source, Text};
-use crate::signature::{MinHasher, estimate_jaccard, exact_jaccard};
+use crate::signature::{MinHashKind, MinHasher, estimate_jaccard, exact_jaccard, oph_insert};
 use crate::tokenize::Shingler;
 use bitvec::prelude::*;
 use rayon::prelude::*;
@@ -251,11 +251,22 @@ impl SignCtx {
     }
 
     fn sign_normalized(&mut self, out: &mut [u32]) -> u64 {
-        self.hashes.clear();
-        let hashes = &mut self.hashes;
-        let st = self.shingler.shingles(&self.norm, |h| hashes.push(h));
-        self.hasher.sign(&self.hashes, out);
-        st.shingles as u64
+        match self.hasher.kind() {
+            // Each shingle hash goes straight into its bin: no buffer of hashes.
+            MinHashKind::OnePermutation => {
+                out.fill(u32::MAX);
+                let st = self.shingler.shingles(&self.norm, |h| oph_insert(out, h));
+                self.hasher.densify(out);
+                st.shingles as u64
+            }
+            MinHashKind::Classic => {
+                self.hashes.clear();
+                let hashes = &mut self.hashes;
+                let st = self.shingler.shingles(&self.norm, |h| hashes.push(h));
+                self.hasher.sign(&self.hashes, out);
+                st.shingles as u64
+            }
+        }
     }
 
     fn shingle_set(&mut self, text: &str) -> Vec<u64> {

@@ -8,8 +8,9 @@
 //!
 //! Case folding is Unicode full lowercase mapping (`char::to_lowercase`) plus the two foldings
 //! that differ from it and matter for matching text: `ß`/`ẞ` → `ss` and final sigma `ς` → `σ`.
-//! Punctuation and whitespace are folded by the tokenizer, which treats every run of them as one
-//! separator.
+//! Punctuation is folded: `’` becomes `'` (so `it’s` and `it's` are one word) and every other
+//! non-ASCII separator (dashes, quotes, bullets, box drawing, no-break spaces) becomes a space;
+//! the tokenizer then treats every run of separators as one.
 
 use crate::reader::Text;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
@@ -262,22 +263,20 @@ fn fold_chars(chars: impl Iterator<Item = char>, out: &mut String) {
         let u = c as u32;
         match u {
             // Fast paths for frequent characters whose folding is known: Latin-1 letters,
-            // basic Cyrillic, and caseless blocks (CJK, kana, Hangul, punctuation, box drawing).
+            // basic Cyrillic, and caseless blocks (kana, CJK, Hangul).
             0xC0..=0xD6 | 0xD8..=0xDE | 0x410..=0x42F => out.push(char::from_u32(u + 0x20).unwrap_or(c)),
             0x400..=0x40F => out.push(char::from_u32(u + 0x50).unwrap_or(c)),
-            0xA0..=0xBF
-            | 0xD7
-            | 0xE0..=0xF6
-            | 0xF8..=0xFF
-            | 0x430..=0x45F
-            | 0x2000..=0x206F
-            | 0x2190..=0x23FF
-            | 0x2500..=0x2BFF
-            | 0x3000..=0x9FFF
-            | 0xAC00..=0xD7A3 => out.push(c),
+            0xE0..=0xF6 | 0xF8..=0xFF | 0x430..=0x45F | 0x3040..=0x9FFF | 0xAC00..=0xD7A3 => out.push(c),
+            // Punctuation folding: the apostrophe ’ becomes ', every other separator a space.
+            0x2019 => out.push('\''),
+            0xA0..=0xBF | 0xD7 | 0xF7 | 0x2000..=0x206F | 0x2500..=0x25FF => out.push(' '),
             0xDF | 0x1E9E => out.push_str("ss"),
             0x3C2 => out.push('σ'),
-            _ => out.extend(c.to_lowercase()),
+            _ => {
+                for l in c.to_lowercase() {
+                    out.push(if classify(l) == CharClass::Sep { ' ' } else { l });
+                }
+            }
         }
     }
 }
@@ -363,6 +362,7 @@ mod tests {
         assert_eq!(norm("Cafe\u{301}"), "café");
         assert_eq!(norm("CAFE\u{301} x"), "café x");
         assert_eq!(norm("ab\u{2460}cd"), "ab1cd");
+        assert_eq!(norm("It’s “quoted” — ok•x"), "it's  quoted    ok x");
     }
 
     #[test]
@@ -399,18 +399,27 @@ mod tests {
 
     #[test]
     fn fast_paths_agree_with_unicode_tables() {
+        use unicode_normalization::UnicodeNormalization;
         for u in (0x80u32..0x600)
             .chain(0x2000..0x2C00)
             .chain(0x3000..0x3100)
             .chain(0xAC00..0xAC10)
         {
             let Some(c) = char::from_u32(u) else { continue };
+            // fold_chars only ever sees NFKC text.
+            if c.to_string().nfkc().ne(std::iter::once(c)) {
+                continue;
+            }
             let mut fast = String::new();
             fold_chars(std::iter::once(c), &mut fast);
             let slow: String = match c {
                 'ß' | 'ẞ' => "ss".into(),
                 'ς' => "σ".into(),
-                _ => c.to_lowercase().collect(),
+                '’' => "'".into(),
+                _ => c
+                    .to_lowercase()
+                    .map(|l| if classify(l) == CharClass::Sep { ' ' } else { l })
+                    .collect(),
             };
             assert_eq!(fast, slow, "fold U+{u:04X}");
             let class = if c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) {

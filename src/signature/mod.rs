@@ -88,22 +88,22 @@ impl MinHasher {
     }
 
     fn one_permutation(&self, hashes: &[u64], out: &mut [u32]) {
-        let k = out.len() as u64;
-        let mut filled = bitvec![u64, Lsb0; 0; out.len()];
         for &h in hashes {
-            // Lemire's multiply-shift maps the high 32 bits uniformly onto 0..k.
-            let bin = (((h >> 32) * k) >> 32) as usize;
-            let v = h as u32;
-            // `bin < k` by construction of the multiply-shift.
-            if v < out[bin] {
-                out[bin] = v;
-            }
-            filled.set(bin, true);
+            oph_insert(out, h);
         }
-        if filled.all() {
+        self.densify(out);
+    }
+
+    /// Optimal densification (Shrivastava 2017) of a one-permutation signature: every empty
+    /// bin `i` (still `u32::MAX`) takes the value of the first filled bin on its probe
+    /// sequence, which depends on `(i, attempt)` and the seed only, so it is the same for every
+    /// document. A bin whose true minimum is `u32::MAX` counts as empty (probability 2^-32).
+    pub fn densify(&self, out: &mut [u32]) {
+        let filled: BitVec = out.iter().map(|&v| v != u32::MAX).collect();
+        if filled.all() || filled.not_any() {
             return;
         }
-        // Optimal densification: probe sequence of bin i depends on (i, attempt) only.
+        let k = out.len() as u64;
         // Only empty bins are written and only filled bins are read, so no copy is needed.
         for i in filled.iter_zeros() {
             let mut attempt = 0u64;
@@ -120,6 +120,19 @@ impl MinHasher {
                 }
             }
         }
+    }
+}
+
+/// One-permutation hashing of one shingle hash: the high 32 bits pick the bin (Lemire's
+/// multiply-shift maps them uniformly onto `0..k`), the low 32 bits are the value, and the
+/// bin keeps its minimum.
+#[inline(always)]
+pub fn oph_insert(out: &mut [u32], h: u64) {
+    let bin = (((h >> 32) * out.len() as u64) >> 32) as usize;
+    let v = h as u32;
+    // `bin < out.len()` by construction of the multiply-shift.
+    if v < out[bin] {
+        out[bin] = v;
     }
 }
 
@@ -267,6 +280,25 @@ mod tests {
         let mut d = vec![0; 128];
         mh.sign(&x, &mut d);
         assert_eq!(p, d);
+    }
+
+    #[test]
+    fn insert_then_densify_equals_sign() {
+        for kind in [MinHashKind::Classic, MinHashKind::OnePermutation] {
+            let mh = MinHasher::new(kind, 128, 5);
+            for n in [0, 1, 50, 3000] {
+                let (x, _) = sets(n.max(1), 0, 11);
+                let x = &x[..n];
+                let (mut a, mut b) = (vec![0; 128], vec![0; 128]);
+                mh.sign(x, &mut a);
+                b.fill(u32::MAX);
+                if kind == MinHashKind::OnePermutation {
+                    x.iter().for_each(|&h| oph_insert(&mut b, h));
+                    mh.densify(&mut b);
+                    assert_eq!(a, b, "n={n}");
+                }
+            }
+        }
     }
 
     #[test]
