@@ -17,8 +17,8 @@
 //! document are characters of the unspaced scripts, in which case it is the character size.
 //! A document with fewer than `k` tokens (but at least one) has a single shingle of all of them.
 //!
-//! Cost: O(n) in the bytes of the text, one xxh3 per token, and per shingle `k` rotate-adds and
-//! a 64-bit finalizer over the window's token hashes.
+//! Cost: O(n) in the bytes of the text: one hash per token, and per shingle an O(1) rolling
+//! update of a cyclic polynomial hash over the token hashes plus a 64-bit finalizer.
 
 use crate::normalize::{CharClass, classify};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
@@ -104,12 +104,16 @@ impl Shingler {
         }
         let seed = self.seed ^ 0x5348_494e_474c_4553; // "SHINGLES"
         if n < k {
-            emit(combine(&self.tokens, seed));
+            emit(finish(cyclic(&self.tokens), n, seed));
             stats.shingles = 1;
             return stats;
         }
-        for w in self.tokens.windows(k) {
-            emit(combine(w, seed));
+        let t = &self.tokens;
+        let mut h = cyclic(&t[..k]);
+        emit(finish(h, k, seed));
+        for i in k..n {
+            h = roll(h, t[i - k], t[i], k);
+            emit(finish(h, k, seed));
         }
         stats.shingles = n - k + 1;
         stats
@@ -130,10 +134,14 @@ impl Shingler {
         let seed = self.seed;
         let tokens = &mut self.tokens;
         let mut ideo = 0usize;
-        scan(text, |s, e, is_ideo| {
-            ideo += usize::from(is_ideo);
-            tokens.push(token_hash(text.as_bytes(), s, e, seed));
-        });
+        scan(
+            text,
+            #[inline(always)]
+            |s, e, is_ideo| {
+                ideo += usize::from(is_ideo);
+                tokens.push(token_hash(text.as_bytes(), s, e, seed));
+            },
+        );
         ideo
     }
 }
@@ -162,21 +170,35 @@ fn token_hash(text: &[u8], s: usize, e: usize, seed: u64) -> u64 {
     let hi = if len > 8 { hi & (u64::MAX >> (128 - 8 * len)) } else { 0 };
     let m = ((lo ^ seed ^ 0xbe4b_a423_396c_feb8) as u128)
         .wrapping_mul((hi ^ seed.rotate_left(32) ^ 0x1cad_2177_2fa0_6b7b ^ (len as u64) << 56) as u128);
-    // No finalizer here: [`combine`] applies one to every shingle.
+    // No finalizer here: [`finish`] applies one to every shingle.
     (m as u64) ^ ((m >> 64) as u64)
 }
 
-/// The hash of a shingle from the xxh3 hashes of its tokens: a sum of the token hashes rotated
-/// by distinct amounts (23·j mod 64 is distinct for j < 64, so the order of tokens matters),
-/// then the 64-bit finalizer of MurmurHash3, which spreads every input bit over the output.
-/// Cheaper than hashing the window's bytes again, and as good for MinHash: distinct windows of
-/// random token hashes collide with probability about 2^-64.
+/// Rotation step of the cyclic polynomial hash over token hashes.
+const ROT: u32 = 23;
+
+/// The cyclic polynomial ("Buzhash") value of a window of token hashes:
+/// `XOR_j rotl(t_j, (len−1−j)·23)`. The rotations `23·m mod 64` are distinct for `m < 64`, so
+/// the order of tokens matters. It rolls in O(1) (Cohen, "Recursive hashing functions for
+/// n-grams", ACM TOIS 1997; Lemire and Kaser, "Recursive n-gram hashing is pairwise
+/// independent, at best", 2010): see [`roll`].
 #[inline(always)]
-fn combine(window: &[u64], seed: u64) -> u64 {
-    let mut h = seed ^ (window.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    for (j, &t) in window.iter().enumerate() {
-        h = h.wrapping_add(t.rotate_left((j as u32 * 23) & 63));
-    }
+fn cyclic(window: &[u64]) -> u64 {
+    window.iter().fold(0u64, |h, &t| h.rotate_left(ROT) ^ t)
+}
+
+/// Slides a window of `k` tokens by one: drops `old`, adds `new`.
+#[inline(always)]
+fn roll(h: u64, old: u64, new: u64, k: usize) -> u64 {
+    h.rotate_left(ROT) ^ old.rotate_left((k as u32 * ROT) & 63) ^ new
+}
+
+/// The shingle hash: the window's cyclic value and its length, through the 64-bit finalizer of
+/// MurmurHash3, which spreads every input bit over the output. Distinct windows of random token
+/// hashes collide with probability about 2^-64, as for hashing the window's bytes.
+#[inline(always)]
+fn finish(h: u64, len: usize, seed: u64) -> u64 {
+    let mut h = h ^ seed ^ (len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     h ^= h >> 33;
     h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
     h ^= h >> 33;
@@ -526,6 +548,18 @@ mod tests {
             assert_eq!(block_tokens(&norm), scalar_tokens(&norm), "{f}");
             let long = "Version 1,000.50 of don't-stop e.g. U.S. snake_case ".repeat(20);
             assert_eq!(block_tokens(&long), scalar_tokens(&long));
+        }
+    }
+
+    #[test]
+    fn rolling_equals_direct() {
+        let t: Vec<u64> = (0..40u64).map(|i| xxh3_64_with_seed(&i.to_le_bytes(), 0)).collect();
+        for k in 1..=12 {
+            let mut h = cyclic(&t[..k]);
+            for i in k..t.len() {
+                h = roll(h, t[i - k], t[i], k);
+                assert_eq!(h, cyclic(&t[i + 1 - k..=i]), "k={k} i={i}");
+            }
         }
     }
 
