@@ -29,8 +29,7 @@ pub fn normalize_into(text: &str, out: &mut String) {
     let mut i = 0;
     while i < bytes.len() {
         // An ASCII run: lowercase it (ASCII is always NFKC).
-        let j = i + ascii_prefix_len(&bytes[i..]);
-        push_ascii_lowercase(&text[i..j], out);
+        let j = copy_lower_until::<false>(bytes, i, out);
         if j == bytes.len() {
             break;
         }
@@ -70,8 +69,7 @@ fn normalize_json(raw: &str, out: &mut String) -> Option<usize> {
     let mut len = 0;
     let mut i = 0;
     while i < b.len() {
-        let j = i + plain_ascii_prefix_len(&b[i..]);
-        push_ascii_lowercase(&raw[i..j], out);
+        let j = copy_lower_until::<true>(b, i, out);
         len += j - i;
         if j == b.len() {
             break;
@@ -156,28 +154,65 @@ fn is_fast_nfkc(c: char) -> bool {
         | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3)
 }
 
-/// Length of the longest prefix of `b` with neither a non-ASCII byte nor a `\\`.
-fn plain_ascii_prefix_len(b: &[u8]) -> usize {
-    let mut n = 0;
+/// Appends `b[i..j]` lowercased to `out`, where `j` is the first byte at or after `i` that is
+/// non-ASCII (or, with `BACKSLASH`, a `\\`), and returns `j`. One pass: each 16-byte block is
+/// loaded once, stored lowercased, and kept up to its first special byte.
+#[inline(always)]
+fn copy_lower_until<const BACKSLASH: bool>(b: &[u8], i: usize, out: &mut String) -> usize {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::*;
-        while n + 16 <= b.len() {
-            // SAFETY: SSE2 is part of the x86_64 baseline; the load is in bounds.
-            let mask = unsafe {
-                let v = _mm_loadu_si128(b.as_ptr().add(n) as *const __m128i);
-                _mm_movemask_epi8(v) | _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8)))
-            };
-            if mask != 0 {
-                return n + mask.trailing_zeros() as usize;
+        let mut i = i;
+        out.reserve(b.len() - i + 16);
+        // SAFETY: bytes are stored only into the spare capacity reserved just above (at most
+        // `b.len() − i` bytes are kept, and a block stores 16 bytes at an offset below that);
+        // `set_len` covers only bytes before the first special byte of their block, which are
+        // ASCII ('A'..='Z' plus 0x20 is 'a'..='z'), so the String stays valid UTF-8. Loads read
+        // inside `b` (loop condition). SSE2 is part of the x86_64 baseline.
+        unsafe {
+            let v = out.as_mut_vec();
+            let mut len = v.len();
+            let base = v.as_mut_ptr();
+            while i + 16 <= b.len() {
+                let x = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
+                let mut special = _mm_movemask_epi8(x) as u32;
+                if BACKSLASH {
+                    special |= _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8))) as u32;
+                }
+                let upper = _mm_and_si128(
+                    _mm_cmpgt_epi8(x, _mm_set1_epi8(b'A' as i8 - 1)),
+                    _mm_cmplt_epi8(x, _mm_set1_epi8(b'Z' as i8 + 1)),
+                );
+                _mm_storeu_si128(
+                    base.add(len) as *mut __m128i,
+                    _mm_add_epi8(x, _mm_and_si128(upper, _mm_set1_epi8(0x20))),
+                );
+                if special != 0 {
+                    let n = special.trailing_zeros() as usize;
+                    v.set_len(len + n);
+                    return i + n;
+                }
+                len += 16;
+                i += 16;
             }
-            n += 16;
+            v.set_len(len);
         }
+        let j = i + b[i..]
+            .iter()
+            .position(|&c| c >= 0x80 || (BACKSLASH && c == b'\\'))
+            .unwrap_or(b.len() - i);
+        push_ascii_lowercase(std::str::from_utf8(&b[i..j]).unwrap_or(""), out);
+        return j;
     }
-    n + b[n..]
-        .iter()
-        .position(|&c| c >= 0x80 || c == b'\\')
-        .unwrap_or(b.len() - n)
+    #[allow(unreachable_code)]
+    {
+        let j = i + b[i..]
+            .iter()
+            .position(|&c| c >= 0x80 || (BACKSLASH && c == b'\\'))
+            .unwrap_or(b.len() - i);
+        push_ascii_lowercase(std::str::from_utf8(&b[i..j]).unwrap_or(""), out);
+        j
+    }
 }
 
 /// Appends ASCII `s` lowercased, in one pass (16 bytes per step with SSE2).
@@ -225,33 +260,6 @@ fn push_ascii_lowercase(s: &str, out: &mut String) {
         out.push_str(s);
         out[run_start..].make_ascii_lowercase();
     }
-}
-
-/// Length of the longest all-ASCII prefix of `b`, eight bytes at a time.
-fn ascii_prefix_len(b: &[u8]) -> usize {
-    let mut n = 0;
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::*;
-        while n + 16 <= b.len() {
-            // SAFETY: SSE2 is part of the x86_64 baseline; the load is in bounds.
-            let mask = unsafe { _mm_movemask_epi8(_mm_loadu_si128(b.as_ptr().add(n) as *const __m128i)) };
-            if mask != 0 {
-                return n + mask.trailing_zeros() as usize;
-            }
-            n += 16;
-        }
-    }
-    let rest = &b[n..];
-    for w in rest.chunks_exact(8) {
-        let x = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-        let hi = x & 0x8080_8080_8080_8080;
-        if hi != 0 {
-            return n + (hi.trailing_zeros() / 8) as usize;
-        }
-        n += 8;
-    }
-    n + b[n..].iter().position(|c| !c.is_ascii()).unwrap_or(b.len() - n)
 }
 
 fn fold_chars(chars: impl Iterator<Item = char>, out: &mut String) {
@@ -378,14 +386,50 @@ mod tests {
             let whole: String = t.nfkc().collect::<String>().to_lowercase();
             assert_eq!(norm(t), whole, "{t:?}");
         }
-        assert_eq!(ascii_prefix_len(b"abcdefghij\xc3\xa9"), 10);
-        assert_eq!(ascii_prefix_len(b"abc"), 3);
         for len in 0..80 {
-            let mut v = vec![b'a'; len];
-            assert_eq!(ascii_prefix_len(&v), len);
-            v.push(0xc3);
-            v.push(0xa9);
-            assert_eq!(ascii_prefix_len(&v), len);
+            for special in ["é", "\\"] {
+                let text = format!("{}{special}Z", "Ab".repeat(len).chars().take(len).collect::<String>());
+                let mut out = String::from("x");
+                let j = copy_lower_until::<true>(text.as_bytes(), 0, &mut out);
+                assert_eq!(j, len);
+                assert_eq!(out, format!("x{}", text[..len].to_ascii_lowercase()));
+                let mut out = String::new();
+                let j = copy_lower_until::<false>(text.as_bytes(), 0, &mut out);
+                assert_eq!(j, if special == "é" { len } else { text.len() });
+                assert_eq!(out, text[..j].to_ascii_lowercase());
+            }
+        }
+    }
+
+    /// The reference: NFKC of the whole text, then the same per-character folding.
+    fn reference(t: &str) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        let mut out = String::new();
+        fold_chars(t.nfkc(), &mut out);
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn runs_equal_whole_text_reference(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "E", "Z", " ", "\\", "\n", "\u{301}", "\u{327}", "é", "Ç", "ﬁ", "Ａ", "²", "’", "—",
+                    "Д", "ё", "中", "が", "\u{3099}", "ｶ", "ß", "Σ", "ς", "\u{1100}", "\u{1161}", "1", "abcdefghijklmnop",
+                ]),
+                0..200,
+            )
+        ) {
+            let text: String = parts.concat();
+            let mut got = String::new();
+            normalize_into(&text, &mut got);
+            proptest::prop_assert_eq!(got, reference(&text));
+            // The JSON path, on the same text escaped as JSON, gives the same.
+            let escaped = serde_json::to_string(&text).unwrap();
+            let raw = &escaped[1..escaped.len() - 1];
+            let (mut got_json, mut scratch) = (String::new(), String::new());
+            normalize_text_into(Text::Json(raw), &mut got_json, &mut scratch);
+            proptest::prop_assert_eq!(got_json, reference(&text));
         }
     }
 

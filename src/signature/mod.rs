@@ -130,10 +130,9 @@ impl MinHasher {
 pub fn oph_insert(out: &mut [u32], h: u64) {
     let bin = (((h >> 32) * out.len() as u64) >> 32) as usize;
     let v = h as u32;
-    // `bin < out.len()` by construction of the multiply-shift.
-    if v < out[bin] {
-        out[bin] = v;
-    }
+    // `bin < out.len()` by construction of the multiply-shift. A branch-free min: whether a
+    // new value is smaller is unpredictable.
+    out[bin] = out[bin].min(v);
 }
 
 /// Classic MinHash kernel with run-time dispatch to an AVX2 build of the same loop.
