@@ -40,7 +40,13 @@ type R<T> = Result<T, RecordErrorKind>;
 /// Index of the first byte at or after `i` that is `"`, `\\` or a control character (or
 /// `b.len()`): 16 bytes per step with SSE2, then byte by byte.
 #[inline(always)]
-fn skip_plain(b: &[u8], mut i: usize) -> usize {
+fn skip_plain(b: &[u8], i: usize) -> usize {
+    skip_plain_sse2(b, i)
+}
+
+/// [`skip_plain`] with SSE2 (the x86_64 baseline), then byte by byte.
+#[inline(always)]
+fn skip_plain_sse2(b: &[u8], mut i: usize) -> usize {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::*;
@@ -114,37 +120,18 @@ impl P<'_> {
         if self.b.get(self.i) != Some(&b'"') {
             return err("expected a string", self.i);
         }
-        self.i += 1;
-        let start = self.i;
-        let mut escaped = false;
-        let b = self.b;
-        let mut i = self.i;
-        loop {
-            // Plain bytes: anything but a quote, a backslash or a control character.
-            i = skip_plain(b, i);
-            match b.get(i) {
-                None => return err("unterminated string", start - 1),
-                Some(b'"') => {
-                    self.i = i + 1;
-                    return Ok(StrSpan { start, end: i, escaped });
-                }
-                Some(b'\\') => {
-                    escaped = true;
-                    match b.get(i + 1) {
-                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
-                        Some(b'u') => {
-                            let hex = b.get(i + 2..i + 6);
-                            if !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
-                                return err("bad \\u escape", i);
-                            }
-                            i += 6;
-                        }
-                        _ => return err("bad escape", i),
-                    }
-                }
-                Some(_) => return err("control character in string", i),
-            }
-        }
+        let start = self.i + 1;
+        #[cfg(target_arch = "x86_64")]
+        let (end, escaped) = if self.b.len() - start >= 64 && std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            unsafe { string_body_avx2(self.b, start)? }
+        } else {
+            string_body(self.b, start, skip_plain)?
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let (end, escaped) = string_body(self.b, start, skip_plain)?;
+        self.i = end + 1;
+        Ok(StrSpan { start, end, escaped })
     }
 
     fn number(&mut self) -> R<(usize, usize)> {
@@ -412,6 +399,73 @@ fn find_backslash(b: &[u8], mut i: usize) -> usize {
     i + b[i..].iter().position(|&c| c == b'\\').unwrap_or(b.len() - i)
 }
 
+/// Scans a string's content from `start` (just after the opening quote) to its closing quote,
+/// validating escapes; returns the quote's index and whether there were escapes. `skip` finds
+/// the next special byte (`"`, `\\`, control character) from an index.
+#[inline(always)]
+fn string_body(b: &[u8], start: usize, skip: impl Fn(&[u8], usize) -> usize) -> R<(usize, bool)> {
+    let mut escaped = false;
+    let mut i = start;
+    loop {
+        i = skip(b, i);
+        match b.get(i) {
+            None => return err("unterminated string", start - 1),
+            Some(b'"') => return Ok((i, escaped)),
+            Some(b'\\') => {
+                escaped = true;
+                match b.get(i + 1) {
+                    Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
+                    Some(b'u') => {
+                        let hex = b.get(i + 2..i + 6);
+                        if !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+                            return err("bad \\u escape", i);
+                        }
+                        i += 6;
+                    }
+                    _ => return err("bad escape", i),
+                }
+            }
+            Some(_) => return err("control character in string", i),
+        }
+    }
+}
+
+/// [`string_body`] compiled with AVX2, its block scanner 32 bytes at a time.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn string_body_avx2(b: &[u8], start: usize) -> R<(usize, bool)> {
+    string_body(b, start, |b, i| {
+        // A closure inside a function compiled with AVX2 may call another such function.
+        let i = skip_plain_avx2(b, i);
+        skip_plain_sse2(b, i)
+    })
+}
+
+/// [`skip_plain`]'s loop 32 bytes at a time; stops at a special byte or with fewer than 32
+/// bytes left.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn skip_plain_avx2(b: &[u8], mut i: usize) -> usize {
+    use std::arch::x86_64::*;
+    while i + 32 <= b.len() {
+        // SAFETY: the load reads 32 bytes inside `b` (loop condition); AVX2 is enabled for this
+        // function, whose callers check the CPU has it.
+        let mask = unsafe {
+            let v = _mm256_loadu_si256(b.as_ptr().add(i) as *const __m256i);
+            let quote = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'"' as i8));
+            let backslash = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\\' as i8));
+            let ctrl = _mm256_cmpeq_epi8(_mm256_max_epu8(v, _mm256_set1_epi8(0x1f)), _mm256_set1_epi8(0x1f));
+            _mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(quote, backslash), ctrl)) as u32
+        };
+        if mask != 0 {
+            return i + mask.trailing_zeros() as usize;
+        }
+        i += 32;
+    }
+    i
+}
+
 fn hex4(h: &[u8]) -> u32 {
     // The scanner checked these are 4 hex digits.
     h.iter()
@@ -456,7 +510,7 @@ mod tests {
 
     #[test]
     fn skip_plain_finds_the_first_special_byte() {
-        for len in 0..70 {
+        for len in 0..200 {
             for special in [b'"', b'\\', b'\n', 0u8, 0x1f] {
                 let mut v = vec![b'a'; len];
                 v.extend_from_slice("é".as_bytes());
@@ -466,6 +520,17 @@ mod tests {
                 assert_eq!(skip_plain(&v, 0), at);
             }
             assert_eq!(skip_plain(&vec![b'x'; len], 0), len);
+            // Strings of every length through both scanners agree.
+            let mut line = b"\"".to_vec();
+            line.extend(std::iter::repeat_n(b'y', len));
+            line.extend_from_slice(b"\\n\\u00e9z\" ");
+            let sse = string_body(&line, 1, skip_plain).unwrap();
+            assert_eq!(sse, (line.len() - 2, true));
+            #[cfg(target_arch = "x86_64")]
+            if std::is_x86_feature_detected!("avx2") {
+                // SAFETY: AVX2 checked just above.
+                assert_eq!(unsafe { string_body_avx2(&line, 1) }.unwrap(), sse);
+            }
         }
     }
 

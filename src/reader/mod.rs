@@ -255,7 +255,7 @@ fn map_file(file: &File) -> io::Result<Data> {
     // rewrites a file while it is mapped, reads may see the new bytes or fault, the documented
     // hazard of mapping files, which every mmap-based reader (ripgrep among them) accepts.
     // Where mapping fails (some special files), the file is read into memory instead.
-    match unsafe { Mmap::map(file) } {
+    match unsafe { memmap2::MmapOptions::new().populate().map(file) } {
         Ok(m) => Ok(Data::Map(m)),
         Err(_) => {
             let mut v = Vec::new();
@@ -400,7 +400,7 @@ pub fn read_chunk(source: &Source, chunk: Chunk, opts: &ReadOptions, mut f: impl
     let mut out = ChunkOutcome::default();
     if source.format == Format::Folder {
         out.lines = 1;
-        match std::str::from_utf8(all) {
+        match utf8(all).map_err(|_| std::str::from_utf8(all).unwrap_err()) {
             Ok(text) => f(Record {
                 line_in_chunk: 1,
                 start: 0,
@@ -452,8 +452,13 @@ pub fn read_chunk(source: &Source, chunk: Chunk, opts: &ReadOptions, mut f: impl
     out
 }
 
+/// Validates UTF-8: the SIMD validator (AVX2 where the CPU has it) for the common valid case,
+/// the standard library's for the position of the first bad byte.
 fn utf8(b: &[u8]) -> Result<&str, RecordErrorKind> {
-    std::str::from_utf8(b).map_err(|e| RecordErrorKind::InvalidUtf8(e.valid_up_to()))
+    match simdutf8::basic::from_utf8(b) {
+        Ok(s) => Ok(s),
+        Err(_) => std::str::from_utf8(b).map_err(|e| RecordErrorKind::InvalidUtf8(e.valid_up_to())),
+    }
 }
 
 fn lines_record(rec: &[u8], s: usize, line: u64) -> Result<Record<'_>, RecordErrorKind> {

@@ -130,23 +130,55 @@ impl Shingler {
 
     /// Fills `self.tokens` with the token hashes; returns how many were unspaced-script chars.
     fn tokenize(&mut self, text: &str) -> usize {
-        self.tokens.clear();
         let seed = self.seed;
-        let tokens = &mut self.tokens;
+        // A local vector, written through its spare capacity: no capacity check per token and
+        // no reload of the vector's fields through `self`. Every token but the last is followed
+        // by a separator byte or is a character of 3+ bytes, so there are at most
+        // `len / 2 + 1` tokens.
+        let mut tokens = std::mem::take(&mut self.tokens);
+        tokens.clear();
+        tokens.reserve(text.len() / 2 + 1);
+        let spare = tokens.spare_capacity_mut();
+        let mut n = 0;
         let mut ideo = 0usize;
         scan(
             text,
             #[inline(always)]
             |s, e, is_ideo| {
                 ideo += usize::from(is_ideo);
-                tokens.push(token_hash(text.as_bytes(), s, e, seed));
+                // Indexing is checked: a wrong bound would panic, never write out of bounds.
+                spare[n].write(token_hash(text.as_bytes(), s, e, seed));
+                n += 1;
             },
         );
+        // SAFETY: the first `n` elements of the spare capacity were written just above.
+        unsafe { tokens.set_len(n) };
+        self.tokens = tokens;
         ideo
     }
 }
 
 const NONE: usize = usize::MAX;
+
+/// `MASK_LO[n]` and `MASK_HI[n]` keep the first `n` bytes of a 16-byte little-endian load.
+static MASK_LO: [u64; 17] = {
+    let mut t = [0u64; 17];
+    let mut n = 1;
+    while n <= 16 {
+        t[n] = if n >= 8 { u64::MAX } else { u64::MAX >> (64 - 8 * n) };
+        n += 1;
+    }
+    t
+};
+static MASK_HI: [u64; 17] = {
+    let mut t = [0u64; 17];
+    let mut n = 9;
+    while n <= 16 {
+        t[n] = u64::MAX >> (128 - 8 * n);
+        n += 1;
+    }
+    t
+};
 
 /// The 64-bit hash of the token `text[s..e]`. Tokens of up to 16 bytes (nearly all) are read
 /// as two little-endian words, masked to their length, and mixed by a folded 64×64→128-bit
@@ -166,8 +198,8 @@ fn token_hash(text: &[u8], s: usize, e: usize, seed: u64) -> u64 {
         buf[..len].copy_from_slice(&text[s..e]);
         (word(&buf[..8]), word(&buf[8..]))
     };
-    let lo = lo & (u64::MAX >> (64 - 8 * len.min(8)));
-    let hi = if len > 8 { hi & (u64::MAX >> (128 - 8 * len)) } else { 0 };
+    let lo = lo & MASK_LO[len];
+    let hi = hi & MASK_HI[len];
     let m = ((lo ^ seed ^ 0xbe4b_a423_396c_feb8) as u128)
         .wrapping_mul((hi ^ seed.rotate_left(32) ^ 0x1cad_2177_2fa0_6b7b ^ (len as u64) << 56) as u128);
     // No finalizer here: [`finish`] applies one to every shingle.
@@ -220,10 +252,20 @@ fn scan(text: &str, mut emit: impl FnMut(usize, usize, bool)) {
     let mut start = NONE;
     let mut i = 0usize;
     while i + 64 <= n {
-        let m = classify64(&bytes[i..i + 64]);
+        let mut m = classify64(&bytes[i..i + 64]);
         if m.non_ascii != 0 {
-            i = scan_scalar(text, i, i + 64, &mut start, &mut emit);
-            continue;
+            // Two-byte letters (U+0100..U+027F, U+0400..U+047F, and U+00C0..U+00FF but × ÷)
+            // are word bytes too, when every non-ASCII byte of the block is such a letter's
+            // lead or the continuation right after it, and no letter straddles the block end.
+            let two_byte_letters = m.non_ascii == (m.lead2 | m.cont)
+                && m.cont == (m.lead2 << 1)
+                && m.lead2 >> 63 == 0
+                && (m.c3 << 1) & m.times_divide == 0;
+            if !two_byte_letters {
+                i = scan_scalar(text, i, i + 64, &mut start, &mut emit);
+                continue;
+            }
+            m.word |= m.non_ascii;
         }
         let (next_word, next_digit) = match bytes.get(i + 64) {
             None => (false, false),
@@ -265,6 +307,14 @@ struct Masks {
     mid: u64,
     /// `,`
     midnum: u64,
+    /// Lead bytes 0xC3..=0xC9 and 0xD0..=0xD1 (two-byte letters).
+    lead2: u64,
+    /// Continuation bytes 0x80..=0xBF.
+    cont: u64,
+    /// Lead byte 0xC3.
+    c3: u64,
+    /// Bytes 0x97 and 0xB7 (after 0xC3: × and ÷).
+    times_divide: u64,
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -277,6 +327,10 @@ fn classify64(block: &[u8]) -> Masks {
         digit: 0,
         mid: 0,
         midnum: 0,
+        lead2: 0,
+        cont: 0,
+        c3: 0,
+        times_divide: 0,
     };
     assert!(block.len() >= 64);
     for k in 0..4 {
@@ -301,6 +355,28 @@ fn classify64(block: &[u8]) -> Masks {
             m.digit |= (_mm_movemask_epi8(digit) as u16 as u64) << sh;
             m.mid |= (_mm_movemask_epi8(mid) as u16 as u64) << sh;
             m.midnum |= (_mm_movemask_epi8(midnum) as u16 as u64) << sh;
+            if _mm_movemask_epi8(v) != 0 {
+                // Signed compares: 0x80..=0xBF is -128..=-65, 0xC3..=0xC9 is -61..=-55,
+                // 0xD0..=0xD1 is -48..=-47.
+                let cont = _mm_cmplt_epi8(v, _mm_set1_epi8(-64));
+                let lead_latin = _mm_and_si128(
+                    _mm_cmpgt_epi8(v, _mm_set1_epi8(-62)),
+                    _mm_cmplt_epi8(v, _mm_set1_epi8(-54)),
+                );
+                let lead_cyr = _mm_and_si128(
+                    _mm_cmpgt_epi8(v, _mm_set1_epi8(-49)),
+                    _mm_cmplt_epi8(v, _mm_set1_epi8(-46)),
+                );
+                let c3 = _mm_cmpeq_epi8(v, _mm_set1_epi8(0xC3u8 as i8));
+                let td = _mm_or_si128(
+                    _mm_cmpeq_epi8(v, _mm_set1_epi8(0x97u8 as i8)),
+                    _mm_cmpeq_epi8(v, _mm_set1_epi8(0xB7u8 as i8)),
+                );
+                m.cont |= (_mm_movemask_epi8(cont) as u16 as u64) << sh;
+                m.lead2 |= (_mm_movemask_epi8(_mm_or_si128(lead_latin, lead_cyr)) as u16 as u64) << sh;
+                m.c3 |= (_mm_movemask_epi8(c3) as u16 as u64) << sh;
+                m.times_divide |= (_mm_movemask_epi8(td) as u16 as u64) << sh;
+            }
         }
     }
     m
@@ -315,11 +391,26 @@ fn classify64(block: &[u8]) -> Masks {
         digit: 0,
         mid: 0,
         midnum: 0,
+        lead2: 0,
+        cont: 0,
+        c3: 0,
+        times_divide: 0,
     };
     for (j, &c) in block[..64].iter().enumerate() {
         let bit = 1u64 << j;
         if c >= 0x80 {
             m.non_ascii |= bit;
+            match c {
+                0x80..=0xBF => m.cont |= bit,
+                0xC3..=0xC9 | 0xD0..=0xD1 => m.lead2 |= bit,
+                _ => {}
+            }
+            if c == 0xC3 {
+                m.c3 |= bit;
+            }
+            if c == 0x97 || c == 0xB7 {
+                m.times_divide |= bit;
+            }
             continue;
         }
         match ASCII_CLASS[c as usize] {
@@ -526,7 +617,7 @@ mod tests {
         #[test]
         fn block_scanner_equals_scalar_scanner(
             parts in proptest::collection::vec(
-                proptest::sample::select(vec!["a", "Z", "9", "0", "_", " ", "'", ".", ",", "é", "中", "’", "\n", "x1", "ab", "—"]),
+                proptest::sample::select(vec!["a", "Z", "9", "0", "_", " ", "'", ".", ",", "é", "中", "’", "\n", "x1", "ab", "—", "Д", "ё", "ɐ", "×", "÷", "Ā", "ѿ", "Ҋ", "ß"]),
                 0..300,
             )
         ) {
