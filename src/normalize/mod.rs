@@ -311,6 +311,7 @@ pub fn classify(c: char) -> CharClass {
     match u {
         0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x400..=0x481 | 0x48A..=0x52F => return CharClass::Word,
         0x2000..=0x206F | 0x2500..=0x25FF => return CharClass::Sep,
+        0x3040..=0x30FF | 0x4E00..=0x9FFF => return CharClass::Ideo,
         _ => {}
     }
     if is_unspaced_script(u) {

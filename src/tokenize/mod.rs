@@ -192,7 +192,14 @@ fn token_hash(text: &[u8], s: usize, e: usize, seed: u64) -> u64 {
     }
     let word = |b: &[u8]| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
     let (lo, hi) = if s + 16 <= text.len() {
-        (word(&text[s..s + 8]), word(&text[s + 8..s + 16]))
+        // SAFETY: `s + 16 <= text.len()`, so both 8-byte unaligned reads are inside `text`.
+        unsafe {
+            let p = text.as_ptr().add(s);
+            (
+                u64::from_le(std::ptr::read_unaligned(p as *const u64)),
+                u64::from_le(std::ptr::read_unaligned(p.add(8) as *const u64)),
+            )
+        }
     } else {
         let mut buf = [0u8; 16];
         buf[..len].copy_from_slice(&text[s..e]);
@@ -279,16 +286,25 @@ fn scan(text: &str, mut emit: impl FnMut(usize, usize, bool)) {
         let word_next = (m.word >> 1) | (u64::from(next_word) << 63);
         let digit_next = (m.digit >> 1) | (u64::from(next_digit) << 63);
         let e = m.word | (m.mid & word_prev & word_next) | ((m.mid | m.midnum) & digit_prev & digit_next);
-        let mut t = e ^ ((e << 1) | open);
-        while t != 0 {
-            let p = t.trailing_zeros() as usize;
-            t &= t - 1;
-            if (e >> p) & 1 == 1 {
-                start = i + p;
-            } else {
-                emit(start, i + p, false);
-                start = NONE;
-            }
+        // Token starts and ends (the position after a token's last byte) in this block. Starts
+        // and ends alternate, so the k-th end closes the k-th start (or, first, the token
+        // carried in from the previous block): no data-dependent branch per boundary.
+        let prev = (e << 1) | open;
+        let mut starts = e & !prev;
+        let mut ends = !e & prev;
+        if start != NONE && ends != 0 {
+            emit(start, i + ends.trailing_zeros() as usize, false);
+            ends &= ends - 1;
+            start = NONE;
+        }
+        while ends != 0 {
+            let (s, t) = (starts.trailing_zeros() as usize, ends.trailing_zeros() as usize);
+            emit(i + s, i + t, false);
+            starts &= starts - 1;
+            ends &= ends - 1;
+        }
+        if starts != 0 {
+            start = i + starts.trailing_zeros() as usize;
         }
         i += 64;
     }
