@@ -1,7 +1,7 @@
 //! Command-line flags (clap derive), turned into the library's validated types. Nothing else.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use neardup::{Config, Format, Keep, MinHashKind, OnError, ReadOptions, Verify};
+use neardup::{Config, Format, Keep, Method, MinHashKind, OnError, ReadOptions, SimHashWeights, Verify};
 use std::path::PathBuf;
 
 /// Near-duplicate detection for text corpora.
@@ -55,6 +55,24 @@ pub enum KeepArg {
 pub enum VerifyArg {
     Estimate,
     Exact,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MethodArg {
+    /// MinHash signatures, LSH bands, Jaccard threshold (--threshold).
+    Minhash,
+    /// SimHash fingerprints, Hamming index, at most --max-hamming differing bits.
+    Simhash,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum WeightsArg {
+    /// Term frequency: every occurrence of a feature votes.
+    Tf,
+    /// Each distinct feature votes once.
+    Uniform,
+    /// A feature seen tf times votes 1 + floor(log2 tf) times.
+    LogTf,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -118,6 +136,21 @@ pub struct DedupArgs {
     /// MinHash scheme.
     #[arg(long, value_enum, default_value = "oph")]
     pub minhash: MinHashArg,
+    /// Signature method.
+    #[arg(long, value_enum, default_value = "minhash")]
+    pub method: MethodArg,
+    /// SimHash: largest Hamming distance (of 64 bits) between near-duplicates.
+    #[arg(long, default_value_t = neardup::config::DEFAULT_MAX_HAMMING)]
+    pub max_hamming: u32,
+    /// SimHash feature size in words (1: word unigrams).
+    #[arg(long, default_value_t = neardup::config::DEFAULT_SIMHASH_WORDS)]
+    pub simhash_words: usize,
+    /// SimHash feature size in characters, for unspaced scripts.
+    #[arg(long, default_value_t = neardup::config::DEFAULT_SIMHASH_CHARS)]
+    pub simhash_chars: usize,
+    /// SimHash feature weights.
+    #[arg(long, value_enum, default_value = "log-tf")]
+    pub simhash_weights: WeightsArg,
     /// How candidate pairs are verified: Jaccard estimated from signatures, or exact Jaccard.
     #[arg(long, value_enum, default_value = "estimate")]
     pub verify: VerifyArg,
@@ -150,6 +183,18 @@ impl DedupArgs {
             .verify(match self.verify {
                 VerifyArg::Estimate => Verify::Estimate,
                 VerifyArg::Exact => Verify::Exact,
+            })
+            .method(match self.method {
+                MethodArg::Minhash => Method::MinHash,
+                MethodArg::Simhash => Method::SimHash,
+            })
+            .max_hamming(self.max_hamming)
+            .simhash_words(self.simhash_words)
+            .simhash_chars(self.simhash_chars)
+            .simhash_weights(match self.simhash_weights {
+                WeightsArg::Tf => SimHashWeights::Tf,
+                WeightsArg::Uniform => SimHashWeights::Uniform,
+                WeightsArg::LogTf => SimHashWeights::LogTf,
             })
             .keep(match self.keep {
                 KeepArg::First => Keep::First,

@@ -39,6 +39,36 @@ pub enum Keep {
     Shortest,
 }
 
+/// Which signatures find and verify near-duplicates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Method {
+    /// MinHash signatures, LSH bands, Jaccard threshold.
+    #[default]
+    MinHash,
+    /// SimHash fingerprints, Hamming index, at most `max_hamming` differing bits.
+    SimHash,
+}
+
+/// How SimHash weighs features.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SimHashWeights {
+    /// Every occurrence counts (term frequency).
+    Tf,
+    /// Each distinct feature counts once.
+    Uniform,
+    /// A feature seen `tf` times counts `1 + ⌊log2 tf⌋` times: sublinear term frequency
+    /// (Salton and Buckley 1988), so frequent function words do not outvote the content words.
+    #[default]
+    LogTf,
+}
+
+/// Default SimHash distance.
+pub const DEFAULT_MAX_HAMMING: u32 = 6;
+/// Default SimHash feature size in words.
+pub const DEFAULT_SIMHASH_WORDS: usize = 1;
+/// Default SimHash feature size in characters.
+pub const DEFAULT_SIMHASH_CHARS: usize = 2;
+
 /// Default number of MinHash slots.
 pub const DEFAULT_NUM_PERM: usize = 128;
 /// Default Jaccard threshold.
@@ -63,6 +93,11 @@ pub struct Config {
     pub(crate) minhash: MinHashKind,
     pub(crate) verify: Verify,
     pub(crate) keep: Keep,
+    pub(crate) method: Method,
+    pub(crate) max_hamming: u32,
+    pub(crate) simhash_words: usize,
+    pub(crate) simhash_chars: usize,
+    pub(crate) simhash_weights: SimHashWeights,
 }
 
 impl Default for Config {
@@ -115,6 +150,23 @@ impl Config {
     /// Representative rule.
     pub fn keep(&self) -> Keep {
         self.keep
+    }
+
+    /// Signature method.
+    pub fn method(&self) -> Method {
+        self.method
+    }
+    /// SimHash: largest Hamming distance of near-duplicates.
+    pub fn max_hamming(&self) -> u32 {
+        self.max_hamming
+    }
+    /// SimHash feature sizes (words, characters).
+    pub fn simhash_features(&self) -> (usize, usize) {
+        (self.simhash_words, self.simhash_chars)
+    }
+    /// SimHash weights.
+    pub fn simhash_weights(&self) -> SimHashWeights {
+        self.simhash_weights
     }
 
     /// Probability that a pair of Jaccard similarity `s` becomes a candidate.
@@ -172,6 +224,11 @@ pub struct ConfigBuilder {
     minhash: Option<MinHashKind>,
     verify: Option<Verify>,
     keep: Option<Keep>,
+    method: Option<Method>,
+    max_hamming: Option<u32>,
+    simhash_words: Option<usize>,
+    simhash_chars: Option<usize>,
+    simhash_weights: Option<SimHashWeights>,
 }
 
 impl ConfigBuilder {
@@ -226,6 +283,32 @@ impl ConfigBuilder {
         self
     }
 
+    /// Signature method (default MinHash).
+    pub fn method(mut self, v: Method) -> Self {
+        self.method = Some(v);
+        self
+    }
+    /// SimHash: largest Hamming distance of near-duplicates (default 3, range 0..=16).
+    pub fn max_hamming(mut self, v: u32) -> Self {
+        self.max_hamming = Some(v);
+        self
+    }
+    /// SimHash feature size in words (default 1: word unigrams).
+    pub fn simhash_words(mut self, v: usize) -> Self {
+        self.simhash_words = Some(v);
+        self
+    }
+    /// SimHash feature size in characters, for unspaced scripts (default 2).
+    pub fn simhash_chars(mut self, v: usize) -> Self {
+        self.simhash_chars = Some(v);
+        self
+    }
+    /// SimHash weights (default term frequency).
+    pub fn simhash_weights(mut self, v: SimHashWeights) -> Self {
+        self.simhash_weights = Some(v);
+        self
+    }
+
     /// Checks every value and derives bands × rows.
     pub fn build(self) -> Result<Config> {
         let num_perm = self.num_perm.unwrap_or(DEFAULT_NUM_PERM);
@@ -249,7 +332,20 @@ impl ConfigBuilder {
         }
         let word_shingle = self.word_shingle.unwrap_or(DEFAULT_WORD_SHINGLE);
         let char_shingle = self.char_shingle.unwrap_or(DEFAULT_CHAR_SHINGLE);
-        for (name, v) in [("word shingle", word_shingle), ("char shingle", char_shingle)] {
+        let simhash_words = self.simhash_words.unwrap_or(DEFAULT_SIMHASH_WORDS);
+        let simhash_chars = self.simhash_chars.unwrap_or(DEFAULT_SIMHASH_CHARS);
+        let max_hamming = self.max_hamming.unwrap_or(DEFAULT_MAX_HAMMING);
+        if max_hamming > 16 {
+            return Err(Error::Config(format!(
+                "max-hamming must be in 0..=16, got {max_hamming}"
+            )));
+        }
+        for (name, v) in [
+            ("word shingle", word_shingle),
+            ("char shingle", char_shingle),
+            ("simhash word feature", simhash_words),
+            ("simhash char feature", simhash_chars),
+        ] {
             if !(1..=MAX_SHINGLE).contains(&v) {
                 return Err(Error::Config(format!(
                     "{name} size must be in 1..={MAX_SHINGLE}, got {v}"
@@ -267,6 +363,11 @@ impl ConfigBuilder {
             minhash: self.minhash.unwrap_or_default(),
             verify: self.verify.unwrap_or_default(),
             keep: self.keep.unwrap_or_default(),
+            method: self.method.unwrap_or_default(),
+            max_hamming,
+            simhash_words,
+            simhash_chars,
+            simhash_weights: self.simhash_weights.unwrap_or_default(),
         })
     }
 }

@@ -41,7 +41,7 @@ pub mod reader;
 pub mod signature;
 pub mod tokenize;
 
-pub use config::{Config, ConfigBuilder, Keep, Verify};
+pub use config::{Config, ConfigBuilder, Keep, Method, SimHashWeights, Verify};
 pub use error::{Error, RecordError, RecordErrorKind, Result};
 pub use pipeline::{Cluster, Clustering, Corpus, Dedup, DocId};
 pub use reader::{Format, OnError, ReadOptions};

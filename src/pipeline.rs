@@ -7,11 +7,12 @@
 //! whatever the thread count: every stage's result is ordered by document id.
 
 use crate::cluster;
-use crate::config::{Config, Keep, Verify};
+use crate::config::{Config, Keep, Method, SimHashWeights, Verify};
 use crate::error::{Error, RecordError, Result};
 use crate::index;
 use crate::normalize::{normalize_into, normalize_text_into};
 use crate::reader::{self, Chunk, IdRef, ReadOptions, Source, Text};
+use crate::signature::simhash::{SimHashAcc, hamming};
 use crate::signature::{MinHashKind, MinHasher, estimate_jaccard, exact_jaccard, oph_insert};
 use crate::tokenize::Shingler;
 use bitvec::prelude::*;
@@ -58,9 +59,11 @@ pub struct Corpus {
     pub sources: Vec<Source>,
     /// The documents, in input order (`DocId` = index).
     pub docs: Vec<DocMeta>,
-    /// Signatures, `num_perm` slots per document, flat.
+    /// MinHash signatures, `num_perm` slots per document, flat (empty with SimHash alone).
     pub sigs: Vec<u32>,
-    /// Slots per signature.
+    /// SimHash fingerprints, one per document (empty with MinHash alone).
+    pub fingerprints: Vec<u64>,
+    /// Slots per signature (0 with SimHash alone).
     pub num_perm: usize,
     /// Bad records skipped (with `--on-error skip`).
     pub skipped: u64,
@@ -225,6 +228,25 @@ struct SignCtx {
     shingler: Shingler,
     hashes: Vec<u64>,
     hasher: MinHasher,
+    sim: SimHashAcc,
+    config: Config,
+}
+
+/// What signing one document gave besides its MinHash slots.
+#[derive(Debug, Clone, Copy)]
+struct Signed {
+    /// Shingles (MinHash) or features (SimHash only); 0 means the document takes no part.
+    shingles: u64,
+    /// SimHash fingerprint (0 when SimHash is off).
+    fingerprint: u64,
+}
+
+fn uses_minhash(m: Method) -> bool {
+    m == Method::MinHash
+}
+
+fn uses_simhash(m: Method) -> bool {
+    m == Method::SimHash
 }
 
 impl SignCtx {
@@ -235,38 +257,83 @@ impl SignCtx {
             shingler: Shingler::new(c.word_shingle, c.char_shingle, c.seed),
             hashes: Vec::new(),
             hasher: MinHasher::new(c.minhash, c.num_perm, c.seed),
+            sim: SimHashAcc::new(),
+            config: c.clone(),
         }
     }
 
-    /// Signs `text` into `out`; returns the number of shingles and the text's length.
-    fn sign_text(&mut self, text: Text<'_>, out: &mut [u32]) -> (u64, u64) {
+    /// Signs `text` into `out`; returns what else signing gave and the text's length.
+    fn sign_text(&mut self, text: Text<'_>, out: &mut [u32]) -> (Signed, u64) {
         let len = normalize_text_into(text, &mut self.norm, &mut self.json);
         (self.sign_normalized(out), len as u64)
     }
 
-    /// Signs `text` into `out`; returns the number of shingles.
-    fn sign(&mut self, text: &str, out: &mut [u32]) -> u64 {
+    /// Signs `text` into `out`.
+    fn sign(&mut self, text: &str, out: &mut [u32]) -> Signed {
         normalize_into(text, &mut self.norm);
         self.sign_normalized(out)
     }
 
-    fn sign_normalized(&mut self, out: &mut [u32]) -> u64 {
-        match self.hasher.kind() {
-            // Each shingle hash goes straight into its bin: no buffer of hashes.
-            MinHashKind::OnePermutation => {
-                out.fill(u32::MAX);
-                let st = self.shingler.shingles(&self.norm, |h| oph_insert(out, h));
-                self.hasher.densify(out);
-                st.shingles as u64
-            }
-            MinHashKind::Classic => {
-                self.hashes.clear();
-                let hashes = &mut self.hashes;
-                let st = self.shingler.shingles(&self.norm, |h| hashes.push(h));
-                self.hasher.sign(&self.hashes, out);
-                st.shingles as u64
+    /// Signs the normalized text: tokens once, then the shingles of each signature from them.
+    fn sign_normalized(&mut self, out: &mut [u32]) -> Signed {
+        let c = &self.config;
+        self.shingler.load(&self.norm);
+        let mut shingles = 0;
+        if uses_minhash(c.method) {
+            let st = match self.hasher.kind() {
+                // Each shingle hash goes straight into its bin: no buffer of hashes.
+                MinHashKind::OnePermutation => {
+                    out.fill(u32::MAX);
+                    let st = self
+                        .shingler
+                        .emit_shingles(c.word_shingle, c.char_shingle, |h| oph_insert(out, h));
+                    self.hasher.densify(out);
+                    st
+                }
+                MinHashKind::Classic => {
+                    self.hashes.clear();
+                    let hashes = &mut self.hashes;
+                    let st = self
+                        .shingler
+                        .emit_shingles(c.word_shingle, c.char_shingle, |h| hashes.push(h));
+                    self.hasher.sign(&self.hashes, out);
+                    st
+                }
+            };
+            shingles = st.shingles as u64;
+        }
+        let mut fingerprint = 0;
+        if uses_simhash(c.method) {
+            self.sim.clear();
+            let (w, ch) = (c.simhash_words, c.simhash_chars);
+            let st = match c.simhash_weights {
+                SimHashWeights::Tf => {
+                    let sim = &mut self.sim;
+                    self.shingler.emit_shingles(w, ch, |h| sim.add(h))
+                }
+                SimHashWeights::Uniform | SimHashWeights::LogTf => {
+                    self.hashes.clear();
+                    let hashes = &mut self.hashes;
+                    let st = self.shingler.emit_shingles(w, ch, |h| hashes.push(h));
+                    self.hashes.sort_unstable();
+                    for run in self.hashes.chunk_by(|a, b| a == b) {
+                        let times = match c.simhash_weights {
+                            SimHashWeights::LogTf => 1 + run.len().ilog2(),
+                            _ => 1,
+                        };
+                        for _ in 0..times {
+                            self.sim.add(run[0]);
+                        }
+                    }
+                    st
+                }
+            };
+            fingerprint = self.sim.finish();
+            if !uses_minhash(c.method) {
+                shingles = st.shingles as u64;
             }
         }
+        Signed { shingles, fingerprint }
     }
 
     fn shingle_set(&mut self, text: &str) -> Vec<u64> {
@@ -278,6 +345,7 @@ impl SignCtx {
 struct ChunkResult {
     docs: Vec<DocMeta>,
     sigs: Vec<u32>,
+    fps: Vec<u64>,
     outcome: reader::ChunkOutcome,
     text_bytes: u64,
 }
@@ -350,7 +418,12 @@ impl Dedup {
 
     /// Reads and signs every document of `sources` (in the current rayon pool).
     pub fn read_sources(&self, sources: Vec<Source>) -> Result<Corpus> {
-        let k = self.config.num_perm;
+        let k = if uses_minhash(self.config.method) {
+            self.config.num_perm
+        } else {
+            0
+        };
+        let with_fps = uses_simhash(self.config.method);
         let chunks = reader::chunks(&sources, self.chunk_bytes);
         let results: Vec<ChunkResult> = chunks
             .par_iter()
@@ -360,11 +433,16 @@ impl Dedup {
                     let src = &sources[chunk.source as usize];
                     let mut docs = Vec::new();
                     let mut sigs = Vec::new();
+                    let mut fps = Vec::new();
                     let mut text_bytes = 0u64;
                     let outcome = reader::read_chunk(src, chunk, &self.read, |r| {
                         let at = sigs.len();
                         sigs.resize(at + k, 0);
-                        let (shingles, text_len) = ctx.sign_text(r.text, &mut sigs[at..]);
+                        let (signed, text_len) = ctx.sign_text(r.text, &mut sigs[at..]);
+                        if with_fps {
+                            fps.push(signed.fingerprint);
+                        }
+                        let shingles = signed.shingles;
                         text_bytes += text_len;
                         docs.push(DocMeta {
                             source: chunk.source,
@@ -382,6 +460,7 @@ impl Dedup {
                     ChunkResult {
                         docs,
                         sigs,
+                        fps,
                         outcome,
                         text_bytes,
                     }
@@ -393,6 +472,7 @@ impl Dedup {
         let n: usize = results.iter().map(|r| r.docs.len()).sum();
         let mut docs = Vec::with_capacity(n);
         let mut sigs = Vec::with_capacity(n * k);
+        let mut fingerprints = Vec::with_capacity(if with_fps { n } else { 0 });
         let mut skipped = 0;
         let mut skipped_sample = Vec::new();
         let mut text_bytes = 0;
@@ -419,6 +499,7 @@ impl Dedup {
                 d
             }));
             sigs.extend_from_slice(&r.sigs);
+            fingerprints.extend_from_slice(&r.fps);
             text_bytes += r.text_bytes;
             line_base += r.outcome.lines;
         }
@@ -430,6 +511,7 @@ impl Dedup {
             sources,
             docs,
             sigs,
+            fingerprints,
             num_perm: k,
             skipped,
             skipped_sample,
@@ -446,7 +528,7 @@ impl Dedup {
         let active: BitVec = corpus.docs.iter().map(|d| d.shingles > 0).collect();
         let lens: Vec<u64> = corpus.docs.iter().map(|d| d.text_len).collect();
         let read = &self.read;
-        self.cluster_signatures(&corpus.sigs, &active, &lens, &|d, ctx| {
+        self.cluster_signatures(&corpus.sigs, &corpus.fingerprints, &active, &lens, &|d, ctx| {
             let text = corpus.text(DocId(d), read);
             ctx.shingle_set(&text)
         })
@@ -454,16 +536,31 @@ impl Dedup {
 
     /// Clusters in-memory texts (document `i` is `texts[i]`).
     pub fn cluster_texts<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Clustering {
-        let k = self.config.num_perm;
-        let mut sigs = vec![0u32; texts.len() * k];
-        let shingles: Vec<u64> = sigs
-            .par_chunks_mut(k)
-            .zip(texts.par_iter())
-            .map_init(|| SignCtx::new(&self.config), |ctx, (out, t)| ctx.sign(t.as_ref(), out))
+        let k = if uses_minhash(self.config.method) {
+            self.config.num_perm
+        } else {
+            0
+        };
+        let signed: Vec<(Vec<u32>, Signed)> = texts
+            .par_iter()
+            .map_init(
+                || SignCtx::new(&self.config),
+                |ctx, t| {
+                    let mut sig = vec![0u32; k];
+                    let signed = ctx.sign(t.as_ref(), &mut sig);
+                    (sig, signed)
+                },
+            )
             .collect();
-        let active: BitVec = shingles.iter().map(|&s| s > 0).collect();
+        let sigs: Vec<u32> = signed.iter().flat_map(|(s, _)| s.iter().copied()).collect();
+        let fps: Vec<u64> = if uses_simhash(self.config.method) {
+            signed.iter().map(|(_, s)| s.fingerprint).collect()
+        } else {
+            Vec::new()
+        };
+        let active: BitVec = signed.iter().map(|(_, s)| s.shingles > 0).collect();
         let lens: Vec<u64> = texts.iter().map(|t| t.as_ref().len() as u64).collect();
-        self.cluster_signatures(&sigs, &active, &lens, &|d, ctx| {
+        self.cluster_signatures(&sigs, &fps, &active, &lens, &|d, ctx| {
             ctx.shingle_set(texts[d as usize].as_ref())
         })
     }
@@ -471,6 +568,7 @@ impl Dedup {
     fn cluster_signatures(
         &self,
         sigs: &[u32],
+        fps: &[u64],
         active: &BitSlice,
         lens: &[u64],
         shingle_set: &(dyn Fn(u32, &mut SignCtx) -> Vec<u64> + Sync),
@@ -479,9 +577,18 @@ impl Dedup {
         let k = c.num_perm;
         let n = lens.len();
         let sig = |d: u32| &sigs[d as usize * k..(d as usize + 1) * k];
-        let candidates = index::candidate_pairs(sigs, k, c.bands, c.rows, active, c.seed);
+        let ham = |a: u32, b: u32| hamming(fps[a as usize], fps[b as usize]);
+        // Candidates: LSH bands for MinHash, the Hamming index for SimHash (whose pairs are
+        // already within the distance: the index checks every pair it finds).
+        let candidates = match c.method {
+            Method::MinHash => index::candidate_pairs(sigs, k, c.bands, c.rows, active, c.seed),
+            Method::SimHash => index::hamming::pairs_within(fps, active, c.max_hamming),
+        };
         let verified = match c.verify {
-            Verify::Estimate => cluster::verify(&candidates, c.threshold, |a, b| estimate_jaccard(sig(a), sig(b))),
+            Verify::Estimate => match c.method {
+                Method::MinHash => cluster::verify(&candidates, c.threshold, |a, b| estimate_jaccard(sig(a), sig(b))),
+                Method::SimHash => candidates.clone(),
+            },
             Verify::Exact => {
                 let mut involved: Vec<u32> = candidates.iter().flat_map(|&(a, b)| [a, b]).collect();
                 involved.sort_unstable();
@@ -514,7 +621,10 @@ impl Dedup {
                 };
                 let similarity = members
                     .iter()
-                    .map(|&m| estimate_jaccard(sig(m), sig(representative)))
+                    .map(|&m| match c.method {
+                        Method::SimHash => 1.0 - ham(m, representative) as f64 / 64.0,
+                        Method::MinHash => estimate_jaccard(sig(m), sig(representative)),
+                    })
                     .collect();
                 Cluster {
                     members: members.into_iter().map(DocId).collect(),

@@ -14,6 +14,8 @@
 //! bucket's first member and one with its predecessor: `2m` pairs that still connect every member
 //! whose similarity to either is verified, instead of a quadratic blow-up.
 
+pub mod hamming;
+
 use bitvec::slice::BitSlice;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64_with_seed;

@@ -19,6 +19,8 @@
 //!   value of the first non-empty bin on its own pseudo-random probe sequence, the same for every
 //!   document. Cost O(n + k).
 
+pub mod simhash;
+
 use bitvec::prelude::*;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 

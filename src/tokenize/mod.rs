@@ -60,6 +60,8 @@ pub struct Shingler {
     seed: u64,
     /// Token hashes of the current document.
     tokens: Vec<u64>,
+    /// How many of them are characters of unspaced scripts.
+    ideo: usize,
 }
 
 /// What [`Shingler::shingles`] found in one document.
@@ -85,15 +87,29 @@ impl Shingler {
             char_k,
             seed,
             tokens: Vec::with_capacity(1 << 14),
+            ideo: 0,
         }
     }
 
     /// Calls `emit` with the hash of every shingle of `text` (already normalized), in order.
-    pub fn shingles(&mut self, text: &str, mut emit: impl FnMut(u64)) -> ShingleStats {
+    pub fn shingles(&mut self, text: &str, emit: impl FnMut(u64)) -> ShingleStats {
         let ideo = self.tokenize(text);
+        self.ideo = ideo;
+        self.emit_shingles(self.word_k, self.char_k, emit)
+    }
+
+    /// Tokenizes `text` (already normalized) and keeps the token hashes, so that shingles of
+    /// several sizes can be drawn from them with [`Shingler::emit_shingles`].
+    pub fn load(&mut self, text: &str) {
+        self.ideo = self.tokenize(text);
+    }
+
+    /// Emits the shingles of the tokens last loaded, of `word_k` words or, if most tokens are
+    /// characters of unspaced scripts, `char_k` characters.
+    pub fn emit_shingles(&self, word_k: usize, char_k: usize, mut emit: impl FnMut(u64)) -> ShingleStats {
         let n = self.tokens.len();
-        let char_mode = ideo * 2 > n;
-        let k = if char_mode { self.char_k } else { self.word_k };
+        let char_mode = self.ideo * 2 > n;
+        let k = if char_mode { char_k } else { word_k };
         let mut stats = ShingleStats {
             tokens: n,
             shingles: 0,

@@ -1,0 +1,119 @@
+//! SimHash: the core cases under `--method simhash`, and the Hamming index against brute force on
+//! real fingerprints.
+
+use neardup::index::hamming::pairs_within;
+use neardup::reader::{Format, Source};
+use neardup::{Config, Dedup, Method};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn data(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(p)
+}
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_neardup"))
+        .args(args)
+        .output()
+        .expect("neardup runs")
+}
+
+fn members(report: &[u8]) -> Vec<Vec<String>> {
+    String::from_utf8_lossy(report)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m.as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn seeds_under_simhash() {
+    let o = run(&[
+        "dedup",
+        data("seeds.jsonl").to_str().unwrap(),
+        "--method",
+        "simhash",
+        "-o",
+        "/dev/null",
+        "--clusters",
+        "-",
+        "-q",
+    ]);
+    assert!(o.status.success());
+    assert_eq!(
+        members(&o.stdout),
+        vec![vec!["000".to_string(), "000-first-body".to_string()]]
+    );
+    let o = run(&[
+        "dedup",
+        data("seeds").to_str().unwrap(),
+        "--method",
+        "simhash",
+        "-o",
+        "/dev/null",
+        "--clusters",
+        "-",
+        "-q",
+    ]);
+    assert!(o.status.success());
+    // The report goes to stdout after the kept records (sent to /dev/null): no cluster at all.
+    assert!(members(&o.stdout).is_empty());
+}
+
+#[test]
+fn ntrex_simhash_defaults_meet_the_targets() {
+    let dir = tempfile::tempdir().unwrap();
+    let cl = dir.path().join("c.jsonl");
+    let o = run(&[
+        "dedup",
+        data("ntrex-dev/docs.jsonl").to_str().unwrap(),
+        "--method",
+        "simhash",
+        "-o",
+        "/dev/null",
+        "--clusters",
+        cl.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success());
+    let o = run(&[
+        "eval",
+        "--gold",
+        data("ntrex-dev/gold_samelang.tsv").to_str().unwrap(),
+        cl.to_str().unwrap(),
+        "--json",
+    ]);
+    let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let (p, r) = (s["precision"].as_f64().unwrap(), s["recall"].as_f64().unwrap());
+    assert!(p >= 0.98 && r >= 0.90, "precision {p} recall {r}");
+}
+
+#[test]
+fn hamming_index_equals_brute_force_on_real_fingerprints() {
+    let bytes = std::fs::read(data("ntrex-dev/docs.jsonl")).unwrap();
+    let dedup = Dedup::new(Config::builder().method(Method::SimHash).build().unwrap());
+    let corpus = dedup
+        .sign_sources(vec![Source::from_bytes("ntrex", Format::Jsonl, bytes)])
+        .unwrap();
+    let fps = &corpus.fingerprints;
+    assert_eq!(fps.len(), 1120);
+    let active = bitvec::bitvec![1; fps.len()];
+    for k in 0..=6 {
+        let mut brute = Vec::new();
+        for a in 0..fps.len() {
+            for b in a + 1..fps.len() {
+                if (fps[a] ^ fps[b]).count_ones() <= k {
+                    brute.push((a as u32, b as u32));
+                }
+            }
+        }
+        assert_eq!(pairs_within(fps, &active, k), brute, "k={k}");
+    }
+}
