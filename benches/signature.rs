@@ -81,5 +81,49 @@ fn lsh(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, text_to_signature, lsh);
+fn simhash(c: &mut Criterion) {
+    use neardup::signature::simhash::SimHashAcc;
+    let texts = texts();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let mut g = c.benchmark_group("simhash");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.sample_size(20);
+    let mut norm = String::new();
+    let mut sh = Shingler::new(1, 2, 1);
+    let mut acc = SimHashAcc::new();
+    g.bench_function("text_to_fingerprint_unigram_tf", |b| {
+        b.iter(|| {
+            let mut x = 0u64;
+            for t in &texts {
+                normalize_into(t, &mut norm);
+                acc.clear();
+                sh.shingles(&norm, |h| acc.add(h));
+                x ^= acc.finish();
+            }
+            assert_ne!(x, 0);
+            black_box(x)
+        })
+    });
+    // The Hamming index over the fingerprints of all 1,120 documents, k = 6.
+    let fps: Vec<u64> = texts
+        .iter()
+        .map(|t| {
+            normalize_into(t, &mut norm);
+            acc.clear();
+            sh.shingles(&norm, |h| acc.add(h));
+            acc.finish()
+        })
+        .collect();
+    let active = bitvec::bitvec![1; fps.len()];
+    g.bench_function("hamming_index_k6", |b| {
+        b.iter(|| {
+            let pairs = neardup::index::hamming::pairs_within(&fps, &active, 6);
+            assert!(pairs.len() >= 100);
+            black_box(pairs.len())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, text_to_signature, lsh, simhash);
 criterion_main!(benches);

@@ -48,6 +48,11 @@ for m in oph classic; do
     measure "dedup/$m/t$t" "$ND" dedup "$CORPUS" -o "$OUT/kept.jsonl" --clusters "$OUT/c.jsonl" -q --threads $t --minhash $m "${PARAMS[@]}"
   done
 done
+# SimHash at its defaults (64-bit fingerprints of log-TF word unigrams, k = 6).
+for t in 1 2; do
+  measure "sign/simhash/t$t" "$ND" sign "$CORPUS" -o /dev/null -q --threads $t --method simhash
+  measure "dedup/simhash/t$t" "$ND" dedup "$CORPUS" -o "$OUT/kept.jsonl" --clusters "$OUT/c.jsonl" -q --threads $t --method simhash
+done
 "$ND" dedup "$CORPUS" -o /dev/null --clusters "$OUT/c.jsonl" -q "${PARAMS[@]}" --summary "$OUT/summary.json"
 python3 - "$OUT" "$CORPUS" <<'PY'
 import json, statistics, sys, os

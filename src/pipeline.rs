@@ -12,7 +12,7 @@ use crate::error::{Error, RecordError, Result};
 use crate::index;
 use crate::normalize::{normalize_into, normalize_text_into};
 use crate::reader::{self, Chunk, IdRef, ReadOptions, Source, Text};
-use crate::signature::simhash::{SimHashAcc, hamming};
+use crate::signature::simhash::{SimHashAcc, TfCounter, hamming};
 use crate::signature::{MinHashKind, MinHasher, estimate_jaccard, exact_jaccard, oph_insert};
 use crate::tokenize::Shingler;
 use bitvec::prelude::*;
@@ -229,6 +229,7 @@ struct SignCtx {
     hashes: Vec<u64>,
     hasher: MinHasher,
     sim: SimHashAcc,
+    tf: TfCounter,
     config: Config,
 }
 
@@ -258,6 +259,7 @@ impl SignCtx {
             hashes: Vec::new(),
             hasher: MinHasher::new(c.minhash, c.num_perm, c.seed),
             sim: SimHashAcc::new(),
+            tf: TfCounter::default(),
             config: c.clone(),
         }
     }
@@ -312,17 +314,16 @@ impl SignCtx {
                     self.shingler.emit_shingles(w, ch, |h| sim.add(h))
                 }
                 SimHashWeights::Uniform | SimHashWeights::LogTf => {
-                    self.hashes.clear();
-                    let hashes = &mut self.hashes;
-                    let st = self.shingler.emit_shingles(w, ch, |h| hashes.push(h));
-                    self.hashes.sort_unstable();
-                    for run in self.hashes.chunk_by(|a, b| a == b) {
+                    let tf = &mut self.tf;
+                    tf.start();
+                    let st = self.shingler.emit_shingles(w, ch, |h| tf.add(h));
+                    for (h, n) in tf.iter() {
                         let times = match c.simhash_weights {
-                            SimHashWeights::LogTf => 1 + run.len().ilog2(),
+                            SimHashWeights::LogTf => 1 + n.ilog2(),
                             _ => 1,
                         };
                         for _ in 0..times {
-                            self.sim.add(run[0]);
+                            self.sim.add(h);
                         }
                     }
                     st

@@ -104,6 +104,80 @@ impl SimHashAcc {
     }
 }
 
+/// Counts feature occurrences in an open-addressing table that is reused across documents (a
+/// generation stamp clears it in O(1)), to weigh features by their term frequency without
+/// sorting them.
+#[derive(Debug, Clone, Default)]
+pub struct TfCounter {
+    keys: Vec<u64>,
+    counts: Vec<u32>,
+    stamps: Vec<u32>,
+    generation: u32,
+    used: Vec<u32>,
+}
+
+impl TfCounter {
+    /// Starts a document. The table keeps its size from one document to the next and doubles
+    /// when half full, so it stays as small as the documents' vocabularies (and in cache).
+    pub fn start(&mut self) {
+        if self.keys.is_empty() || self.generation == u32::MAX {
+            self.reset(self.keys.len().max(4096));
+        }
+        self.generation += 1;
+        self.used.clear();
+    }
+
+    fn reset(&mut self, size: usize) {
+        self.keys = vec![0; size];
+        self.counts = vec![0; size];
+        self.stamps = vec![0; size];
+        self.generation = 0;
+    }
+
+    fn grow(&mut self) {
+        let entries: Vec<(u64, u32)> = self.iter().collect();
+        self.reset(self.keys.len() * 2);
+        self.generation = 1;
+        self.used.clear();
+        for (h, n) in entries {
+            self.add(h);
+            let last = *self.used.last().unwrap_or(&0) as usize;
+            self.counts[last] = n;
+        }
+    }
+
+    /// Counts one occurrence of `h`.
+    #[inline]
+    pub fn add(&mut self, h: u64) {
+        if 2 * self.used.len() >= self.keys.len() {
+            self.grow();
+        }
+        let mask = self.keys.len() - 1;
+        let mut i = (h as usize) & mask;
+        loop {
+            if self.stamps[i] != self.generation {
+                self.stamps[i] = self.generation;
+                self.keys[i] = h;
+                self.counts[i] = 1;
+                self.used.push(i as u32);
+                return;
+            }
+            if self.keys[i] == h {
+                self.counts[i] += 1;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Every distinct feature with its count, in first-seen order.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
+        self.used
+            .iter()
+            .map(|&i| (self.keys[i as usize], self.counts[i as usize]))
+    }
+}
+
 /// The fingerprint of `features` (each occurrence counted).
 pub fn simhash(features: impl IntoIterator<Item = u64>) -> u64 {
     let mut acc = SimHashAcc::new();
@@ -144,6 +218,25 @@ mod tests {
                 .map(|i| xxh3_64_with_seed(&i.to_le_bytes(), n as u64))
                 .collect();
             assert_eq!(simhash(f.iter().copied()), naive(&f), "n={n}");
+        }
+    }
+
+    #[test]
+    fn tf_counter_counts() {
+        let mut c = TfCounter::default();
+        for round in 0..3 {
+            let items: Vec<u64> = (0..100u64 + 3000 * round)
+                .flat_map(|i| std::iter::repeat_n(i * 7919 + round, (i % 5 + 1) as usize))
+                .collect();
+            c.start();
+            items.iter().for_each(|&h| c.add(h));
+            let mut got: Vec<(u64, u32)> = c.iter().collect();
+            got.sort_unstable();
+            let mut want: Vec<(u64, u32)> = (0..100u64 + 3000 * round)
+                .map(|i| (i * 7919 + round, (i % 5 + 1) as u32))
+                .collect();
+            want.sort_unstable();
+            assert_eq!(got, want);
         }
     }
 
