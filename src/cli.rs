@@ -151,6 +151,26 @@ pub struct DedupArgs {
     /// SimHash feature weights.
     #[arg(long, value_enum, default_value = "log-tf")]
     pub simhash_weights: WeightsArg,
+    /// Keep boilerplate lines (those in 3 or more clusters) in the shingles used for similarity.
+    /// By default they are left out, so shared page chrome neither joins different articles
+    /// nor splits one article wrapped in different chrome.
+    #[arg(long)]
+    pub keep_boilerplate: bool,
+    /// Also link a document whose shingles are at least this fraction contained in another's
+    /// (|A∩B|/|A| for the smaller A): shortened republications. MinHash only.
+    #[arg(long, value_name = "T")]
+    pub containment: Option<f64>,
+    /// Remove repeats inside a document (spans of 50+ tokens repeating an earlier span) from
+    /// the text of each record written with -o; records without repeats are unchanged.
+    #[arg(long)]
+    pub strip_repeats: bool,
+    /// Write the span report (JSONL: repeats, boilerplate lines, and with --substrings shared
+    /// substrings) here.
+    #[arg(long, value_name = "FILE")]
+    pub spans: Option<PathBuf>,
+    /// Find spans of 50+ tokens shared between documents (Lee et al. 2022) for the span report.
+    #[arg(long)]
+    pub substrings: bool,
     /// How candidate pairs are verified: Jaccard estimated from signatures, or exact Jaccard.
     #[arg(long, value_enum, default_value = "estimate")]
     pub verify: VerifyArg,
@@ -201,6 +221,10 @@ impl DedupArgs {
                 KeepArg::Longest => Keep::Longest,
                 KeepArg::Shortest => Keep::Shortest,
             });
+        b = b.boilerplate(!self.keep_boilerplate);
+        if let Some(t) = self.containment {
+            b = b.containment(t);
+        }
         if let Some(v) = self.bands {
             b = b.bands(v);
         }

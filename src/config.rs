@@ -98,6 +98,9 @@ pub struct Config {
     pub(crate) simhash_words: usize,
     pub(crate) simhash_chars: usize,
     pub(crate) simhash_weights: SimHashWeights,
+    pub(crate) boilerplate: bool,
+    pub(crate) boilerplate_min_groups: u32,
+    pub(crate) containment: Option<f64>,
 }
 
 impl Default for Config {
@@ -169,6 +172,15 @@ impl Config {
         self.simhash_weights
     }
 
+    /// Whether boilerplate lines are excluded from the shingles used for similarity.
+    pub fn boilerplate(&self) -> bool {
+        self.boilerplate
+    }
+    /// Containment threshold, if containment links are on.
+    pub fn containment(&self) -> Option<f64> {
+        self.containment
+    }
+
     /// Probability that a pair of Jaccard similarity `s` becomes a candidate.
     pub fn candidate_probability(&self, s: f64) -> f64 {
         candidate_probability(s, self.bands, self.rows)
@@ -229,6 +241,9 @@ pub struct ConfigBuilder {
     simhash_words: Option<usize>,
     simhash_chars: Option<usize>,
     simhash_weights: Option<SimHashWeights>,
+    boilerplate: Option<bool>,
+    boilerplate_min_groups: Option<u32>,
+    containment: Option<f64>,
 }
 
 impl ConfigBuilder {
@@ -309,6 +324,24 @@ impl ConfigBuilder {
         self
     }
 
+    /// Exclude boilerplate lines (in at least `min_groups` clusters, see
+    /// [`crate::spans::boilerplate`]) from the shingles used for similarity (default on).
+    pub fn boilerplate(mut self, on: bool) -> Self {
+        self.boilerplate = Some(on);
+        self
+    }
+    /// Minimum number of clusters a boilerplate line occurs in (default 3).
+    pub fn boilerplate_min_groups(mut self, v: u32) -> Self {
+        self.boilerplate_min_groups = Some(v);
+        self
+    }
+    /// Also link a document whose shingles are mostly contained in another's:
+    /// `|A∩B| / |A| ≥ t` for the smaller set `A` (MinHash only; default off).
+    pub fn containment(mut self, t: f64) -> Self {
+        self.containment = Some(t);
+        self
+    }
+
     /// Checks every value and derives bands × rows.
     pub fn build(self) -> Result<Config> {
         let num_perm = self.num_perm.unwrap_or(DEFAULT_NUM_PERM);
@@ -368,6 +401,16 @@ impl ConfigBuilder {
             simhash_words,
             simhash_chars,
             simhash_weights: self.simhash_weights.unwrap_or_default(),
+            boilerplate: self.boilerplate.unwrap_or(true),
+            boilerplate_min_groups: self
+                .boilerplate_min_groups
+                .unwrap_or(crate::spans::boilerplate::DEFAULT_MIN_GROUPS),
+            containment: match self.containment {
+                Some(t) if !(t > 0.0 && t <= 1.0) => {
+                    return Err(Error::Config(format!("containment must be in (0, 1], got {t}")));
+                }
+                other => other,
+            },
         })
     }
 }

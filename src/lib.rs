@@ -39,6 +39,7 @@ pub mod output;
 pub mod pipeline;
 pub mod reader;
 pub mod signature;
+pub mod spans;
 pub mod tokenize;
 
 pub use config::{Config, ConfigBuilder, Keep, Method, SimHashWeights, Verify};

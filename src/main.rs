@@ -10,6 +10,7 @@ use clap::Parser;
 use cli::{Cli, Command, DedupArgs, EvalArgs};
 use indicatif::{ProgressBar, ProgressStyle};
 use neardup::output::{self, AtomicFile, Summary};
+use neardup::spans::repeats;
 use neardup::{Dedup, eval};
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -48,7 +49,7 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     }
     let sources = neardup::reader::open_inputs(&a.inputs, &read)?;
     let input_paths: Vec<&Path> = sources.iter().filter_map(|s| s.path()).collect();
-    for out in [&a.output, &a.clusters, &a.summary].into_iter().flatten() {
+    for out in [&a.output, &a.clusters, &a.summary, &a.spans].into_iter().flatten() {
         if out.as_os_str() != "-" {
             output::check_not_input(out, &input_paths)?;
         }
@@ -102,10 +103,17 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     }
     let write_records = |w: &mut dyn Write| -> io::Result<()> {
         let mut w = io::BufWriter::with_capacity(1 << 20, w);
+        let keep = clustering.keep_mask(corpus.len());
         if a.annotate {
             output::write_annotated(&mut w, &corpus, &clustering, &read)?;
+        } else if a.strip_repeats {
+            let strip = |text: &str| {
+                let r = repeats::find_repeats(text, repeats::DEFAULT_WINDOW, repeats::DEFAULT_MIN_TOKENS);
+                (!r.is_empty()).then(|| repeats::strip_repeats(text, &r))
+            };
+            output::write_kept_rewritten(&mut w, &corpus, &keep, &read, &strip)?;
         } else {
-            output::write_kept(&mut w, &corpus, &clustering.keep_mask(corpus.len()))?;
+            output::write_kept(&mut w, &corpus, &keep)?;
         }
         w.flush()
     };
@@ -121,6 +129,15 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     }
     if a.clusters.as_ref().is_some_and(|p| p.as_os_str() == "-") {
         output::write_clusters(&mut io::stdout().lock(), &corpus, &clustering).context("writing stdout")?;
+    }
+    if let Some(path) = &a.spans {
+        let spans = neardup::spans::report(&corpus, &read, a.substrings);
+        let id_of = |d: u32| corpus.id(neardup::DocId(d)).into_owned();
+        let mut f = AtomicFile::create(path)?;
+        for s in &spans {
+            neardup::spans::write_span(&mut f, s, &id_of).with_context(|| format!("writing {}", path.display()))?;
+        }
+        pending.push(f);
     }
     for f in pending {
         f.commit()?;

@@ -13,7 +13,10 @@ use crate::index;
 use crate::normalize::{normalize_into, normalize_text_into};
 use crate::reader::{self, Chunk, IdRef, ReadOptions, Source, Text};
 use crate::signature::simhash::{SimHashAcc, TfCounter, hamming};
-use crate::signature::{MinHashKind, MinHasher, estimate_jaccard, exact_jaccard, oph_insert};
+use crate::signature::{
+    MinHashKind, MinHasher, estimate_containment, estimate_jaccard, exact_containment, exact_jaccard, oph_insert,
+};
+use crate::spans::boilerplate;
 use crate::tokenize::Shingler;
 use bitvec::prelude::*;
 use rayon::prelude::*;
@@ -63,8 +66,19 @@ pub struct Corpus {
     pub sigs: Vec<u32>,
     /// SimHash fingerprints, one per document (empty with MinHash alone).
     pub fingerprints: Vec<u64>,
+    /// Distinct normalized-line hashes of every document, flat (with boilerplate handling on).
+    pub line_hashes: Vec<u64>,
+    /// Document `d`'s line hashes are `line_hashes[line_offsets[d]..line_offsets[d + 1]]`.
+    pub line_offsets: Vec<u64>,
+    /// The boilerplate lines found (hashes of normalized lines) and in how many clusters each
+    /// occurs.
+    pub boilerplate: HashMap<u64, u32>,
+    /// Documents holding at least one boilerplate line (re-signed without them).
+    pub boilerplate_docs: usize,
     /// Slots per signature (0 with SimHash alone).
     pub num_perm: usize,
+    /// The seed the documents were signed with.
+    pub seed: u64,
     /// Bad records skipped (with `--on-error skip`).
     pub skipped: u64,
     /// The first few skipped records' errors, for warnings.
@@ -230,6 +244,9 @@ struct SignCtx {
     hasher: MinHasher,
     sim: SimHashAcc,
     tf: TfCounter,
+    /// Distinct line hashes of the last document (when boilerplate handling is on).
+    lines: Vec<u64>,
+    stripped: String,
     config: Config,
 }
 
@@ -260,14 +277,32 @@ impl SignCtx {
             hasher: MinHasher::new(c.minhash, c.num_perm, c.seed),
             sim: SimHashAcc::new(),
             tf: TfCounter::default(),
+            lines: Vec::new(),
+            stripped: String::new(),
             config: c.clone(),
         }
     }
 
-    /// Signs `text` into `out`; returns what else signing gave and the text's length.
+    /// Signs `text` into `out`; returns what else signing gave and the text's length. With
+    /// boilerplate handling on, also leaves the document's distinct line hashes in `self.lines`.
     fn sign_text(&mut self, text: Text<'_>, out: &mut [u32]) -> (Signed, u64) {
         let len = normalize_text_into(text, &mut self.norm, &mut self.json);
+        if self.config.boilerplate {
+            self.lines.clear();
+            let lines = &mut self.lines;
+            boilerplate::for_each_line(&self.norm, self.config.seed, |_, _, h| lines.push(h));
+            self.lines.sort_unstable();
+            self.lines.dedup();
+        }
         (self.sign_normalized(out), len as u64)
+    }
+
+    /// Signs `text` without its boilerplate lines.
+    fn sign_without(&mut self, text: &str, lines: &HashMap<u64, u32>, out: &mut [u32]) -> Signed {
+        normalize_into(text, &mut self.norm);
+        boilerplate::strip_lines(&self.norm, self.config.seed, lines, &mut self.stripped);
+        std::mem::swap(&mut self.norm, &mut self.stripped);
+        self.sign_normalized(out)
     }
 
     /// Signs `text` into `out`.
@@ -347,6 +382,8 @@ struct ChunkResult {
     docs: Vec<DocMeta>,
     sigs: Vec<u32>,
     fps: Vec<u64>,
+    lines: Vec<u64>,
+    line_counts: Vec<u32>,
     outcome: reader::ChunkOutcome,
     text_bytes: u64,
 }
@@ -406,8 +443,13 @@ impl Dedup {
     /// Reads and clusters already opened sources.
     pub fn run_sources(&self, sources: Vec<Source>) -> Result<(Corpus, Clustering)> {
         self.in_pool(|| {
-            let corpus = self.read_sources(sources)?;
-            let clustering = self.cluster_corpus(&corpus);
+            let mut corpus = self.read_sources(sources)?;
+            let mut clustering = self.cluster_corpus(&corpus);
+            if self.config.boilerplate && !corpus.line_offsets.is_empty() {
+                if self.remove_boilerplate(&mut corpus, &clustering) {
+                    clustering = self.cluster_corpus(&corpus);
+                }
+            }
             Ok((corpus, clustering))
         })?
     }
@@ -435,6 +477,8 @@ impl Dedup {
                     let mut docs = Vec::new();
                     let mut sigs = Vec::new();
                     let mut fps = Vec::new();
+                    let mut lines = Vec::new();
+                    let mut line_counts = Vec::new();
                     let mut text_bytes = 0u64;
                     let outcome = reader::read_chunk(src, chunk, &self.read, |r| {
                         let at = sigs.len();
@@ -442,6 +486,10 @@ impl Dedup {
                         let (signed, text_len) = ctx.sign_text(r.text, &mut sigs[at..]);
                         if with_fps {
                             fps.push(signed.fingerprint);
+                        }
+                        if self.config.boilerplate {
+                            lines.extend_from_slice(&ctx.lines);
+                            line_counts.push(ctx.lines.len() as u32);
                         }
                         let shingles = signed.shingles;
                         text_bytes += text_len;
@@ -462,6 +510,8 @@ impl Dedup {
                         docs,
                         sigs,
                         fps,
+                        lines,
+                        line_counts,
                         outcome,
                         text_bytes,
                     }
@@ -474,6 +524,8 @@ impl Dedup {
         let mut docs = Vec::with_capacity(n);
         let mut sigs = Vec::with_capacity(n * k);
         let mut fingerprints = Vec::with_capacity(if with_fps { n } else { 0 });
+        let mut line_hashes = Vec::new();
+        let mut line_offsets = vec![0u64];
         let mut skipped = 0;
         let mut skipped_sample = Vec::new();
         let mut text_bytes = 0;
@@ -501,6 +553,11 @@ impl Dedup {
             }));
             sigs.extend_from_slice(&r.sigs);
             fingerprints.extend_from_slice(&r.fps);
+            line_hashes.extend_from_slice(&r.lines);
+            for c in &r.line_counts {
+                let last = *line_offsets.last().unwrap_or(&0);
+                line_offsets.push(last + *c as u64);
+            }
             text_bytes += r.text_bytes;
             line_base += r.outcome.lines;
         }
@@ -513,7 +570,12 @@ impl Dedup {
             docs,
             sigs,
             fingerprints,
+            line_hashes,
+            line_offsets,
+            boilerplate: HashMap::new(),
+            boilerplate_docs: 0,
             num_perm: k,
+            seed: self.config.seed,
             skipped,
             skipped_sample,
             text_bytes,
@@ -524,12 +586,60 @@ impl Dedup {
         Ok(corpus)
     }
 
+    /// Finds the boilerplate lines (counting each line once per cluster of `first_pass`) and
+    /// re-signs the documents that hold any, without them. Returns whether any document changed.
+    pub fn remove_boilerplate(&self, corpus: &mut Corpus, first_pass: &Clustering) -> bool {
+        let n = corpus.len();
+        let mut group: Vec<u32> = (0..n as u32).collect();
+        for c in &first_pass.clusters {
+            for m in &c.members {
+                group[m.index()] = c.members[0].0;
+            }
+        }
+        let lines: Vec<Vec<u64>> = (0..n)
+            .map(|d| corpus.line_hashes[corpus.line_offsets[d] as usize..corpus.line_offsets[d + 1] as usize].to_vec())
+            .collect();
+        let found = boilerplate::find(&lines, &group, self.config.boilerplate_min_groups);
+        let affected: Vec<u32> = (0..n as u32)
+            .filter(|&d| lines[d as usize].iter().any(|h| found.contains_key(h)))
+            .collect();
+        corpus.boilerplate = found;
+        corpus.boilerplate_docs = affected.len();
+        if affected.is_empty() {
+            return false;
+        }
+        let k = corpus.num_perm;
+        let read = &self.read;
+        let resigned: Vec<(u32, Vec<u32>, Signed)> = affected
+            .par_iter()
+            .map_init(
+                || SignCtx::new(&self.config),
+                |ctx, &d| {
+                    let text = corpus.text(DocId(d), read);
+                    let mut sig = vec![0u32; k];
+                    let signed = ctx.sign_without(&text, &corpus.boilerplate, &mut sig);
+                    (d, sig, signed)
+                },
+            )
+            .collect();
+        for (d, sig, signed) in resigned {
+            let d = d as usize;
+            corpus.sigs[d * k..(d + 1) * k].copy_from_slice(&sig);
+            if !corpus.fingerprints.is_empty() {
+                corpus.fingerprints[d] = signed.fingerprint;
+            }
+            corpus.docs[d].shingles = signed.shingles;
+        }
+        true
+    }
+
     /// Clusters a corpus that [`Dedup::read_sources`] read.
     pub fn cluster_corpus(&self, corpus: &Corpus) -> Clustering {
         let active: BitVec = corpus.docs.iter().map(|d| d.shingles > 0).collect();
         let lens: Vec<u64> = corpus.docs.iter().map(|d| d.text_len).collect();
+        let sizes: Vec<u64> = corpus.docs.iter().map(|d| d.shingles).collect();
         let read = &self.read;
-        self.cluster_signatures(&corpus.sigs, &corpus.fingerprints, &active, &lens, &|d, ctx| {
+        self.cluster_signatures(&corpus.sigs, &corpus.fingerprints, &active, &lens, &sizes, &|d, ctx| {
             let text = corpus.text(DocId(d), read);
             ctx.shingle_set(&text)
         })
@@ -561,7 +671,8 @@ impl Dedup {
         };
         let active: BitVec = signed.iter().map(|(_, s)| s.shingles > 0).collect();
         let lens: Vec<u64> = texts.iter().map(|t| t.as_ref().len() as u64).collect();
-        self.cluster_signatures(&sigs, &fps, &active, &lens, &|d, ctx| {
+        let sizes: Vec<u64> = signed.iter().map(|(_, s)| s.shingles).collect();
+        self.cluster_signatures(&sigs, &fps, &active, &lens, &sizes, &|d, ctx| {
             ctx.shingle_set(texts[d as usize].as_ref())
         })
     }
@@ -572,6 +683,7 @@ impl Dedup {
         fps: &[u64],
         active: &BitSlice,
         lens: &[u64],
+        sizes: &[u64],
         shingle_set: &(dyn Fn(u32, &mut SignCtx) -> Vec<u64> + Sync),
     ) -> Clustering {
         let c = &self.config;
@@ -581,13 +693,33 @@ impl Dedup {
         let ham = |a: u32, b: u32| hamming(fps[a as usize], fps[b as usize]);
         // Candidates: LSH bands for MinHash, the Hamming index for SimHash (whose pairs are
         // already within the distance: the index checks every pair it finds).
-        let candidates = match c.method {
+        let mut candidates = match c.method {
             Method::MinHash => index::candidate_pairs(sigs, k, c.bands, c.rows, active, c.seed),
             Method::SimHash => index::hamming::pairs_within(fps, active, c.max_hamming),
         };
+        // Containment: a short copy of a long document has a low Jaccard similarity (0.5 for a
+        // half), so its candidates come from 2-row bands (P(candidate) ≥ 0.99 from J = 0.2).
+        let containment = c.containment.filter(|_| c.method == Method::MinHash);
+        if containment.is_some() {
+            candidates.extend(index::candidate_pairs(sigs, k, k / 2, 2, active, c.seed ^ 0xC0));
+            candidates.sort_unstable();
+            candidates.dedup();
+        }
+        // Set sizes: the shingle counts (repeats inside a document count again, so a page with
+        // its body twice looks twice as long; the signatures' own cardinality estimate is too
+        // coarse for short documents, whose bins are densified).
+        let card: Vec<f64> = if containment.is_some() {
+            sizes.iter().map(|&s| s as f64).collect()
+        } else {
+            Vec::new()
+        };
         let verified = match c.verify {
             Verify::Estimate => match c.method {
-                Method::MinHash => cluster::verify(&candidates, c.threshold, |a, b| estimate_jaccard(sig(a), sig(b))),
+                Method::MinHash => cluster::verify_with(&candidates, |a, b| {
+                    let j = estimate_jaccard(sig(a), sig(b));
+                    j >= c.threshold
+                        || containment.is_some_and(|t| estimate_containment(j, card[a as usize], card[b as usize]) >= t)
+                }),
                 Method::SimHash => candidates.clone(),
             },
             Verify::Exact => {
@@ -603,7 +735,10 @@ impl Dedup {
                     let i = involved.binary_search(&d).unwrap_or(0);
                     &sets[i]
                 };
-                cluster::verify(&candidates, c.threshold, |a, b| exact_jaccard(set_of(a), set_of(b)))
+                cluster::verify_with(&candidates, |a, b| {
+                    exact_jaccard(set_of(a), set_of(b)) >= c.threshold
+                        || containment.is_some_and(|t| exact_containment(set_of(a), set_of(b)) >= t)
+                })
             }
         };
         let clusters = cluster::components(n, &verified)

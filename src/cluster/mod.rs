@@ -53,11 +53,15 @@ pub fn verify<F>(pairs: &[(u32, u32)], threshold: f64, sim: F) -> Vec<(u32, u32)
 where
     F: Fn(u32, u32) -> f64 + Sync,
 {
-    pairs
-        .par_iter()
-        .filter(|&&(a, b)| sim(a, b) >= threshold)
-        .copied()
-        .collect()
+    verify_with(pairs, |a, b| sim(a, b) >= threshold)
+}
+
+/// The pairs that pass `test`, in the input order (computed in parallel).
+pub fn verify_with<F>(pairs: &[(u32, u32)], test: F) -> Vec<(u32, u32)>
+where
+    F: Fn(u32, u32) -> bool + Sync,
+{
+    pairs.par_iter().filter(|&&(a, b)| test(a, b)).copied().collect()
 }
 
 /// Connected components of `edges` over `0..n` with two or more members: each sorted, the list

@@ -114,6 +114,49 @@ pub fn write_kept(w: &mut impl Write, corpus: &Corpus, keep: &BitSlice) -> io::R
     Ok(())
 }
 
+/// Writes the records whose bit is set in `keep`, in input order, with each text passed through
+/// `rewrite`: where it returns a new text, the record is written with that text in place of
+/// the old one and every other byte unchanged (for JSONL, the text field's value is replaced);
+/// where it returns `None`, the record is written as it is.
+pub fn write_kept_rewritten(
+    w: &mut impl Write,
+    corpus: &Corpus,
+    keep: &BitSlice,
+    read: &ReadOptions,
+    rewrite: &dyn Fn(&str) -> Option<String>,
+) -> io::Result<()> {
+    for i in keep.iter_ones() {
+        let d = DocId(i as u32);
+        let text = corpus.text(d, read);
+        let Some(new) = rewrite(&text) else {
+            if corpus.source_of(d).format() == Format::Folder {
+                text_object(w, corpus, d, None)?;
+            } else {
+                w.write_all(corpus.record(d))?;
+                w.write_all(b"\n")?;
+            }
+            continue;
+        };
+        match corpus.source_of(d).format() {
+            Format::Jsonl => {
+                let rec = corpus.record(d);
+                let spans = json::scan_record(rec, &read.text_field, &read.id_field)
+                    .map_err(|e| io::Error::other(e.to_string()))?;
+                // The value's quotes are just outside the span.
+                w.write_all(&rec[..spans.text.start - 1])?;
+                w.write_all(json_str(&new).as_bytes())?;
+                w.write_all(&rec[spans.text.end + 1..])?;
+            }
+            Format::Lines => w.write_all(new.replace('\n', " ").as_bytes())?,
+            Format::Folder => {
+                write!(w, "{{\"id\":{},\"text\":{}}}", json_str(&corpus.id(d)), json_str(&new))?;
+            }
+        }
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
 /// Writes every record with a `dup_cluster` field.
 pub fn write_annotated(
     w: &mut impl Write,
@@ -182,6 +225,8 @@ impl Summary {
             ("duplicates", clustering.duplicates().to_string()),
             ("kept", (corpus.len() - clustering.duplicates()).to_string()),
             ("duplicate_ids", corpus.duplicate_ids.len().to_string()),
+            ("boilerplate_lines", corpus.boilerplate.len().to_string()),
+            ("boilerplate_docs", corpus.boilerplate_docs.to_string()),
             ("candidate_pairs", clustering.candidate_pairs.to_string()),
             ("verified_pairs", clustering.verified_pairs.to_string()),
             ("input_MB", format!("{mb:.2}")),

@@ -179,6 +179,39 @@ pub fn estimate_jaccard(x: &[u32], y: &[u32]) -> f64 {
     eq as f64 / x.len() as f64
 }
 
+/// Estimated number of distinct shingles behind a signature: a slot is the minimum of about
+/// `n/k` (one permutation) or `n` (classic) uniform 32-bit values, whose mean is `1/(m+1)` of
+/// the range.
+pub fn estimate_cardinality(sig: &[u32], kind: MinHashKind) -> f64 {
+    let k = sig.len() as f64;
+    let mean: f64 = sig.iter().map(|&v| (v as f64 + 1.0) / 4_294_967_296.0).sum::<f64>() / k;
+    let per_slot = (1.0 / mean - 1.0).max(0.0);
+    match kind {
+        MinHashKind::OnePermutation => per_slot * k,
+        MinHashKind::Classic => per_slot,
+    }
+}
+
+/// Estimated containment `|A∩B| / min(|A|, |B|)` from the Jaccard estimate and the set sizes:
+/// `|A∩B| = J·(|A| + |B|)/(1 + J)`.
+pub fn estimate_containment(jaccard: f64, size_a: f64, size_b: f64) -> f64 {
+    let small = size_a.min(size_b);
+    if small <= 0.0 {
+        return 0.0;
+    }
+    (jaccard * (size_a + size_b) / (1.0 + jaccard) / small).min(1.0)
+}
+
+/// Exact containment `|A∩B| / min(|A|, |B|)` of two sorted, deduplicated sets.
+pub fn exact_containment(x: &[u64], y: &[u64]) -> f64 {
+    let small = x.len().min(y.len());
+    if small == 0 {
+        0.0
+    } else {
+        intersection_size(x, y) as f64 / small as f64
+    }
+}
+
 /// Exact Jaccard similarity of two sorted, deduplicated sets.
 pub fn exact_jaccard(x: &[u64], y: &[u64]) -> f64 {
     let inter = intersection_size(x, y);
@@ -315,6 +348,30 @@ mod tests {
             assert_eq!(s1, s2);
             assert_eq!(estimate_jaccard(&s1, &s2), 1.0);
         }
+    }
+
+    #[test]
+    fn cardinality_and_containment_estimates() {
+        for kind in [MinHashKind::OnePermutation, MinHashKind::Classic] {
+            let mh = MinHasher::new(kind, 128, 9);
+            for n in [500usize, 2000, 8000] {
+                let (x, _) = sets(n, 0, 3);
+                let mut s = vec![0; 128];
+                mh.sign(&x, &mut s);
+                let est = estimate_cardinality(&s, kind);
+                assert!((est / n as f64 - 1.0).abs() < 0.3, "{kind:?} n={n} est={est}");
+            }
+            // A half of a set: Jaccard 0.5, containment 1.
+            let (x, _) = sets(2000, 0, 4);
+            let half = &x[..1000];
+            let (mut sx, mut sh) = (vec![0; 128], vec![0; 128]);
+            mh.sign(&x, &mut sx);
+            mh.sign(half, &mut sh);
+            let j = estimate_jaccard(&sx, &sh);
+            let c = estimate_containment(j, estimate_cardinality(&sx, kind), estimate_cardinality(&sh, kind));
+            assert!(c > 0.8, "{kind:?} j={j} c={c}");
+        }
+        assert_eq!(exact_containment(&[1, 2], &[1, 2, 3, 4]), 1.0);
     }
 
     #[test]

@@ -545,6 +545,15 @@ fn is_word_at(text: &str, i: usize) -> bool {
     }
 }
 
+/// The byte spans `(start, end)` of the tokens of `text`, by the same rules as [`Shingler`].
+/// On text that is not normalized, uppercase letters still count as word characters, so the
+/// spans are those of the normalized text mapped back (for reports in the input's own bytes).
+pub fn token_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    scan(text, |s, e, _| out.push((s, e)));
+    out
+}
+
 /// Splits normalized text into token strings, by the same rules as [`Shingler`]: for tests,
 /// debugging and other stages that need the tokens themselves.
 pub fn tokens(text: &str) -> Vec<&str> {

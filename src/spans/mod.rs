@@ -1,0 +1,196 @@
+//! Duplicated spans: repeats inside a document, boilerplate lines across documents, and long
+//! substrings shared between documents.
+//!
+//! In: documents' texts (and, for boilerplate, the first-pass clusters). Out: [`Span`]s — byte
+//! ranges of a document's text with what they repeat — for the span report, for
+//! `--strip-repeats`, and for excluding boilerplate from the shingles used for similarity.
+//!
+//! - [`repeats`]: spans of a document that repeat an earlier span of the same document.
+//! - [`boilerplate`]: lines that recur in many documents (CCNet-style line hashing).
+//! - [`substring`]: spans of at least 50 tokens shared with another document (Lee et al. 2022).
+
+pub mod boilerplate;
+pub mod repeats;
+pub mod substring;
+
+use crate::pipeline::{Corpus, DocId};
+use crate::reader::ReadOptions;
+use rayon::prelude::*;
+use std::io::{self, Write};
+
+/// All spans of a read corpus, ordered by document, then start: repeats inside each document,
+/// lines of the corpus' boilerplate (found by the dedup pass, see
+/// [`crate::Dedup::remove_boilerplate`]), and with `substrings`, spans of at least 50 tokens
+/// shared with another document. Byte offsets are into each document's text.
+pub fn report(corpus: &Corpus, read: &ReadOptions, substrings: bool) -> Vec<Span> {
+    let n = corpus.len() as u32;
+    let seed = corpus_seed(corpus);
+    let mut spans: Vec<Span> = (0..n)
+        .into_par_iter()
+        .flat_map_iter(|d| {
+            let text = corpus.text(DocId(d), read);
+            let mut out: Vec<Span> = repeats::find_repeats(&text, repeats::DEFAULT_WINDOW, repeats::DEFAULT_MIN_TOKENS)
+                .into_iter()
+                .map(|r| Span {
+                    doc: d,
+                    kind: SpanKind::Repeat,
+                    start: r.start,
+                    end: r.end,
+                    matched: SpanMatch::Earlier {
+                        start: r.match_start,
+                        end: r.match_end,
+                    },
+                })
+                .collect();
+            if !corpus.boilerplate.is_empty() {
+                // Lines are matched after normalization, line by line, so offsets stay those of
+                // the original text.
+                let mut norm = String::new();
+                let mut start = 0;
+                for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len())) {
+                    if end < start {
+                        continue;
+                    }
+                    crate::normalize::normalize_into(&text[start..end], &mut norm);
+                    if let Some(&groups) = boilerplate::line_hash(&norm, seed).and_then(|h| corpus.boilerplate.get(&h))
+                    {
+                        out.push(Span {
+                            doc: d,
+                            kind: SpanKind::Boilerplate,
+                            start,
+                            end,
+                            matched: SpanMatch::Documents(groups),
+                        });
+                    }
+                    start = end + 1;
+                }
+            }
+            out
+        })
+        .collect();
+    if substrings {
+        let toks: Vec<substring::DocTokens> = (0..n)
+            .into_par_iter()
+            .map(|d| substring::doc_tokens(&corpus.text(DocId(d), read)))
+            .collect();
+        spans.extend(
+            substring::shared_spans(&toks, substring::DEFAULT_MIN_TOKENS)
+                .into_iter()
+                .map(|s| Span {
+                    doc: s.doc,
+                    kind: SpanKind::Substring,
+                    start: s.start,
+                    end: s.end,
+                    matched: SpanMatch::Other {
+                        doc: s.other,
+                        start: s.other_start,
+                        end: s.other_end,
+                    },
+                }),
+        );
+    }
+    spans.par_sort_unstable_by(|a, b| (a.doc, a.start, a.kind, a.end).cmp(&(b.doc, b.start, b.kind, b.end)));
+    spans
+}
+
+fn corpus_seed(corpus: &Corpus) -> u64 {
+    corpus.seed
+}
+
+/// What kind of duplicated span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SpanKind {
+    /// Repeats an earlier span of the same document.
+    Repeat,
+    /// A line that recurs in many documents.
+    Boilerplate,
+    /// A long span shared with another document.
+    Substring,
+}
+
+impl SpanKind {
+    /// The name used in the span report.
+    pub fn name(self) -> &'static str {
+        match self {
+            SpanKind::Repeat => "repeat",
+            SpanKind::Boilerplate => "boilerplate",
+            SpanKind::Substring => "substring",
+        }
+    }
+}
+
+/// What a span matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpanMatch {
+    /// An earlier byte range of the same document.
+    Earlier {
+        /// First byte.
+        start: usize,
+        /// One past the last byte.
+        end: usize,
+    },
+    /// The number of documents (clusters of near-duplicates) the line occurs in.
+    Documents(u32),
+    /// A byte range of another document.
+    Other {
+        /// The other document's index.
+        doc: u32,
+        /// First byte in it.
+        start: usize,
+        /// One past the last byte.
+        end: usize,
+    },
+}
+
+/// One duplicated byte range of a document's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// The document's index.
+    pub doc: u32,
+    /// The kind.
+    pub kind: SpanKind,
+    /// First byte of the span in the document's text.
+    pub start: usize,
+    /// One past its last byte.
+    pub end: usize,
+    /// What it matches.
+    pub matched: SpanMatch,
+}
+
+/// Writes one span report line: `{"id", "kind", "start", "end", ...match fields}`.
+/// `id_of` names documents.
+pub fn write_span(w: &mut impl Write, span: &Span, id_of: &dyn Fn(u32) -> String) -> io::Result<()> {
+    let js = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    write!(
+        w,
+        "{{\"id\":{},\"kind\":\"{}\",\"start\":{},\"end\":{}",
+        js(&id_of(span.doc)),
+        span.kind.name(),
+        span.start,
+        span.end
+    )?;
+    match &span.matched {
+        SpanMatch::Earlier { start, end } => write!(w, ",\"match_start\":{start},\"match_end\":{end}")?,
+        SpanMatch::Documents(n) => write!(w, ",\"documents\":{n}")?,
+        SpanMatch::Other { doc, start, end } => write!(
+            w,
+            ",\"match_id\":{},\"match_start\":{start},\"match_end\":{end}",
+            js(&id_of(*doc))
+        )?,
+    }
+    w.write_all(b"}\n")
+}
+
+/// `text` without the byte ranges `cut` (sorted, not overlapping); every other byte unchanged.
+pub fn remove_ranges(text: &str, cut: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for &(s, e) in cut {
+        if s >= at {
+            out.push_str(&text[at..s]);
+            at = e;
+        }
+    }
+    out.push_str(&text[at.min(text.len())..]);
+    out
+}

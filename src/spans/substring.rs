@@ -1,0 +1,172 @@
+//! Exact substrings shared between documents.
+//!
+//! In: the documents' texts. Out: for each document, the byte spans of at least `min_tokens`
+//! tokens that also occur in another document, with one place where they occur.
+//!
+//! Lee et al., "Deduplicating Training Data Makes Language Models Better" (ACL 2022), find every
+//! repeated span of ≥ 50 tokens with a suffix array over the concatenated corpus. A span of at
+//! least `m` tokens is shared exactly when each of its `m`-token windows is shared, so the same
+//! spans come from hashing every window of `m` normalized tokens: windows whose hash occurs in two
+//! documents are shared, and runs of overlapping shared windows are the spans. That needs 12
+//! bytes per token (window hash and document) instead of a suffix array's several bytes per input
+//! byte, one parallel sort, and no comparison of suffixes; equal hashes are confirmed by
+//! comparing the windows' token hashes (64-bit) pairwise before a span is reported. Time O(N log
+//! N) in the corpus' tokens.
+
+use crate::normalize::normalize_into;
+use crate::tokenize::token_spans;
+use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Default minimum span, in tokens (Lee et al.).
+pub const DEFAULT_MIN_TOKENS: usize = 50;
+
+/// One document's tokens: byte spans in its text and normalized-token hashes.
+#[derive(Debug, Clone, Default)]
+pub struct DocTokens {
+    /// `(start, end)` of each token in the text.
+    pub spans: Vec<(u32, u32)>,
+    /// Hash of each normalized token.
+    pub hashes: Vec<u64>,
+}
+
+/// Tokenizes one text for [`shared_spans`].
+pub fn doc_tokens(text: &str) -> DocTokens {
+    let mut buf = String::new();
+    let spans = token_spans(text);
+    let hashes = spans
+        .iter()
+        .map(|&(s, e)| {
+            normalize_into(&text[s..e], &mut buf);
+            xxh3_64(buf.as_bytes())
+        })
+        .collect();
+    DocTokens {
+        spans: spans.into_iter().map(|(s, e)| (s as u32, e as u32)).collect(),
+        hashes,
+    }
+}
+
+/// A span of one document shared with another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shared {
+    /// The document.
+    pub doc: u32,
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// Another document holding the first window of the span.
+    pub other: u32,
+    /// First byte of that window in the other document.
+    pub other_start: usize,
+    /// One past the last byte of the span's copy in the other document (its first window's end
+    /// plus the span's remaining length in tokens, as far as that document goes).
+    pub other_end: usize,
+}
+
+fn window_key(h: &[u64]) -> u64 {
+    h.iter()
+        .fold(0x9E37_79B9_7F4A_7C15u64, |k, &x| k.rotate_left(23) ^ x)
+        .wrapping_mul(0xff51_afd7_ed55_8ccd)
+}
+
+/// Every span of at least `m` tokens that occurs in two different documents.
+pub fn shared_spans(docs: &[DocTokens], m: usize) -> Vec<Shared> {
+    if m == 0 {
+        return Vec::new();
+    }
+    // (window key, doc, position) for every window of every document.
+    let mut windows: Vec<(u64, u32, u32)> = docs
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(d, t)| {
+            let n = t.hashes.len();
+            (0..n.saturating_sub(m - 1)).map(move |i| (window_key(&t.hashes[i..i + m]), d as u32, i as u32))
+        })
+        .collect();
+    windows.par_sort_unstable();
+    // For each (doc, window) that shares its key with a window of another document (confirmed
+    // by the token hashes), one such partner.
+    let mut marks: Vec<(u32, u32, u32, u32)> = Vec::new();
+    for run in windows.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() < 2 || run.iter().all(|w| w.1 == run[0].1) {
+            continue;
+        }
+        for &(_, d, i) in run {
+            let mine = &docs[d as usize].hashes[i as usize..i as usize + m];
+            if let Some(&(_, od, oi)) = run
+                .iter()
+                .find(|&&(_, od, oi)| od != d && &docs[od as usize].hashes[oi as usize..oi as usize + m] == mine)
+            {
+                marks.push((d, i, od, oi));
+            }
+        }
+    }
+    marks.par_sort_unstable();
+    // Runs of consecutive shared windows of one document form a span.
+    let mut out = Vec::new();
+    for doc_marks in marks.chunk_by(|a, b| a.0 == b.0) {
+        let d = doc_marks[0].0;
+        let t = &docs[d as usize];
+        let mut k = 0;
+        while k < doc_marks.len() {
+            let first = doc_marks[k];
+            let mut last = first;
+            while k + 1 < doc_marks.len() && doc_marks[k + 1].1 <= last.1 + 1 {
+                k += 1;
+                last = doc_marks[k];
+            }
+            let start = t.spans[first.1 as usize].0 as usize;
+            let end = t.spans[last.1 as usize + m - 1].1 as usize;
+            let other = &docs[first.2 as usize];
+            let other_last = ((first.3 + (last.1 - first.1)) as usize + m - 1).min(other.spans.len() - 1);
+            out.push(Shared {
+                doc: d,
+                start,
+                end,
+                other: first.2,
+                other_start: other.spans[first.3 as usize].0 as usize,
+                other_end: other.spans[other_last].1 as usize,
+            });
+            k += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(seed: usize, n: usize) -> String {
+        (0..n).map(|i| format!("t{seed}w{i}")).collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn finds_the_shared_span_in_both_documents() {
+        let shared = words(9, 60);
+        let a = format!("{} {} {}", words(1, 20), shared, words(2, 20));
+        let b = format!("{} {}", words(3, 5), shared.to_uppercase());
+        let c = words(4, 100);
+        let docs: Vec<DocTokens> = [&a, &b, &c].iter().map(|t| doc_tokens(t)).collect();
+        let spans = shared_spans(&docs, 50);
+        assert_eq!(spans.len(), 2, "{spans:?}");
+        let sa = spans.iter().find(|s| s.doc == 0).unwrap();
+        assert_eq!(&a[sa.start..sa.end], shared);
+        assert_eq!(sa.other, 1);
+        let sb = spans.iter().find(|s| s.doc == 1).unwrap();
+        assert_eq!(&b[sb.start..sb.end], shared.to_uppercase());
+        assert_eq!(&b[sa.other_start..sa.other_end], shared.to_uppercase());
+    }
+
+    #[test]
+    fn short_overlaps_and_self_repeats_are_not_reported() {
+        let piece = words(5, 40);
+        let a = format!("{piece} {}", words(6, 30));
+        let b = format!("{piece} {}", words(7, 30));
+        let c = format!("{} {}", words(8, 60), words(8, 60)); // repeats only itself
+        let docs: Vec<DocTokens> = [&a, &b, &c].iter().map(|t| doc_tokens(t)).collect();
+        assert!(shared_spans(&docs, 50).is_empty());
+    }
+}
