@@ -445,10 +445,11 @@ impl Dedup {
         self.in_pool(|| {
             let mut corpus = self.read_sources(sources)?;
             let mut clustering = self.cluster_corpus(&corpus);
-            if self.config.boilerplate && !corpus.line_offsets.is_empty() {
-                if self.remove_boilerplate(&mut corpus, &clustering) {
-                    clustering = self.cluster_corpus(&corpus);
-                }
+            if self.config.boilerplate
+                && !corpus.line_offsets.is_empty()
+                && self.remove_boilerplate(&mut corpus, &clustering)
+            {
+                clustering = self.cluster_corpus(&corpus);
             }
             Ok((corpus, clustering))
         })?
