@@ -180,6 +180,9 @@ pub struct DedupArgs {
     /// Worker threads (0: one per core). The output does not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+    /// Print the wall time and peak memory of each stage to stderr.
+    #[arg(long)]
+    pub timings: bool,
     /// Print the LSH S-curve (candidate probability against similarity) to stderr.
     #[arg(long)]
     pub print_curve: bool,

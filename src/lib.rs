@@ -44,6 +44,6 @@ pub mod tokenize;
 
 pub use config::{Config, ConfigBuilder, Keep, Method, SimHashWeights, Verify};
 pub use error::{Error, RecordError, RecordErrorKind, Result};
-pub use pipeline::{Cluster, Clustering, Corpus, Dedup, DocId};
+pub use pipeline::{Cluster, Clustering, Corpus, Dedup, DocId, Stage};
 pub use reader::{Format, OnError, ReadOptions};
 pub use signature::MinHashKind;

@@ -70,7 +70,7 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         let bar = bar.clone();
         dedup = dedup.progress(Arc::new(move |n| bar.inc(n)));
     }
-    let (corpus, clustering) = dedup.run_sources(sources)?;
+    let (corpus, mut clustering) = dedup.run_sources(sources)?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
@@ -95,6 +95,7 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     }
 
     // Every file is written to a temporary name first and renamed once all are complete.
+    let write_start = Instant::now();
     let mut pending = Vec::new();
     if let Some(path) = a.clusters.as_ref().filter(|p| p.as_os_str() != "-") {
         let mut f = AtomicFile::create(path)?;
@@ -130,8 +131,18 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     if a.clusters.as_ref().is_some_and(|p| p.as_os_str() == "-") {
         output::write_clusters(&mut io::stdout().lock(), &corpus, &clustering).context("writing stdout")?;
     }
+    clustering
+        .stages
+        .push(neardup::Stage::since("write outputs", write_start));
     if let Some(path) = &a.spans {
+        let t = Instant::now();
         let spans = neardup::spans::report(&corpus, &read, a.substrings);
+        let name = if a.substrings {
+            "spans (repeats, boilerplate, substrings)"
+        } else {
+            "spans (repeats, boilerplate)"
+        };
+        clustering.stages.push(neardup::Stage::since(name, t));
         let id_of = |d: u32| corpus.id(neardup::DocId(d)).into_owned();
         let mut f = AtomicFile::create(path)?;
         for s in &spans {
@@ -156,6 +167,13 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     }
     if !a.quiet {
         eprint!("{}", summary.to_text());
+    }
+    if a.timings {
+        eprintln!("stage                                      seconds  peak_RSS_MB");
+        for s in &clustering.stages {
+            let rss = s.peak_rss_mb.map_or("-".to_string(), |m| format!("{m:.0}"));
+            eprintln!("{:<42} {:>8.3} {:>12}", s.name, s.seconds, rss);
+        }
     }
     Ok(())
 }

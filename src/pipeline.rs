@@ -169,6 +169,38 @@ pub struct Clustering {
     pub candidate_pairs: usize,
     /// Candidate pairs that passed verification.
     pub verified_pairs: usize,
+    /// Wall seconds and peak resident memory (MB, where the OS tells) at the end of each stage.
+    pub stages: Vec<Stage>,
+}
+
+/// The time and memory of one stage of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stage {
+    /// The stage.
+    pub name: &'static str,
+    /// Wall seconds it took.
+    pub seconds: f64,
+    /// Peak resident memory of the process so far, in MB (`None` where the OS does not say).
+    pub peak_rss_mb: Option<f64>,
+}
+
+impl Stage {
+    /// A stage that started at `start`, measured now.
+    pub fn since(name: &'static str, start: std::time::Instant) -> Self {
+        Stage {
+            name,
+            seconds: start.elapsed().as_secs_f64(),
+            peak_rss_mb: peak_rss_mb(),
+        }
+    }
+}
+
+/// Peak resident memory of this process in MB (`VmHWM` of `/proc/self/status`; Linux only).
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
 }
 
 impl Clustering {
@@ -443,14 +475,23 @@ impl Dedup {
     /// Reads and clusters already opened sources.
     pub fn run_sources(&self, sources: Vec<Source>) -> Result<(Corpus, Clustering)> {
         self.in_pool(|| {
+            let t = std::time::Instant::now();
             let mut corpus = self.read_sources(sources)?;
+            let mut stages = vec![Stage::since("read+sign", t)];
+            let t = std::time::Instant::now();
             let mut clustering = self.cluster_corpus(&corpus);
-            if self.config.boilerplate
-                && !corpus.line_offsets.is_empty()
-                && self.remove_boilerplate(&mut corpus, &clustering)
-            {
-                clustering = self.cluster_corpus(&corpus);
+            stages.push(Stage::since("lsh+verify+cluster", t));
+            if self.config.boilerplate && !corpus.line_offsets.is_empty() {
+                let t = std::time::Instant::now();
+                let changed = self.remove_boilerplate(&mut corpus, &clustering);
+                stages.push(Stage::since("boilerplate (find+re-sign)", t));
+                if changed {
+                    let t = std::time::Instant::now();
+                    clustering = self.cluster_corpus(&corpus);
+                    stages.push(Stage::since("lsh+verify+cluster again", t));
+                }
             }
+            clustering.stages = stages;
             Ok((corpus, clustering))
         })?
     }
@@ -774,6 +815,7 @@ impl Dedup {
             clusters,
             candidate_pairs: candidates.len(),
             verified_pairs: verified.len(),
+            stages: Vec::new(),
         }
     }
 }

@@ -88,21 +88,18 @@ pub fn shared_spans(docs: &[DocTokens], m: usize) -> Vec<Shared> {
     windows.par_sort_unstable();
     // For each (doc, window) that shares its key with a window of another document (confirmed
     // by the token hashes), one such partner.
-    let mut marks: Vec<(u32, u32, u32, u32)> = Vec::new();
-    for run in windows.chunk_by(|a, b| a.0 == b.0) {
-        if run.len() < 2 || run.iter().all(|w| w.1 == run[0].1) {
-            continue;
-        }
-        for &(_, d, i) in run {
-            let mine = &docs[d as usize].hashes[i as usize..i as usize + m];
-            if let Some(&(_, od, oi)) = run
-                .iter()
-                .find(|&&(_, od, oi)| od != d && &docs[od as usize].hashes[oi as usize..oi as usize + m] == mine)
-            {
-                marks.push((d, i, od, oi));
-            }
-        }
-    }
+    let mut marks: Vec<(u32, u32, u32, u32)> = windows
+        .par_chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() >= 2 && run.iter().any(|w| w.1 != run[0].1))
+        .flat_map_iter(|run| {
+            run.iter().filter_map(move |&(_, d, i)| {
+                let mine = &docs[d as usize].hashes[i as usize..i as usize + m];
+                run.iter()
+                    .find(|&&(_, od, oi)| od != d && &docs[od as usize].hashes[oi as usize..oi as usize + m] == mine)
+                    .map(|&(_, od, oi)| (d, i, od, oi))
+            })
+        })
+        .collect();
     marks.par_sort_unstable();
     // Runs of consecutive shared windows of one document form a span.
     let mut out = Vec::new();
