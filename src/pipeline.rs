@@ -638,12 +638,14 @@ impl Dedup {
                 group[m.index()] = c.members[0].0;
             }
         }
-        let lines: Vec<Vec<u64>> = (0..n)
-            .map(|d| corpus.line_hashes[corpus.line_offsets[d] as usize..corpus.line_offsets[d + 1] as usize].to_vec())
-            .collect();
-        let found = boilerplate::find(&lines, &group, self.config.boilerplate_min_groups);
+        let (lines, offsets) = (&corpus.line_hashes, &corpus.line_offsets);
+        let found = boilerplate::find(lines, offsets, &group, self.config.boilerplate_min_groups);
         let affected: Vec<u32> = (0..n as u32)
-            .filter(|&d| lines[d as usize].iter().any(|h| found.contains_key(h)))
+            .filter(|&d| {
+                lines[offsets[d as usize] as usize..offsets[d as usize + 1] as usize]
+                    .iter()
+                    .any(|h| found.contains_key(h))
+            })
             .collect();
         corpus.boilerplate = found;
         corpus.boilerplate_docs = affected.len();

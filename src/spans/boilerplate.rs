@@ -55,12 +55,12 @@ pub fn for_each_line(text: &str, seed: u64, mut f: impl FnMut(usize, usize, u64)
 }
 
 /// Line hashes that occur in at least `min_groups` groups, with the number of groups.
-/// `lines[d]` are document `d`'s line hashes and `group[d]` its group.
-pub fn find(lines: &[Vec<u64>], group: &[u32], min_groups: u32) -> HashMap<u64, u32> {
-    let mut pairs: Vec<(u64, u32)> = lines
+/// Document `d`'s line hashes are `lines[offsets[d]..offsets[d + 1]]` and `group[d]` its group.
+pub fn find(lines: &[u64], offsets: &[u64], group: &[u32], min_groups: u32) -> HashMap<u64, u32> {
+    let mut pairs: Vec<(u64, u32)> = group
         .par_iter()
-        .zip(group.par_iter())
-        .flat_map_iter(|(ls, &g)| ls.iter().map(move |&h| (h, g)))
+        .enumerate()
+        .flat_map_iter(|(d, &g)| lines[offsets[d] as usize..offsets[d + 1] as usize].iter().map(move |&h| (h, g)))
         .collect();
     pairs.par_sort_unstable();
     pairs.dedup();
@@ -108,12 +108,17 @@ mod tests {
             "article three\nshare this",
             "article one\nshare this\nmenu", // a copy of doc 0, same group
         ];
-        let lines: Vec<Vec<u64>> = docs.iter().map(|d| hashes(d)).collect();
-        let b = find(&lines, &[0, 1, 2, 0], 3);
+        let per_doc: Vec<Vec<u64>> = docs.iter().map(|d| hashes(d)).collect();
+        let lines: Vec<u64> = per_doc.concat();
+        let mut offsets = vec![0u64];
+        for l in &per_doc {
+            offsets.push(offsets.last().unwrap() + l.len() as u64);
+        }
+        let b = find(&lines, &offsets, &[0, 1, 2, 0], 3);
         assert_eq!(b, [(line_hash("share this", 1).unwrap(), 3)].into_iter().collect());
         // Counted per document instead, the copy would push "menu" and "article one" up.
-        let per_doc = find(&lines, &[0, 1, 2, 3], 3);
-        assert!(per_doc.contains_key(&line_hash("menu", 1).unwrap()));
+        let counted_per_doc = find(&lines, &offsets, &[0, 1, 2, 3], 3);
+        assert!(counted_per_doc.contains_key(&line_hash("menu", 1).unwrap()));
     }
 
     #[test]
