@@ -171,6 +171,10 @@ pub struct DedupArgs {
     /// Find spans of 50+ tokens shared between documents (Lee et al. 2022) for the span report.
     #[arg(long)]
     pub substrings: bool,
+    /// Remove spans of 50+ tokens shared with an earlier document from the records written with
+    /// -o (the earliest occurrence stays); implies --substrings.
+    #[arg(long)]
+    pub strip_substrings: bool,
     /// How candidate pairs are verified: Jaccard estimated from signatures, or exact Jaccard.
     #[arg(long, value_enum, default_value = "estimate")]
     pub verify: VerifyArg,

@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use neardup::output::{self, AtomicFile, Summary};
 use neardup::spans::repeats;
 use neardup::{Dedup, eval};
+use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
@@ -102,15 +103,51 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         output::write_clusters(&mut f, &corpus, &clustering).with_context(|| format!("writing {}", path.display()))?;
         pending.push(f);
     }
+    // Spans are found before the records are written, since --strip-substrings needs them.
+    let spans = if a.spans.is_some() || a.strip_substrings {
+        let t = Instant::now();
+        let spans = neardup::spans::report(&corpus, &read, a.substrings || a.strip_substrings);
+        let name = if a.substrings || a.strip_substrings {
+            "spans (repeats, boilerplate, substrings)"
+        } else {
+            "spans (repeats, boilerplate)"
+        };
+        clustering.stages.push(neardup::Stage::since(name, t));
+        spans
+    } else {
+        Vec::new()
+    };
+    // With --strip-substrings, a shared span is cut from every document but the first that holds
+    // it (its earliest occurrence stays).
+    let mut substring_cuts: HashMap<u32, Vec<(usize, usize)>> = HashMap::new();
+    if a.strip_substrings {
+        for s in &spans {
+            if let neardup::spans::SpanMatch::Other { doc, .. } = s.matched {
+                if doc < s.doc {
+                    substring_cuts.entry(s.doc).or_default().push((s.start, s.end));
+                }
+            }
+        }
+    }
     let write_records = |w: &mut dyn Write| -> io::Result<()> {
         let mut w = io::BufWriter::with_capacity(1 << 20, w);
         let keep = clustering.keep_mask(corpus.len());
         if a.annotate {
             output::write_annotated(&mut w, &corpus, &clustering, &read)?;
-        } else if a.strip_repeats {
-            let strip = |text: &str| {
-                let r = repeats::find_repeats(text, repeats::DEFAULT_WINDOW, repeats::DEFAULT_MIN_TOKENS);
-                (!r.is_empty()).then(|| repeats::strip_repeats(text, &r))
+        } else if a.strip_repeats || a.strip_substrings {
+            let strip = |d: neardup::DocId, text: &str| {
+                let mut cut: Vec<(usize, usize)> = Vec::new();
+                if a.strip_repeats {
+                    let r = repeats::find_repeats(text, repeats::DEFAULT_WINDOW, repeats::DEFAULT_MIN_TOKENS);
+                    cut.extend(r.iter().map(|r| (r.start, r.end)));
+                }
+                if let Some(c) = substring_cuts.get(&d.0) {
+                    cut.extend_from_slice(c);
+                }
+                if cut.is_empty() {
+                    return None;
+                }
+                Some(neardup::spans::remove_ranges(text, &neardup::spans::merge_ranges(cut)))
             };
             output::write_kept_rewritten(&mut w, &corpus, &keep, &read, &strip)?;
         } else {
@@ -135,14 +172,6 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         .stages
         .push(neardup::Stage::since("write outputs", write_start));
     if let Some(path) = &a.spans {
-        let t = Instant::now();
-        let spans = neardup::spans::report(&corpus, &read, a.substrings);
-        let name = if a.substrings {
-            "spans (repeats, boilerplate, substrings)"
-        } else {
-            "spans (repeats, boilerplate)"
-        };
-        clustering.stages.push(neardup::Stage::since(name, t));
         let id_of = |d: u32| corpus.id(neardup::DocId(d)).into_owned();
         let mut f = AtomicFile::create(path)?;
         for s in &spans {

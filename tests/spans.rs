@@ -228,3 +228,51 @@ fn shortened_copies_are_found_by_containment_not_by_jaccard() {
         (1.0, 1.0)
     );
 }
+
+#[test]
+fn shared_substrings_are_reported_and_stripped_from_later_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs: Vec<serde_json::Value> = jsonl(&std::fs::read(data("ntrex-dev/docs.jsonl")).unwrap());
+    let eng: Vec<&str> = docs
+        .iter()
+        .filter(|d| d["lang"] == "eng")
+        .map(|d| d["text"].as_str().unwrap())
+        .collect();
+    // A long quotation: the first 60 words of article 0, inside article 1.
+    let quote: String = eng[0].split(' ').take(60).collect::<Vec<_>>().join(" ");
+    let b = format!("{}\n{quote}\n", eng[1]);
+    let corpus = dir.path().join("q.jsonl");
+    let lines = [
+        serde_json::json!({"id": "a", "text": eng[0]}),
+        serde_json::json!({"id": "b", "text": b}),
+        serde_json::json!({"id": "c", "text": eng[2]}),
+    ];
+    std::fs::write(&corpus, lines.iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+    let (spans, out) = (dir.path().join("s.jsonl"), dir.path().join("o.jsonl"));
+    let o = run(&[
+        "dedup",
+        corpus.to_str().unwrap(),
+        "--keep-boilerplate",
+        "--strip-substrings",
+        "--spans",
+        spans.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success());
+    let report = jsonl(&std::fs::read(&spans).unwrap());
+    let sub: Vec<&serde_json::Value> = report.iter().filter(|s| s["kind"] == "substring").collect();
+    assert_eq!(sub.len(), 2, "{sub:?}");
+    let in_b = sub.iter().find(|s| s["id"] == "b").unwrap();
+    assert_eq!(in_b["match_id"], "a");
+    assert_eq!(
+        &b[in_b["start"].as_u64().unwrap() as usize..in_b["end"].as_u64().unwrap() as usize],
+        quote
+    );
+    // The quotation leaves b (a holds it first); a and c are written unchanged.
+    let written = jsonl(&std::fs::read(&out).unwrap());
+    assert_eq!(written[0]["text"], eng[0]);
+    assert_eq!(written[1]["text"].as_str().unwrap().trim_end(), eng[1].trim_end());
+    assert_eq!(written[2]["text"], eng[2]);
+}

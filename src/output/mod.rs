@@ -123,12 +123,12 @@ pub fn write_kept_rewritten(
     corpus: &Corpus,
     keep: &BitSlice,
     read: &ReadOptions,
-    rewrite: &dyn Fn(&str) -> Option<String>,
+    rewrite: &dyn Fn(DocId, &str) -> Option<String>,
 ) -> io::Result<()> {
     for i in keep.iter_ones() {
         let d = DocId(i as u32);
         let text = corpus.text(d, read);
-        let Some(new) = rewrite(&text) else {
+        let Some(new) = rewrite(d, &text) else {
             if corpus.source_of(d).format() == Format::Folder {
                 text_object(w, corpus, d, None)?;
             } else {

@@ -60,7 +60,11 @@ pub fn find(lines: &[u64], offsets: &[u64], group: &[u32], min_groups: u32) -> H
     let mut pairs: Vec<(u64, u32)> = group
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(d, &g)| lines[offsets[d] as usize..offsets[d + 1] as usize].iter().map(move |&h| (h, g)))
+        .flat_map_iter(|(d, &g)| {
+            lines[offsets[d] as usize..offsets[d + 1] as usize]
+                .iter()
+                .map(move |&h| (h, g))
+        })
         .collect();
     pairs.par_sort_unstable();
     pairs.dedup();

@@ -14,6 +14,18 @@ pub mod repeats;
 pub mod substring;
 
 use crate::pipeline::{Corpus, DocId};
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_merge_and_cut() {
+        assert_eq!(merge_ranges(vec![(5, 8), (0, 2), (1, 3), (8, 9)]), [(0, 3), (5, 9)]);
+        assert_eq!(remove_ranges("0123456789", &[(0, 3), (5, 9)]), "349");
+        assert_eq!(remove_ranges("abc", &[]), "abc");
+    }
+}
+
 use crate::reader::ReadOptions;
 use rayon::prelude::*;
 use std::io::{self, Write};
@@ -179,6 +191,19 @@ pub fn write_span(w: &mut impl Write, span: &Span, id_of: &dyn Fn(u32) -> String
         )?,
     }
     w.write_all(b"}\n")
+}
+
+/// Sorts byte ranges and merges those that overlap or touch.
+pub fn merge_ranges(mut r: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    r.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(r.len());
+    for (s, e) in r {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
 }
 
 /// `text` without the byte ranges `cut` (sorted, not overlapping); every other byte unchanged.
