@@ -330,8 +330,8 @@ impl SignCtx {
     }
 
     /// Signs `text` without its boilerplate lines.
-    fn sign_without(&mut self, text: &str, lines: &HashMap<u64, u32>, out: &mut [u32]) -> Signed {
-        normalize_into(text, &mut self.norm);
+    fn sign_without(&mut self, text: Text<'_>, lines: &HashMap<u64, u32>, out: &mut [u32]) -> Signed {
+        normalize_text_into(text, &mut self.norm, &mut self.json);
         boilerplate::strip_lines(&self.norm, self.config.seed, lines, &mut self.stripped);
         std::mem::swap(&mut self.norm, &mut self.stripped);
         self.sign_normalized(out)
@@ -659,9 +659,22 @@ impl Dedup {
             .map_init(
                 || SignCtx::new(&self.config),
                 |ctx, &d| {
-                    let text = corpus.text(DocId(d), read);
+                    // The record is read again in place (no copy of its text) and signed
+                    // without its boilerplate lines.
+                    let m = &corpus.docs[d as usize];
+                    let chunk = Chunk {
+                        source: m.source,
+                        start: m.start as usize,
+                        end: m.end as usize,
+                    };
                     let mut sig = vec![0u32; k];
-                    let signed = ctx.sign_without(&text, &corpus.boilerplate, &mut sig);
+                    let mut signed = Signed {
+                        shingles: 0,
+                        fingerprint: 0,
+                    };
+                    reader::read_chunk(&corpus.sources[m.source as usize], chunk, read, |r| {
+                        signed = ctx.sign_without(r.text, &corpus.boilerplate, &mut sig);
+                    });
                     (d, sig, signed)
                 },
             )
