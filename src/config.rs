@@ -76,7 +76,7 @@ pub const DEFAULT_THRESHOLD: f64 = 0.7;
 /// Default shingle size in words.
 pub const DEFAULT_WORD_SHINGLE: usize = 3;
 /// Default shingle size in characters (Chinese, Japanese, Thai…).
-pub const DEFAULT_CHAR_SHINGLE: usize = 5;
+pub const DEFAULT_CHAR_SHINGLE: usize = 3;
 /// Default seed of every hash.
 pub const DEFAULT_SEED: u64 = 0x6e65_6172_6475_7021;
 
@@ -272,7 +272,7 @@ impl ConfigBuilder {
         self.word_shingle = Some(v);
         self
     }
-    /// Shingle size in characters for unspaced scripts (default 5).
+    /// Shingle size in characters for unspaced scripts (default 3).
     pub fn char_shingle(mut self, v: usize) -> Self {
         self.char_shingle = Some(v);
         self
