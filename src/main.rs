@@ -96,7 +96,6 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     }
 
     // Every file is written to a temporary name first and renamed once all are complete.
-    let write_start = Instant::now();
     let mut pending = Vec::new();
     if let Some(path) = a.clusters.as_ref().filter(|p| p.as_os_str() != "-") {
         let mut f = AtomicFile::create(path)?;
@@ -129,6 +128,7 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
             }
         }
     }
+    let write_start = Instant::now();
     let write_records = |w: &mut dyn Write| -> io::Result<()> {
         let mut w = io::BufWriter::with_capacity(1 << 20, w);
         let keep = clustering.keep_mask(corpus.len());

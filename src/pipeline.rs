@@ -16,7 +16,7 @@ use crate::signature::simhash::{SimHashAcc, TfCounter, hamming};
 use crate::signature::{
     MinHashKind, MinHasher, estimate_containment, estimate_jaccard, exact_containment, exact_jaccard, oph_insert,
 };
-use crate::spans::boilerplate;
+use crate::spans::{HashKeyed, boilerplate};
 use crate::tokenize::Shingler;
 use bitvec::prelude::*;
 use rayon::prelude::*;
@@ -72,7 +72,7 @@ pub struct Corpus {
     pub line_offsets: Vec<u64>,
     /// The boilerplate lines found (hashes of normalized lines) and in how many clusters each
     /// occurs.
-    pub boilerplate: HashMap<u64, u32>,
+    pub boilerplate: HashKeyed<u32>,
     /// Documents holding at least one boilerplate line (re-signed without them).
     pub boilerplate_docs: usize,
     /// Slots per signature (0 with SimHash alone).
@@ -330,7 +330,7 @@ impl SignCtx {
     }
 
     /// Signs `text` without its boilerplate lines.
-    fn sign_without(&mut self, text: Text<'_>, lines: &HashMap<u64, u32>, out: &mut [u32]) -> Signed {
+    fn sign_without(&mut self, text: Text<'_>, lines: &HashKeyed<u32>, out: &mut [u32]) -> Signed {
         normalize_text_into(text, &mut self.norm, &mut self.json);
         boilerplate::strip_lines(&self.norm, self.config.seed, lines, &mut self.stripped);
         std::mem::swap(&mut self.norm, &mut self.stripped);
@@ -614,7 +614,7 @@ impl Dedup {
             fingerprints,
             line_hashes,
             line_offsets,
-            boilerplate: HashMap::new(),
+            boilerplate: HashKeyed::default(),
             boilerplate_docs: 0,
             num_perm: k,
             seed: self.config.seed,

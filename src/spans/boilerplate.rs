@@ -19,8 +19,8 @@
 //! letter or digit (rules, bullets) are not counted. Cost: O(total lines · log) for one sort of
 //! `(hash, group)` pairs; 16 bytes per line while counting.
 
+use super::HashKeyed;
 use rayon::prelude::*;
-use std::collections::HashMap;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// Default minimum number of groups.
@@ -56,7 +56,7 @@ pub fn for_each_line(text: &str, seed: u64, mut f: impl FnMut(usize, usize, u64)
 
 /// Line hashes that occur in at least `min_groups` groups, with the number of groups.
 /// Document `d`'s line hashes are `lines[offsets[d]..offsets[d + 1]]` and `group[d]` its group.
-pub fn find(lines: &[u64], offsets: &[u64], group: &[u32], min_groups: u32) -> HashMap<u64, u32> {
+pub fn find(lines: &[u64], offsets: &[u64], group: &[u32], min_groups: u32) -> HashKeyed<u32> {
     let mut pairs: Vec<(u64, u32)> = group
         .par_iter()
         .enumerate()
@@ -76,7 +76,7 @@ pub fn find(lines: &[u64], offsets: &[u64], group: &[u32], min_groups: u32) -> H
 }
 
 /// `text` (normalized) without its lines whose hash is in `boilerplate`.
-pub fn strip_lines(text: &str, seed: u64, boilerplate: &HashMap<u64, u32>, out: &mut String) {
+pub fn strip_lines(text: &str, seed: u64, boilerplate: &HashKeyed<u32>, out: &mut String) {
     out.clear();
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len())) {
@@ -127,7 +127,7 @@ mod tests {
 
     #[test]
     fn strip_keeps_other_lines() {
-        let set: HashMap<u64, u32> = [(line_hash("share this", 1).unwrap(), 3)].into_iter().collect();
+        let set: HashKeyed<u32> = [(line_hash("share this", 1).unwrap(), 3)].into_iter().collect();
         let mut out = String::new();
         strip_lines("a b\n  share this  \n---\nc d", 1, &set, &mut out);
         assert_eq!(out, "a b\n---\nc d\n");

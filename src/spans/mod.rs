@@ -109,6 +109,27 @@ fn corpus_seed(corpus: &Corpus) -> u64 {
     corpus.seed
 }
 
+/// A `HashMap` keyed by values that are already hashes: the hasher passes the key through.
+pub type HashKeyed<V> = std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<PassThrough>>;
+
+/// Hasher for keys that are already well-mixed 64-bit hashes (SipHash over them is wasted work).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PassThrough(u64);
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ b as u64;
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
 /// What kind of duplicated span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SpanKind {

@@ -11,9 +11,9 @@
 //! are widened to whole lines where only separators lie between them and the line ends, so
 //! removing them leaves the text's line structure intact. Cost: O(n) tokens with one hash map.
 
+use super::HashKeyed;
 use crate::normalize::normalize_into;
 use crate::tokenize::token_spans;
-use std::collections::HashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// Default window, in tokens.
@@ -52,7 +52,7 @@ pub fn find_repeats(text: &str, window: usize, min_tokens: usize) -> Vec<Repeat>
         })
         .collect();
     // For each window start, the earliest earlier start with the same tokens.
-    let mut first: HashMap<u64, usize> = HashMap::with_capacity(n);
+    let mut first: HashKeyed<usize> = HashKeyed::with_capacity_and_hasher(n, Default::default());
     let mut source: Vec<Option<usize>> = vec![None; n];
     let mut covered = vec![false; n];
     for i in 0..=n - window {
