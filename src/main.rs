@@ -105,7 +105,7 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     // Spans are found before the records are written, since --strip-substrings needs them.
     let spans = if a.spans.is_some() || a.strip_substrings {
         let t = Instant::now();
-        let spans = neardup::spans::report(&corpus, &read, a.substrings || a.strip_substrings);
+        let spans = dedup.spans(&corpus, a.substrings || a.strip_substrings)?;
         let name = if a.substrings || a.strip_substrings {
             "spans (repeats, boilerplate, substrings)"
         } else {

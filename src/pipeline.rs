@@ -496,6 +496,11 @@ impl Dedup {
         })?
     }
 
+    /// The span report of a corpus (see [`crate::spans::report`]), in this pass's thread pool.
+    pub fn spans(&self, corpus: &Corpus, substrings: bool) -> Result<Vec<crate::spans::Span>> {
+        self.in_pool(|| crate::spans::report(corpus, &self.read, substrings))
+    }
+
     /// Reads and signs every document of `sources` in this pass's thread pool.
     pub fn sign_sources(&self, sources: Vec<Source>) -> Result<Corpus> {
         self.in_pool(|| self.read_sources(sources))?
