@@ -269,4 +269,11 @@ pub struct EvalArgs {
     /// Print the scores as one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Also score each pair of languages. A document's language is read from --langs, or else
+    /// from its id's prefix before '/' (as in NTREX ids such as `fra/article`).
+    #[arg(long)]
+    pub by_language: bool,
+    /// Languages of the documents: a header line, then `id<TAB>lang` per line.
+    #[arg(long, value_name = "LANGS.tsv")]
+    pub langs: Option<PathBuf>,
 }

@@ -111,6 +111,93 @@ pub fn score(gold: &HashMap<String, String>, predicted: &[Vec<String>]) -> Score
     }
 }
 
+/// Pairwise scores restricted to the pairs of documents in one pair of languages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LangPairScores {
+    /// The two languages (ordered; equal for same-language pairs).
+    pub langs: (String, String),
+    /// Gold pairs between these languages.
+    pub gold_pairs: u64,
+    /// Predicted pairs between these languages.
+    pub predicted_pairs: u64,
+    /// Pairs in both.
+    pub true_pairs: u64,
+    /// true / predicted (1.0 when nothing was predicted).
+    pub precision: f64,
+    /// true / gold (1.0 when there is no gold pair).
+    pub recall: f64,
+}
+
+/// Adds, for a group of documents with these language counts, its pairs per language pair.
+fn add_pairs(counts: &HashMap<String, u64>, into: &mut HashMap<(String, String), [u64; 3]>, slot: usize) {
+    let mut langs: Vec<(&String, u64)> = counts.iter().map(|(l, &c)| (l, c)).collect();
+    langs.sort();
+    for (i, &(la, ca)) in langs.iter().enumerate() {
+        if ca > 1 {
+            into.entry((la.clone(), la.clone())).or_default()[slot] += pairs(ca);
+        }
+        for &(lb, cb) in &langs[i + 1..] {
+            into.entry((la.clone(), lb.clone())).or_default()[slot] += ca * cb;
+        }
+    }
+}
+
+/// Scores per pair of languages, so a user sees where a method is weak. `lang_of` gives a
+/// document's language (gold ids without one are left out). Pairs are counted from the
+/// language make-up of each gold cluster, predicted cluster, and their intersections, without
+/// listing pairs.
+pub fn score_by_language(
+    gold: &HashMap<String, String>,
+    predicted: &[Vec<String>],
+    lang_of: &dyn Fn(&str) -> Option<String>,
+) -> Vec<LangPairScores> {
+    let mut pred_label: HashMap<&str, usize> = HashMap::new();
+    for (ci, members) in predicted.iter().enumerate() {
+        for m in members {
+            if gold.contains_key(m.as_str()) {
+                pred_label.insert(m.as_str(), ci);
+            }
+        }
+    }
+    // Language counts per gold cluster, per predicted cluster, and per intersection.
+    type Counts = HashMap<String, u64>;
+    let (mut by_gold, mut by_pred, mut by_cell): (
+        HashMap<&str, Counts>,
+        HashMap<usize, Counts>,
+        HashMap<(usize, &str), Counts>,
+    ) = Default::default();
+    for (id, g) in gold {
+        let Some(lang) = lang_of(id) else { continue };
+        *by_gold.entry(g.as_str()).or_default().entry(lang.clone()).or_default() += 1;
+        if let Some(&p) = pred_label.get(id.as_str()) {
+            *by_pred.entry(p).or_default().entry(lang.clone()).or_default() += 1;
+            *by_cell.entry((p, g.as_str())).or_default().entry(lang).or_default() += 1;
+        }
+    }
+    let mut table: HashMap<(String, String), [u64; 3]> = HashMap::new();
+    by_gold.values().for_each(|c| add_pairs(c, &mut table, 0));
+    by_pred.values().for_each(|c| add_pairs(c, &mut table, 1));
+    by_cell.values().for_each(|c| add_pairs(c, &mut table, 2));
+    let mut out: Vec<LangPairScores> = table
+        .into_iter()
+        .map(|(langs, [g, p, t])| LangPairScores {
+            langs,
+            gold_pairs: g,
+            predicted_pairs: p,
+            true_pairs: t,
+            precision: if p == 0 { 1.0 } else { t as f64 / p as f64 },
+            recall: if g == 0 { 1.0 } else { t as f64 / g as f64 },
+        })
+        .collect();
+    out.sort_by(|a, b| a.langs.cmp(&b.langs));
+    out
+}
+
+/// The language part of an id of the form `LANG/REST` (as in NTREX), if any.
+pub fn lang_from_id(id: &str) -> Option<String> {
+    id.split_once('/').map(|(l, _)| l.to_string())
+}
+
 /// Reads a gold file: a header line, then `id<TAB>cluster` lines.
 pub fn read_gold(name: &str, r: impl BufRead) -> Result<HashMap<String, String>> {
     let mut gold = HashMap::new();
@@ -204,6 +291,41 @@ mod tests {
         let s = score(&g, &pred(&[&["a", "b", "c"]]));
         assert!((s.precision - 1.0 / 3.0).abs() < 1e-12);
         assert_eq!(s.recall, 1.0);
+    }
+
+    #[test]
+    fn per_language_pairs_by_hand() {
+        // Gold: one article in en, fr, de (3 docs) and another in en, fr.
+        // Predicted: {en/a, fr/a} {de/a, en/b, fr/b}.
+        let g = gold(&[
+            ("en/a", "A"),
+            ("fr/a", "A"),
+            ("de/a", "A"),
+            ("en/b", "B"),
+            ("fr/b", "B"),
+        ]);
+        let p = pred(&[&["en/a", "fr/a"], &["de/a", "en/b", "fr/b"]]);
+        let s = score_by_language(&g, &p, &lang_from_id);
+        let get = |a: &str, b: &str| {
+            s.iter()
+                .find(|x| x.langs == (a.to_string(), b.to_string()))
+                .unwrap()
+                .clone()
+        };
+        // en-fr: gold (en/a,fr/a) (en/b,fr/b); predicted the same two: P = R = 1.
+        let enfr = get("en", "fr");
+        assert_eq!((enfr.gold_pairs, enfr.predicted_pairs, enfr.true_pairs), (2, 2, 2));
+        // de-en: gold (de/a,en/a); predicted (de/a,en/b), wrong: P = 0, R = 0.
+        let deen = get("de", "en");
+        assert_eq!((deen.gold_pairs, deen.predicted_pairs, deen.true_pairs), (1, 1, 0));
+        assert_eq!((deen.precision, deen.recall), (0.0, 0.0));
+        // de-fr: gold (de/a,fr/a); predicted (de/a,fr/b).
+        assert_eq!(get("de", "fr").true_pairs, 0);
+        // The per-pair counts add up to the overall ones.
+        let all = score(&g, &p);
+        assert_eq!(s.iter().map(|x| x.gold_pairs).sum::<u64>(), all.gold_pairs);
+        assert_eq!(s.iter().map(|x| x.predicted_pairs).sum::<u64>(), all.predicted_pairs);
+        assert_eq!(s.iter().map(|x| x.true_pairs).sum::<u64>(), all.true_pairs);
     }
 
     #[test]

@@ -252,6 +252,19 @@ fn eval_cmd(a: &EvalArgs) -> anyhow::Result<()> {
     let gold = eval::read_gold(&a.gold.display().to_string(), open(&a.gold)?)?;
     let clusters = eval::read_clusters(&a.clusters.display().to_string(), open(&a.clusters)?)?;
     let s = eval::score(&gold, &clusters);
+    let by_lang = if a.by_language {
+        let langs = match &a.langs {
+            Some(p) => Some(eval::read_gold(&p.display().to_string(), open(p)?)?),
+            None => None,
+        };
+        let lang_of = |id: &str| match &langs {
+            Some(m) => m.get(id).cloned(),
+            None => eval::lang_from_id(id),
+        };
+        Some(eval::score_by_language(&gold, &clusters, &lang_of))
+    } else {
+        None
+    };
     let mut out = io::stdout().lock();
     if a.json {
         writeln!(
@@ -279,6 +292,30 @@ fn eval_cmd(a: &EvalArgs) -> anyhow::Result<()> {
         writeln!(out, "ari              {:.4}", s.ari)?;
         if s.unknown_ids > 0 {
             writeln!(out, "unknown_ids      {}", s.unknown_ids)?;
+        }
+    }
+    if let Some(rows) = by_lang {
+        if a.json {
+            for r in &rows {
+                writeln!(
+                    out,
+                    "{{\"langs\":[{:?},{:?}],\"gold_pairs\":{},\"predicted_pairs\":{},\"true_pairs\":{},\"precision\":{:.4},\"recall\":{:.4}}}",
+                    r.langs.0, r.langs.1, r.gold_pairs, r.predicted_pairs, r.true_pairs, r.precision, r.recall
+                )?;
+            }
+        } else {
+            writeln!(
+                out,
+                "\n{:<10} {:<10} {:>10} {:>10} {:>10} {:>9} {:>7}",
+                "lang_a", "lang_b", "gold", "predicted", "true", "precision", "recall"
+            )?;
+            for r in &rows {
+                writeln!(
+                    out,
+                    "{:<10} {:<10} {:>10} {:>10} {:>10} {:>9.4} {:>7.4}",
+                    r.langs.0, r.langs.1, r.gold_pairs, r.predicted_pairs, r.true_pairs, r.precision, r.recall
+                )?;
+            }
         }
     }
     Ok(())

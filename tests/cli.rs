@@ -416,3 +416,33 @@ fn eval_prints_a_table() {
     assert!(out.contains("precision        0.5000"), "{out}");
     assert!(out.contains("ari              0.1667"), "{out}");
 }
+
+#[test]
+fn eval_by_language_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let cl = dir.path().join("c.jsonl");
+    let o = run(&[
+        "dedup",
+        data("ntrex-dev/docs.jsonl").to_str().unwrap(),
+        "-o",
+        "/dev/null",
+        "--clusters",
+        cl.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success());
+    let o = run(&[
+        "eval",
+        "--gold",
+        data("ntrex-dev/gold_samelang.tsv").to_str().unwrap(),
+        cl.to_str().unwrap(),
+        "--by-language",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    // The same-language gold pairs English variants with each other and Spanish with its
+    // second reference: 7 language pairs of 40 gold pairs each.
+    let rows: Vec<&str> = out.lines().skip_while(|l| !l.starts_with("lang_a")).skip(1).collect();
+    assert_eq!(rows.len(), 7, "{out}");
+    assert!(rows.iter().all(|r| r.split_whitespace().nth(2) == Some("40")), "{out}");
+    assert!(rows.iter().any(|r| r.starts_with("eng ") && r.contains("eng-GB")));
+}
