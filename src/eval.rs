@@ -161,11 +161,9 @@ pub fn score_by_language(
     }
     // Language counts per gold cluster, per predicted cluster, and per intersection.
     type Counts = HashMap<String, u64>;
-    let (mut by_gold, mut by_pred, mut by_cell): (
-        HashMap<&str, Counts>,
-        HashMap<usize, Counts>,
-        HashMap<(usize, &str), Counts>,
-    ) = Default::default();
+    let mut by_gold: HashMap<&str, Counts> = HashMap::new();
+    let mut by_pred: HashMap<usize, Counts> = HashMap::new();
+    let mut by_cell: HashMap<(usize, &str), Counts> = HashMap::new();
     for (id, g) in gold {
         let Some(lang) = lang_of(id) else { continue };
         *by_gold.entry(g.as_str()).or_default().entry(lang.clone()).or_default() += 1;
