@@ -584,3 +584,74 @@ mod tests {
         assert_eq!(format_of(Path::new("a.data"), b"hello"), Format::Lines);
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+    use crate::normalize::normalize_text_into;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Arbitrary bytes never make the reader (or the normalizer behind it) panic: every line
+        /// is either a record or an error naming its line.
+        #[test]
+        fn arbitrary_bytes_never_panic(
+            lines in prop::collection::vec(
+                prop_oneof![
+                    prop::collection::vec(any::<u8>(), 0..60),
+                    "[{}\\[\\]\",:a-z0-9 \\\\u]{0,40}".prop_map(|s| s.into_bytes()),
+                    ("[a-zé中\\\\\"n ]{0,30}").prop_map(|s| format!("{{\"text\": \"{s}\"}}").into_bytes()),
+                ],
+                0..20,
+            )
+        ) {
+            let data: Vec<u8> = lines.join(&b'\n');
+            let n_lines = data.split(|&b| b == b'\n').count() as u64;
+            for format in [Format::Jsonl, Format::Lines] {
+                let src = Source::from_bytes("fuzz", format, data.clone());
+                let opts = ReadOptions { on_error: OnError::Skip, ..ReadOptions::default() };
+                let (mut norm, mut scratch) = (String::new(), String::new());
+                for c in chunks(std::slice::from_ref(&src), 7) {
+                    let o = read_chunk(&src, c, &opts, |r| {
+                        normalize_text_into(r.text, &mut norm, &mut scratch);
+                    });
+                    prop_assert!(o.errors.iter().all(|(l, _)| *l >= 1 && *l <= n_lines));
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+        /// The whole pass (signing, LSH, boilerplate, clustering, span report) on arbitrary JSONL
+        /// never panics, and every document ends up read or counted as skipped.
+        #[test]
+        fn whole_pass_never_panics(
+            texts in prop::collection::vec("[a-zA-Z0-9éß中ก \n.,'’\\\"]{0,200}", 0..12),
+            junk in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..30), 0..4),
+        ) {
+            let mut data = Vec::new();
+            for (i, t) in texts.iter().enumerate() {
+                data.extend(serde_json::json!({"id": i, "text": format!("{t}\n{t}")}).to_string().into_bytes());
+                data.push(b'\n');
+            }
+            for j in &junk {
+                data.extend_from_slice(j);
+                data.push(b'\n');
+            }
+            let src = Source::from_bytes("fuzz.jsonl", Format::Jsonl, data);
+            let opts = ReadOptions { on_error: OnError::Skip, ..ReadOptions::default() };
+            let config = crate::Config::builder().containment(0.8).build().unwrap();
+            let dedup = crate::Dedup::new(config).read_options(opts).threads(1);
+            let (corpus, clustering) = dedup.run_sources(vec![src]).unwrap();
+            prop_assert!(corpus.len() >= texts.len());
+            let spans = dedup.spans(&corpus, true).unwrap();
+            for s in spans {
+                let text = corpus.text(crate::DocId(s.doc), dedup.read_opts());
+                prop_assert!(s.start <= s.end && s.end <= text.len());
+                prop_assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+            }
+            prop_assert!(clustering.clusters.iter().all(|c| c.members.len() >= 2));
+        }
+    }
+}
