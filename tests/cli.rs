@@ -1,23 +1,10 @@
 //! Integration tests: the real `neardup` binary on the real data in tests/data.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_neardup"))
-}
-
-fn data(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(p)
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("neardup runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{bin, data, run, scores, stderr};
+use std::path::Path;
+use std::process::{Output, Stdio};
 
 fn summary_value(o: &Output, key: &str) -> String {
     let err = stderr(o);
@@ -102,33 +89,12 @@ fn seeds_originals_never_cluster_even_with_exact_verification() {
     }
 }
 
-fn eval_json(gold: &Path, clusters: &Path) -> serde_json::Value {
-    let o = run(&[
-        "eval",
-        "--gold",
-        gold.to_str().unwrap(),
-        clusters.to_str().unwrap(),
-        "--json",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    serde_json::from_slice(&o.stdout).expect("eval --json prints JSON")
-}
-
 #[test]
 fn ntrex_same_language_precision_and_recall_at_defaults() {
     let dir = tempfile::tempdir().unwrap();
-    let cl = dir.path().join("c.jsonl");
-    let o = run(&[
-        "dedup",
-        data("ntrex-dev/docs.jsonl").to_str().unwrap(),
-        "-o",
-        "/dev/null",
-        "--clusters",
-        cl.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let s = eval_json(&data("ntrex-dev/gold_samelang.tsv"), &cl);
-    let (p, r) = (s["precision"].as_f64().unwrap(), s["recall"].as_f64().unwrap());
+    let docs = dir.path().join("docs.jsonl");
+    std::fs::copy(data("ntrex-dev/docs.jsonl"), &docs).unwrap();
+    let (p, r) = scores(&docs, &data("ntrex-dev/gold_samelang.tsv"), &[]);
     assert!(p >= 0.99 && r >= 0.95, "precision {p} recall {r}");
 }
 

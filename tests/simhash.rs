@@ -1,22 +1,12 @@
 //! SimHash: the core cases under `--method simhash`, and the Hamming index against brute force on
 //! real fingerprints.
 
+mod common;
+
+use common::{data, run, scores};
 use neardup::index::hamming::pairs_within;
 use neardup::reader::{Format, Source};
 use neardup::{Config, Dedup, Method};
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn data(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(p)
-}
-
-fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_neardup"))
-        .args(args)
-        .output()
-        .expect("neardup runs")
-}
 
 fn members(report: &[u8]) -> Vec<Vec<String>> {
     String::from_utf8_lossy(report)
@@ -70,28 +60,9 @@ fn seeds_under_simhash() {
 #[test]
 fn ntrex_simhash_defaults_meet_the_targets() {
     let dir = tempfile::tempdir().unwrap();
-    let cl = dir.path().join("c.jsonl");
-    let o = run(&[
-        "dedup",
-        data("ntrex-dev/docs.jsonl").to_str().unwrap(),
-        "--method",
-        "simhash",
-        "-o",
-        "/dev/null",
-        "--clusters",
-        cl.to_str().unwrap(),
-        "-q",
-    ]);
-    assert!(o.status.success());
-    let o = run(&[
-        "eval",
-        "--gold",
-        data("ntrex-dev/gold_samelang.tsv").to_str().unwrap(),
-        cl.to_str().unwrap(),
-        "--json",
-    ]);
-    let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let (p, r) = (s["precision"].as_f64().unwrap(), s["recall"].as_f64().unwrap());
+    let docs = dir.path().join("docs.jsonl");
+    std::fs::copy(data("ntrex-dev/docs.jsonl"), &docs).unwrap();
+    let (p, r) = scores(&docs, &data("ntrex-dev/gold_samelang.tsv"), &["--method", "simhash"]);
     assert!(p >= 0.98 && r >= 0.90, "precision {p} recall {r}");
 }
 

@@ -1,26 +1,10 @@
 //! Duplicated bodies: repeats, boilerplate, containment and shared substrings, through the real
 //! binary on real text (seeds; NTREX English articles wrapped in real page chrome from the seeds).
 
+mod common;
+
+use common::{data, jsonl, run, scores};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn data(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(p)
-}
-
-fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_neardup"))
-        .args(args)
-        .output()
-        .expect("neardup runs")
-}
-
-fn jsonl(bytes: &[u8]) -> Vec<serde_json::Value> {
-    String::from_utf8_lossy(bytes)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
 
 #[test]
 fn seeds_repeats_are_reported_and_stripped() {
@@ -132,24 +116,6 @@ fn wrapped_corpus(dir: &Path) -> (PathBuf, PathBuf) {
     std::fs::write(&c, lines).unwrap();
     std::fs::write(&g, gold).unwrap();
     (c, g)
-}
-
-fn scores(corpus: &Path, gold: &Path, extra: &[&str]) -> (f64, f64) {
-    let cl = corpus.with_extension("clusters");
-    let mut args = vec![
-        "dedup",
-        corpus.to_str().unwrap(),
-        "-o",
-        "/dev/null",
-        "--clusters",
-        cl.to_str().unwrap(),
-        "-q",
-    ];
-    args.extend_from_slice(extra);
-    assert!(run(&args).status.success());
-    let o = run(&["eval", "--gold", gold.to_str().unwrap(), cl.to_str().unwrap(), "--json"]);
-    let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    (s["precision"].as_f64().unwrap(), s["recall"].as_f64().unwrap())
 }
 
 #[test]

@@ -336,6 +336,7 @@ fn scan(text: &str, mut emit: impl FnMut(usize, usize, bool)) {
 }
 
 /// Bit masks of one 64-byte block (bit `j` is byte `j`).
+#[derive(Default)]
 struct Masks {
     non_ascii: u64,
     word: u64,
@@ -358,17 +359,7 @@ struct Masks {
 #[inline(always)]
 fn classify64(block: &[u8]) -> Masks {
     use std::arch::x86_64::*;
-    let mut m = Masks {
-        non_ascii: 0,
-        word: 0,
-        digit: 0,
-        mid: 0,
-        midnum: 0,
-        lead2: 0,
-        cont: 0,
-        c3: 0,
-        times_divide: 0,
-    };
+    let mut m = Masks::default();
     assert!(block.len() >= 64);
     for k in 0..4 {
         // SAFETY: SSE2 is part of the x86_64 baseline, and the 16 bytes read lie inside
@@ -422,17 +413,7 @@ fn classify64(block: &[u8]) -> Masks {
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
 fn classify64(block: &[u8]) -> Masks {
-    let mut m = Masks {
-        non_ascii: 0,
-        word: 0,
-        digit: 0,
-        mid: 0,
-        midnum: 0,
-        lead2: 0,
-        cont: 0,
-        c3: 0,
-        times_divide: 0,
-    };
+    let mut m = Masks::default();
     for (j, &c) in block[..64].iter().enumerate() {
         let bit = 1u64 << j;
         if c >= 0x80 {

@@ -1,0 +1,66 @@
+//! Helpers shared by the integration tests: run the real binary, find the shipped data, read
+//! JSONL, score a cluster report.
+#![allow(dead_code)] // each test file uses a different subset
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The `neardup` binary built for these tests.
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_neardup"))
+}
+
+/// Runs the binary with `args`.
+pub fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("neardup runs")
+}
+
+/// A path under `tests/data`.
+pub fn data(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(p)
+}
+
+/// Standard error as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Every line of JSONL bytes, parsed.
+pub fn jsonl(bytes: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect()
+}
+
+/// `neardup eval --json` of a cluster report against a gold file.
+pub fn eval_json(gold: &Path, clusters: &Path) -> serde_json::Value {
+    let o = run(&[
+        "eval",
+        "--gold",
+        gold.to_str().unwrap(),
+        clusters.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("eval --json prints JSON")
+}
+
+/// Dedups `corpus` with `extra` flags and scores the clusters against `gold`: (precision, recall).
+pub fn scores(corpus: &Path, gold: &Path, extra: &[&str]) -> (f64, f64) {
+    let cl = corpus.with_extension(format!("clusters{}", extra.join("").len()));
+    let mut args = vec![
+        "dedup",
+        corpus.to_str().unwrap(),
+        "-o",
+        "/dev/null",
+        "--clusters",
+        cl.to_str().unwrap(),
+        "-q",
+    ];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = eval_json(gold, &cl);
+    (s["precision"].as_f64().unwrap(), s["recall"].as_f64().unwrap())
+}
