@@ -23,47 +23,124 @@ use std::path::{Path, PathBuf};
 
 /// A file written under a temporary name and renamed into place by [`AtomicFile::commit`].
 /// Dropped without commit, the temporary file is removed.
+///
+/// A destination that exists and is not a regular file (`/dev/null`, a FIFO, a terminal) is
+/// written directly: renaming over it would replace the device or pipe with a regular file.
 #[derive(Debug)]
 pub struct AtomicFile {
-    tmp: io::BufWriter<tempfile::NamedTempFile>,
+    out: io::BufWriter<Target>,
     dest: PathBuf,
+}
+
+#[derive(Debug)]
+enum Target {
+    Temp(tempfile::NamedTempFile),
+    Direct(std::fs::File),
+}
+
+impl Write for Target {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Target::Temp(t) => t.write(buf),
+            Target::Direct(f) => f.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Target::Temp(t) => t.flush(),
+            Target::Direct(f) => f.flush(),
+        }
+    }
 }
 
 impl AtomicFile {
     /// Starts writing `dest`.
     pub fn create(dest: &Path) -> Result<Self> {
-        let dir = match dest.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
+        let special = std::fs::metadata(dest).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        let target = if special {
+            Target::Direct(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(dest)
+                    .map_err(|e| Error::io(dest, e))?,
+            )
+        } else {
+            let dir = match dest.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            Target::Temp(
+                tempfile::Builder::new()
+                    .prefix(".neardup-")
+                    .tempfile_in(dir)
+                    .map_err(|e| Error::io(dest, e))?,
+            )
         };
-        let tmp = tempfile::Builder::new()
-            .prefix(".neardup-")
-            .tempfile_in(dir)
-            .map_err(|e| Error::io(dest, e))?;
         Ok(AtomicFile {
-            tmp: io::BufWriter::with_capacity(1 << 20, tmp),
+            out: io::BufWriter::with_capacity(1 << 20, target),
             dest: dest.to_path_buf(),
         })
     }
 
-    /// Flushes and renames the file into place.
+    /// Flushes and renames the file into place (or just flushes a special file).
     pub fn commit(self) -> Result<()> {
         let dest = self.dest;
-        let tmp = self.tmp.into_inner().map_err(|e| Error::io(&dest, e.into_error()))?;
-        tmp.persist(&dest).map_err(|e| Error::io(&dest, e.error))?;
+        match self.out.into_inner().map_err(|e| Error::io(&dest, e.into_error()))? {
+            Target::Temp(tmp) => {
+                tmp.persist(&dest).map_err(|e| Error::io(&dest, e.error))?;
+            }
+            Target::Direct(mut f) => f.flush().map_err(|e| Error::io(&dest, e))?,
+        }
         Ok(())
     }
 }
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.tmp.write(buf)
+        self.out.write(buf)
     }
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.tmp.write_all(buf)
+        self.out.write_all(buf)
     }
     fn flush(&mut self) -> io::Result<()> {
-        self.tmp.flush()
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regular_files_are_replaced_atomically() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("out.txt");
+        std::fs::write(&dest, "old").unwrap();
+        let mut f = AtomicFile::create(&dest).unwrap();
+        f.write_all(b"new").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&dest).unwrap(),
+            "old",
+            "not visible before commit"
+        );
+        f.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&dest).unwrap(), "new");
+        // Dropped without commit: the destination is untouched and no temporary file remains.
+        let mut g = AtomicFile::create(&dest).unwrap();
+        g.write_all(b"lost").unwrap();
+        drop(g);
+        assert_eq!(std::fs::read_to_string(&dest).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn dev_null_stays_a_device() {
+        use std::os::unix::fs::FileTypeExt;
+        let mut f = AtomicFile::create(Path::new("/dev/null")).unwrap();
+        f.write_all(b"discarded").unwrap();
+        f.commit().unwrap();
+        assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
     }
 }
 
