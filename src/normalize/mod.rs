@@ -69,37 +69,21 @@ fn normalize_json(raw: &str, out: &mut String) -> Option<usize> {
     let mut len = 0;
     let mut i = 0;
     while i < b.len() {
-        let j = copy_lower_until::<true>(b, i, out);
-        len += j - i;
+        let (j, added) = copy_json_ascii(b, i, out);
+        len += added;
         if j == b.len() {
             break;
         }
         if b[j] == b'\\' {
-            // The scanner validated every escape, so the bytes after `\\` are there.
-            let c = match b[j + 1] {
-                b'u' => {
-                    let cp = b[j + 2..j + 6]
-                        .iter()
-                        .fold(0u32, |acc, &h| acc * 16 + (h as char).to_digit(16).unwrap_or(0));
-                    if cp >= 0x80 {
-                        return None;
-                    }
-                    i = j + 6;
-                    (cp as u8).to_ascii_lowercase() as char
-                }
-                e => {
-                    i = j + 2;
-                    match e {
-                        b'n' => '\n',
-                        b't' => '\t',
-                        b'r' => '\r',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        other => other as char, // " \\ /
-                    }
-                }
-            };
-            out.push(c);
+            // Only `\\u` escapes come back here (the scanner validated them: 4 hex digits).
+            let cp = b[j + 2..j + 6]
+                .iter()
+                .fold(0u32, |acc, &h| acc * 16 + (h as char).to_digit(16).unwrap_or(0));
+            if cp >= 0x80 {
+                return None;
+            }
+            i = j + 6;
+            out.push((cp as u8).to_ascii_lowercase() as char);
             len += 1;
             continue;
         }
@@ -175,12 +159,118 @@ fn fast_fold(c: char) -> Option<char> {
             char::from_u32(u - 0xFEE0)?
         }
         0xA0 => ' ',
-        0xA9 | 0xAB | 0xAE | 0xB7 | 0xBB | 0xD7 | 0xF7 | 0x2010 | 0x2013..=0x2014 | 0x2018 | 0x201A..=0x201D
-        | 0x2022 | 0x2500..=0x259F | 0x27E8..=0x27E9 | 0x3001..=0x3002 => ' ',
+        0xA9
+        | 0xAB
+        | 0xAE
+        | 0xB7
+        | 0xBB
+        | 0xD7
+        | 0xF7
+        | 0x2010
+        | 0x2013..=0x2014
+        | 0x2018
+        | 0x201A..=0x201D
+        | 0x2022
+        | 0x2500..=0x259F
+        | 0x27E8..=0x27E9
+        | 0x3001..=0x3002 => ' ',
         _ => return None,
     })
 }
 
+/// The byte a simple JSON escape (`\\X` with X one of `n t r b f " \\ /`) stands for.
+#[inline(always)]
+fn simple_escape(x: u8) -> Option<u8> {
+    match x {
+        b'n' => Some(b'\n'),
+        b't' => Some(b'\t'),
+        b'r' => Some(b'\r'),
+        b'b' => Some(8),
+        b'f' => Some(12),
+        b'"' | b'\\' | b'/' => Some(x),
+        _ => None,
+    }
+}
+
+/// Appends the unescaped, lowercased ASCII text of the JSON string content `b` from `i` to
+/// `out`, decoding simple escapes on the way, up to the end, a non-ASCII byte or a `\\u`
+/// escape; returns where it stopped and how many bytes it appended. Escapes in text are often
+/// a few dozen bytes apart (`\\n` ending every line), so they are decoded inside the loop rather
+/// than by returning to the caller.
+#[inline(always)]
+fn copy_json_ascii(b: &[u8], mut i: usize, out: &mut String) -> (usize, usize) {
+    let start_len = out.len();
+    // Unescaping never lengthens ASCII text, so this is room for everything appended here,
+    // plus 16 bytes of slack for the last block store.
+    out.reserve(b.len() - i + 16);
+    // SAFETY: every byte written is ASCII (a lowercased ASCII byte or the ASCII byte an escape
+    // stands for), so the String stays valid UTF-8; writes go to `base + len` with
+    // `len − start_len ≤ i − i₀` and block stores of 16 bytes, all inside the capacity reserved
+    // above; `set_len` covers only bytes written. Loads read inside `b` (loop conditions). SSE2
+    // is part of the x86_64 baseline.
+    unsafe {
+        let v = out.as_mut_vec();
+        let base = v.as_mut_ptr();
+        let mut len = v.len();
+        loop {
+            #[cfg(target_arch = "x86_64")]
+            {
+                use std::arch::x86_64::*;
+                let mut stopped = false;
+                while i + 16 <= b.len() {
+                    let x = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
+                    let special = (_mm_movemask_epi8(x)
+                        | _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8))))
+                        as u32;
+                    let upper = _mm_and_si128(
+                        _mm_cmpgt_epi8(x, _mm_set1_epi8(b'A' as i8 - 1)),
+                        _mm_cmplt_epi8(x, _mm_set1_epi8(b'Z' as i8 + 1)),
+                    );
+                    _mm_storeu_si128(
+                        base.add(len) as *mut __m128i,
+                        _mm_add_epi8(x, _mm_and_si128(upper, _mm_set1_epi8(0x20))),
+                    );
+                    if special != 0 {
+                        let n = special.trailing_zeros() as usize;
+                        len += n;
+                        i += n;
+                        stopped = true;
+                        break;
+                    }
+                    len += 16;
+                    i += 16;
+                }
+                if !stopped {
+                    // Fewer than 16 bytes left: byte by byte.
+                    while i < b.len() && b[i] < 0x80 && b[i] != b'\\' {
+                        *base.add(len) = b[i].to_ascii_lowercase();
+                        len += 1;
+                        i += 1;
+                    }
+                }
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            while i < b.len() && b[i] < 0x80 && b[i] != b'\\' {
+                *base.add(len) = b[i].to_ascii_lowercase();
+                len += 1;
+                i += 1;
+            }
+            // At the end, a non-ASCII byte, or a backslash (the scanner validated every escape,
+            // so the byte after it is there).
+            if i < b.len() && b[i] == b'\\' {
+                if let Some(c) = simple_escape(b[i + 1]) {
+                    *base.add(len) = c;
+                    len += 1;
+                    i += 2;
+                    continue;
+                }
+            }
+            break;
+        }
+        v.set_len(len);
+        (i, len - start_len)
+    }
+}
 
 /// Appends `b[i..j]` lowercased to `out`, where `j` is the first byte at or after `i` that is
 /// non-ASCII (or, with `BACKSLASH`, a `\\`), and returns `j`. One pass: each 16-byte block is
@@ -537,11 +627,20 @@ mod tests {
             if let Some(f) = fast_fold(c) {
                 let nfkc: String = c.to_string().nfkc().collect();
                 if nfkc.chars().eq(std::iter::once(c)) {
-                    assert_eq!(unicode_normalization::char::canonical_combining_class(c), 0, "U+{u:04X}");
+                    assert_eq!(
+                        unicode_normalization::char::canonical_combining_class(c),
+                        0,
+                        "U+{u:04X}"
+                    );
                 } else {
                     // A compatibility character: its NFKC form is one ASCII character that is
                     // not the first element of any canonical composition.
-                    assert!(nfkc.len() == 1 && nfkc.is_ascii() && !nfkc.chars().all(|a| a.is_ascii_alphabetic() || "<=>".contains(a)), "U+{u:04X}");
+                    assert!(
+                        nfkc.len() == 1
+                            && nfkc.is_ascii()
+                            && !nfkc.chars().all(|a| a.is_ascii_alphabetic() || "<=>".contains(a)),
+                        "U+{u:04X}"
+                    );
                 }
                 let mut reference = String::new();
                 fold_chars(c.to_string().nfkc(), &mut reference);
