@@ -526,11 +526,16 @@ impl Dedup {
         };
         let with_fps = uses_simhash(self.config.method);
         let chunks = reader::chunks(&sources, self.chunk_bytes);
-        let results: Vec<ChunkResult> = chunks
+        // Chunks are processed largest first (a chunk holding one huge document started last
+        // would leave the other threads idle at the end) and put back in input order after.
+        let mut order: Vec<usize> = (0..chunks.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(chunks[i].end - chunks[i].start));
+        let processed: Vec<(usize, ChunkResult)> = order
             .par_iter()
             .map_init(
                 || SignCtx::new(&self.config),
-                |ctx, &chunk| {
+                |ctx, &ci| {
+                    let chunk = chunks[ci];
                     let src = &sources[chunk.source as usize];
                     let mut docs = Vec::new();
                     let mut sigs = Vec::new();
@@ -564,18 +569,27 @@ impl Dedup {
                     if let Some(p) = &self.progress {
                         p((chunk.end - chunk.start) as u64);
                     }
-                    ChunkResult {
-                        docs,
-                        sigs,
-                        fps,
-                        lines,
-                        line_counts,
-                        outcome,
-                        text_bytes,
-                    }
+                    (
+                        ci,
+                        ChunkResult {
+                            docs,
+                            sigs,
+                            fps,
+                            lines,
+                            line_counts,
+                            outcome,
+                            text_bytes,
+                        },
+                    )
                 },
             )
             .collect();
+        let mut slots: Vec<Option<ChunkResult>> = (0..chunks.len()).map(|_| None).collect();
+        for (ci, r) in processed {
+            slots[ci] = Some(r);
+        }
+        // Every chunk index was processed exactly once.
+        let results: Vec<ChunkResult> = slots.into_iter().flatten().collect();
 
         // Stitch chunks together in input order, turning chunk-relative lines into absolute ones.
         let n: usize = results.iter().map(|r| r.docs.len()).sum();
