@@ -29,7 +29,7 @@ pub fn normalize_into(text: &str, out: &mut String) {
     let mut i = 0;
     while i < bytes.len() {
         // An ASCII run: lowercase it (ASCII is always NFKC).
-        let j = copy_lower_until::<false>(bytes, i, out);
+        let j = copy_lower_until(bytes, i, out);
         if j == bytes.len() {
             break;
         }
@@ -178,6 +178,35 @@ fn fast_fold(c: char) -> Option<char> {
     })
 }
 
+/// Loads 16 bytes at `src`, stores them at `dst` with 'A'..='Z' lowercased, and returns the
+/// mask of the bytes that are non-ASCII (or, with `BACKSLASH`, a backslash).
+///
+/// # Safety
+/// 16 bytes must be readable at `src` and writable at `dst`. (SSE2 is part of the x86_64
+/// baseline.)
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn lower16<const BACKSLASH: bool>(src: *const u8, dst: *mut u8) -> u32 {
+    use std::arch::x86_64::*;
+    // SAFETY: the caller guarantees both 16-byte ranges.
+    unsafe {
+        let x = _mm_loadu_si128(src as *const __m128i);
+        let mut special = _mm_movemask_epi8(x) as u32;
+        if BACKSLASH {
+            special |= _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8))) as u32;
+        }
+        let upper = _mm_and_si128(
+            _mm_cmpgt_epi8(x, _mm_set1_epi8(b'A' as i8 - 1)),
+            _mm_cmplt_epi8(x, _mm_set1_epi8(b'Z' as i8 + 1)),
+        );
+        _mm_storeu_si128(
+            dst as *mut __m128i,
+            _mm_add_epi8(x, _mm_and_si128(upper, _mm_set1_epi8(0x20))),
+        );
+        special
+    }
+}
+
 /// The byte a simple JSON escape (`\\X` with X one of `n t r b f " \\ /`) stands for.
 #[inline(always)]
 fn simple_escape(x: u8) -> Option<u8> {
@@ -215,21 +244,9 @@ fn copy_json_ascii(b: &[u8], mut i: usize, out: &mut String) -> (usize, usize) {
         loop {
             #[cfg(target_arch = "x86_64")]
             {
-                use std::arch::x86_64::*;
                 let mut stopped = false;
                 while i + 16 <= b.len() {
-                    let x = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
-                    let special = (_mm_movemask_epi8(x)
-                        | _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8))))
-                        as u32;
-                    let upper = _mm_and_si128(
-                        _mm_cmpgt_epi8(x, _mm_set1_epi8(b'A' as i8 - 1)),
-                        _mm_cmplt_epi8(x, _mm_set1_epi8(b'Z' as i8 + 1)),
-                    );
-                    _mm_storeu_si128(
-                        base.add(len) as *mut __m128i,
-                        _mm_add_epi8(x, _mm_and_si128(upper, _mm_set1_epi8(0x20))),
-                    );
+                    let special = lower16::<true>(b.as_ptr().add(i), base.add(len));
                     if special != 0 {
                         let n = special.trailing_zeros() as usize;
                         len += n;
@@ -272,14 +289,13 @@ fn copy_json_ascii(b: &[u8], mut i: usize, out: &mut String) -> (usize, usize) {
     }
 }
 
-/// Appends `b[i..j]` lowercased to `out`, where `j` is the first byte at or after `i` that is
-/// non-ASCII (or, with `BACKSLASH`, a `\\`), and returns `j`. One pass: each 16-byte block is
+/// Appends `b[i..j]` lowercased to `out`, where `j` is the first non-ASCII byte at or after
+/// `i` (or the end), and returns `j`. One pass: each 16-byte block is
 /// loaded once, stored lowercased, and kept up to its first special byte.
 #[inline(always)]
-fn copy_lower_until<const BACKSLASH: bool>(b: &[u8], i: usize, out: &mut String) -> usize {
+fn copy_lower_until(b: &[u8], i: usize, out: &mut String) -> usize {
     #[cfg(target_arch = "x86_64")]
     {
-        use std::arch::x86_64::*;
         let mut i = i;
         out.reserve(b.len() - i + 16);
         // SAFETY: bytes are stored only into the spare capacity reserved just above (at most
@@ -292,19 +308,7 @@ fn copy_lower_until<const BACKSLASH: bool>(b: &[u8], i: usize, out: &mut String)
             let mut len = v.len();
             let base = v.as_mut_ptr();
             while i + 16 <= b.len() {
-                let x = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
-                let mut special = _mm_movemask_epi8(x) as u32;
-                if BACKSLASH {
-                    special |= _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8))) as u32;
-                }
-                let upper = _mm_and_si128(
-                    _mm_cmpgt_epi8(x, _mm_set1_epi8(b'A' as i8 - 1)),
-                    _mm_cmplt_epi8(x, _mm_set1_epi8(b'Z' as i8 + 1)),
-                );
-                _mm_storeu_si128(
-                    base.add(len) as *mut __m128i,
-                    _mm_add_epi8(x, _mm_and_si128(upper, _mm_set1_epi8(0x20))),
-                );
+                let special = lower16::<false>(b.as_ptr().add(i), base.add(len));
                 if special != 0 {
                     let n = special.trailing_zeros() as usize;
                     v.set_len(len + n);
@@ -315,19 +319,13 @@ fn copy_lower_until<const BACKSLASH: bool>(b: &[u8], i: usize, out: &mut String)
             }
             v.set_len(len);
         }
-        let j = i + b[i..]
-            .iter()
-            .position(|&c| c >= 0x80 || (BACKSLASH && c == b'\\'))
-            .unwrap_or(b.len() - i);
+        let j = i + b[i..].iter().position(|&c| c >= 0x80).unwrap_or(b.len() - i);
         push_ascii_lowercase(std::str::from_utf8(&b[i..j]).unwrap_or(""), out);
         return j;
     }
     #[allow(unreachable_code)]
     {
-        let j = i + b[i..]
-            .iter()
-            .position(|&c| c >= 0x80 || (BACKSLASH && c == b'\\'))
-            .unwrap_or(b.len() - i);
+        let j = i + b[i..].iter().position(|&c| c >= 0x80).unwrap_or(b.len() - i);
         push_ascii_lowercase(std::str::from_utf8(&b[i..j]).unwrap_or(""), out);
         j
     }
@@ -339,7 +337,6 @@ fn push_ascii_lowercase(s: &str, out: &mut String) {
     debug_assert!(s.is_ascii());
     #[cfg(target_arch = "x86_64")]
     {
-        use std::arch::x86_64::*;
         let src = s.as_bytes();
         out.reserve(src.len());
         // SAFETY: `s` is ASCII, so every byte written is ASCII ('A'..='Z' plus 0x20 is
@@ -352,15 +349,7 @@ fn push_ascii_lowercase(s: &str, out: &mut String) {
             let dst = v.as_mut_ptr().add(v.len());
             let mut i = 0;
             while i + 16 <= src.len() {
-                let x = _mm_loadu_si128(src.as_ptr().add(i) as *const __m128i);
-                let upper = _mm_and_si128(
-                    _mm_cmpgt_epi8(x, _mm_set1_epi8(b'A' as i8 - 1)),
-                    _mm_cmplt_epi8(x, _mm_set1_epi8(b'Z' as i8 + 1)),
-                );
-                _mm_storeu_si128(
-                    dst.add(i) as *mut __m128i,
-                    _mm_add_epi8(x, _mm_and_si128(upper, _mm_set1_epi8(0x20))),
-                );
+                lower16::<false>(src.as_ptr().add(i), dst.add(i));
                 i += 16;
             }
             while i < src.len() {
@@ -506,17 +495,20 @@ mod tests {
             assert_eq!(norm(t), whole, "{t:?}");
         }
         for len in 0..80 {
-            for special in ["é", "\\"] {
-                let text = format!("{}{special}Z", "Ab".repeat(len).chars().take(len).collect::<String>());
-                let mut out = String::from("x");
-                let j = copy_lower_until::<true>(text.as_bytes(), 0, &mut out);
-                assert_eq!(j, len);
-                assert_eq!(out, format!("x{}", text[..len].to_ascii_lowercase()));
-                let mut out = String::new();
-                let j = copy_lower_until::<false>(text.as_bytes(), 0, &mut out);
-                assert_eq!(j, if special == "é" { len } else { text.len() });
-                assert_eq!(out, text[..j].to_ascii_lowercase());
-            }
+            let prefix: String = "Ab".repeat(len).chars().take(len).collect();
+            // Plain text: the copy stops at the first non-ASCII byte, lowercased.
+            let text = format!("{prefix}éZ");
+            let mut out = String::from("x");
+            assert_eq!(copy_lower_until(text.as_bytes(), 0, &mut out), len);
+            assert_eq!(out, format!("x{}", prefix.to_ascii_lowercase()));
+            // JSON text: simple escapes are decoded on the way; the copy stops at `\\u`.
+            let raw = format!("{prefix}\\nQ\\\"{prefix}\\u00e9Z");
+            let mut out = String::new();
+            let (j, added) = copy_json_ascii(raw.as_bytes(), 0, &mut out);
+            let want = format!("{p}\nq\"{p}", p = prefix.to_ascii_lowercase());
+            assert_eq!(out, want);
+            assert_eq!(added, want.len());
+            assert_eq!(&raw[j..j + 2], "\\u");
         }
     }
 
