@@ -412,3 +412,22 @@ fn eval_by_language_pair() {
     assert!(rows.iter().all(|r| r.split_whitespace().nth(2) == Some("40")), "{out}");
     assert!(rows.iter().any(|r| r.starts_with("eng ") && r.contains("eng-GB")));
 }
+
+#[test]
+fn kept_records_skip_blank_lines_and_keep_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("in.jsonl");
+    let a = "the senator said on saturday that she will take a hard look at running for president";
+    // Records 1 and 2 are adjacent, a blank line precedes record 3, record 4 duplicates 1 and is
+    // the last line, with no newline at the end.
+    let content = format!(
+        "{{\"id\":\"1\",\"text\":\"{a}\"}}\n{{\"id\":\"2\", \"text\":\"other words here entirely\"}}\r\n\n{{\"id\":\"3\",\"text\":\"third one\"}}\n{{\"id\":\"4\",\"text\":\"{a}\"}}"
+    );
+    std::fs::write(&f, &content).unwrap();
+    let out = dir.path().join("out.jsonl");
+    let o = run(&["dedup", f.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<&str> = content.split('\n').collect();
+    let expected = format!("{}\n{}\n{}\n", lines[0], lines[1], lines[3]);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), expected);
+}
