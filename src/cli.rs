@@ -197,6 +197,11 @@ pub struct DedupArgs {
 
 impl DedupArgs {
     pub fn config(&self) -> neardup::Result<Config> {
+        self.config_with(!self.keep_boilerplate)
+    }
+
+    /// The configuration, with the boilerplate stage on or off (`sign` has no use for it).
+    pub fn config_with(&self, boilerplate: bool) -> neardup::Result<Config> {
         let mut b = Config::builder()
             .threshold(self.threshold)
             .num_perm(self.num_perm)
@@ -228,7 +233,7 @@ impl DedupArgs {
                 KeepArg::Longest => Keep::Longest,
                 KeepArg::Shortest => Keep::Shortest,
             });
-        b = b.boilerplate(!self.keep_boilerplate);
+        b = b.boilerplate(boilerplate);
         if let Some(t) = self.containment {
             b = b.containment(t);
         }

@@ -211,7 +211,8 @@ fn sign(a: &DedupArgs) -> anyhow::Result<()> {
     let start = Instant::now();
     let read = a.read_options();
     let sources = neardup::reader::open_inputs(&a.inputs, &read)?;
-    let corpus = Dedup::new(a.config()?)
+    // Signing alone has no boilerplate stage, so no line hashes are computed for it.
+    let corpus = Dedup::new(a.config_with(false)?)
         .read_options(read)
         .threads(a.threads)
         .sign_sources(sources)?;
