@@ -36,10 +36,11 @@ use std::io::{self, Write};
 /// shared with another document. Byte offsets are into each document's text.
 pub fn report(corpus: &Corpus, read: &ReadOptions, substrings: bool) -> Vec<Span> {
     let n = corpus.len() as u32;
-    let seed = corpus_seed(corpus);
-    let mut spans: Vec<Span> = (0..n)
+    let seed = corpus.seed;
+    // One read of each text serves the repeats, the boilerplate lines and the substring tokens.
+    let per_doc: Vec<(Vec<Span>, Option<substring::DocTokens>)> = (0..n)
         .into_par_iter()
-        .flat_map_iter(|d| {
+        .map(|d| {
             let text = corpus.text(DocId(d), read);
             let mut out: Vec<Span> = repeats::find_repeats(&text, repeats::DEFAULT_WINDOW, repeats::DEFAULT_MIN_TOKENS)
                 .into_iter()
@@ -77,14 +78,16 @@ pub fn report(corpus: &Corpus, read: &ReadOptions, substrings: bool) -> Vec<Span
                     start = end + 1;
                 }
             }
-            out
+            (out, substrings.then(|| substring::doc_tokens(&text)))
         })
         .collect();
+    let mut spans = Vec::new();
+    let mut toks = Vec::with_capacity(if substrings { per_doc.len() } else { 0 });
+    for (s, t) in per_doc {
+        spans.extend(s);
+        toks.extend(t);
+    }
     if substrings {
-        let toks: Vec<substring::DocTokens> = (0..n)
-            .into_par_iter()
-            .map(|d| substring::doc_tokens(&corpus.text(DocId(d), read)))
-            .collect();
         spans.extend(
             substring::shared_spans(&toks, substring::DEFAULT_MIN_TOKENS)
                 .into_iter()
@@ -103,10 +106,6 @@ pub fn report(corpus: &Corpus, read: &ReadOptions, substrings: bool) -> Vec<Span
     }
     spans.par_sort_unstable_by(|a, b| (a.doc, a.start, a.kind, a.end).cmp(&(b.doc, b.start, b.kind, b.end)));
     spans
-}
-
-fn corpus_seed(corpus: &Corpus) -> u64 {
-    corpus.seed
 }
 
 /// A `HashMap` keyed by values that are already hashes: the hasher passes the key through.

@@ -104,11 +104,6 @@ impl Shingler {
         self.ideo = self.tokenize(text);
     }
 
-    /// Number of tokens last loaded.
-    pub fn token_count(&self) -> usize {
-        self.tokens.len()
-    }
-
     /// Emits the shingles of the tokens last loaded, of `word_k` words or, if most tokens are
     /// characters of unspaced scripts, `char_k` characters.
     pub fn emit_shingles(&self, word_k: usize, char_k: usize, mut emit: impl FnMut(u64)) -> ShingleStats {
