@@ -160,6 +160,17 @@ pub struct DedupArgs {
     /// (|A∩B|/|A| for the smaller A): shortened republications. MinHash only.
     #[arg(long, value_name = "T")]
     pub containment: Option<f64>,
+    /// Also cluster translations of one article across languages (anchors: numbers and names
+    /// in order; mutual best matches per language). Clusters then list their "langs".
+    #[arg(long)]
+    pub cross_lingual: bool,
+    /// Cross-lingual: lowest score of a link (order-aware anchor score, 0..1).
+    #[arg(long, value_name = "S", default_value_t = neardup::crosslingual::Params::default().min_score)]
+    pub cross_min_score: f64,
+    /// Cross-lingual: a link's score must be at least this fraction of either document's best
+    /// match in the other's language.
+    #[arg(long, value_name = "R", default_value_t = neardup::crosslingual::Params::default().ratio)]
+    pub cross_ratio: f64,
     /// Remove repeats inside a document (spans of 50+ tokens repeating an earlier span) from
     /// the text of each record written with -o; records without repeats are unchanged.
     #[arg(long)]
@@ -236,6 +247,13 @@ impl DedupArgs {
         b = b.boilerplate(boilerplate);
         if let Some(t) = self.containment {
             b = b.containment(t);
+        }
+        if self.cross_lingual {
+            b = b.cross_lingual(neardup::crosslingual::Params {
+                min_score: self.cross_min_score,
+                ratio: self.cross_ratio,
+                ..Default::default()
+            });
         }
         if let Some(v) = self.bands {
             b = b.bands(v);

@@ -101,6 +101,7 @@ pub struct Config {
     pub(crate) boilerplate: bool,
     pub(crate) boilerplate_min_groups: u32,
     pub(crate) containment: Option<f64>,
+    pub(crate) cross_lingual: Option<crate::crosslingual::Params>,
 }
 
 impl Default for Config {
@@ -176,7 +177,11 @@ impl Config {
     pub fn boilerplate(&self) -> bool {
         self.boilerplate
     }
-    /// Containment threshold, if containment links are on.
+    /// Cross-lingual parameters, if that stage is on.
+    pub fn cross_lingual(&self) -> Option<crate::crosslingual::Params> {
+        self.cross_lingual
+    }
+    /// Containment threshold, if on.
     pub fn containment(&self) -> Option<f64> {
         self.containment
     }
@@ -244,6 +249,7 @@ pub struct ConfigBuilder {
     boilerplate: Option<bool>,
     boilerplate_min_groups: Option<u32>,
     containment: Option<f64>,
+    cross_lingual: Option<crate::crosslingual::Params>,
 }
 
 impl ConfigBuilder {
@@ -342,6 +348,13 @@ impl ConfigBuilder {
         self
     }
 
+    /// Also cluster translations of one article across languages (see [`crate::crosslingual`];
+    /// default off; `Params::default()` are the measured defaults).
+    pub fn cross_lingual(mut self, p: crate::crosslingual::Params) -> Self {
+        self.cross_lingual = Some(p);
+        self
+    }
+
     /// Checks every value and derives bands × rows.
     pub fn build(self) -> Result<Config> {
         let num_perm = self.num_perm.unwrap_or(DEFAULT_NUM_PERM);
@@ -408,6 +421,15 @@ impl ConfigBuilder {
             containment: match self.containment {
                 Some(t) if !(t > 0.0 && t <= 1.0) => {
                     return Err(Error::Config(format!("containment must be in (0, 1], got {t}")));
+                }
+                other => other,
+            },
+            cross_lingual: match self.cross_lingual {
+                Some(p) if !(p.min_score >= 0.0 && p.min_score <= 1.0 && p.ratio > 0.0 && p.ratio <= 1.0) => {
+                    return Err(Error::Config(format!(
+                        "cross-lingual min score must be in [0, 1] and ratio in (0, 1], got {} and {}",
+                        p.min_score, p.ratio
+                    )));
                 }
                 other => other,
             },

@@ -31,6 +31,7 @@
 
 pub mod cluster;
 pub mod config;
+pub mod crosslingual;
 pub mod error;
 pub mod eval;
 pub mod index;

@@ -8,6 +8,7 @@
 
 use crate::cluster;
 use crate::config::{Config, Keep, Method, SimHashWeights, Verify};
+use crate::crosslingual;
 use crate::error::{Error, RecordError, Result};
 use crate::index;
 use crate::normalize::{normalize_into, normalize_text_into};
@@ -160,6 +161,9 @@ pub struct Cluster {
     pub representative: DocId,
     /// Estimated Jaccard of each member to the representative (1.0 for itself).
     pub similarity: Vec<f64>,
+    /// The languages of the members, distinct and sorted (filled by the cross-lingual stage
+    /// only; empty otherwise).
+    pub langs: Vec<&'static str>,
 }
 
 /// The clusters of a corpus and the counts behind them.
@@ -175,6 +179,20 @@ pub struct Clustering {
     pub stages: Vec<Stage>,
     /// Documents that appear in at least one candidate pair.
     pub candidate_docs: BitVec,
+    /// Cross-lingual stage: candidate pairs scored, edges linked, anchor keys kept (zero when
+    /// the stage is off).
+    pub cross: CrossCounts,
+}
+
+/// The counts of the cross-lingual stage.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CrossCounts {
+    /// Candidate pairs scored.
+    pub candidate_pairs: usize,
+    /// Pairs linked.
+    pub edges: usize,
+    /// Anchor keys kept by the corpus filter.
+    pub anchor_keys: usize,
 }
 
 /// The time and memory of one stage of a run.
@@ -502,6 +520,20 @@ impl Dedup {
                     stages.push(Stage::since("lsh+verify+cluster again", t));
                 }
             }
+            if let Some(p) = self.config.cross_lingual {
+                let t = std::time::Instant::now();
+                let lens: Vec<u64> = corpus.docs.iter().map(|d| d.text_len).collect();
+                let (sigs, fps) = (&corpus.sigs, &corpus.fingerprints);
+                clustering = self.link_languages(
+                    &p,
+                    &|d| corpus.text(DocId(d), &self.read),
+                    &corpus.boilerplate,
+                    clustering,
+                    &lens,
+                    &|a, b| self.pair_similarity(sigs, fps, a, b),
+                );
+                stages.push(Stage::since("cross-lingual", t));
+            }
             clustering.stages = stages;
             Ok((corpus, clustering))
         })?
@@ -772,9 +804,86 @@ impl Dedup {
         let active: BitVec = signed.iter().map(|(_, s)| s.shingles > 0).collect();
         let lens: Vec<u64> = texts.iter().map(|t| t.as_ref().len() as u64).collect();
         let sizes: Vec<u64> = signed.iter().map(|(_, s)| s.shingles).collect();
-        self.cluster_signatures(&sigs, &fps, &active, &lens, &sizes, &|d, ctx| {
+        let clustering = self.cluster_signatures(&sigs, &fps, &active, &lens, &sizes, &|d, ctx| {
             ctx.shingle_set(texts[d as usize].as_ref())
-        })
+        });
+        match self.config.cross_lingual {
+            Some(p) => self.link_languages(
+                &p,
+                &|d| texts[d as usize].as_ref().to_string(),
+                &HashKeyed::default(),
+                clustering,
+                &lens,
+                &|a, b| self.pair_similarity(&sigs, &fps, a, b),
+            ),
+            None => clustering,
+        }
+    }
+
+    /// The same-language similarity of two documents: estimated Jaccard (MinHash) or
+    /// `1 - hamming/64` (SimHash).
+    fn pair_similarity(&self, sigs: &[u32], fps: &[u64], a: u32, b: u32) -> f64 {
+        let k = self.config.num_perm;
+        match self.config.method {
+            Method::SimHash => 1.0 - hamming(fps[a as usize], fps[b as usize]) as f64 / 64.0,
+            Method::MinHash => estimate_jaccard(
+                &sigs[a as usize * k..(a as usize + 1) * k],
+                &sigs[b as usize * k..(b as usize + 1) * k],
+            ),
+        }
+    }
+
+    /// The cross-lingual stage (see [`crate::crosslingual`]): joins the same-language clusters
+    /// of `same` with the translations found among the documents (`text_of(d)` is document
+    /// `d`'s text; its repeats and `boilerplate` lines are set aside first).
+    fn link_languages(
+        &self,
+        p: &crosslingual::Params,
+        text_of: &(dyn Fn(u32) -> String + Sync),
+        boilerplate: &HashKeyed<u32>,
+        same: Clustering,
+        lens: &[u64],
+        similarity: &(dyn Fn(u32, u32) -> f64 + Sync),
+    ) -> Clustering {
+        let n = lens.len();
+        let seed = self.config.seed;
+        let feats: Vec<crosslingual::DocFeatures> = (0..n as u32)
+            .into_par_iter()
+            .map_init(crosslingual::anchors::Extractor::new, |ex, d| {
+                crosslingual::features(&text_of(d), boilerplate, seed, ex)
+            })
+            .collect();
+        let mut group: Vec<u32> = (0..n as u32).collect();
+        let mut edges: Vec<(u32, u32)> = Vec::new();
+        for c in &same.clusters {
+            for w in c.members.windows(2) {
+                edges.push((w[0].0, w[1].0));
+            }
+            for m in &c.members {
+                group[m.index()] = c.members[0].0;
+            }
+        }
+        let links = crosslingual::link(&feats, &group, p);
+        edges.extend(links.joins.iter().copied());
+        let clusters = cluster::components(n, &edges)
+            .into_iter()
+            .map(|members| {
+                let mut c = make_cluster(members, self.config.keep, lens, similarity);
+                c.langs = c.members.iter().map(|m| feats[m.index()].lang).collect();
+                c.langs.sort_unstable();
+                c.langs.dedup();
+                c
+            })
+            .collect();
+        Clustering {
+            clusters,
+            cross: CrossCounts {
+                candidate_pairs: links.candidate_pairs,
+                edges: links.edges.len(),
+                anchor_keys: links.anchor_keys,
+            },
+            ..same
+        }
     }
 
     fn cluster_signatures(
@@ -841,33 +950,13 @@ impl Dedup {
                 })
             }
         };
+        let similarity = |m: u32, r: u32| match c.method {
+            Method::SimHash => 1.0 - ham(m, r) as f64 / 64.0,
+            Method::MinHash => estimate_jaccard(sig(m), sig(r)),
+        };
         let clusters = cluster::components(n, &verified)
             .into_iter()
-            .map(|members| {
-                let representative = match c.keep {
-                    Keep::First => members[0],
-                    Keep::Longest => *members
-                        .iter()
-                        .min_by_key(|&&m| (std::cmp::Reverse(lens[m as usize]), m))
-                        .unwrap_or(&members[0]),
-                    Keep::Shortest => *members
-                        .iter()
-                        .min_by_key(|&&m| (lens[m as usize], m))
-                        .unwrap_or(&members[0]),
-                };
-                let similarity = members
-                    .iter()
-                    .map(|&m| match c.method {
-                        Method::SimHash => 1.0 - ham(m, representative) as f64 / 64.0,
-                        Method::MinHash => estimate_jaccard(sig(m), sig(representative)),
-                    })
-                    .collect();
-                Cluster {
-                    members: members.into_iter().map(DocId).collect(),
-                    representative: DocId(representative),
-                    similarity,
-                }
-            })
+            .map(|members| make_cluster(members, c.keep, lens, &similarity))
             .collect();
         let mut candidate_docs = bitvec![0; n];
         for &(a, b) in &candidates {
@@ -880,7 +969,30 @@ impl Dedup {
             verified_pairs: verified.len(),
             stages: Vec::new(),
             candidate_docs,
+            cross: CrossCounts::default(),
         }
+    }
+}
+
+/// A cluster of `members` (ascending) with its representative chosen by `keep`.
+fn make_cluster(members: Vec<u32>, keep: Keep, lens: &[u64], similarity: &dyn Fn(u32, u32) -> f64) -> Cluster {
+    let representative = match keep {
+        Keep::First => members[0],
+        Keep::Longest => *members
+            .iter()
+            .min_by_key(|&&m| (std::cmp::Reverse(lens[m as usize]), m))
+            .unwrap_or(&members[0]),
+        Keep::Shortest => *members
+            .iter()
+            .min_by_key(|&&m| (lens[m as usize], m))
+            .unwrap_or(&members[0]),
+    };
+    let similarity = members.iter().map(|&m| similarity(m, representative)).collect();
+    Cluster {
+        members: members.into_iter().map(DocId).collect(),
+        representative: DocId(representative),
+        similarity,
+        langs: Vec::new(),
     }
 }
 

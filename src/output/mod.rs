@@ -289,14 +289,19 @@ pub fn write_clusters(w: &mut impl Write, corpus: &Corpus, clustering: &Clusteri
         let ids: Vec<String> = c.members.iter().map(|&m| json_str(&corpus.id(m))).collect();
         let locs: Vec<String> = c.members.iter().map(|&m| json_str(&corpus.location(m))).collect();
         let sims: Vec<String> = c.similarity.iter().map(|s| format!("{s:.4}")).collect();
-        writeln!(
+        write!(
             w,
-            "{{\"cluster\":{ci},\"representative\":{},\"members\":[{}],\"similarity\":[{}],\"locations\":[{}]}}",
+            "{{\"cluster\":{ci},\"representative\":{},\"members\":[{}],\"similarity\":[{}],\"locations\":[{}]",
             json_str(&corpus.id(c.representative)),
             ids.join(","),
             sims.join(","),
             locs.join(",")
         )?;
+        if !c.langs.is_empty() {
+            let langs: Vec<String> = c.langs.iter().map(|l| json_str(l)).collect();
+            write!(w, ",\"langs\":[{}]", langs.join(","))?;
+        }
+        writeln!(w, "}}")?;
     }
     Ok(())
 }
@@ -323,6 +328,8 @@ impl Summary {
             ("boilerplate_docs", corpus.boilerplate_docs.to_string()),
             ("candidate_pairs", clustering.candidate_pairs.to_string()),
             ("verified_pairs", clustering.verified_pairs.to_string()),
+            ("cross_candidate_pairs", clustering.cross.candidate_pairs.to_string()),
+            ("cross_links", clustering.cross.edges.to_string()),
             ("input_MB", format!("{mb:.2}")),
             ("seconds", format!("{seconds:.3}")),
             ("MB/s", format!("{:.1}", if seconds > 0.0 { mb / seconds } else { 0.0 })),

@@ -1,0 +1,373 @@
+//! Anchors: the parts of a text that survive translation.
+//!
+//! In: a document's text. Out: its language (whatlang's trigram model) and the sequence of its
+//! anchors in text order, each a 64-bit key plus a flag saying how much it can be trusted.
+//!
+//! Anchors are numbers and names. A number is any run of decimal digits, of any script (Arabic-
+//! Indic, Devanagari, Thai… are mapped to ASCII), with `.`, `,`, `'` and thin spaces between
+//! digits dropped, so `2,500`, `2.500` and `2 500` agree; single digits are left out (they are
+//! spelled as words as often as written as digits). A name is a word of a cased script (Latin,
+//! Cyrillic, Greek, Armenian) that starts with a capital letter away from the start of a
+//! sentence (or at it when the same word is also capitalized elsewhere in the text), or an
+//! acronym; in scripts without case (Arabic, Hebrew, Indic scripts, Hangul, Katakana) every word
+//! of two letters or more is a *weak* candidate, kept only when the corpus shows the same key as
+//! a strong anchor elsewhere (see [`super`]). Han, Hiragana, Thai, Lao, Khmer and Myanmar text is
+//! written without spaces, so it contributes its numbers and embedded Latin names only.
+//!
+//! A name's key is a consonant skeleton of its transliteration (deunicode): letters mapped to
+//! the six consonant classes of Soundex (Russell & Odell, US patent 1,261,167, 1918), vowels and
+//! w, h, y dropped, runs of one class collapsed. "Trump", "Трамп" (Tramp), "ترامب" (tramb),
+//! "トランプ" (toranpu) and "트럼프" (teureompeu) all become `3651`; "Warren" and "Уоррен"
+//! (Uorren) become `65`. The skeleton is coarse on purpose: it is only ever compared in order,
+//! inside one candidate pair, where a chance collision costs little.
+
+use unicode_normalization::UnicodeNormalization;
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+/// One anchor of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Anchor {
+    /// The key (numbers and names never share a key).
+    pub key: u64,
+    /// Whether the anchor is a number, an acronym or a capitalized name of a cased script
+    /// (strong), or a word of a script without case (weak: a name only if the corpus agrees).
+    pub strong: bool,
+}
+
+/// The writing systems the extractor tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    /// Latin, Cyrillic, Greek, Armenian: names are capitalized.
+    Cased,
+    /// Arabic, Hebrew, Indic, Hangul, Katakana…: words are separated, names are not marked.
+    Caseless,
+    /// Han, Hiragana, Thai, Lao, Khmer, Myanmar: no spaces between words.
+    Unspaced,
+}
+
+fn script_of(c: char) -> Script {
+    let u = c as u32;
+    match u {
+        0..=0x24F | 0x370..=0x58F | 0x1E00..=0x1FFF => Script::Cased,
+        0x30A0..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9D => Script::Caseless,
+        0x0E00..=0x0FFF | 0x1000..=0x109F | 0x1780..=0x17FF | 0x2E80..=0x309F | 0x3100..=0x9FFF => Script::Unspaced,
+        0xF900..=0xFAFF | 0x20000..=0x3FFFF => Script::Unspaced,
+        _ => Script::Caseless,
+    }
+}
+
+/// The value of a decimal digit of any common script, if `c` is one.
+pub fn digit_value(c: char) -> Option<u8> {
+    let u = c as u32;
+    if c.is_ascii_digit() {
+        return Some((u - 0x30) as u8);
+    }
+    // First code point (the zero) of each block of ten decimal digits.
+    const ZEROS: [u32; 20] = [
+        0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6, 0xE50, 0xED0, 0xF20,
+        0x1040, 0x17E0, 0x1810, 0xFF10,
+    ];
+    ZEROS
+        .iter()
+        .find(|&&z| (z..z + 10).contains(&u))
+        .map(|&z| (u - z) as u8)
+}
+
+/// Marks that belong to the letter before them (combining accents, Indic vowel signs and
+/// viramas, Arabic and Hebrew points, Thai vowel marks).
+fn is_mark(c: char) -> bool {
+    let u = c as u32;
+    matches!(u, 0x300..=0x36F | 0x591..=0x5C7 | 0x610..=0x61A | 0x64B..=0x65F | 0x670 | 0x6D6..=0x6ED
+        | 0x900..=0x903 | 0x93A..=0x94F | 0x951..=0x957 | 0x962..=0x963 | 0x981..=0x983 | 0x9BC..=0x9D7
+        | 0xA01..=0xA03 | 0xA3C..=0xA51 | 0xA81..=0xA83 | 0xABC..=0xACD | 0xB01..=0xB03 | 0xB3C..=0xB57
+        | 0xB82 | 0xBBE..=0xBCD | 0xC00..=0xC04 | 0xC3E..=0xC56 | 0xC81..=0xC83 | 0xCBC..=0xCD6
+        | 0xD00..=0xD03 | 0xD3B..=0xD57 | 0xE31 | 0xE34..=0xE3A | 0xE47..=0xE4E | 0x3099..=0x309A)
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphabetic() || is_mark(c) || c == '\u{30FC}'
+}
+
+/// Consonant class of an ASCII letter (Soundex), or 0 for letters that are dropped.
+fn class(b: u8) -> u8 {
+    match b.to_ascii_lowercase() {
+        b'b' | b'f' | b'p' | b'v' => b'1',
+        b'c' | b'g' | b'j' | b'k' | b'q' | b's' | b'x' | b'z' => b'2',
+        b'd' | b't' => b'3',
+        b'l' => b'4',
+        b'm' | b'n' => b'5',
+        b'r' => b'6',
+        _ => 0,
+    }
+}
+
+/// Appends the consonant skeleton of `word`'s transliteration to `out` (cleared first).
+pub fn skeleton(word: &str, out: &mut Vec<u8>) {
+    out.clear();
+    let mut last = 0u8;
+    let mut push = |b: u8, out: &mut Vec<u8>| {
+        if b.is_ascii_alphabetic() {
+            let k = class(b);
+            if k != 0 && k != last {
+                out.push(k);
+            }
+            last = k;
+        }
+    };
+    for c in word.chars() {
+        if c.is_ascii() {
+            push(c as u8, out);
+        } else if let Some(t) = deunicode::deunicode_char(c) {
+            for b in t.bytes() {
+                push(b, out);
+            }
+        }
+    }
+}
+
+const NAME_SEED: u64 = 0x4e41_4d45;
+const NUMBER_SEED: u64 = 0x4e55_4d42;
+
+/// The key of a number given by its ASCII digits (leading zeros dropped).
+pub fn number_key(digits: &[u8]) -> u64 {
+    let start = digits
+        .iter()
+        .position(|&d| d != b'0')
+        .unwrap_or(digits.len().saturating_sub(1));
+    xxh3_64_with_seed(&digits[start..], NUMBER_SEED)
+}
+
+/// The key of a name given by its skeleton.
+pub fn name_key(skeleton: &[u8]) -> u64 {
+    xxh3_64_with_seed(skeleton, NAME_SEED)
+}
+
+/// A word found in the text, before the capitalization rule is applied.
+struct Word {
+    start: usize,
+    end: usize,
+    script: Script,
+    sentence_start: bool,
+    capitalized: bool,
+    acronym: bool,
+}
+
+/// Reusable buffers for [`Extractor::extract`].
+#[derive(Default)]
+pub struct Extractor {
+    nfkc: String,
+    words: Vec<Word>,
+    digits: Vec<u8>,
+    skel: Vec<u8>,
+    caps: Vec<u64>,
+}
+
+/// Skeletons shorter than this many classes are not names (too many words share them).
+const MIN_CLASSES: usize = 2;
+
+impl Extractor {
+    /// A new extractor.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The anchors of `text`, in order, appended to `out` (cleared first).
+    pub fn extract(&mut self, text: &str, out: &mut Vec<Anchor>) {
+        out.clear();
+        self.nfkc.clear();
+        if text.is_ascii() {
+            self.nfkc.push_str(text);
+        } else {
+            self.nfkc.extend(text.nfkc());
+        }
+        let text = std::mem::take(&mut self.nfkc);
+        self.words.clear();
+        self.caps.clear();
+        let mut sentence_start = true;
+        let mut it = text.char_indices().peekable();
+        while let Some((i, c)) = it.next() {
+            if let Some(d) = digit_value(c) {
+                // A number: digits with single separators between them.
+                self.digits.clear();
+                self.digits.push(b'0' + d);
+                while let Some(&(j, n)) = it.peek() {
+                    if let Some(d) = digit_value(n) {
+                        self.digits.push(b'0' + d);
+                        it.next();
+                        continue;
+                    }
+                    if matches!(
+                        n,
+                        '.' | ',' | '\'' | '\u{2009}' | '\u{202F}' | '\u{A0}' | '\u{66B}' | '\u{66C}'
+                    ) {
+                        let rest = &text[j + n.len_utf8()..];
+                        if rest.chars().next().and_then(digit_value).is_some() {
+                            it.next();
+                            continue;
+                        }
+                    }
+                    break;
+                }
+                if self.digits.len() >= 2 {
+                    out.push(Anchor {
+                        key: number_key(&self.digits),
+                        strong: true,
+                    });
+                }
+                sentence_start = false;
+                continue;
+            }
+            if is_word_char(c) {
+                let script = script_of(c);
+                let mut end = i + c.len_utf8();
+                let mut upper = usize::from(c.is_uppercase());
+                let mut letters = 1usize;
+                while let Some(&(j, n)) = it.peek() {
+                    if !is_word_char(n) || (script_of(n) != script && !is_mark(n) && n != '\u{30FC}') {
+                        break;
+                    }
+                    upper += usize::from(n.is_uppercase());
+                    letters += 1;
+                    end = j + n.len_utf8();
+                    it.next();
+                }
+                self.words.push(Word {
+                    start: i,
+                    end,
+                    script,
+                    sentence_start,
+                    capitalized: c.is_uppercase(),
+                    acronym: upper >= 2 && letters <= 8,
+                });
+                let w = self.words.last().expect("just pushed");
+                if w.script == Script::Cased && w.capitalized && !w.sentence_start {
+                    self.caps.push(xxh3_64_with_seed(&text.as_bytes()[i..end], 0));
+                }
+                sentence_start = false;
+                // Positions are kept in order: numbers already in `out` are re-ordered below.
+                out.push(Anchor {
+                    key: u64::MAX,
+                    strong: false,
+                });
+                continue;
+            }
+            if matches!(c, '.' | '!' | '?' | '\n' | '。' | '！' | '？' | '۔' | '।') {
+                sentence_start = true;
+            }
+        }
+        self.caps.sort_unstable();
+        // Replace each word placeholder with its anchor, or drop it.
+        let mut words = self.words.iter();
+        let mut write = 0;
+        for read in 0..out.len() {
+            let a = out[read];
+            if a.key != u64::MAX || a.strong {
+                out[write] = a;
+                write += 1;
+                continue;
+            }
+            let w = words.next().expect("one placeholder per word");
+            let word = &text[w.start..w.end];
+            let anchor = match w.script {
+                Script::Unspaced => None,
+                Script::Cased => {
+                    let named = w.acronym
+                        || (w.capitalized
+                            && (!w.sentence_start
+                                || self.caps.binary_search(&xxh3_64_with_seed(word.as_bytes(), 0)).is_ok()));
+                    named.then_some(true)
+                }
+                Script::Caseless => (word.chars().filter(|&c| !is_mark(c)).count() >= 2).then_some(false),
+            };
+            if let Some(strong) = anchor {
+                skeleton(word, &mut self.skel);
+                if self.skel.len() >= MIN_CLASSES {
+                    out[write] = Anchor {
+                        key: name_key(&self.skel),
+                        strong,
+                    };
+                    write += 1;
+                }
+            }
+        }
+        out.truncate(write);
+        self.nfkc = text;
+    }
+}
+
+/// The language of `text` as an ISO 639-3 code (whatlang), or `"und"` when it cannot tell.
+pub fn language(text: &str) -> &'static str {
+    // The first 4 KB decide (whatlang's trigram model settles long before that).
+    let mut end = text.len().min(4096);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    whatlang::detect_lang(&text[..end]).map_or("und", |l| l.code())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(text: &str) -> Vec<(u64, bool)> {
+        let mut out = Vec::new();
+        Extractor::new().extract(text, &mut out);
+        out.iter().map(|a| (a.key, a.strong)).collect()
+    }
+
+    fn skel(word: &str) -> String {
+        let mut v = Vec::new();
+        skeleton(word, &mut v);
+        String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn one_name_in_six_scripts_has_one_skeleton() {
+        for w in ["Trump", "Трамп", "ترامب", "トランプ", "트럼프", "טראמפ"] {
+            assert_eq!(skel(w), "3651", "{w}");
+        }
+        assert_eq!(skel("Warren"), skel("Уоррен"));
+    }
+
+    #[test]
+    fn numbers_of_any_script_and_separator_agree() {
+        let a = keys("In 2016 they paid 2,500 dollars");
+        let b = keys("Im Jahr ٢٠١٦ zahlten sie 2.500 Dollar");
+        let nums = |v: &[(u64, bool)]| v.iter().filter(|k| k.1).map(|k| k.0).collect::<Vec<_>>();
+        assert_eq!(nums(&a)[..2], [number_key(b"2016"), number_key(b"2500")]);
+        assert!(b.contains(&(number_key(b"2016"), true)) && b.contains(&(number_key(b"2500"), true)));
+        // Single digits are not anchors.
+        assert!(keys("3 cats").is_empty());
+    }
+
+    #[test]
+    fn sentence_initial_words_count_only_when_capitalized_elsewhere() {
+        let k = keys("The senator spoke. Warren said no. Later, Warren left");
+        let warren = name_key(b"65");
+        assert_eq!(k, vec![(warren, true), (warren, true)]);
+        // Unspaced scripts give only their numbers and Latin names.
+        let z = keys("沃伦打算认真考虑(Elizabeth Warren)在11月");
+        assert_eq!(z.len(), 3);
+        assert_eq!(z[1], (warren, true));
+        assert_eq!(z[2], (number_key(b"11"), true));
+    }
+
+    #[test]
+    fn caseless_words_are_weak() {
+        let k = keys("قال ترامب");
+        assert_eq!(k.last(), Some(&(name_key(b"3651"), false)));
+        assert!(k.iter().all(|a| !a.1));
+    }
+
+    #[test]
+    fn languages_are_told_apart() {
+        assert_eq!(
+            language("The senator said she would take a hard look at running for president."),
+            "eng"
+        );
+        assert_eq!(
+            language("La sénatrice affirme qu'elle envisagera sérieusement de se présenter."),
+            "fra"
+        );
+    }
+}

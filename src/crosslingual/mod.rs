@@ -1,0 +1,498 @@
+//! Syndicated translations: the same article across languages.
+//!
+//! In: for every document its language and anchor sequence ([`anchors`]), and the groups of the
+//! same-language pass (near-duplicates already joined). Out: the cross-lingual edges (pairs of
+//! documents of different languages judged to be one article) with their scores, and the counts
+//! behind them; the caller joins them with union-find into clusters.
+//!
+//! 1. **Corpus filter.** A key is an anchor of the corpus only when it occurs in documents of at
+//!    least two languages and at least once as a strong anchor (a number, an acronym, a
+//!    capitalized name); a word of a script without case becomes an anchor only through this
+//!    rule. Each kept key weighs its inverse document frequency, `ln(1 + N/df)`.
+//! 2. **Candidates** without comparing all pairs: an inverted index over the keys held by at most
+//!    `max(64, N/64)` documents; each document sums the weights it shares with documents of
+//!    other languages and keeps its best [`Params::per_language`] in each language. The number of
+//!    candidates grows linearly with the corpus.
+//! 3. **Score**: order-aware, `2·LCS_w(a, b) / (W(a) + W(b))`, the weighted longest common
+//!    subsequence of the two anchor sequences (Hirschberg 1975's dynamic programme with IDF
+//!    weights). A translation keeps the anchors of its source in the same order; another article
+//!    on the same story shares anchors in another order.
+//! 4. **Linking** by mutual best matches: a pair is an edge when its score is at least
+//!    [`Params::min_score`] and within [`Params::ratio`] of the best score each document reached
+//!    in the other's language. A fixed threshold over such scores chains articles together
+//!    through generic anchors (a year, a country, a president); the best match of a translation
+//!    is almost always its source, whatever the absolute score. The ratio (rather than the single
+//!    best) keeps two translations into one language (fr-FR and fr-CA) that both match.
+//!
+//! All stages exchange plain data (keys, postings, pairs, edges), so each can run per shard.
+
+pub mod anchors;
+
+use crate::cluster::UnionFind;
+use crate::normalize::normalize_into;
+use crate::spans::HashKeyed;
+use crate::spans::boilerplate::line_hash;
+use crate::spans::repeats::{DEFAULT_MIN_TOKENS, DEFAULT_WINDOW, find_repeats, strip_repeats};
+use anchors::Anchor;
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// The tuning of the cross-lingual stage.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// Lowest score of an edge.
+    pub min_score: f64,
+    /// An edge's score must be at least this fraction of either side's best in the other's language.
+    pub ratio: f64,
+    /// Candidates kept per document and language.
+    pub per_language: usize,
+    /// Anchors of a document used for scoring (its first ones): bounds the quadratic LCS.
+    pub max_anchors: usize,
+    /// Phase 1: lowest density of edges (per document of the smaller group) to join two groups.
+    pub density: f64,
+    /// Phase 2: groups in fewer languages than this attach to groups in at least this many.
+    pub min_langs: usize,
+    /// Phase 2: lowest mean score to attach.
+    pub attach_min: f64,
+    /// Phase 2: the best mean must be this many times the second best.
+    pub attach_margin: f64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            min_score: 0.45,
+            ratio: 0.9,
+            per_language: 3,
+            max_anchors: 1024,
+            density: 0.5,
+            min_langs: 3,
+            attach_min: 0.1,
+            attach_margin: 1.5,
+        }
+    }
+}
+
+/// What the cross-lingual stage knows of one document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocFeatures {
+    /// ISO 639-3 language code (`"und"` when unknown).
+    pub lang: &'static str,
+    /// Anchors in text order.
+    pub anchors: Vec<Anchor>,
+}
+
+/// The output of [`link`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Links {
+    /// Pairs of documents whose clusters are joined (with the same-language groups, these
+    /// give the clusters through union-find).
+    pub joins: Vec<(u32, u32)>,
+    /// Mutual-best edges `(a, b, score)`, `a < b`, sorted.
+    pub edges: Vec<(u32, u32, f32)>,
+    /// Candidate pairs scored.
+    pub candidate_pairs: usize,
+    /// Keys kept by the corpus filter.
+    pub anchor_keys: usize,
+}
+
+/// The features of one document: its repeats (a body carried twice) and the `boilerplate` lines
+/// (hashes of normalized lines, see [`crate::spans::boilerplate`]) are set aside, then the
+/// language is identified and the anchors extracted from what is left.
+pub fn features(text: &str, boilerplate: &HashKeyed<u32>, seed: u64, ex: &mut anchors::Extractor) -> DocFeatures {
+    let repeats = find_repeats(text, DEFAULT_WINDOW, DEFAULT_MIN_TOKENS);
+    let body = if repeats.is_empty() {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(strip_repeats(text, &repeats))
+    };
+    let mut kept = String::with_capacity(body.len());
+    if boilerplate.is_empty() {
+        kept.push_str(&body);
+    } else {
+        let mut norm = String::new();
+        for line in body.split_inclusive('\n') {
+            normalize_into(line.trim_end_matches('\n'), &mut norm);
+            if !line_hash(&norm, seed).is_some_and(|h| boilerplate.contains_key(&h)) {
+                kept.push_str(line);
+            }
+        }
+    }
+    let mut out = DocFeatures {
+        lang: anchors::language(&kept),
+        anchors: Vec::new(),
+    };
+    ex.extract(&kept, &mut out.anchors);
+    out
+}
+
+struct KeyStat {
+    id: u32,
+    df: u32,
+    langs: [&'static str; 2],
+    /// Documents where the key occurs as a strong anchor.
+    strong: u32,
+}
+
+/// The anchors of a corpus after the corpus filter: key ids in text order, and per key its
+/// weight and document frequency.
+struct AnchorIndex {
+    seqs: Vec<Vec<u32>>,
+    weight: Vec<f32>,
+    df: Vec<u32>,
+    /// Sorted distinct keys of each document.
+    key_sets: Vec<Vec<u32>>,
+    kept: usize,
+}
+
+impl AnchorIndex {
+    fn build(docs: &[DocFeatures], max_anchors: usize) -> Self {
+        let n = docs.len();
+        let mut stats: HashMap<u64, KeyStat> = HashMap::new();
+        let mut distinct: Vec<(u64, bool)> = Vec::new();
+        for d in docs {
+            distinct.clear();
+            distinct.extend(d.anchors.iter().map(|a| (a.key, a.strong)));
+            distinct.sort_unstable();
+            // Sorted by (key, strong): merge each key's flags (strong if any occurrence is).
+            distinct.dedup_by(|later, earlier| {
+                let same = later.0 == earlier.0;
+                if same {
+                    earlier.1 |= later.1;
+                }
+                same
+            });
+            for &(key, strong) in &distinct {
+                let next = stats.len() as u32;
+                let s = stats.entry(key).or_insert(KeyStat {
+                    id: next,
+                    df: 0,
+                    langs: ["", ""],
+                    strong: 0,
+                });
+                s.df += 1;
+                s.strong += u32::from(strong);
+                if s.langs[0].is_empty() {
+                    s.langs[0] = d.lang;
+                } else if s.langs[1].is_empty() && s.langs[0] != d.lang {
+                    s.langs[1] = d.lang;
+                }
+            }
+        }
+        let mut weight = vec![0f32; stats.len()];
+        let mut df = vec![0u32; stats.len()];
+        let mut kept = 0;
+        for s in stats.values() {
+            df[s.id as usize] = s.df;
+            // In two languages, and strong in at least half the documents that hold it: a
+            // name that caseless scripts also write, not an ordinary word whose skeleton
+            // happens to match a rare name.
+            if 2 * s.strong >= s.df && !s.langs[1].is_empty() {
+                weight[s.id as usize] = (1.0 + n as f64 / s.df as f64).ln() as f32;
+                kept += 1;
+            }
+        }
+        let seqs: Vec<Vec<u32>> = docs
+            .iter()
+            .map(|d| {
+                d.anchors
+                    .iter()
+                    .map(|a| stats[&a.key].id)
+                    .filter(|&k| weight[k as usize] > 0.0)
+                    .take(max_anchors)
+                    .collect()
+            })
+            .collect();
+        let key_sets = seqs
+            .iter()
+            .map(|s| {
+                let mut k = s.clone();
+                k.sort_unstable();
+                k.dedup();
+                k
+            })
+            .collect();
+        AnchorIndex {
+            seqs,
+            weight,
+            df,
+            key_sets,
+            kept,
+        }
+    }
+
+    /// Candidate pairs `(a, b)`, `a < b`, sorted: for each document, the [`Params::per_language`]
+    /// documents of each other language with the most anchor weight in common, over the keys
+    /// held by at most `max(64, N/64)` documents.
+    fn candidates(&self, docs: &[DocFeatures], group: &[u32], per_language: usize) -> Vec<(u32, u32)> {
+        let n = docs.len();
+        let cap = (n / 64).max(64) as u32;
+        let mut postings: Vec<Vec<u32>> = vec![Vec::new(); self.weight.len()];
+        for (d, keys) in self.key_sets.iter().enumerate() {
+            for &k in keys.iter().filter(|&&k| self.df[k as usize] <= cap) {
+                postings[k as usize].push(d as u32);
+            }
+        }
+        let mut pairs: Vec<(u32, u32)> = (0..n as u32)
+            .into_par_iter()
+            .flat_map_iter(|d| {
+                let du = d as usize;
+                let mut acc: HashMap<u32, f32> = HashMap::new();
+                for &k in self.key_sets[du].iter().filter(|&&k| self.df[k as usize] <= cap) {
+                    for &e in &postings[k as usize] {
+                        let eu = e as usize;
+                        if docs[eu].lang != docs[du].lang && group[eu] != group[du] {
+                            *acc.entry(e).or_default() += self.weight[k as usize];
+                        }
+                    }
+                }
+                let mut ranked: Vec<(&'static str, f32, u32)> =
+                    acc.into_iter().map(|(e, w)| (docs[e as usize].lang, w, e)).collect();
+                ranked.sort_unstable_by(|x, y| x.0.cmp(y.0).then(y.1.total_cmp(&x.1)).then(x.2.cmp(&y.2)));
+                let mut out = Vec::new();
+                let mut run = ("", 0);
+                for (lang, _, e) in ranked {
+                    if lang != run.0 {
+                        run = (lang, 0);
+                    }
+                    if run.1 < per_language {
+                        run.1 += 1;
+                        out.push((d.min(e), d.max(e)));
+                    }
+                }
+                out
+            })
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
+    }
+
+    /// The order-aware score of a pair, `2·LCS_w / (W(a) + W(b) + 2·prior)`.
+    fn score(&self, a: usize, b: usize, prior: f32, row: &mut Vec<f32>) -> f32 {
+        let mass = |d: usize| self.seqs[d].iter().map(|&k| self.weight[k as usize]).sum::<f32>();
+        let denom = mass(a) + mass(b) + 2.0 * prior;
+        if denom <= 0.0 {
+            return 0.0;
+        }
+        2.0 * weighted_lcs(&self.seqs[a], &self.seqs[b], &self.weight, row) / denom
+    }
+}
+
+/// Anchors of the highest weight (`ln(1 + N)`) added to both sides of every score's
+/// denominator: a pair that shares two rare anchors out of two is weak evidence, a pair that
+/// shares twenty out of twenty-five is strong; without the prior both would score about 1.
+pub const PRIOR_ANCHORS: f32 = 1.5;
+
+/// Finds the cross-lingual links among `docs`; `group[d]` is the same-language group of `d`
+/// (documents of one group are never scored against each other).
+pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
+    let n = docs.len();
+    let index = AnchorIndex::build(docs, p.max_anchors);
+    let pairs = index.candidates(docs, group, p.per_language);
+    let prior = PRIOR_ANCHORS * (1.0 + n as f32).ln();
+    let scores: Vec<f32> = pairs
+        .par_iter()
+        .map_init(Vec::new, |row, &(a, b)| index.score(a as usize, b as usize, prior, row))
+        .collect();
+    if std::env::var_os("NEARDUP_DEBUG_CROSS").is_some() {
+        for (&(a, b), &s) in pairs.iter().zip(&scores) {
+            eprintln!(
+                "PAIR\t{a}\t{b}\t{s:.4}\t{}\t{}",
+                docs[a as usize].lang, docs[b as usize].lang
+            );
+        }
+    }
+    let lang_of = |d: u32| docs[d as usize].lang;
+    let edges = mutual_best(&pairs, &scores, &lang_of, p);
+    let joins = join_groups(group, &edges, &pairs, &scores, &lang_of, p);
+    Links {
+        joins,
+        edges,
+        candidate_pairs: pairs.len(),
+        anchor_keys: index.kept,
+    }
+}
+
+/// The pairs whose score is at least `min_score` and within `ratio` of the best score each
+/// side reached in the other's language.
+fn mutual_best(
+    pairs: &[(u32, u32)],
+    scores: &[f32],
+    lang_of: &dyn Fn(u32) -> &'static str,
+    p: &Params,
+) -> Vec<(u32, u32, f32)> {
+    let mut best: HashMap<(u32, &'static str), f32> = HashMap::new();
+    for (&(a, b), &s) in pairs.iter().zip(scores) {
+        for (x, y) in [(a, b), (b, a)] {
+            let e = best.entry((x, lang_of(y))).or_default();
+            *e = e.max(s);
+        }
+    }
+    let ratio = p.ratio as f32;
+    pairs
+        .iter()
+        .zip(scores)
+        .filter(|&(&(a, b), &s)| {
+            s as f64 >= p.min_score && s >= ratio * best[&(a, lang_of(b))] && s >= ratio * best[&(b, lang_of(a))]
+        })
+        .map(|(&(a, b), &s)| (a, b, s))
+        .collect()
+}
+
+/// Groups documents into articles; returns the pairs of documents whose groups are joined.
+///
+/// Phase 1, guarded merging: start from the same-language groups; repeatedly join the two
+/// groups with the densest mutual-best edges between them, counted against the smaller
+/// group, while that density is at least [`Params::density`]. A single wrong edge between two
+/// articles of twenty languages each has density 1/20 and never joins them; a correct pair of
+/// one-document groups has density 1.
+///
+/// Phase 2, attachment: a group in fewer than [`Params::min_langs`] languages (a translation
+/// whose own edges were too weak) joins the group of at least that many languages to which its
+/// mean score is highest, when that mean is at least [`Params::attach_min`] and
+/// [`Params::attach_margin`] times the next best. The evidence is summed over every language of
+/// the article, so a document with few anchors still finds its article.
+fn join_groups(
+    group: &[u32],
+    edges: &[(u32, u32, f32)],
+    pairs: &[(u32, u32)],
+    scores: &[f32],
+    lang_of: &dyn Fn(u32) -> &'static str,
+    p: &Params,
+) -> Vec<(u32, u32)> {
+    let n = group.len();
+    let mut uf = UnionFind::new(n);
+    for (d, &g) in group.iter().enumerate() {
+        uf.union(d as u32, g);
+    }
+    let mut size = vec![0u32; n];
+    for d in 0..n as u32 {
+        size[uf.find(d) as usize] += 1;
+    }
+    let mut joins = Vec::new();
+    loop {
+        let mut between: HashMap<(u32, u32), (u32, f32)> = HashMap::new();
+        for &(a, b, s) in edges {
+            let (ra, rb) = (uf.find(a), uf.find(b));
+            if ra != rb {
+                let e = between.entry((ra.min(rb), ra.max(rb))).or_default();
+                e.0 += 1;
+                e.1 += s;
+            }
+        }
+        let mut ranked: Vec<(f32, f32, u32, u32)> = between
+            .into_iter()
+            .map(|((x, y), (c, sum))| (c as f32 / size[x as usize].min(size[y as usize]) as f32, sum, x, y))
+            .filter(|r| r.0 as f64 >= p.density)
+            .collect();
+        ranked.sort_unstable_by(|u, v| {
+            v.0.total_cmp(&u.0)
+                .then(v.1.total_cmp(&u.1))
+                .then((u.2, u.3).cmp(&(v.2, v.3)))
+        });
+        let mut used = std::collections::HashSet::new();
+        let mut merged = false;
+        for (_, _, x, y) in ranked {
+            if used.contains(&x) || used.contains(&y) {
+                continue;
+            }
+            used.insert(x);
+            used.insert(y);
+            let total = size[x as usize] + size[y as usize];
+            uf.union(x, y);
+            size[uf.find(x) as usize] = total;
+            joins.push((x, y));
+            merged = true;
+        }
+        if !merged {
+            break;
+        }
+    }
+    // Phase 2.
+    let root: Vec<u32> = (0..n as u32).map(|d| uf.find(d)).collect();
+    let mut per_lang: HashMap<(u32, &'static str), u32> = HashMap::new();
+    for d in 0..n as u32 {
+        *per_lang.entry((root[d as usize], lang_of(d))).or_default() += 1;
+    }
+    let mut langs: HashMap<u32, Vec<&'static str>> = HashMap::new();
+    for &(r, l) in per_lang.keys() {
+        langs.entry(r).or_default().push(l);
+    }
+    let big = |r: u32| langs[&r].len() >= p.min_langs;
+    let mut affinity: HashMap<(u32, u32), f32> = HashMap::new();
+    for (&(a, b), &s) in pairs.iter().zip(scores) {
+        for (x, y) in [(a, b), (b, a)] {
+            let (rx, ry) = (root[x as usize], root[y as usize]);
+            if rx != ry && !big(rx) && big(ry) && !langs[&rx].contains(&lang_of(y)) {
+                *affinity.entry((rx, ry)).or_default() += s;
+            }
+        }
+    }
+    let mut best: HashMap<u32, [(f32, u32); 2]> = HashMap::new();
+    for (&(x, c), &sum) in &affinity {
+        let others = size[c as usize]
+            - langs[&x]
+                .iter()
+                .map(|&l| per_lang.get(&(c, l)).copied().unwrap_or(0))
+                .sum::<u32>();
+        let mean = sum / (size[x as usize] * others.max(1)) as f32;
+        let b = best.entry(x).or_insert([(0.0, u32::MAX); 2]);
+        let cand = (mean, c);
+        let better = |u: (f32, u32), v: (f32, u32)| u.0 > v.0 || (u.0 == v.0 && u.1 < v.1);
+        if better(cand, b[0]) {
+            b[1] = b[0];
+            b[0] = cand;
+        } else if better(cand, b[1]) {
+            b[1] = cand;
+        }
+    }
+    let mut attach: Vec<(u32, u32)> = best
+        .into_iter()
+        .filter(|(_, b)| b[0].0 as f64 >= p.attach_min && b[0].0 as f64 >= p.attach_margin * b[1].0 as f64)
+        .map(|(x, b)| (x, b[0].1))
+        .collect();
+    attach.sort_unstable();
+    joins.extend(attach);
+    joins
+}
+
+/// Weight of the heaviest common subsequence of `a` and `b` (`row` is scratch space).
+pub fn weighted_lcs(a: &[u32], b: &[u32], weight: &[f32], row: &mut Vec<f32>) -> f32 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    // row[j] = best over a[..i] and b[..j]; one row, with the diagonal carried along.
+    row.clear();
+    row.resize(b.len() + 1, 0.0);
+    for &x in a {
+        let mut diag = 0.0f32;
+        for (j, &y) in b.iter().enumerate() {
+            let up = row[j + 1];
+            let v = if x == y {
+                diag + weight[x as usize]
+            } else {
+                up.max(row[j])
+            };
+            diag = up;
+            row[j + 1] = v;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weighted_lcs_matches_hand_values() {
+        let w = [1.0, 2.0, 3.0, 4.0];
+        let mut row = Vec::new();
+        assert_eq!(weighted_lcs(&[0, 1, 2, 3], &[0, 1, 2, 3], &w, &mut row), 10.0);
+        // Order matters: only one of {2, 3} can follow in reverse order.
+        assert_eq!(weighted_lcs(&[0, 1, 2, 3], &[3, 2, 1, 0], &w, &mut row), 4.0);
+        assert_eq!(weighted_lcs(&[0, 2, 3], &[0, 1, 3], &w, &mut row), 5.0);
+        assert_eq!(weighted_lcs(&[], &[0], &w, &mut row), 0.0);
+    }
+}
