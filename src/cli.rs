@@ -21,6 +21,34 @@ pub enum Command {
     /// Compute MinHash signatures only and write them as raw little-endian u32 slots
     /// (num-perm per document, in input order): the plain data a sharded run exchanges.
     Sign(SignArgs),
+    /// Build the dictionary pivot of --cross-lingual from FreeDict dictionaries (dictd format).
+    Lexicon(LexiconArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LexiconArgs {
+    #[command(subcommand)]
+    pub action: LexiconAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LexiconAction {
+    /// Compile every `freedict-XXX-eng` and `freedict-eng-XXX` dictionary found in DIR into one
+    /// lexicon file (default: where --cross-lingual looks for it).
+    Build {
+        /// Folder holding the dictd files (`.index` + `.dict.dz`).
+        #[arg(default_value = "/usr/share/dictd")]
+        dir: PathBuf,
+        /// Where the compiled lexicon goes (default: $NEARDUP_LEXICON, else
+        /// $XDG_DATA_HOME/neardup/lexicon.tsv, else ~/.local/share/neardup/lexicon.tsv).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Print the languages of a compiled lexicon and their headword counts.
+    Show {
+        /// The lexicon file (default as for `build`).
+        file: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -171,6 +199,21 @@ pub struct DedupArgs {
     /// match in the other's language.
     #[arg(long, value_name = "R", default_value_t = neardup::crosslingual::Params::default().ratio)]
     pub cross_ratio: f64,
+    /// Cross-lingual: a link's score must be at least this many times the median score of
+    /// either document's candidates.
+    #[arg(long, value_name = "L", default_value_t = neardup::crosslingual::Params::default().lift)]
+    pub cross_lift: f64,
+    /// Cross-lingual: where both documents have a lexicon, the score is the anchor score plus
+    /// this times the cosine of their dictionary pivots.
+    #[arg(long, value_name = "W", default_value_t = neardup::crosslingual::Params::default().pivot_weight)]
+    pub cross_pivot_weight: f64,
+    /// Cross-lingual: the compiled dictionary pivot (`neardup lexicon build`). Default: the
+    /// lexicon at the default place if one was built there; without one, anchors work alone.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_lexicon")]
+    pub lexicon: Option<PathBuf>,
+    /// Cross-lingual: do not use a dictionary pivot even if one is installed (anchors only).
+    #[arg(long)]
+    pub no_lexicon: bool,
     /// Remove repeats inside a document (spans of 50+ tokens repeating an earlier span) from
     /// the text of each record written with -o; records without repeats are unchanged.
     #[arg(long)]
@@ -252,6 +295,8 @@ impl DedupArgs {
             b = b.cross_lingual(neardup::crosslingual::Params {
                 min_score: self.cross_min_score,
                 ratio: self.cross_ratio,
+                lift: self.cross_lift,
+                pivot_weight: self.cross_pivot_weight,
                 ..Default::default()
             });
         }

@@ -7,8 +7,9 @@ mod cli;
 
 use anyhow::Context;
 use clap::Parser;
-use cli::{Cli, Command, DedupArgs, EvalArgs};
+use cli::{Cli, Command, DedupArgs, EvalArgs, LexiconAction, LexiconArgs};
 use indicatif::{ProgressBar, ProgressStyle};
+use neardup::crosslingual::lexicon::{self, Lexicon};
 use neardup::output::{self, AtomicFile, Summary};
 use neardup::spans::repeats;
 use neardup::{Dedup, eval};
@@ -24,6 +25,7 @@ fn main() {
         Command::Dedup(a) => dedup(&a),
         Command::Eval(a) => eval_cmd(&a),
         Command::Sign(a) => sign(&a.dedup),
+        Command::Lexicon(a) => lexicon_cmd(&a),
     };
     if let Err(e) = result {
         if e.chain().any(|c| {
@@ -35,6 +37,54 @@ fn main() {
         eprintln!("neardup: error: {e:#}");
         std::process::exit(1);
     }
+}
+
+/// The lexicon --cross-lingual uses: the one named, else the default one if it exists.
+fn lexicon_path(a: &DedupArgs) -> Option<std::path::PathBuf> {
+    if a.no_lexicon {
+        return None;
+    }
+    a.lexicon
+        .clone()
+        .or_else(|| lexicon::default_path().filter(|p| p.is_file()))
+}
+
+fn lexicon_cmd(a: &LexiconArgs) -> anyhow::Result<()> {
+    match &a.action {
+        LexiconAction::Build { dir, output } => {
+            let out = output
+                .clone()
+                .or_else(lexicon::default_path)
+                .context("no output path: give -o FILE (neither NEARDUP_LEXICON nor HOME is set)")?;
+            let lex = Lexicon::from_dictd_dir(dir)?;
+            anyhow::ensure!(
+                !lex.is_empty(),
+                "no FreeDict dictionary with English on one side in {} (install e.g. dict-freedict-fra-eng)",
+                dir.display()
+            );
+            if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+            }
+            let mut f = AtomicFile::create(&out)?;
+            lex.save(&mut f).with_context(|| format!("writing {}", out.display()))?;
+            f.commit()?;
+            for l in lex.languages() {
+                eprintln!("{l}: {} words", lex.len_of(l));
+            }
+            eprintln!("lexicon written to {}", out.display());
+        }
+        LexiconAction::Show { file } => {
+            let path = file
+                .clone()
+                .or_else(lexicon::default_path)
+                .context("no lexicon path: give FILE")?;
+            let lex = Lexicon::load(&path)?;
+            for l in lex.languages() {
+                println!("{l}\t{}", lex.len_of(l));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn is_stdout(p: &Option<std::path::PathBuf>) -> bool {
@@ -67,6 +117,24 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         bar
     });
     let mut dedup = Dedup::new(config).read_options(read.clone()).threads(a.threads);
+    if a.cross_lingual
+        && let Some(path) = lexicon_path(a)
+    {
+        let t = Instant::now();
+        let lex = Lexicon::load(&path)?;
+        if !a.quiet {
+            eprintln!(
+                "neardup: cross-lingual: lexicon {} ({} languages: {}; loaded in {:.2} s)",
+                path.display(),
+                lex.languages().len(),
+                lex.languages().join(" "),
+                t.elapsed().as_secs_f64()
+            );
+        }
+        dedup = dedup.lexicon(Arc::new(lex));
+    } else if a.cross_lingual && !a.quiet {
+        eprintln!("neardup: cross-lingual: no lexicon, anchors only (see `neardup lexicon build`)");
+    }
     if let Some(bar) = &bar {
         let bar = bar.clone();
         dedup = dedup.progress(Arc::new(move |n| bar.inc(n)));

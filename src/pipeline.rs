@@ -277,6 +277,7 @@ pub struct Dedup {
     threads: usize,
     progress: Option<ProgressFn>,
     chunk_bytes: usize,
+    lexicon: Option<Arc<crosslingual::lexicon::Lexicon>>,
 }
 
 impl std::fmt::Debug for Dedup {
@@ -458,7 +459,13 @@ impl Dedup {
             threads: 0,
             progress: None,
             chunk_bytes: 1 << 20,
+            lexicon: None,
         }
+    }
+    /// Sets the dictionary pivot of the cross-lingual stage (without one, anchors work alone).
+    pub fn lexicon(mut self, lexicon: Arc<crosslingual::lexicon::Lexicon>) -> Self {
+        self.lexicon = Some(lexicon);
+        self
     }
     /// Sets how inputs are read.
     pub fn read_options(mut self, read: ReadOptions) -> Self {
@@ -850,7 +857,7 @@ impl Dedup {
         let feats: Vec<crosslingual::DocFeatures> = (0..n as u32)
             .into_par_iter()
             .map_init(crosslingual::anchors::Extractor::new, |ex, d| {
-                crosslingual::features(&text_of(d), boilerplate, seed, ex)
+                crosslingual::features(&text_of(d), boilerplate, seed, self.lexicon.as_deref(), ex)
             })
             .collect();
         let mut group: Vec<u32> = (0..n as u32).collect();

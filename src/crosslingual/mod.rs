@@ -9,10 +9,10 @@
 //!    least two languages and at least once as a strong anchor (a number, an acronym, a
 //!    capitalized name); a word of a script without case becomes an anchor only through this
 //!    rule. Each kept key weighs its inverse document frequency, `ln(1 + N/df)`.
-//! 2. **Candidates** without comparing all pairs: an inverted index over the keys held by at most
-//!    `max(64, N/64)` documents; each document sums the weights it shares with documents of
-//!    other languages and keeps its best [`Params::per_language`] in each language. The number of
-//!    candidates grows linearly with the corpus.
+//! 2. **Candidates** without comparing all pairs: an inverted index over the keys; each document
+//!    reads the postings of its rarest keys (up to a fixed budget of entries), sums the weights
+//!    it shares with documents of other languages and keeps its best [`Params::per_language`] in
+//!    each language. The work and the number of candidates grow linearly with the corpus.
 //! 3. **Score**: order-aware, `2·LCS_w(a, b) / (W(a) + W(b))`, the weighted longest common
 //!    subsequence of the two anchor sequences (Hirschberg 1975's dynamic programme with IDF
 //!    weights). A translation keeps the anchors of its source in the same order; another article
@@ -27,6 +27,7 @@
 //! All stages exchange plain data (keys, postings, pairs, edges), so each can run per shard.
 
 pub mod anchors;
+pub mod lexicon;
 
 use crate::cluster::UnionFind;
 use crate::normalize::normalize_into;
@@ -48,6 +49,13 @@ pub struct Params {
     pub per_language: usize,
     /// Anchors of a document used for scoring (its first ones): bounds the quadratic LCS.
     pub max_anchors: usize,
+    /// An edge's score must be at least this many times the median score of either document's
+    /// candidates: a document that scores alike with everything (another article on the same
+    /// story, sharing its names) has no translation among them.
+    pub lift: f64,
+    /// Where both documents have a pivot bag, the score is the anchor score plus this times
+    /// the cosine of the pivot bags.
+    pub pivot_weight: f64,
     /// Phase 1: lowest density of edges (per document of the smaller group) to join two groups.
     pub density: f64,
     /// Phase 2: groups in fewer languages than this attach to groups in at least this many.
@@ -61,10 +69,12 @@ pub struct Params {
 impl Default for Params {
     fn default() -> Self {
         Params {
-            min_score: 0.45,
+            min_score: 0.3,
             ratio: 0.9,
             per_language: 3,
             max_anchors: 1024,
+            lift: 1.2,
+            pivot_weight: 0.5,
             density: 0.5,
             min_langs: 3,
             attach_min: 0.1,
@@ -80,6 +90,9 @@ pub struct DocFeatures {
     pub lang: &'static str,
     /// Anchors in text order.
     pub anchors: Vec<Anchor>,
+    /// Pivot bag (English words through the lexicon, see [`lexicon`]): `(id, weight)` sorted
+    /// by id; empty without a lexicon for the language.
+    pub pivots: Vec<(u32, f32)>,
 }
 
 /// The output of [`link`].
@@ -99,7 +112,13 @@ pub struct Links {
 /// The features of one document: its repeats (a body carried twice) and the `boilerplate` lines
 /// (hashes of normalized lines, see [`crate::spans::boilerplate`]) are set aside, then the
 /// language is identified and the anchors extracted from what is left.
-pub fn features(text: &str, boilerplate: &HashKeyed<u32>, seed: u64, ex: &mut anchors::Extractor) -> DocFeatures {
+pub fn features(
+    text: &str,
+    boilerplate: &HashKeyed<u32>,
+    seed: u64,
+    lexicon: Option<&lexicon::Lexicon>,
+    ex: &mut anchors::Extractor,
+) -> DocFeatures {
     let repeats = find_repeats(text, DEFAULT_WINDOW, DEFAULT_MIN_TOKENS);
     let body = if repeats.is_empty() {
         std::borrow::Cow::Borrowed(text)
@@ -118,9 +137,11 @@ pub fn features(text: &str, boilerplate: &HashKeyed<u32>, seed: u64, ex: &mut an
             }
         }
     }
+    let lang = anchors::language(&kept);
     let mut out = DocFeatures {
-        lang: anchors::language(&kept),
+        lang,
         anchors: Vec::new(),
+        pivots: lexicon.map(|l| l.pivot_bag(lang, &kept)).unwrap_or_default(),
     };
     ex.extract(&kept, &mut out.anchors);
     out
@@ -222,14 +243,14 @@ impl AnchorIndex {
     }
 
     /// Candidate pairs `(a, b)`, `a < b`, sorted: for each document, the [`Params::per_language`]
-    /// documents of each other language with the most anchor weight in common, over the keys
-    /// held by at most `max(64, N/64)` documents.
+    /// documents of each other language with the most anchor weight in common. A document reads
+    /// the postings of its keys rarest first, up to [`POSTINGS_BUDGET`] entries, so its work is
+    /// bounded whatever the corpus size and its rarest (most telling) anchors always count.
     fn candidates(&self, docs: &[DocFeatures], group: &[u32], per_language: usize) -> Vec<(u32, u32)> {
         let n = docs.len();
-        let cap = (n / 64).max(64) as u32;
         let mut postings: Vec<Vec<u32>> = vec![Vec::new(); self.weight.len()];
         for (d, keys) in self.key_sets.iter().enumerate() {
-            for &k in keys.iter().filter(|&&k| self.df[k as usize] <= cap) {
+            for &k in keys {
                 postings[k as usize].push(d as u32);
             }
         }
@@ -237,9 +258,17 @@ impl AnchorIndex {
             .into_par_iter()
             .flat_map_iter(|d| {
                 let du = d as usize;
+                let mut keys = self.key_sets[du].clone();
+                keys.sort_unstable_by_key(|&k| (self.df[k as usize], k));
+                let mut budget = POSTINGS_BUDGET;
                 let mut acc: HashMap<u32, f32> = HashMap::new();
-                for &k in self.key_sets[du].iter().filter(|&&k| self.df[k as usize] <= cap) {
-                    for &e in &postings[k as usize] {
+                for k in keys {
+                    let list = &postings[k as usize];
+                    if list.len() > budget {
+                        break;
+                    }
+                    budget -= list.len();
+                    for &e in list {
                         let eu = e as usize;
                         if docs[eu].lang != docs[du].lang && group[eu] != group[du] {
                             *acc.entry(e).or_default() += self.weight[k as usize];
@@ -279,6 +308,63 @@ impl AnchorIndex {
     }
 }
 
+/// The pivot bags of a corpus as unit tf-idf vectors (`(1 + ln tf) · ln(1 + N/df)`).
+struct PivotIndex {
+    vecs: Vec<Vec<(u32, f32)>>,
+}
+
+impl PivotIndex {
+    fn build(docs: &[DocFeatures]) -> Self {
+        let with = docs.iter().filter(|d| !d.pivots.is_empty()).count().max(1);
+        let mut df: HashMap<u32, u32> = HashMap::new();
+        for d in docs {
+            for &(id, _) in &d.pivots {
+                *df.entry(id).or_default() += 1;
+            }
+        }
+        let vecs = docs
+            .iter()
+            .map(|d| {
+                let mut v: Vec<(u32, f32)> = d
+                    .pivots
+                    .iter()
+                    .map(|&(id, tf)| (id, (1.0 + tf.max(1.0).ln()) * (1.0 + with as f32 / df[&id] as f32).ln()))
+                    .collect();
+                let norm = v.iter().map(|e| e.1 * e.1).sum::<f32>().sqrt();
+                if norm > 0.0 {
+                    v.iter_mut().for_each(|e| e.1 /= norm);
+                }
+                v
+            })
+            .collect();
+        PivotIndex { vecs }
+    }
+
+    /// Cosine of two documents' pivot vectors, if both have one.
+    fn cosine(&self, a: usize, b: usize) -> Option<f32> {
+        let (x, y) = (&self.vecs[a], &self.vecs[b]);
+        if x.is_empty() || y.is_empty() {
+            return None;
+        }
+        let (mut i, mut j, mut dot) = (0, 0, 0.0f32);
+        while i < x.len() && j < y.len() {
+            match x[i].0.cmp(&y[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    dot += x[i].1 * y[j].1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        Some(dot)
+    }
+}
+
+/// Postings entries one document reads to find its candidates.
+pub const POSTINGS_BUDGET: usize = 4096;
+
 /// Anchors of the highest weight (`ln(1 + N)`) added to both sides of every score's
 /// denominator: a pair that shares two rare anchors out of two is weak evidence, a pair that
 /// shares twenty out of twenty-five is strong; without the prior both would score about 1.
@@ -291,14 +377,24 @@ pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
     let index = AnchorIndex::build(docs, p.max_anchors);
     let pairs = index.candidates(docs, group, p.per_language);
     let prior = PRIOR_ANCHORS * (1.0 + n as f32).ln();
+    let pivots = PivotIndex::build(docs);
     let scores: Vec<f32> = pairs
         .par_iter()
-        .map_init(Vec::new, |row, &(a, b)| index.score(a as usize, b as usize, prior, row))
+        .map_init(Vec::new, |row, &(a, b)| {
+            let anchor = index.score(a as usize, b as usize, prior, row);
+            match pivots.cosine(a as usize, b as usize) {
+                Some(c) => anchor + p.pivot_weight as f32 * c,
+                None => anchor,
+            }
+        })
         .collect();
     if std::env::var_os("NEARDUP_DEBUG_CROSS").is_some() {
         for (&(a, b), &s) in pairs.iter().zip(&scores) {
+            let mut row = Vec::new();
+            let anchor = index.score(a as usize, b as usize, prior, &mut row);
+            let cos = pivots.cosine(a as usize, b as usize).unwrap_or(-1.0);
             eprintln!(
-                "PAIR\t{a}\t{b}\t{s:.4}\t{}\t{}",
+                "PAIR\t{a}\t{b}\t{s:.4}\t{}\t{}\t{anchor:.4}\t{cos:.4}",
                 docs[a as usize].lang, docs[b as usize].lang
             );
         }
@@ -329,12 +425,38 @@ fn mutual_best(
             *e = e.max(s);
         }
     }
+    // The median of each document's candidate scores: its background level.
+    let mut all: HashMap<u32, Vec<f32>> = HashMap::new();
+    for (&(a, b), &s) in pairs.iter().zip(scores) {
+        all.entry(a).or_default().push(s);
+        all.entry(b).or_default().push(s);
+    }
+    let median: HashMap<u32, f32> = all
+        .into_iter()
+        .map(|(d, mut v)| {
+            v.sort_unstable_by(f32::total_cmp);
+            let m = v.len() / 2;
+            (
+                d,
+                if v.len() % 2 == 1 {
+                    v[m]
+                } else {
+                    (v[m - 1] + v[m]) / 2.0
+                },
+            )
+        })
+        .collect();
     let ratio = p.ratio as f32;
+    let lift = p.lift as f32;
     pairs
         .iter()
         .zip(scores)
         .filter(|&(&(a, b), &s)| {
-            s as f64 >= p.min_score && s >= ratio * best[&(a, lang_of(b))] && s >= ratio * best[&(b, lang_of(a))]
+            s as f64 >= p.min_score
+                && s >= ratio * best[&(a, lang_of(b))]
+                && s >= ratio * best[&(b, lang_of(a))]
+                && s >= lift * median[&a]
+                && s >= lift * median[&b]
         })
         .map(|(&(a, b), &s)| (a, b, s))
         .collect()

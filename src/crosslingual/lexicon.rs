@@ -1,0 +1,571 @@
+//! Dictionary pivot: words of many languages mapped to English.
+//!
+//! In: bilingual dictionaries in dictd format (FreeDict's `freedict-XXX-eng` and, inverted,
+//! `freedict-eng-XXX`: an `.index` of `word<TAB>offset<TAB>length` in dictd's base 64 and a
+//! gzip or dictzip `.dict.dz`). Out: a [`Lexicon`] that maps a word of language `XXX` to the
+//! English words it translates to, and the pivot bag of a document: the stemmed English words
+//! of its text with their weights, comparable across languages.
+//!
+//! Entries are parsed loosely, since the dictionaries differ in layout: a translation line is
+//! the first content line after the headword, plus every numbered sense (`2. …`); grammar
+//! labels in `()`, `[]` and `<>` are dropped, phrases are split at `,` and `;`, and English
+//! function words are left out. A word not found as is is looked up without its ending (the
+//! longest prefix of at least 4 letters that is a headword, at most 4 letters shorter) and, in
+//! Arabic, without the article and the conjunctions written onto it.
+//!
+//! The lexicon compiled from the dictionaries is saved as one text file (`neardup lexicon
+//! build`), so a run loads a few megabytes of ready pairs instead of parsing dictionaries.
+//! The dictionaries keep their own licences (FreeDict: GPL-2.0+ for most); neither they nor
+//! the compiled file are part of the neardup binary.
+
+use crate::error::{Error, Result};
+use crate::normalize::normalize_into;
+use std::collections::HashMap;
+use std::io::{BufRead, Read, Write};
+use std::path::{Path, PathBuf};
+use xxhash_rust::xxh3::xxh3_64;
+
+/// First line of a compiled lexicon file.
+const MAGIC: &str = "neardup-lexicon\t1";
+
+/// Words of several languages mapped to English pivot words.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    /// language (ISO 639-3) → folded word → English pivot words (stemmed).
+    maps: HashMap<String, HashMap<String, Vec<String>>>,
+}
+
+/// The pivot id of a stemmed English word.
+pub fn pivot_id(stem: &str) -> u32 {
+    xxh3_64(stem.as_bytes()) as u32
+}
+
+/// English function words: no evidence of a shared article.
+const STOP: &[&str] = &[
+    "a",
+    "about",
+    "an",
+    "and",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "but",
+    "by",
+    "can",
+    "do",
+    "for",
+    "from",
+    "had",
+    "has",
+    "have",
+    "he",
+    "her",
+    "his",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "me",
+    "my",
+    "no",
+    "not",
+    "of",
+    "on",
+    "one",
+    "or",
+    "our",
+    "out",
+    "she",
+    "so",
+    "some",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "they",
+    "this",
+    "to",
+    "up",
+    "us",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "which",
+    "who",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "something",
+    "someone",
+    "oneself",
+    "etc",
+];
+
+/// A crude English stemmer (plural and verb endings), applied alike to English text and to the
+/// dictionaries' English side; `None` for function words and words shorter than 2 letters.
+pub fn english_stem(word: &str) -> Option<String> {
+    if word.len() < 2 || STOP.contains(&word) || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    let w = word;
+    let s = if w.len() > 4 && w.ends_with("ies") {
+        format!("{}y", &w[..w.len() - 3])
+    } else if w.ends_with("sses") {
+        w[..w.len() - 2].to_string()
+    } else if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
+        w[..w.len() - 1].to_string()
+    } else if w.len() > 5 && w.ends_with("ing") {
+        w[..w.len() - 3].to_string()
+    } else if w.len() > 4 && w.ends_with("ed") {
+        w[..w.len() - 2].to_string()
+    } else {
+        w.to_string()
+    };
+    Some(s)
+}
+
+/// Folds a word for lookup: NFKC, case folding, and for Arabic, no vowel marks or tatweel and
+/// one form of alef, yeh and teh marbuta.
+pub fn fold_word(lang: &str, word: &str, out: &mut String) {
+    normalize_into(word, out);
+    if lang == "ara" && !out.is_ascii() {
+        let folded: String = out
+            .chars()
+            .filter(|&c| !matches!(c as u32, 0x64B..=0x65F | 0x670 | 0x640))
+            .map(|c| match c {
+                'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+                'ى' => 'ي',
+                'ة' => 'ه',
+                c => c,
+            })
+            .collect();
+        *out = folded;
+    }
+}
+
+/// The value of a dictd base-64 number.
+fn b64(s: &str) -> Option<usize> {
+    let mut v = 0usize;
+    for b in s.bytes() {
+        let d = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        v = v.checked_mul(64)?.checked_add(d as usize)?;
+    }
+    Some(v)
+}
+
+/// Removes `(…)`, `[…]`, `<…>` and `{…}` groups.
+fn strip_labels(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut depth = 0usize;
+    for c in line.chars() {
+        match c {
+            '(' | '[' | '<' | '{' => depth += 1,
+            ')' | ']' | '>' | '}' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The translation lines of one dictd entry (its first line, the headword, left out).
+fn translation_lines(entry: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut first = true;
+    for raw in entry.lines().skip(1) {
+        let t = raw.trim();
+        if t.is_empty()
+            || t.starts_with('"')
+            || t.starts_with("Note:")
+            || t.starts_with("see:")
+            || t.starts_with("Synonym")
+        {
+            continue;
+        }
+        // A numbered sense: "2. word, word".
+        let numbered = t
+            .split_once(". ")
+            .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        let body = match numbered {
+            Some((_, rest)) => rest,
+            None if first => t,
+            None => continue,
+        };
+        let body = strip_labels(body);
+        if body.trim().is_empty() {
+            continue;
+        }
+        first = false;
+        out.push(body);
+    }
+    out
+}
+
+/// Phrases of a translation line (split at `,` and `;`), trimmed.
+fn phrases(line: &str) -> impl Iterator<Item = &str> {
+    line.split([',', ';']).map(str::trim).filter(|p| !p.is_empty())
+}
+
+/// Stemmed English content words of a phrase (at most 2).
+fn english_words(phrase: &str) -> Vec<String> {
+    phrase
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .filter_map(|w| english_stem(&w.to_ascii_lowercase()))
+        .take(2)
+        .collect()
+}
+
+/// Most English words kept per headword.
+const MAX_PIVOTS: usize = 6;
+
+impl Lexicon {
+    /// An empty lexicon (the anchors then work alone).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Languages covered, sorted.
+    pub fn languages(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.maps.keys().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Headwords of `lang`.
+    pub fn len_of(&self, lang: &str) -> usize {
+        self.maps.get(lang).map_or(0, HashMap::len)
+    }
+
+    /// Whether no language is covered.
+    pub fn is_empty(&self) -> bool {
+        self.maps.is_empty()
+    }
+
+    /// Whether `lang` can be pivoted (English always can).
+    pub fn covers(&self, lang: &str) -> bool {
+        lang == "eng" || self.maps.contains_key(lang)
+    }
+
+    fn add(&mut self, lang: &str, word: &str, english: Vec<String>) {
+        if english.is_empty() || word.is_empty() || word.contains(' ') {
+            return;
+        }
+        let e = self
+            .maps
+            .entry(lang.to_string())
+            .or_default()
+            .entry(word.to_string())
+            .or_default();
+        for w in english {
+            if e.len() < MAX_PIVOTS && !e.contains(&w) {
+                e.push(w);
+            }
+        }
+    }
+
+    /// Reads every FreeDict dictionary with English on one side found in `dir`
+    /// (`freedict-XXX-eng.index` and `freedict-eng-XXX.index`, each with its `.dict.dz`).
+    pub fn from_dictd_dir(dir: &Path) -> Result<Self> {
+        let mut lex = Lexicon::new();
+        let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "index"))
+            .collect();
+        names.sort();
+        for index in names {
+            let stem = index.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            let Some(pair) = stem.strip_prefix("freedict-") else {
+                continue;
+            };
+            let Some((src, dst)) = pair.split_once('-') else {
+                continue;
+            };
+            let dict = index.with_extension("dict.dz");
+            if !dict.exists() {
+                continue;
+            }
+            match (src, dst) {
+                ("eng", "eng") => {}
+                (src, "eng") => lex.read_dictd(&index, &dict, src, false)?,
+                ("eng", dst) => lex.read_dictd(&index, &dict, dst, true)?,
+                _ => {}
+            }
+        }
+        Ok(lex)
+    }
+
+    /// Reads one dictd dictionary: `lang`→English, or English→`lang` when `inverted`.
+    pub fn read_dictd(&mut self, index: &Path, dict: &Path, lang: &str, inverted: bool) -> Result<()> {
+        let mut raw = Vec::new();
+        std::fs::File::open(dict)
+            .and_then(|f| flate2::read::MultiGzDecoder::new(f).read_to_end(&mut raw))
+            .map_err(|e| Error::io(dict, e))?;
+        let idx = std::fs::File::open(index).map_err(|e| Error::io(index, e))?;
+        let mut key = String::new();
+        for (n, line) in std::io::BufReader::new(idx).lines().enumerate() {
+            let line = line.map_err(|e| Error::io(index, e))?;
+            let mut f = line.split('\t');
+            let (Some(head), Some(off), Some(len)) = (f.next(), f.next(), f.next()) else {
+                return Err(Error::Config(format!(
+                    "{}:{}: not a dictd index line",
+                    index.display(),
+                    n + 1
+                )));
+            };
+            if head.starts_with("00database") || head.starts_with("00-database") {
+                continue;
+            }
+            let (Some(off), Some(len)) = (b64(off), b64(len)) else {
+                return Err(Error::Config(format!(
+                    "{}:{}: bad offset or length",
+                    index.display(),
+                    n + 1
+                )));
+            };
+            let Some(entry) = raw.get(off..off + len).and_then(|b| std::str::from_utf8(b).ok()) else {
+                continue;
+            };
+            let lines = translation_lines(entry);
+            if inverted {
+                let Some(english) = english_stem(&head.to_lowercase()).filter(|_| !head.contains(' ')) else {
+                    continue;
+                };
+                for l in &lines {
+                    for p in phrases(l) {
+                        let p = p.replace('~', " ");
+                        fold_word(lang, p.trim(), &mut key);
+                        self.add(lang, &key, vec![english.clone()]);
+                    }
+                }
+            } else {
+                fold_word(lang, head, &mut key);
+                let english: Vec<String> = lines
+                    .iter()
+                    .flat_map(|l| phrases(l).flat_map(english_words).collect::<Vec<_>>())
+                    .collect();
+                self.add(lang, &key, english);
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the compiled lexicon (`lang<TAB>word<TAB>english english…`, sorted).
+    pub fn save(&self, w: &mut impl Write) -> std::io::Result<()> {
+        writeln!(w, "{MAGIC}")?;
+        for lang in self.languages() {
+            let m = &self.maps[lang];
+            let mut words: Vec<&String> = m.keys().collect();
+            words.sort_unstable();
+            for word in words {
+                writeln!(w, "{lang}\t{word}\t{}", m[word].join(" "))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a compiled lexicon written by [`Lexicon::save`].
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let mut lines = text.lines();
+        if lines.next() != Some(MAGIC) {
+            return Err(Error::Config(format!(
+                "{}: not a neardup lexicon (build one with `neardup lexicon build`)",
+                path.display()
+            )));
+        }
+        let mut lex = Lexicon::new();
+        for (n, line) in lines.enumerate() {
+            let mut f = line.splitn(3, '\t');
+            let (Some(lang), Some(word), Some(english)) = (f.next(), f.next(), f.next()) else {
+                return Err(Error::Config(format!(
+                    "{}:{}: expected 3 tab-separated fields",
+                    path.display(),
+                    n + 2
+                )));
+            };
+            lex.maps
+                .entry(lang.to_string())
+                .or_default()
+                .insert(word.to_string(), english.split(' ').map(String::from).collect());
+        }
+        Ok(lex)
+    }
+
+    /// The English pivot words of a folded `word` of `lang`, with the fallbacks of the module
+    /// documentation.
+    pub fn lookup<'a>(&'a self, lang: &str, word: &str) -> Option<&'a [String]> {
+        let m = self.maps.get(lang)?;
+        if let Some(v) = m.get(word) {
+            return Some(v);
+        }
+        if lang == "ara" {
+            for prefix in ["وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف"] {
+                if let Some(rest) = word.strip_prefix(prefix)
+                    && rest.chars().count() >= 2
+                    && let Some(v) = m.get(rest)
+                {
+                    return Some(v);
+                }
+            }
+        }
+        // The longest known prefix, at most 4 letters shorter and at least 4 long.
+        let ends: Vec<usize> = word.char_indices().map(|(i, _)| i).skip(4).collect();
+        ends.iter()
+            .rev()
+            .take(4)
+            .find_map(|&e| m.get(&word[..e]).map(Vec::as_slice))
+    }
+
+    /// The pivot bag of a text in `lang`: `(pivot id, weight)` sorted by id, where a word with
+    /// `k` English translations gives each `1/k`; empty when `lang` is not covered.
+    pub fn pivot_bag(&self, lang: &str, text: &str) -> Vec<(u32, f32)> {
+        if !self.covers(lang) {
+            return Vec::new();
+        }
+        let mut bag: HashMap<u32, f32> = HashMap::new();
+        let mut key = String::new();
+        for tok in crate::tokenize::tokens(text) {
+            fold_word(lang, tok, &mut key);
+            if lang == "eng" {
+                if let Some(s) = english_stem(&key) {
+                    *bag.entry(pivot_id(&s)).or_default() += 1.0;
+                }
+            } else if let Some(english) = self.lookup(lang, &key) {
+                let w = 1.0 / english.len() as f32;
+                for e in english {
+                    *bag.entry(pivot_id(e)).or_default() += w;
+                }
+            }
+        }
+        let mut v: Vec<(u32, f32)> = bag.into_iter().collect();
+        v.sort_unstable_by_key(|e| e.0);
+        v
+    }
+}
+
+/// Where a compiled lexicon is looked for when none is named: `$NEARDUP_LEXICON`, else
+/// `$XDG_DATA_HOME/neardup/lexicon.tsv`, else `~/.local/share/neardup/lexicon.tsv`.
+pub fn default_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("NEARDUP_LEXICON") {
+        return Some(PathBuf::from(p));
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    Some(base.join("neardup/lexicon.tsv"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write_dictd(dir: &Path, name: &str, entries: &[(&str, &str)]) {
+        // The body: entries one after the other; the index: base-64 offsets and lengths.
+        let mut body = String::new();
+        let mut index = String::new();
+        let enc = |mut v: usize| {
+            const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            let mut s = Vec::new();
+            loop {
+                s.push(A[v % 64]);
+                v /= 64;
+                if v == 0 {
+                    break;
+                }
+            }
+            s.reverse();
+            String::from_utf8(s).unwrap()
+        };
+        for (head, text) in entries {
+            let start = body.len();
+            body.push_str(text);
+            index.push_str(&format!("{head}\t{}\t{}\n", enc(start), enc(text.len())));
+        }
+        std::fs::write(dir.join(format!("{name}.index")), index).unwrap();
+        let f = std::fs::File::create(dir.join(format!("{name}.dict.dz"))).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(f, flate2::Compression::default());
+        gz.write_all(body.as_bytes()).unwrap();
+        gz.finish().unwrap();
+    }
+
+    #[test]
+    fn dictd_both_directions_and_the_compiled_file() {
+        let dir = tempfile::tempdir().unwrap();
+        write_dictd(
+            dir.path(),
+            "freedict-fra-eng",
+            &[
+                ("00databaseinfo", "00databaseinfo\nabout this dictionary\n"),
+                ("élection", "élection /elɛksjɔ̃/ <n>\n1. election\n2. choice, poll\n"),
+                ("sénatrice", "sénatrice <n>\n(politique) senator\nune femme au sénat\n"),
+            ],
+        );
+        write_dictd(
+            dir.path(),
+            "freedict-eng-ind",
+            &[(
+                "president",
+                "president /ˈprɛzɪdənt/ <n>\npresiden, kepala negara\nhead of a state\n",
+            )],
+        );
+        let lex = Lexicon::from_dictd_dir(dir.path()).unwrap();
+        assert_eq!(lex.languages(), ["fra", "ind"]);
+        assert_eq!(lex.lookup("fra", "élection").unwrap(), ["election", "choice", "poll"]);
+        // The gloss line in French is not taken for English.
+        assert_eq!(lex.lookup("fra", "sénatrice").unwrap(), ["senator"]);
+        // Inverted: the Indonesian word maps to the English headword; multiword phrases do not.
+        assert_eq!(lex.lookup("ind", "presiden").unwrap(), ["president"]);
+        assert!(lex.lookup("ind", "kepala negara").is_none());
+        // A plural finds its headword by prefix.
+        assert_eq!(lex.lookup("fra", "élections").unwrap()[0], "election");
+        let mut buf = Vec::new();
+        lex.save(&mut buf).unwrap();
+        let path = dir.path().join("lex.tsv");
+        std::fs::write(&path, &buf).unwrap();
+        let back = Lexicon::load(&path).unwrap();
+        assert_eq!(back.lookup("fra", "élection"), lex.lookup("fra", "élection"));
+        assert_eq!(back.len_of("ind"), lex.len_of("ind"));
+        // A French and an English text meet on their pivots.
+        let fr = back.pivot_bag("fra", "La sénatrice et les élections");
+        let en = back.pivot_bag("eng", "The senator and the elections");
+        let ids = |b: &[(u32, f32)]| b.iter().map(|e| e.0).collect::<Vec<_>>();
+        assert!(ids(&fr).contains(&pivot_id("senator")) && ids(&en).contains(&pivot_id("senator")));
+        assert!(ids(&en).contains(&pivot_id("election")));
+    }
+
+    #[test]
+    fn english_stems_agree_on_inflections() {
+        assert_eq!(english_stem("elections"), english_stem("election"));
+        assert_eq!(english_stem("parties").as_deref(), Some("party"));
+        assert_eq!(english_stem("the"), None);
+    }
+
+    #[test]
+    fn not_a_lexicon_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.tsv");
+        std::fs::write(&p, "hello\n").unwrap();
+        assert!(Lexicon::load(&p).is_err());
+    }
+}
