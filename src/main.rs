@@ -56,7 +56,7 @@ fn lexicon_cmd(a: &LexiconArgs) -> anyhow::Result<()> {
                 .clone()
                 .or_else(lexicon::default_path)
                 .context("no output path: give -o FILE (neither NEARDUP_LEXICON nor HOME is set)")?;
-            let lex = Lexicon::from_dictd_dir(dir)?;
+            let lex = lexicon::LexiconBuilder::from_dictd_dir(dir)?;
             anyhow::ensure!(
                 !lex.is_empty(),
                 "no FreeDict dictionary with English on one side in {} (install e.g. dict-freedict-fra-eng)",
@@ -66,7 +66,8 @@ fn lexicon_cmd(a: &LexiconArgs) -> anyhow::Result<()> {
                 std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
             }
             let mut f = AtomicFile::create(&out)?;
-            lex.save(&mut f).with_context(|| format!("writing {}", out.display()))?;
+            f.write_all(&lex.to_bytes())
+                .with_context(|| format!("writing {}", out.display()))?;
             f.commit()?;
             for l in lex.languages() {
                 eprintln!("{l}: {} words", lex.len_of(l));

@@ -124,7 +124,7 @@ fn output_is_identical_whatever_the_thread_count() {
                 dir.path(),
                 &input,
                 &format!("c{t}"),
-                &["--cross-lingual", "--threads", t],
+                &["--cross-lingual", "--no-lexicon", "--threads", t],
             );
             std::fs::read(cl).unwrap()
         })

@@ -13,24 +13,26 @@
 //! longest prefix of at least 4 letters that is a headword, at most 4 letters shorter) and, in
 //! Arabic, without the article and the conjunctions written onto it.
 //!
-//! The lexicon compiled from the dictionaries is saved as one text file (`neardup lexicon
-//! build`), so a run loads a few megabytes of ready pairs instead of parsing dictionaries.
+//! The lexicon compiled from the dictionaries is saved as one binary file (`neardup lexicon
+//! build`): per language a table of headwords sorted by their bytes, each with the ids of its
+//! English pivots. A run memory-maps it and binary-searches the tables, so start-up costs no
+//! parsing and no hashing of the word lists, and only the pages a corpus touches are read.
 //! The dictionaries keep their own licences (FreeDict: GPL-2.0+ for most); neither they nor
 //! the compiled file are part of the neardup binary.
 
 use crate::error::{Error, Result};
 use crate::normalize::normalize_into;
 use std::collections::HashMap;
-use std::io::{BufRead, Read, Write};
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::xxh3_64;
 
-/// First line of a compiled lexicon file.
-const MAGIC: &str = "neardup-lexicon\t1";
+/// First bytes of a compiled lexicon file.
+const MAGIC: &[u8; 8] = b"NDLEX\0\0\x02";
 
-/// Words of several languages mapped to English pivot words.
+/// Words of several languages mapped to English pivot words, as read from dictionaries.
 #[derive(Debug, Clone, Default)]
-pub struct Lexicon {
+pub struct LexiconBuilder {
     /// language (ISO 639-3) → folded word → English pivot words (stemmed).
     maps: HashMap<String, HashMap<String, Vec<String>>>,
 }
@@ -238,8 +240,8 @@ fn english_words(phrase: &str) -> Vec<String> {
 /// Most English words kept per headword.
 const MAX_PIVOTS: usize = 6;
 
-impl Lexicon {
-    /// An empty lexicon (the anchors then work alone).
+impl LexiconBuilder {
+    /// An empty builder.
     pub fn new() -> Self {
         Self::default()
     }
@@ -259,11 +261,6 @@ impl Lexicon {
     /// Whether no language is covered.
     pub fn is_empty(&self) -> bool {
         self.maps.is_empty()
-    }
-
-    /// Whether `lang` can be pivoted (English always can).
-    pub fn covers(&self, lang: &str) -> bool {
-        lang == "eng" || self.maps.contains_key(lang)
     }
 
     fn add(&mut self, lang: &str, word: &str, english: Vec<String>) {
@@ -286,7 +283,7 @@ impl Lexicon {
     /// Reads every FreeDict dictionary with English on one side found in `dir`
     /// (`freedict-XXX-eng.index` and `freedict-eng-XXX.index`, each with its `.dict.dz`).
     pub fn from_dictd_dir(dir: &Path) -> Result<Self> {
-        let mut lex = Lexicon::new();
+        let mut lex = LexiconBuilder::new();
         let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(|e| Error::io(dir, e))?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -370,60 +367,209 @@ impl Lexicon {
         Ok(())
     }
 
-    /// Writes the compiled lexicon (`lang<TAB>word<TAB>english english…`, sorted).
-    pub fn save(&self, w: &mut impl Write) -> std::io::Result<()> {
-        writeln!(w, "{MAGIC}")?;
-        for lang in self.languages() {
-            let m = &self.maps[lang];
-            let mut words: Vec<&String> = m.keys().collect();
-            words.sort_unstable();
-            for word in words {
-                writeln!(w, "{lang}\t{word}\t{}", m[word].join(" "))?;
+    /// The compiled lexicon file: header, per-language tables, headword bytes, pivot ids (all
+    /// numbers little-endian u32).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let langs = self.languages();
+        let sorted: Vec<Vec<(&String, Vec<u32>)>> = langs
+            .iter()
+            .map(|l| {
+                let mut v: Vec<(&String, Vec<u32>)> = self.maps[*l]
+                    .iter()
+                    .map(|(w, e)| (w, e.iter().map(|x| pivot_id(x)).collect()))
+                    .collect();
+                v.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                v
+            })
+            .collect();
+        let mut off = 12 + 16 * langs.len();
+        let mut tables = Vec::new();
+        for v in &sorted {
+            tables.push(off);
+            off += 16 * v.len();
+        }
+        let words_start = off;
+        let words_len: usize = sorted.iter().flatten().map(|e| e.0.len()).sum();
+        let pivots_start = (words_start + words_len).next_multiple_of(4);
+        let mut out = Vec::with_capacity(pivots_start + 4 * sorted.iter().flatten().map(|e| e.1.len()).sum::<usize>());
+        let put = |out: &mut Vec<u8>, v: usize| out.extend_from_slice(&(v as u32).to_le_bytes());
+        out.extend_from_slice(MAGIC);
+        put(&mut out, langs.len());
+        for (i, l) in langs.iter().enumerate() {
+            let mut code = [0u8; 4];
+            for (c, b) in code.iter_mut().zip(l.bytes()) {
+                *c = b;
+            }
+            out.extend_from_slice(&code);
+            put(&mut out, sorted[i].len());
+            put(&mut out, tables[i]);
+            put(&mut out, 0);
+        }
+        let (mut w, mut p) = (words_start, pivots_start);
+        for v in &sorted {
+            for (word, ids) in v {
+                put(&mut out, w);
+                put(&mut out, word.len());
+                put(&mut out, p);
+                put(&mut out, ids.len());
+                w += word.len();
+                p += 4 * ids.len();
             }
         }
-        Ok(())
+        for (word, _) in sorted.iter().flatten() {
+            out.extend_from_slice(word.as_bytes());
+        }
+        out.resize(pivots_start, 0);
+        for (_, ids) in sorted.iter().flatten() {
+            for &id in ids {
+                out.extend_from_slice(&id.to_le_bytes());
+            }
+        }
+        out
+    }
+}
+
+/// Bytes of a compiled lexicon: memory-mapped from its file, or owned.
+#[derive(Debug)]
+enum Bytes {
+    Mapped(memmap2::Mmap),
+    Owned(Vec<u8>),
+}
+
+/// A compiled lexicon, ready for lookups (see the module documentation).
+#[derive(Debug)]
+pub struct Lexicon {
+    bytes: Bytes,
+    /// (language, headwords, offset of its table), sorted by language.
+    langs: Vec<(String, usize, usize)>,
+}
+
+/// The English pivot ids of one headword.
+#[derive(Debug, Clone, Copy)]
+pub struct Pivots<'a>(&'a [u8]);
+
+impl<'a> Pivots<'a> {
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.0.len() / 4
+    }
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// The ids.
+    pub fn iter(&self) -> impl Iterator<Item = u32> + 'a {
+        self.0
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+    }
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<usize> {
+    b.get(at..at + 4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize)
+}
+
+impl Lexicon {
+    /// Reads a compiled lexicon file (memory-mapped).
+    pub fn load(path: &Path) -> Result<Self> {
+        let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        // SAFETY: the file is opened read-only and is only read; a lexicon rewritten while a run
+        // uses it is replaced by rename (neardup lexicon build writes a new file), which leaves
+        // this mapping on the old file.
+        let map = unsafe { memmap2::Mmap::map(&f) }.map_err(|e| Error::io(path, e))?;
+        Self::from_bytes_inner(Bytes::Mapped(map)).map_err(|m| Error::Config(format!("{}: {m}", path.display())))
     }
 
-    /// Reads a compiled lexicon written by [`Lexicon::save`].
-    pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let mut lines = text.lines();
-        if lines.next() != Some(MAGIC) {
-            return Err(Error::Config(format!(
-                "{}: not a neardup lexicon (build one with `neardup lexicon build`)",
-                path.display()
-            )));
+    /// A lexicon from the bytes of [`LexiconBuilder::to_bytes`].
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Self> {
+        Self::from_bytes_inner(Bytes::Owned(bytes)).map_err(Error::Config)
+    }
+
+    fn from_bytes_inner(bytes: Bytes) -> std::result::Result<Self, String> {
+        let b: &[u8] = match &bytes {
+            Bytes::Mapped(m) => m,
+            Bytes::Owned(v) => v,
+        };
+        if b.get(..8) != Some(MAGIC.as_slice()) {
+            return Err("not a neardup lexicon (build one with `neardup lexicon build`)".into());
         }
-        let mut lex = Lexicon::new();
-        for (n, line) in lines.enumerate() {
-            let mut f = line.splitn(3, '\t');
-            let (Some(lang), Some(word), Some(english)) = (f.next(), f.next(), f.next()) else {
-                return Err(Error::Config(format!(
-                    "{}:{}: expected 3 tab-separated fields",
-                    path.display(),
-                    n + 2
-                )));
-            };
-            lex.maps
-                .entry(lang.to_string())
-                .or_default()
-                .insert(word.to_string(), english.split(' ').map(String::from).collect());
+        let n = u32_at(b, 8).ok_or("truncated header")?;
+        let mut langs = Vec::with_capacity(n.min(1024));
+        for i in 0..n {
+            let at = 12 + 16 * i;
+            let code = b.get(at..at + 4).ok_or("truncated header")?;
+            let code: String = code.iter().take_while(|&&c| c != 0).map(|&c| c as char).collect();
+            let words = u32_at(b, at + 4).ok_or("truncated header")?;
+            let table = u32_at(b, at + 8).ok_or("truncated header")?;
+            if table.checked_add(16 * words).is_none_or(|end| end > b.len()) {
+                return Err(format!("table of {code} out of bounds"));
+            }
+            langs.push((code, words, table));
         }
-        Ok(lex)
+        Ok(Lexicon { bytes, langs })
+    }
+
+    fn data(&self) -> &[u8] {
+        match &self.bytes {
+            Bytes::Mapped(m) => m,
+            Bytes::Owned(v) => v,
+        }
+    }
+
+    /// Languages covered, sorted.
+    pub fn languages(&self) -> Vec<&str> {
+        self.langs.iter().map(|l| l.0.as_str()).collect()
+    }
+
+    /// Headwords of `lang`.
+    pub fn len_of(&self, lang: &str) -> usize {
+        self.langs.iter().find(|l| l.0 == lang).map_or(0, |l| l.1)
+    }
+
+    /// Whether `lang` can be pivoted (English always can).
+    pub fn covers(&self, lang: &str) -> bool {
+        lang == "eng" || self.langs.iter().any(|l| l.0 == lang)
+    }
+
+    /// The pivots of a folded headword of `lang`, by binary search in its table.
+    fn get(&self, lang: &str, word: &str) -> Option<Pivots<'_>> {
+        let &(_, n, table) = self.langs.iter().find(|l| l.0 == lang)?;
+        let b = self.data();
+        let entry = |i: usize| -> Option<(&[u8], usize, usize)> {
+            let at = table + 16 * i;
+            let (wo, wl, po, pl) = (
+                u32_at(b, at)?,
+                u32_at(b, at + 4)?,
+                u32_at(b, at + 8)?,
+                u32_at(b, at + 12)?,
+            );
+            Some((b.get(wo..wo + wl)?, po, pl))
+        };
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let (w, po, pl) = entry(mid)?;
+            match w.cmp(word.as_bytes()) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return b.get(po..po + 4 * pl).map(Pivots),
+            }
+        }
+        None
     }
 
     /// The English pivot words of a folded `word` of `lang`, with the fallbacks of the module
     /// documentation.
-    pub fn lookup<'a>(&'a self, lang: &str, word: &str) -> Option<&'a [String]> {
-        let m = self.maps.get(lang)?;
-        if let Some(v) = m.get(word) {
+    pub fn lookup(&self, lang: &str, word: &str) -> Option<Pivots<'_>> {
+        if let Some(v) = self.get(lang, word) {
             return Some(v);
         }
         if lang == "ara" {
             for prefix in ["وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف"] {
                 if let Some(rest) = word.strip_prefix(prefix)
                     && rest.chars().count() >= 2
-                    && let Some(v) = m.get(rest)
+                    && let Some(v) = self.get(lang, rest)
                 {
                     return Some(v);
                 }
@@ -431,10 +577,7 @@ impl Lexicon {
         }
         // The longest known prefix, at most 4 letters shorter and at least 4 long.
         let ends: Vec<usize> = word.char_indices().map(|(i, _)| i).skip(4).collect();
-        ends.iter()
-            .rev()
-            .take(4)
-            .find_map(|&e| m.get(&word[..e]).map(Vec::as_slice))
+        ends.iter().rev().take(4).find_map(|&e| self.get(lang, &word[..e]))
     }
 
     /// The pivot bag of a text in `lang`: `(pivot id, weight)` sorted by id, where a word with
@@ -451,10 +594,10 @@ impl Lexicon {
                 if let Some(s) = english_stem(&key) {
                     *bag.entry(pivot_id(&s)).or_default() += 1.0;
                 }
-            } else if let Some(english) = self.lookup(lang, &key) {
+            } else if let Some(english) = self.lookup(lang, &key).filter(|p| !p.is_empty()) {
                 let w = 1.0 / english.len() as f32;
-                for e in english {
-                    *bag.entry(pivot_id(e)).or_default() += w;
+                for id in english.iter() {
+                    *bag.entry(id).or_default() += w;
                 }
             }
         }
@@ -465,7 +608,7 @@ impl Lexicon {
 }
 
 /// Where a compiled lexicon is looked for when none is named: `$NEARDUP_LEXICON`, else
-/// `$XDG_DATA_HOME/neardup/lexicon.tsv`, else `~/.local/share/neardup/lexicon.tsv`.
+/// `$XDG_DATA_HOME/neardup/lexicon.bin`, else `~/.local/share/neardup/lexicon.bin`.
 pub fn default_path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("NEARDUP_LEXICON") {
         return Some(PathBuf::from(p));
@@ -473,7 +616,7 @@ pub fn default_path() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
-    Some(base.join("neardup/lexicon.tsv"))
+    Some(base.join("neardup/lexicon.bin"))
 }
 
 #[cfg(test)]
@@ -481,6 +624,7 @@ mod tests {
     use super::*;
 
     fn write_dictd(dir: &Path, name: &str, entries: &[(&str, &str)]) {
+        use std::io::Write;
         // The body: entries one after the other; the index: base-64 offsets and lengths.
         let mut body = String::new();
         let mut index = String::new();
@@ -529,23 +673,31 @@ mod tests {
                 "president /ˈprɛzɪdənt/ <n>\npresiden, kepala negara\nhead of a state\n",
             )],
         );
-        let lex = Lexicon::from_dictd_dir(dir.path()).unwrap();
+        let built = LexiconBuilder::from_dictd_dir(dir.path()).unwrap();
+        assert_eq!(built.languages(), ["fra", "ind"]);
+        let path = dir.path().join("lex.bin");
+        std::fs::write(&path, built.to_bytes()).unwrap();
+        let lex = Lexicon::load(&path).unwrap();
+        let ids = |p: Option<Pivots<'_>>| p.map(|p| p.iter().collect::<Vec<_>>());
+        let want = |w: &[&str]| Some(w.iter().map(|x| pivot_id(x)).collect::<Vec<_>>());
         assert_eq!(lex.languages(), ["fra", "ind"]);
-        assert_eq!(lex.lookup("fra", "élection").unwrap(), ["election", "choice", "poll"]);
+        assert_eq!(
+            ids(lex.lookup("fra", "élection")),
+            want(&["election", "choice", "poll"])
+        );
         // The gloss line in French is not taken for English.
-        assert_eq!(lex.lookup("fra", "sénatrice").unwrap(), ["senator"]);
+        assert_eq!(ids(lex.lookup("fra", "sénatrice")), want(&["senator"]));
         // Inverted: the Indonesian word maps to the English headword; multiword phrases do not.
-        assert_eq!(lex.lookup("ind", "presiden").unwrap(), ["president"]);
+        assert_eq!(ids(lex.lookup("ind", "presiden")), want(&["president"]));
         assert!(lex.lookup("ind", "kepala negara").is_none());
+        assert!(lex.lookup("deu", "wahl").is_none());
         // A plural finds its headword by prefix.
-        assert_eq!(lex.lookup("fra", "élections").unwrap()[0], "election");
-        let mut buf = Vec::new();
-        lex.save(&mut buf).unwrap();
-        let path = dir.path().join("lex.tsv");
-        std::fs::write(&path, &buf).unwrap();
-        let back = Lexicon::load(&path).unwrap();
-        assert_eq!(back.lookup("fra", "élection"), lex.lookup("fra", "élection"));
-        assert_eq!(back.len_of("ind"), lex.len_of("ind"));
+        assert_eq!(
+            ids(lex.lookup("fra", "élections")),
+            want(&["election", "choice", "poll"])
+        );
+        assert_eq!(lex.len_of("ind"), 1);
+        let back = lex;
         // A French and an English text meet on their pivots.
         let fr = back.pivot_bag("fra", "La sénatrice et les élections");
         let en = back.pivot_bag("eng", "The senator and the elections");
@@ -564,8 +716,16 @@ mod tests {
     #[test]
     fn not_a_lexicon_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("x.tsv");
+        let p = dir.path().join("x.bin");
         std::fs::write(&p, "hello\n").unwrap();
         assert!(Lexicon::load(&p).is_err());
+        // A header that points past the end is refused, not followed.
+        let mut b = MAGIC.to_vec();
+        b.extend_from_slice(&1u32.to_le_bytes());
+        b.extend_from_slice(b"fra\0");
+        b.extend_from_slice(&1000u32.to_le_bytes());
+        b.extend_from_slice(&12u32.to_le_bytes());
+        b.extend_from_slice(&0u32.to_le_bytes());
+        assert!(Lexicon::from_bytes(b).is_err());
     }
 }

@@ -69,12 +69,17 @@ impl AtomicFile {
                 Some(p) if !p.as_os_str().is_empty() => p,
                 _ => Path::new("."),
             };
-            Target::Temp(
-                tempfile::Builder::new()
-                    .prefix(".neardup-")
-                    .tempfile_in(dir)
-                    .map_err(|e| Error::io(dest, e))?,
-            )
+            // Mode: that of the file replaced, else 0666 less the umask (as a plain create
+            // would give), not the 0600 of a temporary file.
+            let mut b = tempfile::Builder::new();
+            b.prefix(".neardup-");
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(dest).map_or(0o666, |m| m.permissions().mode() & 0o7777);
+                b.permissions(std::fs::Permissions::from_mode(mode));
+            }
+            Target::Temp(b.tempfile_in(dir).map_err(|e| Error::io(dest, e))?)
         };
         Ok(AtomicFile {
             out: io::BufWriter::with_capacity(1 << 20, target),
@@ -110,6 +115,26 @@ impl Write for AtomicFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_are_not_private_temporaries() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.txt");
+        let mut f = AtomicFile::create(&p).unwrap();
+        f.write_all(b"x").unwrap();
+        f.commit().unwrap();
+        // Group/other read as a plain create gives under the usual umasks (not 0600).
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_ne!(mode, 0o600, "mode {mode:o}");
+        // A file replaced keeps its mode.
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let mut f = AtomicFile::create(&p).unwrap();
+        f.write_all(b"y").unwrap();
+        f.commit().unwrap();
+        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o640);
+    }
 
     #[test]
     fn regular_files_are_replaced_atomically() {
