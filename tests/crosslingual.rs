@@ -132,3 +132,95 @@ fn output_is_identical_whatever_the_thread_count() {
     assert!(!outs[0].is_empty());
     assert!(outs.iter().all(|o| o == &outs[0]));
 }
+
+/// The lexicon `scripts/setup.sh` installs, if it is there. CI sets NEARDUP_REQUIRE_LEXICON=1
+/// after running the set-up, so there its absence fails the test instead of skipping it.
+fn installed_lexicon() -> Option<PathBuf> {
+    let path = neardup::crosslingual::lexicon::default_path().filter(|p| p.is_file());
+    if path.is_none() {
+        assert!(
+            std::env::var("NEARDUP_REQUIRE_LEXICON").as_deref() != Ok("1"),
+            "no lexicon installed: run scripts/setup.sh"
+        );
+        eprintln!("no lexicon installed (scripts/setup.sh installs one): dictionary checks skipped");
+    }
+    path
+}
+
+#[test]
+fn with_the_installed_lexicon_seeds_and_ntrex_still_meet_the_targets() {
+    let Some(lex) = installed_lexicon() else { return };
+    let lex = lex.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let flags = ["--cross-lingual", "--lexicon", lex];
+    let cl = dedup(dir.path(), &data("seeds.jsonl"), "s.jsonl", &flags);
+    let clusters = report(&cl);
+    assert_eq!(clusters.len(), 1, "{clusters:?}");
+    assert_eq!(strings(&clusters[0]["members"]), ["000", "001", "000-first-body"]);
+    let cl = dedup(dir.path(), &data("ntrex-dev/docs.jsonl"), "n.jsonl", &flags);
+    let s = eval_json(&data("ntrex-dev/gold_translations.tsv"), &cl);
+    let (p, r) = (s["precision"].as_f64().unwrap(), s["recall"].as_f64().unwrap());
+    assert!(p >= 0.98 && r >= 0.95, "precision {p} recall {r}");
+}
+
+#[test]
+fn lexicon_build_from_an_empty_folder_fails_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("dicts");
+    std::fs::create_dir(&empty).unwrap();
+    let out = dir.path().join("lex.bin");
+    let o = run(&["lexicon", "build", empty.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no FreeDict dictionary"), "{}", stderr(&o));
+    assert!(!out.exists());
+    // A file that is not a lexicon is refused by name.
+    std::fs::write(&out, "not a lexicon").unwrap();
+    let o = run(&[
+        "dedup",
+        data("seeds.jsonl").to_str().unwrap(),
+        "-o",
+        "/dev/null",
+        "--cross-lingual",
+        "--lexicon",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("lex.bin") && stderr(&o).contains("not a neardup lexicon"));
+}
+
+#[test]
+fn lexicon_build_reads_the_system_dictionaries() {
+    let dicts = Path::new("/usr/share/dictd");
+    if !dicts.join("freedict-fra-eng.index").exists() {
+        assert!(
+            std::env::var("NEARDUP_REQUIRE_LEXICON").as_deref() != Ok("1"),
+            "FreeDict dictionaries missing: run scripts/setup.sh"
+        );
+        eprintln!("no FreeDict dictionaries in {}: skipped", dicts.display());
+        return;
+    }
+    // Two of the smaller ones (a debug build reads the big German and Japanese ones slowly):
+    // one read as is, one inverted.
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("dictd");
+    std::fs::create_dir(&sub).unwrap();
+    for name in ["freedict-fra-eng", "freedict-eng-ind"] {
+        for ext in ["index", "dict.dz"] {
+            let f = format!("{name}.{ext}");
+            std::fs::copy(dicts.join(&f), sub.join(&f)).unwrap();
+        }
+    }
+    let out = dir.path().join("lex.bin");
+    let o = run(&["lexicon", "build", sub.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&["lexicon", "show", out.to_str().unwrap()]);
+    let shown = String::from_utf8_lossy(&o.stdout).into_owned();
+    let counts: Vec<(&str, usize)> = shown
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(l, n)| (l, n.parse().unwrap()))
+        .collect();
+    assert_eq!(counts.len(), 2, "{shown}");
+    assert!(counts[0].0 == "fra" && counts[0].1 > 5000, "{shown}");
+    assert!(counts[1].0 == "ind" && counts[1].1 > 5000, "{shown}");
+}

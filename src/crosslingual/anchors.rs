@@ -59,8 +59,11 @@ fn script_of(c: char) -> Script {
 /// The value of a decimal digit of any common script, if `c` is one.
 pub fn digit_value(c: char) -> Option<u8> {
     let u = c as u32;
-    if c.is_ascii_digit() {
-        return Some((u - 0x30) as u8);
+    if c.is_ascii() {
+        return c.is_ascii_digit().then(|| (u - 0x30) as u8);
+    }
+    if u < 0x660 {
+        return None;
     }
     // First code point (the zero) of each block of ten decimal digits.
     const ZEROS: [u32; 20] = [
@@ -77,7 +80,8 @@ pub fn digit_value(c: char) -> Option<u8> {
 /// viramas, Arabic and Hebrew points, Thai vowel marks).
 fn is_mark(c: char) -> bool {
     let u = c as u32;
-    matches!(u, 0x300..=0x36F | 0x591..=0x5C7 | 0x610..=0x61A | 0x64B..=0x65F | 0x670 | 0x6D6..=0x6ED
+    u >= 0x300
+        && matches!(u, 0x300..=0x36F | 0x591..=0x5C7 | 0x610..=0x61A | 0x64B..=0x65F | 0x670 | 0x6D6..=0x6ED
         | 0x900..=0x903 | 0x93A..=0x94F | 0x951..=0x957 | 0x962..=0x963 | 0x981..=0x983 | 0x9BC..=0x9D7
         | 0xA01..=0xA03 | 0xA3C..=0xA51 | 0xA81..=0xA83 | 0xABC..=0xACD | 0xB01..=0xB03 | 0xB3C..=0xB57
         | 0xB82 | 0xBBE..=0xBCD | 0xC00..=0xC04 | 0xC3E..=0xC56 | 0xC81..=0xC83 | 0xCBC..=0xCD6
@@ -85,6 +89,9 @@ fn is_mark(c: char) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic();
+    }
     c.is_alphabetic() || is_mark(c) || c == '\u{30FC}'
 }
 
@@ -297,8 +304,8 @@ impl Extractor {
 
 /// The language of `text` as an ISO 639-3 code (whatlang), or `"und"` when it cannot tell.
 pub fn language(text: &str) -> &'static str {
-    // The first 4 KB decide (whatlang's trigram model settles long before that).
-    let mut end = text.len().min(4096);
+    // The first 2 KB decide (whatlang's trigram model settles long before that).
+    let mut end = text.len().min(2048);
     while !text.is_char_boundary(end) {
         end -= 1;
     }

@@ -144,6 +144,10 @@ pub fn features(
         pivots: lexicon.map(|l| l.pivot_bag(lang, &kept)).unwrap_or_default(),
     };
     ex.extract(&kept, &mut out.anchors);
+    // Scoring reads at most `Params::max_anchors` anchors of a document (after the corpus
+    // filter); keeping four times that bounds the memory a huge document takes.
+    out.anchors.truncate(4 * Params::default().max_anchors.max(1));
+    out.anchors.shrink_to_fit();
     out
 }
 
@@ -163,7 +167,17 @@ struct AnchorIndex {
     df: Vec<u32>,
     /// Sorted distinct keys of each document.
     key_sets: Vec<Vec<u32>>,
+    /// Total anchor weight of each document.
+    mass: Vec<f32>,
     kept: usize,
+}
+
+/// Scratch space of [`AnchorIndex::score`].
+#[derive(Default)]
+struct ScoreScratch {
+    row: Vec<f32>,
+    a: Vec<u32>,
+    b: Vec<u32>,
 }
 
 impl AnchorIndex {
@@ -234,6 +248,10 @@ impl AnchorIndex {
             })
             .collect();
         AnchorIndex {
+            mass: seqs
+                .iter()
+                .map(|s| s.iter().map(|&k| weight[k as usize]).sum())
+                .collect(),
             seqs,
             weight,
             df,
@@ -298,13 +316,19 @@ impl AnchorIndex {
     }
 
     /// The order-aware score of a pair, `2·LCS_w / (W(a) + W(b) + 2·prior)`.
-    fn score(&self, a: usize, b: usize, prior: f32, row: &mut Vec<f32>) -> f32 {
-        let mass = |d: usize| self.seqs[d].iter().map(|&k| self.weight[k as usize]).sum::<f32>();
-        let denom = mass(a) + mass(b) + 2.0 * prior;
+    /// The common subsequence is computed on the two sequences reduced to the keys both hold
+    /// (the same LCS: other anchors never match), which keeps the quadratic step small.
+    fn score(&self, a: usize, b: usize, prior: f32, s: &mut ScoreScratch) -> f32 {
+        let denom = self.mass[a] + self.mass[b] + 2.0 * prior;
         if denom <= 0.0 {
             return 0.0;
         }
-        2.0 * weighted_lcs(&self.seqs[a], &self.seqs[b], &self.weight, row) / denom
+        let (ka, kb) = (&self.key_sets[a], &self.key_sets[b]);
+        s.a.clear();
+        s.a.extend(self.seqs[a].iter().copied().filter(|k| kb.binary_search(k).is_ok()));
+        s.b.clear();
+        s.b.extend(self.seqs[b].iter().copied().filter(|k| ka.binary_search(k).is_ok()));
+        2.0 * weighted_lcs(&s.a, &s.b, &self.weight, &mut s.row) / denom
     }
 }
 
@@ -380,8 +404,8 @@ pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
     let pivots = PivotIndex::build(docs);
     let scores: Vec<f32> = pairs
         .par_iter()
-        .map_init(Vec::new, |row, &(a, b)| {
-            let anchor = index.score(a as usize, b as usize, prior, row);
+        .map_init(ScoreScratch::default, |scratch, &(a, b)| {
+            let anchor = index.score(a as usize, b as usize, prior, scratch);
             match pivots.cosine(a as usize, b as usize) {
                 Some(c) => anchor + p.pivot_weight as f32 * c,
                 None => anchor,
@@ -390,8 +414,7 @@ pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
         .collect();
     if std::env::var_os("NEARDUP_DEBUG_CROSS").is_some() {
         for (&(a, b), &s) in pairs.iter().zip(&scores) {
-            let mut row = Vec::new();
-            let anchor = index.score(a as usize, b as usize, prior, &mut row);
+            let anchor = index.score(a as usize, b as usize, prior, &mut ScoreScratch::default());
             let cos = pivots.cosine(a as usize, b as usize).unwrap_or(-1.0);
             eprintln!(
                 "PAIR\t{a}\t{b}\t{s:.4}\t{}\t{}\t{anchor:.4}\t{cos:.4}",

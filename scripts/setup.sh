@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Set-up of what neardup uses beyond the Rust toolchain: the optional dictionary pivot of
+# `dedup --cross-lingual`. Installs FreeDict's bilingual dictionaries from Debian's packages
+# (dictd format, /usr/share/dictd; each keeps its own licence, mostly GPL-2.0+) and compiles them
+# into the lexicon file --cross-lingual reads (`neardup lexicon build`). Runs again in a second
+# when everything is in place. Without the dictionaries, --cross-lingual works on anchors alone;
+# this script then says so and exits 0, unless NEARDUP_REQUIRE_LEXICON=1 (CI sets it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# X→English dictionaries, and English→X ones read inverted (Indonesian, Russian, Hindi).
+packages=()
+for l in ara deu fra ita jpn nld pol por spa tur; do packages+=("dict-freedict-$l-eng"); done
+for l in ind rus hin; do packages+=("dict-freedict-eng-$l"); done
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+
+fail() {
+  echo "setup: $*" >&2
+  if [ "${NEARDUP_REQUIRE_LEXICON:-0}" = 1 ]; then exit 1; fi
+  echo "setup: --cross-lingual will use anchors only" >&2
+  exit 0
+}
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    fail "apt-get not found; install the FreeDict dictionaries (${missing[*]}) by hand"
+  fi
+  sudo=()
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null 2>&1 || fail "need root or sudo to install ${missing[*]}"
+    sudo=(sudo)
+  fi
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  if ! "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; then
+    # A fresh machine may have no package lists yet.
+    "${sudo[@]}" apt-get update -q >/dev/null || true
+    "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
+      fail "could not install ${missing[*]}"
+  fi
+fi
+
+dict_dir=/usr/share/dictd
+lexicon="${NEARDUP_LEXICON:-${XDG_DATA_HOME:-$HOME/.local/share}/neardup/lexicon.bin}"
+# Rebuild when the lexicon is missing or older than a dictionary or than this script.
+stale=0
+[ -f "$lexicon" ] || stale=1
+if [ "$stale" = 0 ]; then
+  for f in "$dict_dir"/freedict-*.index scripts/setup.sh src/crosslingual/lexicon.rs; do
+    if [ -e "$f" ] && [ "$f" -nt "$lexicon" ]; then stale=1; fi
+  done
+fi
+if [ "$stale" = 1 ]; then
+  echo "setup: compiling the lexicon into $lexicon" >&2
+  cargo run --release -q -- lexicon build "$dict_dir" -o "$lexicon" ||
+    fail "lexicon build failed"
+fi
+echo "setup: lexicon ready: $lexicon" >&2
