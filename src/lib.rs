@@ -7,7 +7,8 @@
 //! [`reader`] (memory-mapped JSONL, lines, folders) → [`normalize`] (NFKC, case folding) →
 //! [`tokenize`] (per-script tokens, shingles) → [`signature`] (MinHash) → [`index`] (LSH
 //! candidate pairs) → [`cluster`] (verification, union-find) → [`output`] (kept records, cluster
-//! report); [`pipeline`] wires them, [`eval`] scores clusters against gold labels.
+//! report); [`crosslingual`] (with `--cross-lingual`) joins translations of one article across
+//! languages; [`pipeline`] wires them, [`eval`] scores clusters against gold labels.
 //!
 //! ```
 //! use neardup::{Config, Dedup};

@@ -164,6 +164,8 @@ pub struct Cluster {
     /// The languages of the members, distinct and sorted (filled by the cross-lingual stage
     /// only; empty otherwise).
     pub langs: Vec<&'static str>,
+    /// The language of each member, in member order (cross-lingual stage only).
+    pub member_langs: Vec<&'static str>,
 }
 
 /// The clusters of a corpus and the counts behind them.
@@ -876,7 +878,8 @@ impl Dedup {
             .into_iter()
             .map(|members| {
                 let mut c = make_cluster(members, self.config.keep, lens, similarity);
-                c.langs = c.members.iter().map(|m| feats[m.index()].lang).collect();
+                c.member_langs = c.members.iter().map(|m| feats[m.index()].lang).collect();
+                c.langs = c.member_langs.clone();
                 c.langs.sort_unstable();
                 c.langs.dedup();
                 c
@@ -1000,6 +1003,7 @@ fn make_cluster(members: Vec<u32>, keep: Keep, lens: &[u64], similarity: &dyn Fn
         representative: DocId(representative),
         similarity,
         langs: Vec::new(),
+        member_langs: Vec::new(),
     }
 }
 

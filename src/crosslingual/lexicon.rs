@@ -587,18 +587,46 @@ impl Lexicon {
             return Vec::new();
         }
         let mut bag: HashMap<u32, f32> = HashMap::new();
+        let add = |bag: &mut HashMap<u32, f32>, english: Pivots<'_>| {
+            let w = 1.0 / english.len() as f32;
+            for id in english.iter() {
+                *bag.entry(id).or_default() += w;
+            }
+        };
         let mut key = String::new();
-        for tok in crate::tokenize::tokens(text) {
-            fold_word(lang, tok, &mut key);
+        let spans = crate::tokenize::token_spans(text);
+        let mut i = 0;
+        while i < spans.len() {
+            let (s, e) = spans[i];
+            // Characters of a script written without spaces (one token each): the longest run
+            // of up to 8 adjacent ones that is a headword (greedy longest match).
+            let single = text[s..e].chars().nth(1).is_none() && !text[s..e].is_ascii();
+            if single && lang != "eng" {
+                let mut run = i + 1;
+                while run < spans.len() && run - i < 8 && spans[run].0 == spans[run - 1].1 {
+                    run += 1;
+                }
+                let found = (i + 1..=run).rev().find_map(|j| {
+                    fold_word(lang, &text[s..spans[j - 1].1], &mut key);
+                    self.get(lang, &key).filter(|p| !p.is_empty()).map(|p| (j, p))
+                });
+                match found {
+                    Some((j, p)) => {
+                        add(&mut bag, p);
+                        i = j;
+                    }
+                    None => i += 1,
+                }
+                continue;
+            }
+            i += 1;
+            fold_word(lang, &text[s..e], &mut key);
             if lang == "eng" {
-                if let Some(s) = english_stem(&key) {
-                    *bag.entry(pivot_id(&s)).or_default() += 1.0;
+                if let Some(st) = english_stem(&key) {
+                    *bag.entry(pivot_id(&st)).or_default() += 1.0;
                 }
             } else if let Some(english) = self.lookup(lang, &key).filter(|p| !p.is_empty()) {
-                let w = 1.0 / english.len() as f32;
-                for id in english.iter() {
-                    *bag.entry(id).or_default() += w;
-                }
+                add(&mut bag, english);
             }
         }
         let mut v: Vec<(u32, f32)> = bag.into_iter().collect();

@@ -323,8 +323,13 @@ pub fn write_clusters(w: &mut impl Write, corpus: &Corpus, clustering: &Clusteri
             locs.join(",")
         )?;
         if !c.langs.is_empty() {
-            let langs: Vec<String> = c.langs.iter().map(|l| json_str(l)).collect();
-            write!(w, ",\"langs\":[{}]", langs.join(","))?;
+            let list = |v: &[&str]| v.iter().map(|l| json_str(l)).collect::<Vec<_>>().join(",");
+            write!(
+                w,
+                ",\"langs\":[{}],\"member_langs\":[{}]",
+                list(&c.langs),
+                list(&c.member_langs)
+            )?;
         }
         writeln!(w, "}}")?;
     }
