@@ -302,14 +302,28 @@ impl Extractor {
     }
 }
 
-/// The language of `text` as an ISO 639-3 code (whatlang), or `"und"` when it cannot tell.
-pub fn language(text: &str) -> &'static str {
+/// Lowest whatlang confidence at which a language is taken.
+pub const MIN_CONFIDENCE: f64 = 0.5;
+
+/// The language of `text` as an ISO 639-3 code (whatlang), with whatlang's confidence, or
+/// `"und"` (confidence 0) when it cannot tell.
+pub fn detect_language(text: &str) -> (&'static str, f64) {
     // The first 2 KB decide (whatlang's trigram model settles long before that).
     let mut end = text.len().min(2048);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    whatlang::detect_lang(&text[..end]).map_or("und", |l| l.code())
+    whatlang::detect(&text[..end]).map_or((super::UNDETERMINED, 0.0), |i| (i.lang().code(), i.confidence()))
+}
+
+/// The language of `text` (see [`detect_language`]), or `"und"` below [`MIN_CONFIDENCE`] (too
+/// little text, or text such as code and command lines that fits no language well): such
+/// documents take no part in cross-lingual linking.
+pub fn language(text: &str) -> &'static str {
+    match detect_language(text) {
+        (lang, c) if c >= MIN_CONFIDENCE => lang,
+        _ => super::UNDETERMINED,
+    }
 }
 
 #[cfg(test)]

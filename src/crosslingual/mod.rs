@@ -1,28 +1,38 @@
 //! Syndicated translations: the same article across languages.
 //!
-//! In: for every document its language and anchor sequence ([`anchors`]), and the groups of the
-//! same-language pass (near-duplicates already joined). Out: the cross-lingual edges (pairs of
-//! documents of different languages judged to be one article) with their scores, and the counts
-//! behind them; the caller joins them with union-find into clusters.
+//! In: for every document its language, anchor sequence ([`anchors`]) and, with a lexicon, its
+//! dictionary pivot bag ([`lexicon`]), and the groups of the same-language pass (near-duplicates
+//! already joined). Out: the pairs of documents whose groups are one article (the caller joins
+//! them with union-find into clusters), the mutual-best edges with their scores, and the counts
+//! behind them.
 //!
+//! 0. **Language**: whatlang's, when its confidence is at least 0.5; other documents (code,
+//!    command lines, too little text) take no part.
 //! 1. **Corpus filter.** A key is an anchor of the corpus only when it occurs in documents of at
 //!    least two languages and at least once as a strong anchor (a number, an acronym, a
 //!    capitalized name); a word of a script without case becomes an anchor only through this
-//!    rule. Each kept key weighs its inverse document frequency, `ln(1 + N/df)`.
+//!    rule. Each kept key weighs its inverse document frequency, `ln(1 + N/df)`. Anchor
+//!    trigrams found in more than 3 groups of one language are template (a man page footer, a
+//!    site's share bar) and leave the sequences.
 //! 2. **Candidates** without comparing all pairs: an inverted index over the keys; each document
 //!    reads the postings of its rarest keys (up to a fixed budget of entries), sums the weights
 //!    it shares with documents of other languages and keeps its best [`Params::per_language`] in
 //!    each language. The work and the number of candidates grow linearly with the corpus.
-//! 3. **Score**: order-aware, `2·LCS_w(a, b) / (W(a) + W(b))`, the weighted longest common
-//!    subsequence of the two anchor sequences (Hirschberg 1975's dynamic programme with IDF
-//!    weights). A translation keeps the anchors of its source in the same order; another article
-//!    on the same story shares anchors in another order.
+//! 3. **Score**: order-aware, `2·LCS_w(a, b) / (W(a) + W(b) + 2·prior)`, the weighted longest
+//!    common subsequence of the two anchor sequences (Hirschberg 1975's dynamic programme with
+//!    IDF weights; [`PRIOR_ANCHORS`] of top weight added to each side). A translation keeps the
+//!    anchors of its source in the same order; another article on the same story shares anchors
+//!    in another order. Where both documents have a pivot bag, plus [`Params::pivot_weight`]
+//!    times the cosine of the bags.
 //! 4. **Linking** by mutual best matches: a pair is an edge when its score is at least
-//!    [`Params::min_score`] and within [`Params::ratio`] of the best score each document reached
-//!    in the other's language. A fixed threshold over such scores chains articles together
-//!    through generic anchors (a year, a country, a president); the best match of a translation
-//!    is almost always its source, whatever the absolute score. The ratio (rather than the single
-//!    best) keeps two translations into one language (fr-FR and fr-CA) that both match.
+//!    [`Params::min_score`], within [`Params::ratio`] of the best score each document reached in
+//!    the other's language, and at least [`Params::lift`] times the median score of each side's
+//!    candidates. A fixed threshold over such scores chains articles together through generic
+//!    anchors (a year, a country, a president); the best match of a translation is almost always
+//!    its source, whatever the absolute score. The ratio (rather than the single best) keeps two
+//!    translations into one language (fr-FR and fr-CA) that both match.
+//! 5. **Grouping**: guarded merging of groups, then attachment of the groups
+//!    in few languages to the article they score best with.
 //!
 //! All stages exchange plain data (keys, postings, pairs, edges), so each can run per shard.
 //!
@@ -75,6 +85,12 @@ pub struct Params {
     /// Where both documents have a pivot bag, the score is the anchor score plus this times
     /// the cosine of the pivot bags.
     pub pivot_weight: f64,
+    /// Two groups holding documents of one language join only if the best anchor score
+    /// between those documents is at least this (two translations of one article into one
+    /// language keep its anchors in order).
+    pub same_language_min: f64,
+    /// Anchor trigrams in more groups than this within one language are template, not article.
+    pub template_groups: usize,
     /// Phase 1: lowest density of edges (per document of the smaller group) to join two groups.
     pub density: f64,
     /// Phase 2: groups in fewer languages than this attach to groups in at least this many.
@@ -93,7 +109,9 @@ impl Default for Params {
             per_language: 3,
             max_anchors: 1024,
             lift: 1.2,
-            pivot_weight: 0.5,
+            pivot_weight: 1.0,
+            same_language_min: 0.1,
+            template_groups: 3,
             density: 0.5,
             min_langs: 3,
             attach_min: 0.1,
@@ -156,7 +174,12 @@ pub fn features(
             }
         }
     }
-    let lang = anchors::language(&kept);
+    // The language of what is left, or of the whole text when what is left is too little to
+    // tell (a page that is mostly template).
+    let lang = match anchors::detect_language(&kept) {
+        (lang, c) if c >= anchors::MIN_CONFIDENCE => lang,
+        _ => anchors::language(text),
+    };
     let mut out = DocFeatures {
         lang,
         anchors: Vec::new(),
@@ -200,7 +223,7 @@ struct ScoreScratch {
 }
 
 impl AnchorIndex {
-    fn build(docs: &[DocFeatures], max_anchors: usize) -> Self {
+    fn build(docs: &[DocFeatures], group: &[u32], max_anchors: usize, template_groups: usize) -> Self {
         let n = docs.len();
         let mut stats: HashMap<u64, KeyStat> = HashMap::new();
         let mut distinct: Vec<(u64, bool)> = Vec::new();
@@ -253,8 +276,14 @@ impl AnchorIndex {
                     .iter()
                     .map(|a| stats[&a.key].id)
                     .filter(|&k| weight[k as usize] > 0.0)
-                    .take(max_anchors)
                     .collect()
+            })
+            .collect();
+        let seqs: Vec<Vec<u32>> = strip_templates(seqs, docs, group, template_groups)
+            .into_iter()
+            .map(|mut s| {
+                s.truncate(max_anchors);
+                s
             })
             .collect();
         let key_sets = seqs
@@ -295,6 +324,9 @@ impl AnchorIndex {
             .into_par_iter()
             .flat_map_iter(|d| {
                 let du = d as usize;
+                if docs[du].lang == UNDETERMINED {
+                    return Vec::new();
+                }
                 let mut keys = self.key_sets[du].clone();
                 keys.sort_unstable_by_key(|&k| (self.df[k as usize], k));
                 let mut budget = POSTINGS_BUDGET;
@@ -307,7 +339,7 @@ impl AnchorIndex {
                     budget -= list.len();
                     for &e in list {
                         let eu = e as usize;
-                        if docs[eu].lang != docs[du].lang && group[eu] != group[du] {
+                        if docs[eu].lang != docs[du].lang && docs[eu].lang != UNDETERMINED && group[eu] != group[du] {
                             *acc.entry(e).or_default() += self.weight[k as usize];
                         }
                     }
@@ -405,6 +437,48 @@ impl PivotIndex {
     }
 }
 
+/// Removes template anchors: every anchor covered by a run of 3 consecutive anchors (after the
+/// corpus filter) that occurs in more than `max_groups` same-language groups *of one language*.
+/// A page template (a man page footer with its version, year and licence; a site's share bar)
+/// repeats one anchor sequence in many pages of each language, and would otherwise make
+/// unrelated pages look like translations of each other; the names and figures of one article
+/// occur once per language, or a few times where outlets translated it independently. This is
+/// the boilerplate rule of [`crate::spans::boilerplate`] (count per group, drop what many groups
+/// share) applied to anchor trigrams, within each language.
+fn strip_templates(seqs: Vec<Vec<u32>>, docs: &[DocFeatures], group: &[u32], max_groups: usize) -> Vec<Vec<u32>> {
+    let tri = |s: &[u32], i: usize| (u64::from(s[i]) << 42) ^ (u64::from(s[i + 1]) << 21) ^ u64::from(s[i + 2]);
+    let mut seen: Vec<(u64, &'static str, u32)> = seqs
+        .iter()
+        .enumerate()
+        .flat_map(|(d, s)| (0..s.len().saturating_sub(2)).map(move |i| (tri(s, i), docs[d].lang, group[d])))
+        .collect();
+    seen.sort_unstable();
+    seen.dedup();
+    let mut template: std::collections::HashSet<u64> = std::collections::HashSet::new();
+    for run in seen.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
+        if run.len() > max_groups {
+            template.insert(run[0].0);
+        }
+    }
+    if template.is_empty() {
+        return seqs;
+    }
+    seqs.into_iter()
+        .map(|s| {
+            let mut drop = vec![false; s.len()];
+            for i in 0..s.len().saturating_sub(2) {
+                if template.contains(&tri(&s, i)) {
+                    drop[i..i + 3].iter_mut().for_each(|d| *d = true);
+                }
+            }
+            s.into_iter().zip(drop).filter(|&(_, d)| !d).map(|(k, _)| k).collect()
+        })
+        .collect()
+}
+
+/// The language of a document whatlang cannot identify reliably.
+pub const UNDETERMINED: &str = "und";
+
 /// Postings entries one document reads to find its candidates.
 pub const POSTINGS_BUDGET: usize = 4096;
 
@@ -417,7 +491,7 @@ pub const PRIOR_ANCHORS: f32 = 1.5;
 /// (documents of one group are never scored against each other).
 pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
     let n = docs.len();
-    let index = AnchorIndex::build(docs, p.max_anchors);
+    let index = AnchorIndex::build(docs, group, p.max_anchors, p.template_groups);
     let pairs = index.candidates(docs, group, p.per_language);
     let prior = PRIOR_ANCHORS * (1.0 + n as f32).ln();
     let pivots = PivotIndex::build(docs);
@@ -433,7 +507,8 @@ pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
         .collect();
     let lang_of = |d: u32| docs[d as usize].lang;
     let edges = mutual_best(&pairs, &scores, &lang_of, p);
-    let joins = join_groups(group, &edges, &pairs, &scores, &lang_of, p);
+    let same_language = |a: u32, b: u32| index.score(a as usize, b as usize, prior, &mut ScoreScratch::default());
+    let joins = join_groups(group, &edges, &pairs, &scores, &lang_of, &same_language, p);
     Links {
         joins,
         edges,
@@ -500,7 +575,8 @@ fn mutual_best(
 /// groups with the densest mutual-best edges between them, counted against the smaller
 /// group, while that density is at least [`Params::density`]. A single wrong edge between two
 /// articles of twenty languages each has density 1/20 and never joins them; a correct pair of
-/// one-document groups has density 1.
+/// one-document groups has density 1. Groups that share a language join only when their
+/// documents of that language are alike ([`Params::same_language_min`]).
 ///
 /// Phase 2, attachment: a group in fewer than [`Params::min_langs`] languages (a translation
 /// whose own edges were too weak) joins the group of at least that many languages to which its
@@ -513,6 +589,7 @@ fn join_groups(
     pairs: &[(u32, u32)],
     scores: &[f32],
     lang_of: &dyn Fn(u32) -> &'static str,
+    same_language: &dyn Fn(u32, u32) -> f32,
     p: &Params,
 ) -> Vec<(u32, u32)> {
     let n = group.len();
@@ -520,11 +597,40 @@ fn join_groups(
     for (d, &g) in group.iter().enumerate() {
         uf.union(d as u32, g);
     }
+    let mut members: HashMap<u32, Vec<u32>> = HashMap::new();
+    for d in 0..n as u32 {
+        members.entry(uf.find(d)).or_default().push(d);
+    }
+    // Two groups that both hold documents of one language may join only if some pair of those
+    // documents is itself alike (two outlets' translations of one article keep its anchors in
+    // order; two pages of one site in one language share little once the template filter has
+    // run), so that linking does not chain the pages of one template across languages.
+    let compatible = |a: &[u32], b: &[u32]| -> bool {
+        const CHECKED: usize = 16;
+        let mut by_lang: HashMap<&'static str, Vec<u32>> = HashMap::new();
+        for &x in a {
+            by_lang.entry(lang_of(x)).or_default().push(x);
+        }
+        let mut best: HashMap<&'static str, f32> = HashMap::new();
+        for &y in b {
+            if let Some(xs) = by_lang.get(lang_of(y)) {
+                let m = xs
+                    .iter()
+                    .take(CHECKED)
+                    .map(|&x| same_language(x, y))
+                    .fold(0.0f32, f32::max);
+                let e = best.entry(lang_of(y)).or_insert(0.0);
+                *e = e.max(m);
+            }
+        }
+        best.values().all(|&s| s as f64 >= p.same_language_min)
+    };
     let mut size = vec![0u32; n];
     for d in 0..n as u32 {
         size[uf.find(d) as usize] += 1;
     }
     let mut joins = Vec::new();
+    let mut refused = std::collections::HashSet::new();
     loop {
         let mut between: HashMap<(u32, u32), (u32, f32)> = HashMap::new();
         for &(a, b, s) in edges {
@@ -548,14 +654,24 @@ fn join_groups(
         let mut used = std::collections::HashSet::new();
         let mut merged = false;
         for (_, _, x, y) in ranked {
-            if used.contains(&x) || used.contains(&y) {
+            if used.contains(&x) || used.contains(&y) || refused.contains(&(x, y)) {
+                continue;
+            }
+            if !compatible(&members[&x], &members[&y]) {
+                refused.insert((x, y));
                 continue;
             }
             used.insert(x);
             used.insert(y);
             let total = size[x as usize] + size[y as usize];
             uf.union(x, y);
-            size[uf.find(x) as usize] = total;
+            let r = uf.find(x);
+            size[r as usize] = total;
+            let (mx, my) = (
+                members.remove(&x).unwrap_or_default(),
+                members.remove(&y).unwrap_or_default(),
+            );
+            members.insert(r, [mx, my].concat());
             joins.push((x, y));
             merged = true;
         }
@@ -605,6 +721,7 @@ fn join_groups(
         .into_iter()
         .filter(|(_, b)| b[0].0 as f64 >= p.attach_min && b[0].0 as f64 >= p.attach_margin * b[1].0 as f64)
         .map(|(x, b)| (x, b[0].1))
+        .filter(|&(x, c)| compatible(&members[&x], &members[&c]))
         .collect();
     attach.sort_unstable();
     joins.extend(attach);
