@@ -2,25 +2,24 @@
 
 mod common;
 
-use common::{data, eval_json, run, stderr};
+use common::{data, dedup_to, precision_recall, run, stderr};
 use std::path::{Path, PathBuf};
 
 /// Runs `dedup` on `input` with `extra` flags; returns the cluster report's path.
 fn dedup(dir: &Path, input: &Path, name: &str, extra: &[&str]) -> PathBuf {
     let cl = dir.join(name);
-    let mut args = vec![
-        "dedup",
-        input.to_str().unwrap(),
-        "-o",
-        "/dev/null",
-        "--clusters",
-        cl.to_str().unwrap(),
-        "-q",
-    ];
-    args.extend_from_slice(extra);
-    let o = run(&args);
-    assert!(o.status.success(), "{}", stderr(&o));
+    dedup_to(input, &cl, extra);
     cl
+}
+
+/// The seeds' cross-lingual report is one cluster: 000 (Indonesian), 001 (its French
+/// translation) and 000's first-body copy; 002, 003 and 004 (other articles on the same story)
+/// join nothing.
+fn assert_seed_translation_cluster(cl: &Path) {
+    let clusters = report(cl);
+    assert_eq!(clusters.len(), 1, "{clusters:?}");
+    assert_eq!(strings(&clusters[0]["members"]), ["000", "001", "000-first-body"]);
+    assert_eq!(strings(&clusters[0]["langs"]), ["fra", "ind"]);
 }
 
 fn report(path: &Path) -> Vec<serde_json::Value> {
@@ -44,12 +43,7 @@ fn seeds_translation_pair_clusters_and_other_articles_do_not() {
         "c.jsonl",
         &["--cross-lingual", "--no-lexicon"],
     );
-    let clusters = report(&cl);
-    // 000 (Indonesian), its first-body copy, and 001 (its French translation); 002, 003 and
-    // 004 (other articles on the same story) join nothing.
-    assert_eq!(clusters.len(), 1, "{clusters:?}");
-    assert_eq!(strings(&clusters[0]["members"]), ["000", "001", "000-first-body"]);
-    assert_eq!(strings(&clusters[0]["langs"]), ["fra", "ind"]);
+    assert_seed_translation_cluster(&cl);
 }
 
 #[test]
@@ -61,8 +55,7 @@ fn ntrex_translations_precision_and_recall() {
         "c.jsonl",
         &["--cross-lingual", "--no-lexicon"],
     );
-    let s = eval_json(&data("ntrex-dev/gold_translations.tsv"), &cl);
-    let (p, r) = (s["precision"].as_f64().unwrap(), s["recall"].as_f64().unwrap());
+    let (p, r) = precision_recall(&data("ntrex-dev/gold_translations.tsv"), &cl);
     assert!(p >= 0.98 && r >= 0.95, "precision {p} recall {r}");
 }
 
@@ -153,13 +146,9 @@ fn with_the_installed_lexicon_seeds_and_ntrex_still_meet_the_targets() {
     let lex = lex.to_str().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let flags = ["--cross-lingual", "--lexicon", lex];
-    let cl = dedup(dir.path(), &data("seeds.jsonl"), "s.jsonl", &flags);
-    let clusters = report(&cl);
-    assert_eq!(clusters.len(), 1, "{clusters:?}");
-    assert_eq!(strings(&clusters[0]["members"]), ["000", "001", "000-first-body"]);
+    assert_seed_translation_cluster(&dedup(dir.path(), &data("seeds.jsonl"), "s.jsonl", &flags));
     let cl = dedup(dir.path(), &data("ntrex-dev/docs.jsonl"), "n.jsonl", &flags);
-    let s = eval_json(&data("ntrex-dev/gold_translations.tsv"), &cl);
-    let (p, r) = (s["precision"].as_f64().unwrap(), s["recall"].as_f64().unwrap());
+    let (p, r) = precision_recall(&data("ntrex-dev/gold_translations.tsv"), &cl);
     assert!(p >= 0.98 && r >= 0.95, "precision {p} recall {r}");
 }
 

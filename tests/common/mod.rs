@@ -46,9 +46,8 @@ pub fn eval_json(gold: &Path, clusters: &Path) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).expect("eval --json prints JSON")
 }
 
-/// Dedups `corpus` with `extra` flags and scores the clusters against `gold`: (precision, recall).
-pub fn scores(corpus: &Path, gold: &Path, extra: &[&str]) -> (f64, f64) {
-    let cl = corpus.with_extension(format!("clusters{}", extra.join("").len()));
+/// Dedups `corpus` with `extra` flags, kept records to /dev/null, the cluster report to `cl`.
+pub fn dedup_to(corpus: &Path, cl: &Path, extra: &[&str]) {
     let mut args = vec![
         "dedup",
         corpus.to_str().unwrap(),
@@ -61,6 +60,17 @@ pub fn scores(corpus: &Path, gold: &Path, extra: &[&str]) -> (f64, f64) {
     args.extend_from_slice(extra);
     let o = run(&args);
     assert!(o.status.success(), "{}", stderr(&o));
-    let s = eval_json(gold, &cl);
+}
+
+/// (precision, recall) of `eval --json`.
+pub fn precision_recall(gold: &Path, cl: &Path) -> (f64, f64) {
+    let s = eval_json(gold, cl);
     (s["precision"].as_f64().unwrap(), s["recall"].as_f64().unwrap())
+}
+
+/// Dedups `corpus` with `extra` flags and scores the clusters against `gold`: (precision, recall).
+pub fn scores(corpus: &Path, gold: &Path, extra: &[&str]) -> (f64, f64) {
+    let cl = corpus.with_extension(format!("clusters{}", extra.join("").len()));
+    dedup_to(corpus, &cl, extra);
+    precision_recall(gold, &cl)
 }
