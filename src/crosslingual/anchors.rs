@@ -21,7 +21,7 @@
 //! (Uorren) become `65`. The skeleton is coarse on purpose: it is only ever compared in order,
 //! inside one candidate pair, where a chance collision costs little.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// One anchor of a document.
@@ -91,6 +91,13 @@ fn is_mark(c: char) -> bool {
 fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphabetic();
+    }
+    // Letters of the frequent blocks without the standard library's slow lookup.
+    if matches!(c as u32, 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x388..=0x38A | 0x38C | 0x38E..=0x3A1
+        | 0x3A3..=0x3F5 | 0x400..=0x481 | 0x48A..=0x52F | 0x5D0..=0x5EA | 0x620..=0x64A | 0x671..=0x6D3
+        | 0x904..=0x939 | 0x3041..=0x3096 | 0x30A1..=0x30FA | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3)
+    {
+        return true;
     }
     c.is_alphabetic() || is_mark(c) || c == '\u{30FC}'
 }
@@ -182,7 +189,7 @@ impl Extractor {
     pub fn extract(&mut self, text: &str, out: &mut Vec<Anchor>) {
         out.clear();
         self.nfkc.clear();
-        if text.is_ascii() {
+        if text.is_ascii() || is_nfkc_quick(text.chars()) == IsNormalized::Yes {
             self.nfkc.push_str(text);
         } else {
             self.nfkc.extend(text.nfkc());
@@ -378,6 +385,20 @@ mod tests {
         let k = keys("قال ترامب");
         assert_eq!(k.last(), Some(&(name_key(b"3651"), false)));
         assert!(k.iter().all(|a| !a.1));
+    }
+
+    #[test]
+    fn word_characters_fast_path_agrees_with_the_standard_library() {
+        for u in 0..=0x10FFFFu32 {
+            if let Some(c) = char::from_u32(u) {
+                let slow = if c.is_ascii() {
+                    c.is_ascii_alphabetic()
+                } else {
+                    c.is_alphabetic() || is_mark(c) || c == '\u{30FC}'
+                };
+                assert_eq!(is_word_char(c), slow, "U+{u:04X}");
+            }
+        }
     }
 
     #[test]

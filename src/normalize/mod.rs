@@ -415,6 +415,17 @@ pub fn classify(c: char) -> CharClass {
     // characters; general punctuation and box drawing separate.
     match u {
         0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x400..=0x481 | 0x48A..=0x52F => return CharClass::Word,
+        // Greek, Hebrew, Arabic, Devanagari letters and Hangul syllables (the standard
+        // library's lookup for these costs hundreds of instructions per character).
+        0x388..=0x38A
+        | 0x38C
+        | 0x38E..=0x3A1
+        | 0x3A3..=0x3F5
+        | 0x5D0..=0x5EA
+        | 0x620..=0x64A
+        | 0x671..=0x6D3
+        | 0x904..=0x939
+        | 0xAC00..=0xD7A3 => return CharClass::Word,
         0x2000..=0x206F | 0x2500..=0x25FF => return CharClass::Sep,
         0x3040..=0x30FF | 0x4E00..=0x9FFF => return CharClass::Ideo,
         _ => {}
