@@ -95,6 +95,9 @@ pub struct Params {
     pub density: f64,
     /// Phase 2: groups in fewer languages than this attach to groups in at least this many.
     pub min_langs: usize,
+    /// Phase 2: a group takes attachments only if its own mutual-best edges number at least
+    /// this many per document (a dense article, not a chain of look-alike pages).
+    pub attach_density: f64,
     /// Phase 2: lowest mean score to attach.
     pub attach_min: f64,
     /// Phase 2: the best mean must be this many times the second best.
@@ -114,6 +117,7 @@ impl Default for Params {
             template_groups: 3,
             density: 0.5,
             min_langs: 3,
+            attach_density: 1.75,
             attach_min: 0.1,
             attach_margin: 1.5,
         }
@@ -579,7 +583,8 @@ fn mutual_best(
 /// documents of that language are alike ([`Params::same_language_min`]).
 ///
 /// Phase 2, attachment: a group in fewer than [`Params::min_langs`] languages (a translation
-/// whose own edges were too weak) joins the group of at least that many languages to which its
+/// whose own edges were too weak) joins the group of at least that many languages, dense in
+/// mutual-best edges ([`Params::attach_density`] per document), to which its
 /// mean score is highest, when that mean is at least [`Params::attach_min`] and
 /// [`Params::attach_margin`] times the next best. The evidence is summed over every language of
 /// the article, so a document with few anchors still finds its article.
@@ -689,7 +694,16 @@ fn join_groups(
     for &(r, l) in per_lang.keys() {
         langs.entry(r).or_default().push(l);
     }
-    let big = |r: u32| langs[&r].len() >= p.min_langs;
+    let mut internal: HashMap<u32, u32> = HashMap::new();
+    for &(a, b, _) in edges {
+        if root[a as usize] == root[b as usize] {
+            *internal.entry(root[a as usize]).or_default() += 1;
+        }
+    }
+    let big = |r: u32| {
+        langs[&r].len() >= p.min_langs
+            && internal.get(&r).copied().unwrap_or(0) as f64 >= p.attach_density * size[r as usize] as f64
+    };
     let mut affinity: HashMap<(u32, u32), f32> = HashMap::new();
     for (&(a, b), &s) in pairs.iter().zip(scores) {
         for (x, y) in [(a, b), (b, a)] {
@@ -755,6 +769,40 @@ pub fn weighted_lcs(a: &[u32], b: &[u32], weight: &[f32], row: &mut Vec<f32>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Documents 0..5 in five languages, linked by `edges`; document 5 (a sixth language)
+    /// scores 0.5 with each of them and has no edge: is it attached?
+    fn attaches_to(edges: &[(u32, u32, f32)]) -> bool {
+        const LANGS: [&str; 6] = ["aaa", "bbb", "ccc", "ddd", "eee", "fff"];
+        let group: Vec<u32> = (0..6).collect();
+        let pairs: Vec<(u32, u32)> = (0..5).map(|d| (d, 5)).collect();
+        let scores = vec![0.5f32; pairs.len()];
+        let lang_of = |d: u32| LANGS[d as usize];
+        let joins = join_groups(
+            &group,
+            edges,
+            &pairs,
+            &scores,
+            &lang_of,
+            &|_, _| 0.0,
+            &Params::default(),
+        );
+        let mut uf = UnionFind::new(6);
+        for (a, b) in joins {
+            uf.union(a, b);
+        }
+        uf.find(5) == uf.find(0)
+    }
+
+    #[test]
+    fn attachment_needs_a_dense_article_not_a_chain() {
+        let all: Vec<(u32, u32, f32)> = (0..5u32).flat_map(|a| (a + 1..5).map(move |b| (a, b, 0.8))).collect();
+        // Every pair linked (10 edges for 5 documents): an article; the sixth joins it.
+        assert!(attaches_to(&all));
+        // A chain 0-1-2-3-4 (4 edges): look-alike pages; nothing attaches.
+        let chain: Vec<(u32, u32, f32)> = (0..4u32).map(|a| (a, a + 1, 0.8)).collect();
+        assert!(!attaches_to(&chain));
+    }
 
     #[test]
     fn weighted_lcs_matches_hand_values() {
