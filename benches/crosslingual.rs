@@ -35,7 +35,11 @@ fn cross_lingual(c: &mut Criterion) {
         b.iter(|| {
             let n: usize = texts
                 .iter()
-                .map(|t| features(t, &none, 1, None, &mut ex).anchors.len())
+                .map(|t| {
+                    features(t, &none, 1, None, Params::default().max_anchors, &mut ex)
+                        .anchors
+                        .len()
+                })
                 .sum();
             black_box(n)
         })

@@ -49,13 +49,18 @@ fn lexicon_path(a: &DedupArgs) -> Option<std::path::PathBuf> {
         .or_else(|| lexicon::default_path().filter(|p| p.is_file()))
 }
 
+/// The lexicon file named, else the default place.
+fn lexicon_file(given: &Option<std::path::PathBuf>) -> anyhow::Result<std::path::PathBuf> {
+    given
+        .clone()
+        .or_else(lexicon::default_path)
+        .context("no lexicon path: name the file (neither NEARDUP_LEXICON nor HOME is set)")
+}
+
 fn lexicon_cmd(a: &LexiconArgs) -> anyhow::Result<()> {
     match &a.action {
         LexiconAction::Build { dir, output } => {
-            let out = output
-                .clone()
-                .or_else(lexicon::default_path)
-                .context("no output path: give -o FILE (neither NEARDUP_LEXICON nor HOME is set)")?;
+            let out = lexicon_file(output)?;
             let lex = lexicon::LexiconBuilder::from_dictd_dir(dir)?;
             anyhow::ensure!(
                 !lex.is_empty(),
@@ -75,10 +80,7 @@ fn lexicon_cmd(a: &LexiconArgs) -> anyhow::Result<()> {
             eprintln!("lexicon written to {}", out.display());
         }
         LexiconAction::Show { file } => {
-            let path = file
-                .clone()
-                .or_else(lexicon::default_path)
-                .context("no lexicon path: give FILE")?;
+            let path = lexicon_file(file)?;
             let lex = Lexicon::load(&path)?;
             for l in lex.languages() {
                 println!("{l}\t{}", lex.len_of(l));

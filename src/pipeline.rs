@@ -181,7 +181,7 @@ pub struct Clustering {
     pub stages: Vec<Stage>,
     /// Documents that appear in at least one candidate pair.
     pub candidate_docs: BitVec,
-    /// Cross-lingual stage: candidate pairs scored, edges linked, anchor keys kept (zero when
+    /// Cross-lingual stage: candidate pairs scored and edges linked (zero when
     /// the stage is off).
     pub cross: CrossCounts,
 }
@@ -193,8 +193,6 @@ pub struct CrossCounts {
     pub candidate_pairs: usize,
     /// Pairs linked.
     pub edges: usize,
-    /// Anchor keys kept by the corpus filter.
-    pub anchor_keys: usize,
 }
 
 /// The time and memory of one stage of a run.
@@ -859,7 +857,14 @@ impl Dedup {
         let feats: Vec<crosslingual::DocFeatures> = (0..n as u32)
             .into_par_iter()
             .map_init(crosslingual::anchors::Extractor::new, |ex, d| {
-                crosslingual::features(&text_of(d), boilerplate, seed, self.lexicon.as_deref(), ex)
+                crosslingual::features(
+                    &text_of(d),
+                    boilerplate,
+                    seed,
+                    self.lexicon.as_deref(),
+                    p.max_anchors,
+                    ex,
+                )
             })
             .collect();
         let mut group: Vec<u32> = (0..n as u32).collect();
@@ -890,7 +895,6 @@ impl Dedup {
             cross: CrossCounts {
                 candidate_pairs: links.candidate_pairs,
                 edges: links.edges.len(),
-                anchor_keys: links.anchor_keys,
             },
             ..same
         }

@@ -92,10 +92,9 @@ fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphabetic();
     }
-    // Letters of the frequent blocks without the standard library's slow lookup.
-    if matches!(c as u32, 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x388..=0x38A | 0x38C | 0x38E..=0x3A1
-        | 0x3A3..=0x3F5 | 0x400..=0x481 | 0x48A..=0x52F | 0x5D0..=0x5EA | 0x620..=0x64A | 0x671..=0x6D3
-        | 0x904..=0x939 | 0x3041..=0x3096 | 0x30A1..=0x30FA | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3)
+    // Letters of the frequent blocks, kana and Han, without the standard library's slow lookup.
+    if crate::normalize::is_common_letter(c as u32)
+        || matches!(c as u32, 0x3041..=0x3096 | 0x30A1..=0x30FA | 0x4E00..=0x9FFF)
     {
         return true;
     }
@@ -166,11 +165,18 @@ struct Word {
     acronym: bool,
 }
 
+/// A number's key, or a word still to be judged (a sentence-initial word counts only if the
+/// whole text shows it capitalized elsewhere).
+enum Item {
+    Number(u64),
+    Word(Word),
+}
+
 /// Reusable buffers for [`Extractor::extract`].
 #[derive(Default)]
 pub struct Extractor {
     nfkc: String,
-    words: Vec<Word>,
+    items: Vec<Item>,
     digits: Vec<u8>,
     skel: Vec<u8>,
     caps: Vec<u64>,
@@ -195,7 +201,7 @@ impl Extractor {
             self.nfkc.extend(text.nfkc());
         }
         let text = std::mem::take(&mut self.nfkc);
-        self.words.clear();
+        self.items.clear();
         self.caps.clear();
         let mut sentence_start = true;
         let mut it = text.char_indices().peekable();
@@ -223,10 +229,7 @@ impl Extractor {
                     break;
                 }
                 if self.digits.len() >= 2 {
-                    out.push(Anchor {
-                        key: number_key(&self.digits),
-                        strong: true,
-                    });
+                    self.items.push(Item::Number(number_key(&self.digits)));
                 }
                 sentence_start = false;
                 continue;
@@ -245,24 +248,22 @@ impl Extractor {
                     end = j + n.len_utf8();
                     it.next();
                 }
-                self.words.push(Word {
-                    start: i,
-                    end,
-                    script,
-                    sentence_start,
-                    capitalized: c.is_uppercase(),
-                    acronym: upper >= 2 && letters <= 8,
-                });
-                let w = self.words.last().expect("just pushed");
-                if w.script == Script::Cased && w.capitalized && !w.sentence_start {
-                    self.caps.push(xxh3_64_with_seed(&text.as_bytes()[i..end], 0));
+                // Unspaced scripts give no names (only their numbers and embedded Latin words).
+                if script != Script::Unspaced {
+                    let capitalized = c.is_uppercase();
+                    if script == Script::Cased && capitalized && !sentence_start {
+                        self.caps.push(xxh3_64_with_seed(&text.as_bytes()[i..end], 0));
+                    }
+                    self.items.push(Item::Word(Word {
+                        start: i,
+                        end,
+                        script,
+                        sentence_start,
+                        capitalized,
+                        acronym: upper >= 2 && letters <= 8,
+                    }));
                 }
                 sentence_start = false;
-                // Positions are kept in order: numbers already in `out` are re-ordered below.
-                out.push(Anchor {
-                    key: u64::MAX,
-                    strong: false,
-                });
                 continue;
             }
             if matches!(c, '.' | '!' | '?' | '\n' | '。' | '！' | '？' | '۔' | '।') {
@@ -270,41 +271,40 @@ impl Extractor {
             }
         }
         self.caps.sort_unstable();
-        // Replace each word placeholder with its anchor, or drop it.
-        let mut words = self.words.iter();
-        let mut write = 0;
-        for read in 0..out.len() {
-            let a = out[read];
-            if a.key != u64::MAX || a.strong {
-                out[write] = a;
-                write += 1;
-                continue;
-            }
-            let w = words.next().expect("one placeholder per word");
+        for item in &self.items {
+            let w = match item {
+                Item::Number(key) => {
+                    out.push(Anchor {
+                        key: *key,
+                        strong: true,
+                    });
+                    continue;
+                }
+                Item::Word(w) => w,
+            };
             let word = &text[w.start..w.end];
-            let anchor = match w.script {
-                Script::Unspaced => None,
+            let strong = match w.script {
                 Script::Cased => {
                     let named = w.acronym
                         || (w.capitalized
                             && (!w.sentence_start
                                 || self.caps.binary_search(&xxh3_64_with_seed(word.as_bytes(), 0)).is_ok()));
-                    named.then_some(true)
+                    if !named {
+                        continue;
+                    }
+                    true
                 }
-                Script::Caseless => (word.chars().filter(|&c| !is_mark(c)).count() >= 2).then_some(false),
+                _ if word.chars().filter(|&c| !is_mark(c)).count() < 2 => continue,
+                _ => false,
             };
-            if let Some(strong) = anchor {
-                skeleton(word, &mut self.skel);
-                if self.skel.len() >= MIN_CLASSES {
-                    out[write] = Anchor {
-                        key: name_key(&self.skel),
-                        strong,
-                    };
-                    write += 1;
-                }
+            skeleton(word, &mut self.skel);
+            if self.skel.len() >= MIN_CLASSES {
+                out.push(Anchor {
+                    key: name_key(&self.skel),
+                    strong,
+                });
             }
         }
-        out.truncate(write);
         self.nfkc = text;
     }
 }

@@ -143,17 +143,13 @@ pub fn english_stem(word: &str) -> Option<String> {
 pub fn fold_word(lang: &str, word: &str, out: &mut String) {
     normalize_into(word, out);
     if lang == "ara" && !out.is_ascii() {
-        let folded: String = out
-            .chars()
-            .filter(|&c| !matches!(c as u32, 0x64B..=0x65F | 0x670 | 0x640))
-            .map(|c| match c {
-                'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
-                'ى' => 'ي',
-                'ة' => 'ه',
-                c => c,
-            })
-            .collect();
-        *out = folded;
+        // In place: marks removed, then letters replaced by others of the same UTF-8 length.
+        out.retain(|c| !matches!(c as u32, 0x64B..=0x65F | 0x670 | 0x640));
+        for (from, to) in [("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ة", "ه")] {
+            while let Some(i) = out.find(from) {
+                out.replace_range(i..i + from.len(), to);
+            }
+        }
     }
 }
 
@@ -444,6 +440,67 @@ pub struct Lexicon {
     langs: Vec<(String, usize, usize)>,
 }
 
+/// One language's headword table inside a compiled lexicon.
+struct Table<'a> {
+    b: &'a [u8],
+    n: usize,
+    at: usize,
+    arabic: bool,
+}
+
+impl<'a> Table<'a> {
+    /// The pivots of a folded headword, by binary search.
+    fn get(&self, word: &str) -> Option<Pivots<'a>> {
+        let b = self.b;
+        let entry = |i: usize| -> Option<(&[u8], usize, usize)> {
+            let at = self.at + 16 * i;
+            let (wo, wl, po, pl) = (
+                u32_at(b, at)?,
+                u32_at(b, at + 4)?,
+                u32_at(b, at + 8)?,
+                u32_at(b, at + 12)?,
+            );
+            Some((b.get(wo..wo + wl)?, po, pl))
+        };
+        let (mut lo, mut hi) = (0, self.n);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let (w, po, pl) = entry(mid)?;
+            match w.cmp(word.as_bytes()) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return b.get(po..po + 4 * pl).map(Pivots),
+            }
+        }
+        None
+    }
+
+    /// [`Table::get`], then without an Arabic article or conjunction, then the longest known
+    /// prefix at most 4 letters shorter and at least 4 long.
+    fn lookup(&self, word: &str) -> Option<Pivots<'a>> {
+        if let Some(v) = self.get(word) {
+            return Some(v);
+        }
+        if self.arabic {
+            for prefix in ["وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف"] {
+                if let Some(rest) = word.strip_prefix(prefix)
+                    && rest.chars().count() >= 2
+                    && let Some(v) = self.get(rest)
+                {
+                    return Some(v);
+                }
+            }
+        }
+        let n = word.chars().count();
+        word.char_indices()
+            .rev()
+            .take(4)
+            .enumerate()
+            .take_while(|&(k, _)| n - 1 - k >= 4)
+            .find_map(|(_, (e, _))| self.get(&word[..e]))
+    }
+}
+
 /// The English pivot ids of one headword.
 #[derive(Debug, Clone, Copy)]
 pub struct Pivots<'a>(&'a [u8]);
@@ -532,60 +589,35 @@ impl Lexicon {
         lang == "eng" || self.langs.iter().any(|l| l.0 == lang)
     }
 
-    /// The pivots of a folded headword of `lang`, by binary search in its table.
-    fn get(&self, lang: &str, word: &str) -> Option<Pivots<'_>> {
-        let &(_, n, table) = self.langs.iter().find(|l| l.0 == lang)?;
-        let b = self.data();
-        let entry = |i: usize| -> Option<(&[u8], usize, usize)> {
-            let at = table + 16 * i;
-            let (wo, wl, po, pl) = (
-                u32_at(b, at)?,
-                u32_at(b, at + 4)?,
-                u32_at(b, at + 8)?,
-                u32_at(b, at + 12)?,
-            );
-            Some((b.get(wo..wo + wl)?, po, pl))
-        };
-        let (mut lo, mut hi) = (0, n);
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            let (w, po, pl) = entry(mid)?;
-            match w.cmp(word.as_bytes()) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return b.get(po..po + 4 * pl).map(Pivots),
-            }
-        }
-        None
+    /// The headword table of `lang`, if covered.
+    fn table(&self, lang: &str) -> Option<Table<'_>> {
+        let &(_, n, at) = self.langs.iter().find(|l| l.0 == lang)?;
+        Some(Table {
+            b: self.data(),
+            n,
+            at,
+            arabic: lang == "ara",
+        })
     }
 
     /// The English pivot words of a folded `word` of `lang`, with the fallbacks of the module
     /// documentation.
     pub fn lookup(&self, lang: &str, word: &str) -> Option<Pivots<'_>> {
-        if let Some(v) = self.get(lang, word) {
-            return Some(v);
-        }
-        if lang == "ara" {
-            for prefix in ["وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف"] {
-                if let Some(rest) = word.strip_prefix(prefix)
-                    && rest.chars().count() >= 2
-                    && let Some(v) = self.get(lang, rest)
-                {
-                    return Some(v);
-                }
-            }
-        }
-        // The longest known prefix, at most 4 letters shorter and at least 4 long.
-        let ends: Vec<usize> = word.char_indices().map(|(i, _)| i).skip(4).collect();
-        ends.iter().rev().take(4).find_map(|&e| self.get(lang, &word[..e]))
+        self.table(lang)?.lookup(word)
     }
 
     /// The pivot bag of a text in `lang`: `(pivot id, weight)` sorted by id, where a word with
     /// `k` English translations gives each `1/k`; empty when `lang` is not covered.
     pub fn pivot_bag(&self, lang: &str, text: &str) -> Vec<(u32, f32)> {
-        if !self.covers(lang) {
-            return Vec::new();
-        }
+        // English is its own pivot; any other language needs its table.
+        let table = if lang == "eng" {
+            None
+        } else {
+            match self.table(lang) {
+                Some(t) => Some(t),
+                None => return Vec::new(),
+            }
+        };
         let mut bag: HashMap<u32, f32> = HashMap::new();
         let add = |bag: &mut HashMap<u32, f32>, english: Pivots<'_>| {
             let w = 1.0 / english.len() as f32;
@@ -601,14 +633,14 @@ impl Lexicon {
             // Characters of a script written without spaces (one token each): the longest run
             // of up to 8 adjacent ones that is a headword (greedy longest match).
             let single = text[s..e].chars().nth(1).is_none() && !text[s..e].is_ascii();
-            if single && lang != "eng" {
+            if single && let Some(table) = &table {
                 let mut run = i + 1;
                 while run < spans.len() && run - i < 8 && spans[run].0 == spans[run - 1].1 {
                     run += 1;
                 }
                 let found = (i + 1..=run).rev().find_map(|j| {
                     fold_word(lang, &text[s..spans[j - 1].1], &mut key);
-                    self.get(lang, &key).filter(|p| !p.is_empty()).map(|p| (j, p))
+                    table.get(&key).filter(|p| !p.is_empty()).map(|p| (j, p))
                 });
                 match found {
                     Some((j, p)) => {
@@ -621,12 +653,17 @@ impl Lexicon {
             }
             i += 1;
             fold_word(lang, &text[s..e], &mut key);
-            if lang == "eng" {
-                if let Some(st) = english_stem(&key) {
-                    *bag.entry(pivot_id(&st)).or_default() += 1.0;
+            match &table {
+                None => {
+                    if let Some(st) = english_stem(&key) {
+                        *bag.entry(pivot_id(&st)).or_default() += 1.0;
+                    }
                 }
-            } else if let Some(english) = self.lookup(lang, &key).filter(|p| !p.is_empty()) {
-                add(&mut bag, english);
+                Some(table) => {
+                    if let Some(english) = table.lookup(&key).filter(|p| !p.is_empty()) {
+                        add(&mut bag, english);
+                    }
+                }
             }
         }
         let mut v: Vec<(u32, f32)> = bag.into_iter().collect();
@@ -732,6 +769,18 @@ mod tests {
         let ids = |b: &[(u32, f32)]| b.iter().map(|e| e.0).collect::<Vec<_>>();
         assert!(ids(&fr).contains(&pivot_id("senator")) && ids(&en).contains(&pivot_id("senator")));
         assert!(ids(&en).contains(&pivot_id("election")));
+    }
+
+    #[test]
+    fn arabic_folding_drops_marks_and_unifies_letters() {
+        let mut out = String::new();
+        fold_word("ara", "أَحْمَد", &mut out);
+        assert_eq!(out, "احمد");
+        fold_word("ara", "مدرسة", &mut out);
+        assert_eq!(out, "مدرسه");
+        // Other languages keep their letters.
+        fold_word("fra", "Élection", &mut out);
+        assert_eq!(out, "élection");
     }
 
     #[test]

@@ -59,12 +59,12 @@ pub mod anchors;
 pub mod lexicon;
 
 use crate::cluster::UnionFind;
-use crate::normalize::normalize_into;
-use crate::spans::HashKeyed;
-use crate::spans::boilerplate::line_hash;
+use crate::spans::boilerplate;
 use crate::spans::repeats::{DEFAULT_MIN_TOKENS, DEFAULT_WINDOW, find_repeats, strip_repeats};
+use crate::spans::{HashKeyed, remove_ranges};
 use anchors::Anchor;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The tuning of the cross-lingual stage.
@@ -146,11 +146,9 @@ pub struct Links {
     pub edges: Vec<(u32, u32, f32)>,
     /// Candidate pairs scored.
     pub candidate_pairs: usize,
-    /// Keys kept by the corpus filter.
-    pub anchor_keys: usize,
 }
 
-/// The features of one document: its repeats (a body carried twice) and the `boilerplate` lines
+/// The features of one document (`max_anchors`: [`Params::max_anchors`]): its repeats (a body carried twice) and the `boilerplate` lines
 /// (hashes of normalized lines, see [`crate::spans::boilerplate`]) are set aside, then the
 /// language is identified and the anchors extracted from what is left.
 pub fn features(
@@ -158,26 +156,24 @@ pub fn features(
     boilerplate: &HashKeyed<u32>,
     seed: u64,
     lexicon: Option<&lexicon::Lexicon>,
+    max_anchors: usize,
     ex: &mut anchors::Extractor,
 ) -> DocFeatures {
     let repeats = find_repeats(text, DEFAULT_WINDOW, DEFAULT_MIN_TOKENS);
     let body = if repeats.is_empty() {
-        std::borrow::Cow::Borrowed(text)
+        Cow::Borrowed(text)
     } else {
-        std::borrow::Cow::Owned(strip_repeats(text, &repeats))
+        Cow::Owned(strip_repeats(text, &repeats))
     };
-    let mut kept = String::with_capacity(body.len());
-    if boilerplate.is_empty() {
-        kept.push_str(&body);
+    let mut cut = Vec::new();
+    boilerplate::for_each_boilerplate_line(&body, seed, boilerplate, |start, end, _| {
+        cut.push((start, (end + 1).min(body.len())))
+    });
+    let kept = if cut.is_empty() {
+        body
     } else {
-        let mut norm = String::new();
-        for line in body.split_inclusive('\n') {
-            normalize_into(line.trim_end_matches('\n'), &mut norm);
-            if !line_hash(&norm, seed).is_some_and(|h| boilerplate.contains_key(&h)) {
-                kept.push_str(line);
-            }
-        }
-    }
+        Cow::Owned(remove_ranges(&body, &cut))
+    };
     // The language of what is left, or of the whole text when what is left is too little to
     // tell (a page that is mostly template).
     let lang = match anchors::detect_language(&kept) {
@@ -190,9 +186,9 @@ pub fn features(
         pivots: lexicon.map(|l| l.pivot_bag(lang, &kept)).unwrap_or_default(),
     };
     ex.extract(&kept, &mut out.anchors);
-    // Scoring reads at most `Params::max_anchors` anchors of a document (after the corpus
-    // filter); keeping four times that bounds the memory a huge document takes.
-    out.anchors.truncate(4 * Params::default().max_anchors.max(1));
+    // Scoring reads at most `max_anchors` anchors of a document (after the corpus filter);
+    // keeping four times that bounds the memory a huge document takes.
+    out.anchors.truncate(4 * max_anchors.max(1));
     out.anchors.shrink_to_fit();
     out
 }
@@ -215,7 +211,6 @@ struct AnchorIndex {
     key_sets: Vec<Vec<u32>>,
     /// Total anchor weight of each document.
     mass: Vec<f32>,
-    kept: usize,
 }
 
 /// Scratch space of [`AnchorIndex::score`].
@@ -262,7 +257,6 @@ impl AnchorIndex {
         }
         let mut weight = vec![0f32; stats.len()];
         let mut df = vec![0u32; stats.len()];
-        let mut kept = 0;
         for s in stats.values() {
             df[s.id as usize] = s.df;
             // In two languages, and strong in at least half the documents that hold it: a
@@ -270,7 +264,6 @@ impl AnchorIndex {
             // happens to match a rare name.
             if 2 * s.strong >= s.df && !s.langs[1].is_empty() {
                 weight[s.id as usize] = (1.0 + n as f64 / s.df as f64).ln() as f32;
-                kept += 1;
             }
         }
         let seqs: Vec<Vec<u32>> = docs
@@ -308,7 +301,6 @@ impl AnchorIndex {
             weight,
             df,
             key_sets,
-            kept,
         }
     }
 
@@ -511,13 +503,14 @@ pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
         .collect();
     let lang_of = |d: u32| docs[d as usize].lang;
     let edges = mutual_best(&pairs, &scores, &lang_of, p);
-    let same_language = |a: u32, b: u32| index.score(a as usize, b as usize, prior, &mut ScoreScratch::default());
+    // Scored on demand while grouping (single-threaded), with one scratch space.
+    let scratch = std::cell::RefCell::new(ScoreScratch::default());
+    let same_language = |a: u32, b: u32| index.score(a as usize, b as usize, prior, &mut scratch.borrow_mut());
     let joins = join_groups(group, &edges, &pairs, &scores, &lang_of, &same_language, p);
     Links {
         joins,
         edges,
         candidate_pairs: pairs.len(),
-        anchor_keys: index.kept,
     }
 }
 

@@ -408,24 +408,26 @@ pub enum CharClass {
     Sep,
 }
 
+/// Letters of the frequent non-ASCII blocks: Latin-1 and Latin Extended, Greek, Cyrillic,
+/// Hebrew, Arabic, Devanagari, Hangul syllables. A shortcut: the standard library's
+/// `char::is_alphabetic` costs hundreds of instructions for these (exhaustive tests check that
+/// the shortcut agrees with it).
+#[inline]
+pub fn is_common_letter(u: u32) -> bool {
+    matches!(u, 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x388..=0x38A | 0x38C | 0x38E..=0x3A1
+        | 0x3A3..=0x3F5 | 0x400..=0x481 | 0x48A..=0x52F | 0x5D0..=0x5EA | 0x620..=0x64A | 0x671..=0x6D3
+        | 0x904..=0x939 | 0xAC00..=0xD7A3)
+}
+
 /// Classifies a non-ASCII character.
 pub fn classify(c: char) -> CharClass {
     let u = c as u32;
-    // Fast paths for frequent blocks: Latin-1 letters and Cyrillic letters are word
-    // characters; general punctuation and box drawing separate.
+    // Fast paths for frequent blocks: their letters are word characters; general punctuation
+    // and box drawing separate.
+    if is_common_letter(u) {
+        return CharClass::Word;
+    }
     match u {
-        0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x400..=0x481 | 0x48A..=0x52F => return CharClass::Word,
-        // Greek, Hebrew, Arabic, Devanagari letters and Hangul syllables (the standard
-        // library's lookup for these costs hundreds of instructions per character).
-        0x388..=0x38A
-        | 0x38C
-        | 0x38E..=0x3A1
-        | 0x3A3..=0x3F5
-        | 0x5D0..=0x5EA
-        | 0x620..=0x64A
-        | 0x671..=0x6D3
-        | 0x904..=0x939
-        | 0xAC00..=0xD7A3 => return CharClass::Word,
         0x2000..=0x206F | 0x2500..=0x25FF => return CharClass::Sep,
         0x3040..=0x30FF | 0x4E00..=0x9FFF => return CharClass::Ideo,
         _ => {}

@@ -54,6 +54,33 @@ pub fn for_each_line(text: &str, seed: u64, mut f: impl FnMut(usize, usize, u64)
     }
 }
 
+/// Calls `f(start, end, groups)` for every line of raw (not normalized) `text` that is in
+/// `boilerplate`; `start..end` are the line's bytes in `text` (without its newline) and
+/// `groups` the number of groups it occurs in. Each line is normalized on its own, so offsets
+/// stay those of the original text.
+pub fn for_each_boilerplate_line(
+    text: &str,
+    seed: u64,
+    boilerplate: &HashKeyed<u32>,
+    mut f: impl FnMut(usize, usize, u32),
+) {
+    if boilerplate.is_empty() {
+        return;
+    }
+    let mut norm = String::new();
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len())) {
+        if end < start {
+            continue;
+        }
+        crate::normalize::normalize_into(&text[start..end], &mut norm);
+        if let Some(&groups) = line_hash(&norm, seed).and_then(|h| boilerplate.get(&h)) {
+            f(start, end, groups);
+        }
+        start = end + 1;
+    }
+}
+
 /// Line hashes that occur in at least `min_groups` groups, with the number of groups.
 /// Document `d`'s line hashes are `lines[offsets[d]..offsets[d + 1]]` and `group[d]` its group.
 pub fn find(lines: &[u64], offsets: &[u64], group: &[u32], min_groups: u32) -> HashKeyed<u32> {

@@ -55,29 +55,15 @@ pub fn report(corpus: &Corpus, read: &ReadOptions, substrings: bool) -> Vec<Span
                     },
                 })
                 .collect();
-            if !corpus.boilerplate.is_empty() {
-                // Lines are matched after normalization, line by line, so offsets stay those of
-                // the original text.
-                let mut norm = String::new();
-                let mut start = 0;
-                for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len())) {
-                    if end < start {
-                        continue;
-                    }
-                    crate::normalize::normalize_into(&text[start..end], &mut norm);
-                    if let Some(&groups) = boilerplate::line_hash(&norm, seed).and_then(|h| corpus.boilerplate.get(&h))
-                    {
-                        out.push(Span {
-                            doc: d,
-                            kind: SpanKind::Boilerplate,
-                            start,
-                            end,
-                            matched: SpanMatch::Documents(groups),
-                        });
-                    }
-                    start = end + 1;
-                }
-            }
+            boilerplate::for_each_boilerplate_line(&text, seed, &corpus.boilerplate, |start, end, groups| {
+                out.push(Span {
+                    doc: d,
+                    kind: SpanKind::Boilerplate,
+                    start,
+                    end,
+                    matched: SpanMatch::Documents(groups),
+                })
+            });
             (out, substrings.then(|| substring::doc_tokens(&text)))
         })
         .collect();
