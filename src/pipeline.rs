@@ -236,6 +236,16 @@ impl Clustering {
         }
         v
     }
+    /// For every document, its group: the first member of its cluster, or itself.
+    pub fn groups(&self, n: usize) -> Vec<u32> {
+        let mut group: Vec<u32> = (0..n as u32).collect();
+        for c in &self.clusters {
+            for m in &c.members {
+                group[m.index()] = c.members[0].0;
+            }
+        }
+        group
+    }
     /// Keep mask: every document outside clusters, and each cluster's representative.
     pub fn keep_mask(&self, n: usize) -> BitVec {
         let mut keep = bitvec![1; n];
@@ -704,12 +714,7 @@ impl Dedup {
     /// re-signs the documents that hold any, without them. Returns whether any document changed.
     pub fn remove_boilerplate(&self, corpus: &mut Corpus, first_pass: &Clustering) -> bool {
         let n = corpus.len();
-        let mut group: Vec<u32> = (0..n as u32).collect();
-        for c in &first_pass.clusters {
-            for m in &c.members {
-                group[m.index()] = c.members[0].0;
-            }
-        }
+        let group = first_pass.groups(n);
         let (lines, offsets) = (&corpus.line_hashes, &corpus.line_offsets);
         let found = boilerplate::find(lines, offsets, &group, self.config.boilerplate_min_groups);
         // A document is signed again without its boilerplate when that can change a verdict:
@@ -867,16 +872,12 @@ impl Dedup {
                 )
             })
             .collect();
-        let mut group: Vec<u32> = (0..n as u32).collect();
-        let mut edges: Vec<(u32, u32)> = Vec::new();
-        for c in &same.clusters {
-            for w in c.members.windows(2) {
-                edges.push((w[0].0, w[1].0));
-            }
-            for m in &c.members {
-                group[m.index()] = c.members[0].0;
-            }
-        }
+        let group = same.groups(n);
+        let mut edges: Vec<(u32, u32)> = same
+            .clusters
+            .iter()
+            .flat_map(|c| c.members.windows(2).map(|w| (w[0].0, w[1].0)))
+            .collect();
         let links = crosslingual::link(&feats, &group, p);
         edges.extend(links.joins.iter().copied());
         let clusters = cluster::components(n, &edges)
