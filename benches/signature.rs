@@ -53,6 +53,47 @@ fn text_to_signature(c: &mut Criterion) {
     g.finish();
 }
 
+/// Tokens alone against tokens with the line hashes of the boilerplate stage (same pass).
+fn tokenize(c: &mut Criterion) {
+    let texts: Vec<String> = texts()
+        .iter()
+        .map(|t| {
+            let mut norm = String::new();
+            normalize_into(t, &mut norm);
+            norm
+        })
+        .collect();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let mut g = c.benchmark_group("tokenize");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.sample_size(20);
+    let mut sh = Shingler::new(5, 5, 1);
+    let mut lines = Vec::new();
+    g.bench_function("tokens", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for t in &texts {
+                sh.load(t);
+                n += sh.emit_shingles(5, 5, |_| {}).tokens;
+            }
+            assert!(n > 0);
+            black_box(n)
+        })
+    });
+    g.bench_function("tokens_and_lines", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for t in &texts {
+                sh.load_lines(t, &mut lines);
+                n += sh.emit_shingles(5, 5, |_| {}).tokens + lines.len();
+            }
+            assert!(n > 0);
+            black_box(n)
+        })
+    });
+    g.finish();
+}
+
 fn lsh(c: &mut Criterion) {
     let texts = texts();
     let bytes: usize = texts.iter().map(String::len).sum();
@@ -125,5 +166,5 @@ fn simhash(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, text_to_signature, lsh, simhash);
+criterion_group!(benches, text_to_signature, tokenize, lsh, simhash);
 criterion_main!(benches);

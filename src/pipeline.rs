@@ -18,7 +18,7 @@ use crate::signature::{
     MinHashKind, MinHasher, estimate_containment, estimate_jaccard, exact_containment, exact_jaccard, oph_insert,
 };
 use crate::spans::{HashKeyed, boilerplate};
-use crate::tokenize::Shingler;
+use crate::tokenize::{LineSpan, Shingler};
 use bitvec::prelude::*;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -67,9 +67,10 @@ pub struct Corpus {
     pub sigs: Vec<u32>,
     /// SimHash fingerprints, one per document (empty with MinHash alone).
     pub fingerprints: Vec<u64>,
-    /// Distinct normalized-line hashes of every document, flat (with boilerplate handling on).
+    /// Hashes of the lines of every document (lines with tokens, in order), flat (with
+    /// boilerplate handling on).
     pub line_hashes: Vec<u64>,
-    /// Bytes of normalized text behind each entry of `line_hashes` (all its occurrences).
+    /// Bytes of normalized text of each line of `line_hashes`.
     pub line_bytes: Vec<u32>,
     /// Document `d`'s line hashes are `line_hashes[line_offsets[d]..line_offsets[d + 1]]`.
     pub line_offsets: Vec<u64>,
@@ -309,9 +310,10 @@ struct SignCtx {
     hasher: MinHasher,
     sim: SimHashAcc,
     tf: TfCounter,
-    /// Distinct line hashes of the last document with their bytes (boilerplate handling on).
+    /// Line hashes of the last document with their bytes (boilerplate handling on).
     lines: Vec<(u64, u32)>,
-    stripped: String,
+    /// The lines of the last document, from the tokenizer (boilerplate handling on).
+    spans: Vec<LineSpan>,
     config: Config,
 }
 
@@ -343,50 +345,45 @@ impl SignCtx {
             sim: SimHashAcc::new(),
             tf: TfCounter::default(),
             lines: Vec::new(),
-            stripped: String::new(),
+            spans: Vec::new(),
             config: c.clone(),
         }
     }
 
     /// Signs `text` into `out`; returns what else signing gave and the text's length. With
-    /// boilerplate handling on, also leaves the document's distinct line hashes in `self.lines`.
+    /// boilerplate handling on, also leaves the document's line hashes in `self.lines`.
     fn sign_text(&mut self, text: Text<'_>, out: &mut [u32]) -> (Signed, u64) {
         let len = normalize_text_into(text, &mut self.norm, &mut self.json);
         if self.config.boilerplate {
+            // Lines are hashed by the tokenizer, in the same pass as the tokens.
+            self.shingler.load_lines(&self.norm, &mut self.spans);
             self.lines.clear();
-            let lines = &mut self.lines;
-            boilerplate::for_each_line(&self.norm, self.config.seed, |s, e, h| lines.push((h, (e - s) as u32)));
-            self.lines.sort_unstable();
-            // One entry per distinct line, with the bytes of all its occurrences.
-            self.lines.dedup_by(|later, first| {
-                let same = later.0 == first.0;
-                if same {
-                    first.1 = first.1.saturating_add(later.1);
-                }
-                same
-            });
+            self.lines.extend(self.spans.iter().map(|l| (l.hash, l.bytes)));
+        } else {
+            self.shingler.load(&self.norm);
         }
-        (self.sign_normalized(out), len as u64)
+        (self.sign_loaded(out), len as u64)
     }
 
-    /// Signs `text` without its boilerplate lines.
+    /// Signs `text` without its boilerplate lines: their tokens are dropped from the
+    /// document's tokens before shingling, as if the lines had not been there.
     fn sign_without(&mut self, text: Text<'_>, lines: &HashKeyed<u32>, out: &mut [u32]) -> Signed {
         normalize_text_into(text, &mut self.norm, &mut self.json);
-        boilerplate::strip_lines(&self.norm, self.config.seed, lines, &mut self.stripped);
-        std::mem::swap(&mut self.norm, &mut self.stripped);
-        self.sign_normalized(out)
+        self.shingler.load_lines(&self.norm, &mut self.spans);
+        self.shingler.drop_lines(&self.spans, |l| lines.contains_key(&l.hash));
+        self.sign_loaded(out)
     }
 
     /// Signs `text` into `out`.
     fn sign(&mut self, text: &str, out: &mut [u32]) -> Signed {
         normalize_into(text, &mut self.norm);
-        self.sign_normalized(out)
+        self.shingler.load(&self.norm);
+        self.sign_loaded(out)
     }
 
-    /// Signs the normalized text: tokens once, then the shingles of each signature from them.
-    fn sign_normalized(&mut self, out: &mut [u32]) -> Signed {
+    /// Signs the tokens the shingler holds: the shingles of each signature from them.
+    fn sign_loaded(&mut self, out: &mut [u32]) -> Signed {
         let c = &self.config;
-        self.shingler.load(&self.norm);
         let mut shingles = 0;
         if uses_minhash(c.method) {
             let st = match self.hasher.kind() {

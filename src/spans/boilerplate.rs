@@ -15,44 +15,18 @@
 //! with the same line is the signature of a template (site chrome, disclaimers, menus, licence
 //! headers). CCNet removes every repeated paragraph; 3 is that rule made safe for quotations.
 //!
-//! Lines are hashed after normalization with surrounding whitespace trimmed; lines with no
-//! letter or digit (rules, bullets) are not counted. Cost: O(total lines · log) for one sort of
+//! A line is identified by its tokens after normalization ([`crate::tokenize::line_hash`]: the
+//! token hashes folded in order), so case, spacing and punctuation between words do not tell two
+//! lines apart; lines without tokens (rules, bullets) are not counted. The tokenizer hashes the
+//! lines in the same pass as it hashes the tokens. Cost: O(total lines · log) for one sort of
 //! `(hash, group)` pairs; 16 bytes per line while counting.
 
 use super::HashKeyed;
+use crate::tokenize::line_hash;
 use rayon::prelude::*;
-use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// Default minimum number of groups.
 pub const DEFAULT_MIN_GROUPS: u32 = 3;
-
-/// The hash of a normalized line, or `None` for a line with no letter or digit.
-#[inline]
-pub fn line_hash(line: &str, seed: u64) -> Option<u64> {
-    let t = line.trim();
-    // Letters or digits: ASCII ones by byte, others by char (most lines decide on ASCII).
-    let has_word =
-        t.bytes().any(|b| b.is_ascii_alphanumeric()) || (!t.is_ascii() && t.chars().any(char::is_alphanumeric));
-    if !has_word {
-        return None;
-    }
-    Some(xxh3_64_with_seed(t.as_bytes(), seed ^ 0x4c49_4e45))
-}
-
-/// Calls `f(start, end, hash)` for every counted line of normalized `text` (`end` excludes
-/// the newline).
-pub fn for_each_line(text: &str, seed: u64, mut f: impl FnMut(usize, usize, u64)) {
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len())) {
-        if end < start {
-            continue;
-        }
-        if let Some(h) = line_hash(&text[start..end], seed) {
-            f(start, end, h);
-        }
-        start = end + 1;
-    }
-}
 
 /// Calls `f(start, end, groups)` for every line of raw (not normalized) `text` that is in
 /// `boilerplate`; `start..end` are the line's bytes in `text` (without its newline) and
@@ -82,14 +56,30 @@ pub fn for_each_boilerplate_line(
 }
 
 /// Line hashes that occur in at least `min_groups` groups, with the number of groups.
-/// Document `d`'s line hashes are `lines[offsets[d]..offsets[d + 1]]` and `group[d]` its group.
+/// Document `d`'s line hashes are `lines[offsets[d]..offsets[d + 1]]` (repeats allowed) and
+/// `group[d]` its group.
+///
+/// Most lines occur once in a corpus. A counting filter (one saturating counter per slot,
+/// slot = top bits of the hash, twice as many slots as lines) first keeps only the lines
+/// counted at least `min_groups` times; a line in that many groups always is (collisions only
+/// add). Only those go through the exact sort of `(hash, group)` pairs, so the answer is exact
+/// and the sort is a small fraction of the lines.
 pub fn find(lines: &[u64], offsets: &[u64], group: &[u32], min_groups: u32) -> HashKeyed<u32> {
+    let bits = (lines.len().max(1) * 2).next_power_of_two().trailing_zeros().max(1);
+    let mut counts = vec![0u8; 1 << bits];
+    let slot = |h: u64| (h >> (64 - bits)) as usize;
+    let cap = min_groups.min(u8::MAX as u32) as u8;
+    for &h in lines {
+        let c = &mut counts[slot(h)];
+        *c = (*c + 1).min(cap);
+    }
     let mut pairs: Vec<(u64, u32)> = group
         .par_iter()
         .enumerate()
         .flat_map_iter(|(d, &g)| {
             lines[offsets[d] as usize..offsets[d + 1] as usize]
                 .iter()
+                .filter(|&&h| counts[slot(h)] >= cap)
                 .map(move |&h| (h, g))
         })
         .collect();
@@ -102,30 +92,14 @@ pub fn find(lines: &[u64], offsets: &[u64], group: &[u32], min_groups: u32) -> H
         .collect()
 }
 
-/// `text` (normalized) without its lines whose hash is in `boilerplate`.
-pub fn strip_lines(text: &str, seed: u64, boilerplate: &HashKeyed<u32>, out: &mut String) {
-    out.clear();
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len())) {
-        if end < start {
-            continue;
-        }
-        let line = &text[start..end];
-        if !line_hash(line, seed).is_some_and(|h| boilerplate.contains_key(&h)) {
-            out.push_str(line);
-            out.push('\n');
-        }
-        start = end + 1;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn hashes(text: &str) -> Vec<u64> {
-        let mut v = Vec::new();
-        for_each_line(text, 1, |_, _, h| v.push(h));
+        let mut spans = Vec::new();
+        crate::tokenize::Shingler::new(5, 5, 1).load_lines(text, &mut spans);
+        let mut v: Vec<u64> = spans.iter().map(|l| l.hash).collect();
         v.sort_unstable();
         v.dedup();
         v
@@ -153,10 +127,11 @@ mod tests {
     }
 
     #[test]
-    fn strip_keeps_other_lines() {
+    fn boilerplate_lines_of_raw_text_are_found_by_their_words() {
         let set: HashKeyed<u32> = [(line_hash("share this", 1).unwrap(), 3)].into_iter().collect();
-        let mut out = String::new();
-        strip_lines("a b\n  share this  \n---\nc d", 1, &set, &mut out);
-        assert_eq!(out, "a b\n---\nc d\n");
+        let text = "A b\n  Share   THIS!  \n---\nshare that";
+        let mut found = Vec::new();
+        for_each_boilerplate_line(text, 1, &set, |s, e, g| found.push((&text[s..e], g)));
+        assert_eq!(found, [("  Share   THIS!  ", 3)]);
     }
 }

@@ -75,6 +75,44 @@ pub struct ShingleStats {
     pub char_mode: bool,
 }
 
+/// One line of a document as the tokenizer saw it (lines without tokens are not listed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineSpan {
+    /// The line's hash: its token hashes folded in order (see [`line_hash`]).
+    pub hash: u64,
+    /// Index of its first token in the document's token sequence.
+    pub first: u32,
+    /// One past its last token.
+    pub end: u32,
+    /// Bytes from its first token to the end of the line.
+    pub bytes: u32,
+    /// How many of its tokens are characters of unspaced scripts.
+    pub ideo: u32,
+}
+
+/// Folds one token hash into a line's running hash (order-aware; a multiply keeps repeated
+/// tokens from cancelling out).
+#[inline(always)]
+fn fold_line(h: u64, t: u64) -> u64 {
+    (h.rotate_left(29) ^ t).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// Seed tweak that keeps line hashes apart from shingle hashes.
+const LINE_SEED: u64 = 0x4c49_4e45; // "LINE"
+
+/// The hash of one line of normalized text: its tokens' hashes folded in order, so a line is
+/// identified by its words (case, spacing and punctuation between words do not matter), or
+/// `None` for a line without tokens. Equal to the `hash` that [`Shingler::load_lines`] gives
+/// the same line inside a text.
+pub fn line_hash(line: &str, seed: u64) -> Option<u64> {
+    let (mut h, mut n) = (0u64, 0usize);
+    scan(line, |s, e, _| {
+        h = fold_line(h, token_hash(line.as_bytes(), s, e, seed));
+        n += 1;
+    });
+    (n > 0).then(|| finish(h, n, seed ^ LINE_SEED))
+}
+
 impl Shingler {
     /// A shingler with `word_k`-word and `char_k`-character shingles; `seed` seeds the hashes.
     ///
@@ -93,7 +131,7 @@ impl Shingler {
 
     /// Calls `emit` with the hash of every shingle of `text` (already normalized), in order.
     pub fn shingles(&mut self, text: &str, emit: impl FnMut(u64)) -> ShingleStats {
-        let ideo = self.tokenize(text);
+        let ideo = self.tokenize::<false>(text, &mut Vec::new());
         self.ideo = ideo;
         self.emit_shingles(self.word_k, self.char_k, emit)
     }
@@ -101,7 +139,34 @@ impl Shingler {
     /// Tokenizes `text` (already normalized) and keeps the token hashes, so that shingles of
     /// several sizes can be drawn from them with [`Shingler::emit_shingles`].
     pub fn load(&mut self, text: &str) {
-        self.ideo = self.tokenize(text);
+        self.ideo = self.tokenize::<false>(text, &mut Vec::new());
+    }
+
+    /// [`Shingler::load`] that also lists the text's lines (those with tokens) in `lines`,
+    /// with their hashes and token ranges, in one pass.
+    pub fn load_lines(&mut self, text: &str, lines: &mut Vec<LineSpan>) {
+        lines.clear();
+        self.ideo = self.tokenize::<true>(text, lines);
+    }
+
+    /// Removes from the tokens last loaded (by [`Shingler::load_lines`], which gave `lines`)
+    /// the tokens of every line `drop` selects, as if those lines had not been in the text.
+    pub fn drop_lines(&mut self, lines: &[LineSpan], mut drop: impl FnMut(&LineSpan) -> bool) {
+        let mut w = 0usize;
+        let mut r = 0usize;
+        for l in lines {
+            if !drop(l) {
+                continue;
+            }
+            let (first, end) = (l.first as usize, l.end as usize);
+            self.tokens.copy_within(r..first, w);
+            w += first - r;
+            r = end;
+            self.ideo -= l.ideo as usize;
+        }
+        let n = self.tokens.len();
+        self.tokens.copy_within(r..n, w);
+        self.tokens.truncate(w + n - r);
     }
 
     /// Emits the shingles of the tokens last loaded, of `word_k` words or, if most tokens are
@@ -145,8 +210,10 @@ impl Shingler {
     }
 
     /// Fills `self.tokens` with the token hashes; returns how many were unspaced-script chars.
-    fn tokenize(&mut self, text: &str) -> usize {
+    /// With `LINES`, also appends the text's lines to `lines`.
+    fn tokenize<const LINES: bool>(&mut self, text: &str, lines: &mut Vec<LineSpan>) -> usize {
         let seed = self.seed;
+        let bytes = text.as_bytes();
         // A local vector, written through its spare capacity: no capacity check per token and
         // no reload of the vector's fields through `self`. Every token but the last is followed
         // by a separator byte or is a character of 3+ bytes, so there are at most
@@ -157,20 +224,71 @@ impl Shingler {
         let spare = tokens.spare_capacity_mut();
         let mut n = 0;
         let mut ideo = 0usize;
+        // The open line, and where the last token ended: a line ends at a newline between two
+        // tokens (most gaps are one space, decided without a scan).
+        let mut line = OpenLine::default();
+        let mut prev_end = 0usize;
         scan(
             text,
             #[inline(always)]
             |s, e, is_ideo| {
                 ideo += usize::from(is_ideo);
                 // Indexing is checked: a wrong bound would panic, never write out of bounds.
-                spare[n].write(token_hash(text.as_bytes(), s, e, seed));
+                let th = token_hash(bytes, s, e, seed);
+                spare[n].write(th);
+                if LINES {
+                    let gap = &bytes[prev_end..s];
+                    if !(gap.len() == 1 && gap[0] == b' ')
+                        && let Some(nl) = gap.iter().position(|&c| c == b'\n')
+                    {
+                        line.close(n, prev_end + nl, seed, lines);
+                        line = OpenLine {
+                            first: n,
+                            start: s,
+                            ..OpenLine::default()
+                        };
+                    }
+                    line.hash = fold_line(line.hash, th);
+                    line.ideo += u32::from(is_ideo);
+                    prev_end = e;
+                }
                 n += 1;
             },
         );
+        if LINES {
+            let stop = memchr::memchr(b'\n', &bytes[prev_end..]).map_or(bytes.len(), |p| prev_end + p);
+            line.close(n, stop, seed, lines);
+        }
         // SAFETY: the first `n` elements of the spare capacity were written just above.
         unsafe { tokens.set_len(n) };
         self.tokens = tokens;
         ideo
+    }
+}
+
+/// The line the tokenizer is in: its first token, first token's byte, folded hash.
+#[derive(Default)]
+struct OpenLine {
+    first: usize,
+    start: usize,
+    ideo: u32,
+    hash: u64,
+}
+
+impl OpenLine {
+    /// Lists the line, if it has tokens (`n` is one past its last token, `end` the byte of its
+    /// newline).
+    #[inline]
+    fn close(&self, n: usize, end: usize, seed: u64, lines: &mut Vec<LineSpan>) {
+        if n > self.first {
+            lines.push(LineSpan {
+                hash: finish(self.hash, n - self.first, seed ^ LINE_SEED),
+                first: self.first as u32,
+                end: n as u32,
+                bytes: (end - self.start).min(u32::MAX as usize) as u32,
+                ideo: self.ideo,
+            });
+        }
     }
 }
 
@@ -613,7 +731,7 @@ mod tests {
         ] {
             let mut norm = String::new();
             normalize_into(text, &mut norm);
-            s.tokenize(&norm);
+            s.load(&norm);
             assert_eq!(s.tokens, hashes_of(&tokens(&norm), 7), "{text:?}");
         }
     }
@@ -645,6 +763,50 @@ mod tests {
         ) {
             let text: String = parts.concat();
             proptest::prop_assert_eq!(block_tokens(&text), scalar_tokens(&text));
+        }
+
+        /// The lines the tokenizer lists are the text's lines with tokens, each with the hash
+        /// [`line_hash`] gives it alone; dropping some of them leaves the tokens of the text
+        /// without those lines.
+        #[test]
+        fn lines_of_a_text_are_its_lines_alone(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "9", " ", ".", ",", "é", "中", "\n", "\n\n", "ab", "—", "x1 y2", "_", "'"]),
+                0..400,
+            ),
+            drop_every in 1usize..4,
+        ) {
+            let text: String = parts.concat();
+            let mut sh = Shingler::new(3, 2, 7);
+            let mut lines = Vec::new();
+            sh.load_lines(&text, &mut lines);
+            let expected: Vec<u64> = text.split('\n').filter_map(|l| line_hash(l, 7)).collect();
+            proptest::prop_assert_eq!(lines.iter().map(|l| l.hash).collect::<Vec<_>>(), expected);
+            let mut plain = Shingler::new(3, 2, 7);
+            plain.load(&text);
+            proptest::prop_assert_eq!(&sh.tokens, &plain.tokens);
+            proptest::prop_assert_eq!(sh.ideo, plain.ideo);
+            // Drop every `drop_every`-th line, and tokenize the text without those lines.
+            let dropped: Vec<u64> = lines.iter().step_by(drop_every).map(|l| l.hash).collect();
+            let mut k = 0;
+            sh.drop_lines(&lines, |_| {
+                k += 1;
+                (k - 1) % drop_every == 0
+            });
+            let kept: Vec<&str> = text
+                .split('\n')
+                .filter(|l| line_hash(l, 7).is_none_or(|h| !dropped.contains(&h)))
+                .collect();
+            plain.load(&kept.join("\n"));
+            // A line equal to a dropped one goes too in `kept`: compare only when hashes are
+            // distinct.
+            let mut distinct = lines.iter().map(|l| l.hash).collect::<Vec<_>>();
+            distinct.sort_unstable();
+            distinct.dedup();
+            if distinct.len() == lines.len() {
+                proptest::prop_assert_eq!(&sh.tokens, &plain.tokens);
+                proptest::prop_assert_eq!(sh.ideo, plain.ideo);
+            }
         }
     }
 
