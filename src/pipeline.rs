@@ -314,8 +314,19 @@ struct SignCtx {
     lines: Vec<(u64, u32)>,
     /// The lines of the last document, from the tokenizer (boilerplate handling on).
     spans: Vec<LineSpan>,
+    /// Long documents: the signature of character shingles beside the one of word shingles,
+    /// and the shingle hashes of the current piece by size (classic MinHash).
+    alt: Vec<u32>,
+    piece_hashes: [Vec<u64>; 2],
+    piece_sig: Vec<u32>,
+    /// Documents longer than this (in stored bytes) are signed piece by piece.
+    piece_bytes: usize,
     config: Config,
 }
+
+/// Documents longer than this are signed in pieces of about this many bytes, so that a
+/// thread's buffers stay bounded whatever the size of one document.
+const PIECE_BYTES: usize = 1 << 20;
 
 /// What signing one document gave besides its MinHash slots.
 #[derive(Debug, Clone, Copy)]
@@ -346,13 +357,100 @@ impl SignCtx {
             tf: TfCounter::default(),
             lines: Vec::new(),
             spans: Vec::new(),
+            alt: Vec::new(),
+            piece_hashes: [Vec::new(), Vec::new()],
+            piece_sig: Vec::new(),
+            piece_bytes: PIECE_BYTES,
             config: c.clone(),
         }
+    }
+
+    /// Whether `text` is signed piece by piece: a long text, with MinHash (SimHash weights
+    /// need the whole document's counts).
+    fn in_pieces(&self, text: Text<'_>) -> bool {
+        text.raw_len() > self.piece_bytes && uses_minhash(self.config.method)
+    }
+
+    /// Signs a long text piece by piece ([`Text::pieces`]): each piece is normalized and
+    /// tokenized alone, the last tokens of one piece stay in front of the next so shingles
+    /// across the cut are drawn, and both shingle sizes are signed, since whether the
+    /// document counts as written without spaces is known only at its end. The result is the
+    /// one of signing the whole text at once (min-hashes do not depend on the order shingles
+    /// come in). With `strip`, lines in it are left out; otherwise, with boilerplate handling
+    /// on, the line hashes go to `self.lines`.
+    fn sign_pieces(&mut self, text: Text<'_>, strip: Option<&HashKeyed<u32>>, out: &mut [u32]) -> (Signed, u64) {
+        let (wk, ck) = (self.config.word_shingle, self.config.char_shingle);
+        let kind = self.hasher.kind();
+        let want_lines = strip.is_some() || self.config.boilerplate;
+        self.lines.clear();
+        out.fill(u32::MAX);
+        self.alt.clear();
+        self.alt.resize(out.len(), u32::MAX);
+        let (mut len, mut tokens, mut ideo, mut kept) = (0usize, 0usize, 0usize, 0usize);
+        let mut shingles = [0usize; 2];
+        for piece in text.pieces(self.piece_bytes) {
+            len += normalize_text_into(piece, &mut self.norm, &mut self.json);
+            let spans = want_lines.then_some(&mut self.spans);
+            self.shingler.load_next(&self.norm, spans, kept);
+            match strip {
+                Some(bp) => self.shingler.drop_lines(&self.spans, |l| bp.contains_key(&l.hash)),
+                None if self.config.boilerplate => self.lines.extend(self.spans.iter().map(|l| (l.hash, l.bytes))),
+                None => {}
+            }
+            let now = self.shingler.token_hashes().len();
+            tokens += now - kept;
+            ideo += self.shingler.unspaced();
+            match kind {
+                MinHashKind::OnePermutation => {
+                    let alt = &mut self.alt;
+                    shingles[0] += self.shingler.emit_windows(wk, kept, |h| oph_insert(out, h));
+                    shingles[1] += self.shingler.emit_windows(ck, kept, |h| oph_insert(alt, h));
+                }
+                MinHashKind::Classic => {
+                    for (i, k) in [wk, ck].into_iter().enumerate() {
+                        let hashes = &mut self.piece_hashes[i];
+                        hashes.clear();
+                        shingles[i] += self.shingler.emit_windows(k, kept, |h| hashes.push(h));
+                    }
+                    let [word, chars] = &self.piece_hashes;
+                    min_into(&self.hasher, word, out, &mut self.piece_sig);
+                    min_into(&self.hasher, chars, &mut self.alt, &mut self.piece_sig);
+                }
+            }
+            kept = now.min(wk.max(ck) - 1);
+        }
+        let char_mode = ideo * 2 > tokens;
+        if char_mode {
+            out.copy_from_slice(&self.alt);
+        }
+        let k = if char_mode { ck } else { wk };
+        let mut count = shingles[usize::from(char_mode)];
+        if tokens > 0 && tokens < k {
+            // Fewer tokens than a shingle: one shingle of them all, as for a short text. They
+            // are all among the tokens kept from the last piece (fewer than the larger size).
+            out.fill(u32::MAX);
+            self.hashes.clear();
+            let hashes = &mut self.hashes;
+            count = self.shingler.emit_shingles(k, k, |h| hashes.push(h)).shingles;
+            let hashes = std::mem::take(&mut self.hashes);
+            self.hasher.sign(&hashes, out);
+            self.hashes = hashes;
+        } else if kind == MinHashKind::OnePermutation {
+            self.hasher.densify(out);
+        }
+        let signed = Signed {
+            shingles: count as u64,
+            fingerprint: 0,
+        };
+        (signed, len as u64)
     }
 
     /// Signs `text` into `out`; returns what else signing gave and the text's length. With
     /// boilerplate handling on, also leaves the document's line hashes in `self.lines`.
     fn sign_text(&mut self, text: Text<'_>, out: &mut [u32]) -> (Signed, u64) {
+        if self.in_pieces(text) {
+            return self.sign_pieces(text, None, out);
+        }
         let len = normalize_text_into(text, &mut self.norm, &mut self.json);
         if self.config.boilerplate {
             // Lines are hashed by the tokenizer, in the same pass as the tokens.
@@ -368,6 +466,9 @@ impl SignCtx {
     /// Signs `text` without its boilerplate lines: their tokens are dropped from the
     /// document's tokens before shingling, as if the lines had not been there.
     fn sign_without(&mut self, text: Text<'_>, lines: &HashKeyed<u32>, out: &mut [u32]) -> Signed {
+        if self.in_pieces(text) {
+            return self.sign_pieces(text, Some(lines), out).0;
+        }
         normalize_text_into(text, &mut self.norm, &mut self.json);
         self.shingler.load_lines(&self.norm, &mut self.spans);
         self.shingler.drop_lines(&self.spans, |l| lines.contains_key(&l.hash));
@@ -444,6 +545,19 @@ impl SignCtx {
     fn shingle_set(&mut self, text: &str) -> Vec<u64> {
         normalize_into(text, &mut self.norm);
         self.shingler.shingle_set(&self.norm)
+    }
+}
+
+/// Classic MinHash of `hashes` merged into `out` slot by slot (the minimum of both), with
+/// `piece` for the piece's own signature.
+fn min_into(hasher: &MinHasher, hashes: &[u64], out: &mut [u32], piece: &mut Vec<u32>) {
+    if hashes.is_empty() {
+        return;
+    }
+    piece.resize(out.len(), u32::MAX);
+    hasher.sign(hashes, piece);
+    for (o, p) in out.iter_mut().zip(piece.iter()) {
+        *o = (*o).min(*p);
     }
 }
 
@@ -1026,4 +1140,75 @@ fn find_duplicate_ids(corpus: &Corpus) -> Vec<(DocId, DocId)> {
         }
     }
     dups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Signature, shingles, text length and lines of one document.
+    type SignedDoc = (Vec<u32>, u64, u64, Vec<(u64, u32)>);
+
+    /// Signs `text` whole and in pieces of `piece` bytes; returns both results.
+    fn both_ways(c: &Config, text: Text<'_>, piece: usize) -> [SignedDoc; 2] {
+        [usize::MAX, piece].map(|piece_bytes| {
+            let mut ctx = SignCtx::new(c);
+            ctx.piece_bytes = piece_bytes;
+            let mut sig = vec![0u32; c.num_perm];
+            let (signed, len) = ctx.sign_text(text, &mut sig);
+            (sig, signed.shingles, len, ctx.lines.clone())
+        })
+    }
+
+    proptest::proptest! {
+        /// A long text signed piece by piece gives the signature, shingle count, length and
+        /// lines of the whole text signed at once, for both MinHash kinds, plain and escaped
+        /// JSON text, word and character shingles; and so does signing without boilerplate
+        /// lines.
+        #[test]
+        fn pieces_sign_like_the_whole_text(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec!["alpha ", "beta ", "gamma\n", "\n", "\n\n", "中文", "字", "x1, ", "\"q\" ", "\\", "é ", "\t", "end.\n"]),
+                0..200,
+            ),
+            piece in 1usize..80,
+            classic in proptest::bool::ANY,
+        ) {
+            let text: String = parts.concat();
+            let kind = if classic { MinHashKind::Classic } else { MinHashKind::OnePermutation };
+            let c = Config::builder().num_perm(32).word_shingle(3).char_shingle(2).minhash(kind).build().unwrap();
+            let escaped = serde_json::to_string(&text).unwrap();
+            for t in [Text::Plain(&text), Text::Json(&escaped[1..escaped.len() - 1])] {
+                let [whole, pieces] = both_ways(&c, t, piece);
+                proptest::prop_assert_eq!(&whole, &pieces);
+                // Without the lines of one hash (the first line's), both ways again.
+                if let Some(&(h, _)) = whole.3.first() {
+                    let strip: HashKeyed<u32> = [(h, 3)].into_iter().collect();
+                    let [a, b] = [usize::MAX, piece].map(|piece_bytes| {
+                        let mut ctx = SignCtx::new(&c);
+                        ctx.piece_bytes = piece_bytes;
+                        let mut sig = vec![0u32; c.num_perm];
+                        let signed = ctx.sign_without(t, &strip, &mut sig);
+                        (sig, signed.shingles)
+                    });
+                    proptest::prop_assert_eq!(a, b);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn pieces_end_at_line_breaks_outside_escapes() {
+        let raw = r#"ab\\ncd\nef\\\nxy\ngh"#;
+        let pieces: Vec<&str> = Text::Json(raw)
+            .pieces(1)
+            .map(|t| match t {
+                Text::Json(p) => p,
+                Text::Plain(p) => p,
+            })
+            .collect();
+        // `\\n` is a backslash and an `n`, `\\\n` a backslash and a newline.
+        assert_eq!(pieces, [r#"ab\\ncd\n"#, r#"ef\\\n"#, r#"xy\n"#, "gh"]);
+        assert_eq!(pieces.concat(), raw);
+    }
 }

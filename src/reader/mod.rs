@@ -369,6 +369,55 @@ impl<'a> Text<'a> {
     }
 }
 
+impl<'a> Text<'a> {
+    /// Its length in bytes as stored (still escaped for [`Text::Json`]).
+    pub fn raw_len(&self) -> usize {
+        match self {
+            Text::Plain(t) | Text::Json(t) => t.len(),
+        }
+    }
+
+    /// The text cut into pieces of at least `target` bytes, each ending with a line break
+    /// (the last one ends where the text does): whole lines, whole escapes and whole
+    /// characters, so that normalizing and tokenizing the pieces one by one gives the tokens
+    /// and lines of the whole text. A text without a line break past `target` is one piece.
+    pub fn pieces(self, target: usize) -> impl Iterator<Item = Text<'a>> {
+        let (raw, json) = match self {
+            Text::Plain(t) => (t, false),
+            Text::Json(t) => (t, true),
+        };
+        let mut next = Some(0);
+        std::iter::from_fn(move || {
+            let start = next?;
+            let end = piece_end(raw.as_bytes(), start, target, json);
+            next = (end < raw.len()).then_some(end);
+            let piece = &raw[start..end];
+            Some(if json { Text::Json(piece) } else { Text::Plain(piece) })
+        })
+    }
+}
+
+/// One past the first line break at or after `start + target` (the end of `b` if none): a
+/// newline byte, or in escaped JSON a `\n` escape (a backslash preceded by an even number of
+/// backslashes starts an escape). Both are ASCII, so the cut is a character boundary.
+fn piece_end(b: &[u8], start: usize, target: usize, json: bool) -> usize {
+    let mut from = start.saturating_add(target);
+    if from >= b.len() {
+        return b.len();
+    }
+    if !json {
+        return memchr::memchr(b'\n', &b[from..]).map_or(b.len(), |p| from + p + 1);
+    }
+    while let Some(p) = memchr::memmem::find(&b[from..], b"\\n").map(|p| from + p) {
+        let backslashes_before = b[start..p].iter().rev().take_while(|&&c| c == b'\\').count();
+        if backslashes_before % 2 == 0 {
+            return p + 2;
+        }
+        from = p + 1;
+    }
+    b.len()
+}
+
 /// One document as the reader hands it over.
 #[derive(Debug)]
 pub struct Record<'a> {

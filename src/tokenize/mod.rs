@@ -84,7 +84,7 @@ pub struct LineSpan {
     pub first: u32,
     /// One past its last token.
     pub end: u32,
-    /// Bytes from its first token to the end of the line.
+    /// Bytes from the start of its first token to the end of its last.
     pub bytes: u32,
     /// How many of its tokens are characters of unspaced scripts.
     pub ideo: u32,
@@ -131,7 +131,7 @@ impl Shingler {
 
     /// Calls `emit` with the hash of every shingle of `text` (already normalized), in order.
     pub fn shingles(&mut self, text: &str, emit: impl FnMut(u64)) -> ShingleStats {
-        let ideo = self.tokenize::<false>(text, &mut Vec::new());
+        let ideo = self.tokenize::<false>(text, &mut Vec::new(), 0);
         self.ideo = ideo;
         self.emit_shingles(self.word_k, self.char_k, emit)
     }
@@ -139,14 +139,41 @@ impl Shingler {
     /// Tokenizes `text` (already normalized) and keeps the token hashes, so that shingles of
     /// several sizes can be drawn from them with [`Shingler::emit_shingles`].
     pub fn load(&mut self, text: &str) {
-        self.ideo = self.tokenize::<false>(text, &mut Vec::new());
+        self.ideo = self.tokenize::<false>(text, &mut Vec::new(), 0);
+    }
+
+    /// Loads the next piece of a long text: the last `keep` tokens loaded stay in front (they
+    /// end the previous piece; shingles that span the cut are drawn from them), the tokens of
+    /// `text` follow. With `lines`, also lists the piece's lines (token indices count the kept
+    /// tokens). Returns how many of the new tokens are characters of unspaced scripts; the
+    /// kept ones are not counted again.
+    pub fn load_next(&mut self, text: &str, lines: Option<&mut Vec<LineSpan>>, keep: usize) -> usize {
+        self.ideo = match lines {
+            Some(lines) => {
+                lines.clear();
+                self.tokenize::<true>(text, lines, keep)
+            }
+            None => self.tokenize::<false>(text, &mut Vec::new(), keep),
+        };
+        self.ideo
+    }
+
+    /// The token hashes loaded.
+    pub fn token_hashes(&self) -> &[u64] {
+        &self.tokens
+    }
+
+    /// How many of the tokens last loaded (not counting kept ones) are characters of unspaced
+    /// scripts, after any [`Shingler::drop_lines`].
+    pub fn unspaced(&self) -> usize {
+        self.ideo
     }
 
     /// [`Shingler::load`] that also lists the text's lines (those with tokens) in `lines`,
     /// with their hashes and token ranges, in one pass.
     pub fn load_lines(&mut self, text: &str, lines: &mut Vec<LineSpan>) {
         lines.clear();
-        self.ideo = self.tokenize::<true>(text, lines);
+        self.ideo = self.tokenize::<true>(text, lines, 0);
     }
 
     /// Removes from the tokens last loaded (by [`Shingler::load_lines`], which gave `lines`)
@@ -183,21 +210,37 @@ impl Shingler {
         if n == 0 {
             return stats;
         }
-        let seed = self.seed ^ 0x5348_494e_474c_4553; // "SHINGLES"
         if n < k {
-            emit(finish(cyclic(&self.tokens), n, seed));
+            emit(finish(cyclic(&self.tokens), n, self.shingle_seed()));
             stats.shingles = 1;
             return stats;
         }
+        stats.shingles = self.emit_windows(k, 0, emit);
+        stats
+    }
+
+    fn shingle_seed(&self) -> u64 {
+        self.seed ^ 0x5348_494e_474c_4553 // "SHINGLES"
+    }
+
+    /// Emits the shingles of `k` tokens that end at token `from` or later (all of them for
+    /// `from = 0`), in order; returns how many. After [`Shingler::load_next`] with `keep`
+    /// tokens kept, `from = keep` gives exactly the shingles not emitted for earlier pieces.
+    pub fn emit_windows(&self, k: usize, from: usize, mut emit: impl FnMut(u64)) -> usize {
         let t = &self.tokens;
-        let mut h = cyclic(&t[..k]);
+        let n = t.len();
+        let first = (from + 1).saturating_sub(k);
+        if first + k > n {
+            return 0;
+        }
+        let seed = self.shingle_seed();
+        let mut h = cyclic(&t[first..first + k]);
         emit(finish(h, k, seed));
-        for i in k..n {
+        for i in first + k..n {
             h = roll(h, t[i - k], t[i], k);
             emit(finish(h, k, seed));
         }
-        stats.shingles = n - k + 1;
-        stats
+        n - k - first + 1
     }
 
     /// The sorted, deduplicated shingle hashes of `text` (for exact Jaccard).
@@ -211,7 +254,8 @@ impl Shingler {
 
     /// Fills `self.tokens` with the token hashes; returns how many were unspaced-script chars.
     /// With `LINES`, also appends the text's lines to `lines`.
-    fn tokenize<const LINES: bool>(&mut self, text: &str, lines: &mut Vec<LineSpan>) -> usize {
+    /// The last `keep` tokens already loaded stay in front of the new ones.
+    fn tokenize<const LINES: bool>(&mut self, text: &str, lines: &mut Vec<LineSpan>, keep: usize) -> usize {
         let seed = self.seed;
         let bytes = text.as_bytes();
         // A local vector, written through its spare capacity: no capacity check per token and
@@ -219,14 +263,18 @@ impl Shingler {
         // by a separator byte or is a character of 3+ bytes, so there are at most
         // `len / 2 + 1` tokens.
         let mut tokens = std::mem::take(&mut self.tokens);
-        tokens.clear();
+        let keep = keep.min(tokens.len());
+        tokens.drain(..tokens.len() - keep);
         tokens.reserve(text.len() / 2 + 1);
         let spare = tokens.spare_capacity_mut();
         let mut n = 0;
         let mut ideo = 0usize;
         // The open line, and where the last token ended: a line ends at a newline between two
         // tokens (most gaps are one space, decided without a scan).
-        let mut line = OpenLine::default();
+        let mut line = OpenLine {
+            first: keep,
+            ..OpenLine::default()
+        };
         let mut prev_end = 0usize;
         scan(
             text,
@@ -238,15 +286,17 @@ impl Shingler {
                 spare[n].write(th);
                 if LINES {
                     let gap = &bytes[prev_end..s];
-                    if !(gap.len() == 1 && gap[0] == b' ')
-                        && let Some(nl) = gap.iter().position(|&c| c == b'\n')
-                    {
-                        line.close(n, prev_end + nl, seed, lines);
+                    if !(gap.len() == 1 && gap[0] == b' ') && gap.contains(&b'\n') {
+                        line.close(keep + n, prev_end, seed, lines);
                         line = OpenLine {
-                            first: n,
+                            first: keep + n,
                             start: s,
                             ..OpenLine::default()
                         };
+                    }
+                    if n == 0 {
+                        // The text's first line starts at its first token.
+                        line.start = s;
                     }
                     line.hash = fold_line(line.hash, th);
                     line.ideo += u32::from(is_ideo);
@@ -256,11 +306,10 @@ impl Shingler {
             },
         );
         if LINES {
-            let stop = memchr::memchr(b'\n', &bytes[prev_end..]).map_or(bytes.len(), |p| prev_end + p);
-            line.close(n, stop, seed, lines);
+            line.close(keep + n, prev_end, seed, lines);
         }
         // SAFETY: the first `n` elements of the spare capacity were written just above.
-        unsafe { tokens.set_len(n) };
+        unsafe { tokens.set_len(keep + n) };
         self.tokens = tokens;
         ideo
     }
@@ -276,8 +325,8 @@ struct OpenLine {
 }
 
 impl OpenLine {
-    /// Lists the line, if it has tokens (`n` is one past its last token, `end` the byte of its
-    /// newline).
+    /// Lists the line, if it has tokens (`n` is one past its last token, `end` one past its
+    /// last token's last byte).
     #[inline]
     fn close(&self, n: usize, end: usize, seed: u64, lines: &mut Vec<LineSpan>) {
         if n > self.first {
