@@ -563,7 +563,6 @@ fn min_into(hasher: &MinHasher, hashes: &[u64], out: &mut [u32], piece: &mut Vec
 
 struct ChunkResult {
     docs: Vec<DocMeta>,
-    sigs: Vec<u32>,
     fps: Vec<u64>,
     lines: Vec<(u64, u32)>,
     line_counts: Vec<u32>,
@@ -686,27 +685,40 @@ impl Dedup {
         };
         let with_fps = uses_simhash(self.config.method);
         let chunks = reader::chunks(&sources, self.chunk_bytes);
+        // The signatures go straight into one buffer sized for the most records the chunks can
+        // hold (pages never written are never resident), each chunk into its own slice; the
+        // slices are closed up afterwards. No per-chunk copy exists beside the final one.
+        let caps: Vec<usize> = chunks
+            .par_iter()
+            .map(|c| reader::max_records(&sources[c.source as usize], *c))
+            .collect();
+        let mut sigs = vec![0u32; caps.iter().sum::<usize>() * k];
+        let mut slices: Vec<(usize, &mut [u32])> = Vec::with_capacity(chunks.len());
+        let mut rest: &mut [u32] = &mut sigs;
+        for (ci, &cap) in caps.iter().enumerate() {
+            let (slice, tail) = std::mem::take(&mut rest).split_at_mut(cap * k);
+            slices.push((ci, slice));
+            rest = tail;
+        }
         // Chunks are processed largest first (a chunk holding one huge document started last
         // would leave the other threads idle at the end) and put back in input order after.
-        let mut order: Vec<usize> = (0..chunks.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(chunks[i].end - chunks[i].start));
-        let processed: Vec<(usize, ChunkResult)> = order
-            .par_iter()
+        slices.sort_by_key(|(ci, _)| std::cmp::Reverse(chunks[*ci].end - chunks[*ci].start));
+        let processed: Vec<(usize, ChunkResult)> = slices
+            .into_par_iter()
             .map_init(
                 || SignCtx::new(&self.config),
-                |ctx, &ci| {
+                |ctx, (ci, slice)| {
                     let chunk = chunks[ci];
                     let src = &sources[chunk.source as usize];
                     let mut docs = Vec::new();
-                    let mut sigs = Vec::new();
                     let mut fps = Vec::new();
                     let mut lines = Vec::new();
                     let mut line_counts = Vec::new();
                     let mut text_bytes = 0u64;
                     let outcome = reader::read_chunk(src, chunk, &self.read, |r| {
-                        let at = sigs.len();
-                        sigs.resize(at + k, 0);
-                        let (signed, text_len) = ctx.sign_text(r.text, &mut sigs[at..]);
+                        let at = docs.len() * k;
+                        // A record is one line, so the chunk's slice has room for it.
+                        let (signed, text_len) = ctx.sign_text(r.text, &mut slice[at..at + k]);
                         if with_fps {
                             fps.push(signed.fingerprint);
                         }
@@ -733,7 +745,6 @@ impl Dedup {
                         ci,
                         ChunkResult {
                             docs,
-                            sigs,
                             fps,
                             lines,
                             line_counts,
@@ -754,7 +765,18 @@ impl Dedup {
         // Stitch chunks together in input order, turning chunk-relative lines into absolute ones.
         let n: usize = results.iter().map(|r| r.docs.len()).sum();
         let mut docs = Vec::with_capacity(n);
-        let mut sigs = Vec::with_capacity(n * k);
+        // Close up the signature slices (each chunk's slice starts where the capacity of the
+        // chunks before it ends).
+        let mut written = 0;
+        let mut cap_start = 0;
+        for (r, &cap) in results.iter().zip(&caps) {
+            let len = r.docs.len() * k;
+            sigs.copy_within(cap_start..cap_start + len, written);
+            written += len;
+            cap_start += cap * k;
+        }
+        sigs.truncate(written);
+        sigs.shrink_to_fit();
         let mut fingerprints = Vec::with_capacity(if with_fps { n } else { 0 });
         let mut line_hashes = Vec::new();
         let mut line_bytes = Vec::new();
@@ -784,7 +806,6 @@ impl Dedup {
                 d.line += line_base;
                 d
             }));
-            sigs.extend_from_slice(&r.sigs);
             fingerprints.extend_from_slice(&r.fps);
             line_hashes.extend(r.lines.iter().map(|l| l.0));
             line_bytes.extend(r.lines.iter().map(|l| l.1));

@@ -77,7 +77,10 @@ pub fn candidate_pairs(
     active: &BitSlice,
     seed: u64,
 ) -> Vec<(u32, u32)> {
-    let per_band: Vec<Vec<u64>> = (0..bands)
+    // Bands mostly find the same pairs: the bands' sorted pair sets are merged as they come
+    // (a merge of sorted sets, so the result does not depend on the order), and memory holds
+    // a few copies of the distinct pairs, not one per band.
+    let all: Vec<u64> = (0..bands)
         .into_par_iter()
         .map(|band| {
             let keys = band_keys(sigs, k, band, rows, active, seed);
@@ -87,11 +90,29 @@ pub fn candidate_pairs(
             out.dedup();
             out
         })
-        .collect();
-    let mut all: Vec<u64> = per_band.concat();
-    all.par_sort_unstable();
-    all.dedup();
+        .reduce(Vec::new, merge_sets);
     all.into_iter().map(|p| ((p >> 32) as u32, p as u32)).collect()
+}
+
+/// The union of two sorted sets, sorted.
+fn merge_sets(a: Vec<u64>, b: Vec<u64>) -> Vec<u64> {
+    if a.is_empty() {
+        return b;
+    }
+    if b.is_empty() {
+        return a;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        out.push(x.min(y));
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 #[cfg(test)]
@@ -115,6 +136,13 @@ mod tests {
         let mut only = bitvec![1; 4];
         only.set(2, false);
         assert_eq!(candidate_pairs(&sigs, k, 2, 4, &only, 1), [(0, 3)]);
+    }
+
+    #[test]
+    fn merged_sets_are_the_sorted_union() {
+        assert_eq!(merge_sets(vec![1, 3, 5, 9], vec![2, 3, 9, 10]), [1, 2, 3, 5, 9, 10]);
+        assert_eq!(merge_sets(vec![], vec![4]), [4]);
+        assert_eq!(merge_sets(vec![4, 7], vec![]), [4, 7]);
     }
 
     #[test]

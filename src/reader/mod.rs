@@ -273,6 +273,17 @@ fn spool(mut r: impl Read) -> io::Result<Data> {
     map_file(&tmp)
 }
 
+/// The most records `chunk` of `source` can hold: 1 for a file of a folder, else its lines
+/// (every record is one line). Counted at memory speed, so that buffers for everything the
+/// records give can be sized before they are read.
+pub fn max_records(source: &Source, chunk: Chunk) -> usize {
+    if source.format == Format::Folder {
+        return 1;
+    }
+    let b = &source.bytes()[chunk.start..chunk.end];
+    memchr::memchr_iter(b'\n', b).count() + usize::from(b.last().is_some_and(|&c| c != b'\n'))
+}
+
 /// A contiguous run of whole lines of one source, processed as a unit (by one thread).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Chunk {
