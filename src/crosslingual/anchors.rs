@@ -3,16 +3,18 @@
 //! In: a document's text. Out: its language (whatlang's trigram model) and the sequence of its
 //! anchors in text order, each a 64-bit key plus a flag saying how much it can be trusted.
 //!
-//! Anchors are numbers and names. A number is any run of decimal digits, of any script (Arabic-
-//! Indic, Devanagari, Thai… are mapped to ASCII), with `.`, `,`, `'` and thin spaces between
-//! digits dropped, so `2,500`, `2.500` and `2 500` agree; single digits are left out (they are
-//! spelled as words as often as written as digits). A name is a word of a cased script (Latin,
-//! Cyrillic, Greek, Armenian) that starts with a capital letter away from the start of a
-//! sentence (or at it when the same word is also capitalized elsewhere in the text), or an
-//! acronym; in scripts without case (Arabic, Hebrew, Indic scripts, Hangul, Katakana) every word
-//! of two letters or more is a *weak* candidate, kept only when the corpus shows the same key as
-//! a strong anchor elsewhere (see [`super`]). Han, Hiragana, Thai, Lao, Khmer and Myanmar text is
-//! written without spaces, so it contributes its numbers and embedded Latin names only.
+//! Anchors are numbers, identifiers and names. A number is any run of decimal digits, of any script
+//! (Arabic-Indic, Devanagari, Thai… are mapped to ASCII), with `.`, `,`, `'` and thin spaces
+//! between digits dropped, so `2,500`, `2.500` and `2 500` agree; single digits are left out (they
+//! are spelled as words as often as written as digits). An identifier is a Latin word written
+//! against `(` or `_` (`wcschr(3)`, `sched_yield`): code and commands keep their names in every
+//! language, so it is keyed as written, lowercased. A name is a word of a cased script (Latin,
+//! Cyrillic, Greek, Armenian) that starts with a capital letter away from the start of a sentence
+//! (or at it when the same word is also capitalized elsewhere in the text), or an acronym; in
+//! scripts without case (Arabic, Hebrew, Indic scripts, Hangul, Katakana) every word of two letters
+//! or more is a *weak* candidate, kept only when the corpus shows the same key as a strong anchor
+//! elsewhere (see [`super`]). Han, Hiragana, Thai, Lao, Khmer and Myanmar text is written without
+//! spaces, so it contributes its numbers and embedded Latin names only.
 //!
 //! A name's key is a consonant skeleton of its transliteration (deunicode): letters mapped to
 //! the six consonant classes of Soundex (Russell & Odell, US patent 1,261,167, 1918), vowels and
@@ -150,6 +152,20 @@ pub fn number_key(digits: &[u8]) -> u64 {
     xxh3_64_with_seed(&digits[start..], NUMBER_SEED)
 }
 
+const IDENT_SEED: u64 = 0x4944_454e;
+
+/// The key of an identifier: a Latin word written against `(` or `_` (`wcschr(3)`,
+/// `sched_setscheduler`, `printf()`), the way code and commands are named in any language.
+/// Identifiers are not translated or transliterated, so the key is the word itself, lowercased.
+pub fn ident_key(word: &[u8]) -> u64 {
+    let mut lower = [0u8; 64];
+    let n = word.len().min(64);
+    for (l, w) in lower.iter_mut().zip(&word[..n]) {
+        *l = w.to_ascii_lowercase();
+    }
+    xxh3_64_with_seed(&lower[..n], IDENT_SEED)
+}
+
 /// The key of a name given by its skeleton.
 pub fn name_key(skeleton: &[u8]) -> u64 {
     xxh3_64_with_seed(skeleton, NAME_SEED)
@@ -165,10 +181,10 @@ struct Word {
     acronym: bool,
 }
 
-/// A number's key, or a word still to be judged (a sentence-initial word counts only if the
-/// whole text shows it capitalized elsewhere).
+/// A number's or an identifier's key, or a word still to be judged (a sentence-initial word
+/// counts only if the whole text shows it capitalized elsewhere).
 enum Item {
-    Number(u64),
+    Key(u64),
     Word(Word),
 }
 
@@ -229,7 +245,7 @@ impl Extractor {
                     break;
                 }
                 if self.digits.len() >= 2 {
-                    self.items.push(Item::Number(number_key(&self.digits)));
+                    self.items.push(Item::Key(number_key(&self.digits)));
                 }
                 sentence_start = false;
                 continue;
@@ -248,8 +264,15 @@ impl Extractor {
                     end = j + n.len_utf8();
                     it.next();
                 }
-                // Unspaced scripts give no names (only their numbers and embedded Latin words).
-                if script != Script::Unspaced {
+                let ident = script == Script::Cased
+                    && text.as_bytes()[i..end].is_ascii()
+                    && end - i >= 2
+                    && (matches!(text.as_bytes().get(end), Some(b'(' | b'_'))
+                        || (i > 0 && text.as_bytes()[i - 1] == b'_'));
+                if ident {
+                    self.items.push(Item::Key(ident_key(&text.as_bytes()[i..end])));
+                } else if script != Script::Unspaced {
+                    // Unspaced scripts give no names (only their numbers and embedded Latin words).
                     let capitalized = c.is_uppercase();
                     if script == Script::Cased && capitalized && !sentence_start {
                         self.caps.push(xxh3_64_with_seed(&text.as_bytes()[i..end], 0));
@@ -273,7 +296,7 @@ impl Extractor {
         self.caps.sort_unstable();
         for item in &self.items {
             let w = match item {
-                Item::Number(key) => {
+                Item::Key(key) => {
                     out.push(Anchor {
                         key: *key,
                         strong: true,
@@ -378,6 +401,19 @@ mod tests {
         assert_eq!(z.len(), 3);
         assert_eq!(z[1], (warren, true));
         assert_eq!(z[2], (number_key(b"11"), true));
+    }
+
+    #[test]
+    fn identifiers_are_strong_anchors_in_any_language() {
+        // A word against `(` or `_` names code: kept as written, in every language's text.
+        let en = keys("The wcschr() function calls sched_yield.");
+        let ja = keys("関数 wcschr() は sched_yield を呼ぶ");
+        let ident = |w: &[u8]| (ident_key(w), true);
+        assert_eq!(en, [ident(b"wcschr"), ident(b"sched"), ident(b"yield")]);
+        assert_eq!(ja, en);
+        // A lowercase word elsewhere is no anchor; case does not matter to an identifier.
+        assert!(keys("the function calls").is_empty());
+        assert_eq!(keys("it calls Printf(3)"), [ident(b"printf")]);
     }
 
     #[test]
