@@ -700,11 +700,13 @@ impl Dedup {
             slices.push((ci, slice));
             rest = tail;
         }
-        // Chunks are processed largest first (a chunk holding one huge document started last
-        // would leave the other threads idle at the end) and put back in input order after.
+        // Chunks are handed out one at a time, largest first, to whichever thread is free (a
+        // chunk holding one huge document started last would leave the other threads idle at
+        // the end), and put back in input order after.
         slices.sort_by_key(|(ci, _)| std::cmp::Reverse(chunks[*ci].end - chunks[*ci].start));
         let processed: Vec<(usize, ChunkResult)> = slices
-            .into_par_iter()
+            .into_iter()
+            .par_bridge()
             .map_init(
                 || SignCtx::new(&self.config),
                 |ctx, (ci, slice)| {
