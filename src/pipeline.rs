@@ -67,13 +67,9 @@ pub struct Corpus {
     pub sigs: Vec<u32>,
     /// SimHash fingerprints, one per document (empty with MinHash alone).
     pub fingerprints: Vec<u64>,
-    /// Hashes of the lines of every document (lines with tokens, in order), flat (with
-    /// boilerplate handling on).
-    pub line_hashes: Vec<u64>,
-    /// Bytes of normalized text of each line of `line_hashes`.
-    pub line_bytes: Vec<u32>,
-    /// Document `d`'s line hashes are `line_hashes[line_offsets[d]..line_offsets[d + 1]]`.
-    pub line_offsets: Vec<u64>,
+    /// The lines of every document: hash and bytes of each line with tokens, in order (with
+    /// boilerplate handling on; empty otherwise).
+    pub lines: boilerplate::LineStore,
     /// The boilerplate lines found (hashes of normalized lines) and in how many clusters each
     /// occurs.
     pub boilerplate: HashKeyed<u32>,
@@ -564,8 +560,7 @@ fn min_into(hasher: &MinHasher, hashes: &[u64], out: &mut [u32], piece: &mut Vec
 struct ChunkResult {
     docs: Vec<DocMeta>,
     fps: Vec<u64>,
-    lines: Vec<(u64, u32)>,
-    line_counts: Vec<u32>,
+    lines: boilerplate::LinePart,
     outcome: reader::ChunkOutcome,
     text_bytes: u64,
 }
@@ -637,7 +632,7 @@ impl Dedup {
             let t = std::time::Instant::now();
             let mut clustering = self.cluster_corpus(&corpus);
             stages.push(Stage::since("lsh+verify+cluster", t));
-            if self.config.boilerplate && !corpus.line_offsets.is_empty() {
+            if self.config.boilerplate && !corpus.lines.is_empty() {
                 let t = std::time::Instant::now();
                 let changed = self.remove_boilerplate(&mut corpus, &clustering);
                 stages.push(Stage::since("boilerplate (find+re-sign)", t));
@@ -714,8 +709,7 @@ impl Dedup {
                     let src = &sources[chunk.source as usize];
                     let mut docs = Vec::new();
                     let mut fps = Vec::new();
-                    let mut lines = Vec::new();
-                    let mut line_counts = Vec::new();
+                    let mut lines = boilerplate::LinePart::default();
                     let mut text_bytes = 0u64;
                     let outcome = reader::read_chunk(src, chunk, &self.read, |r| {
                         let at = docs.len() * k;
@@ -725,8 +719,7 @@ impl Dedup {
                             fps.push(signed.fingerprint);
                         }
                         if self.config.boilerplate {
-                            lines.extend_from_slice(&ctx.lines);
-                            line_counts.push(ctx.lines.len() as u32);
+                            lines.push_doc(ctx.lines.iter().copied());
                         }
                         let shingles = signed.shingles;
                         text_bytes += text_len;
@@ -749,7 +742,6 @@ impl Dedup {
                             docs,
                             fps,
                             lines,
-                            line_counts,
                             outcome,
                             text_bytes,
                         },
@@ -780,9 +772,7 @@ impl Dedup {
         sigs.truncate(written);
         sigs.shrink_to_fit();
         let mut fingerprints = Vec::with_capacity(if with_fps { n } else { 0 });
-        let mut line_hashes = Vec::new();
-        let mut line_bytes = Vec::new();
-        let mut line_offsets = vec![0u64];
+        let mut lines = boilerplate::LineStore::default();
         let mut skipped = 0;
         let mut skipped_sample = Vec::new();
         let mut text_bytes = 0;
@@ -809,11 +799,8 @@ impl Dedup {
                 d
             }));
             fingerprints.extend_from_slice(&r.fps);
-            line_hashes.extend(r.lines.iter().map(|l| l.0));
-            line_bytes.extend(r.lines.iter().map(|l| l.1));
-            for c in &r.line_counts {
-                let last = *line_offsets.last().unwrap_or(&0);
-                line_offsets.push(last + *c as u64);
+            if self.config.boilerplate {
+                lines.push_part(r.lines);
             }
             text_bytes += r.text_bytes;
             line_base += r.outcome.lines;
@@ -827,9 +814,7 @@ impl Dedup {
             docs,
             sigs,
             fingerprints,
-            line_hashes,
-            line_bytes,
-            line_offsets,
+            lines,
             boilerplate: HashKeyed::default(),
             boilerplate_docs: 0,
             num_perm: k,
@@ -849,8 +834,7 @@ impl Dedup {
     pub fn remove_boilerplate(&self, corpus: &mut Corpus, first_pass: &Clustering) -> bool {
         let n = corpus.len();
         let group = first_pass.groups(n);
-        let (lines, offsets) = (&corpus.line_hashes, &corpus.line_offsets);
-        let found = boilerplate::find(lines, offsets, &group, self.config.boilerplate_min_groups);
+        let found = boilerplate::find(&corpus.lines, &group, self.config.boilerplate_min_groups);
         // A document is signed again without its boilerplate when that can change a verdict:
         // when boilerplate is at least 5% of its text, or when it has a candidate pair. With
         // less than a fraction f of each text removed, a pair's Jaccard similarity rises at most
@@ -858,10 +842,10 @@ impl Dedup {
         // candidates already (P(candidate) ≥ 0.98 at 0.9·t with the default bands).
         let affected: Vec<u32> = (0..n as u32)
             .filter(|&d| {
-                let range = offsets[d as usize] as usize..offsets[d as usize + 1] as usize;
-                let bp: u64 = lines[range.clone()]
+                let (hashes, bytes) = corpus.lines.doc(d as usize);
+                let bp: u64 = hashes
                     .iter()
-                    .zip(&corpus.line_bytes[range])
+                    .zip(bytes)
                     .filter(|(h, _)| found.contains_key(h))
                     .map(|(_, &b)| b as u64)
                     .sum();
@@ -875,34 +859,49 @@ impl Dedup {
         }
         let k = corpus.num_perm;
         let read = &self.read;
-        let resigned: Vec<(u32, Vec<u32>, Signed)> = affected
-            .par_iter()
+        // Each document is signed again straight into its own signature slots.
+        let (docs, sources, lines) = (&corpus.docs, &corpus.sources, &corpus.boilerplate);
+        let mut is_affected = bitvec![0; n];
+        for &d in &affected {
+            is_affected.set(d as usize, true);
+        }
+        let slots: Vec<(u32, &mut [u32])> = if k > 0 {
+            corpus
+                .sigs
+                .chunks_mut(k)
+                .enumerate()
+                .filter(|(d, _)| is_affected[*d])
+                .map(|(d, s)| (d as u32, s))
+                .collect()
+        } else {
+            affected.iter().map(|&d| (d, <&mut [u32]>::default())).collect()
+        };
+        let resigned: Vec<(u32, Signed)> = slots
+            .into_par_iter()
             .map_init(
                 || SignCtx::new(&self.config),
-                |ctx, &d| {
+                |ctx, (d, sig)| {
                     // The record is read again in place (no copy of its text) and signed
                     // without its boilerplate lines.
-                    let m = &corpus.docs[d as usize];
+                    let m = &docs[d as usize];
                     let chunk = Chunk {
                         source: m.source,
                         start: m.start as usize,
                         end: m.end as usize,
                     };
-                    let mut sig = vec![0u32; k];
                     let mut signed = Signed {
                         shingles: 0,
                         fingerprint: 0,
                     };
-                    reader::read_chunk(&corpus.sources[m.source as usize], chunk, read, |r| {
-                        signed = ctx.sign_without(r.text, &corpus.boilerplate, &mut sig);
+                    reader::read_chunk(&sources[m.source as usize], chunk, read, |r| {
+                        signed = ctx.sign_without(r.text, lines, sig);
                     });
-                    (d, sig, signed)
+                    (d, signed)
                 },
             )
             .collect();
-        for (d, sig, signed) in resigned {
+        for (d, signed) in resigned {
             let d = d as usize;
-            corpus.sigs[d * k..(d + 1) * k].copy_from_slice(&sig);
             if !corpus.fingerprints.is_empty() {
                 corpus.fingerprints[d] = signed.fingerprint;
             }

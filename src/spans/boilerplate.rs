@@ -18,12 +18,12 @@
 //! A line is identified by its tokens after normalization ([`crate::tokenize::line_hash`]: the
 //! token hashes folded in order), so case, spacing and punctuation between words do not tell two
 //! lines apart; lines without tokens (rules, bullets) are not counted. The tokenizer hashes the
-//! lines in the same pass as it hashes the tokens. Cost: O(total lines · log) for one sort of
-//! `(hash, group)` pairs; 16 bytes per line while counting.
+//! lines in the same pass as it hashes the tokens. Cost: O(total lines) hash lookups, 12 bytes
+//! per line held (hash and length), 2 bytes per line for the counting filter, and a map entry
+//! per distinct repeated line.
 
 use super::HashKeyed;
 use crate::tokenize::line_hash;
-use rayon::prelude::*;
 
 /// Default minimum number of groups.
 pub const DEFAULT_MIN_GROUPS: u32 = 3;
@@ -55,40 +55,128 @@ pub fn for_each_boilerplate_line(
     }
 }
 
+/// The lines of every document (hash and bytes of each line with tokens, in order), kept in
+/// the parts they were read in: a part is never copied into one big array, so building the
+/// store needs no second copy of the lines. 12 bytes per line.
+#[derive(Debug, Clone, Default)]
+pub struct LineStore {
+    parts: Vec<LinePart>,
+    /// Per document: its part, and where its lines start and end in it.
+    docs: Vec<(u32, u32, u32)>,
+}
+
+/// The lines of a run of consecutive documents.
+#[derive(Debug, Clone, Default)]
+pub struct LinePart {
+    hashes: Vec<u64>,
+    bytes: Vec<u32>,
+    /// Per document of the part: one past its last line.
+    ends: Vec<u32>,
+}
+
+impl LinePart {
+    /// Adds the next document's lines.
+    pub fn push_doc(&mut self, lines: impl IntoIterator<Item = (u64, u32)>) {
+        for (h, b) in lines {
+            self.hashes.push(h);
+            self.bytes.push(b);
+        }
+        self.ends.push(self.hashes.len() as u32);
+    }
+}
+
+impl LineStore {
+    /// Appends a part (its documents follow the documents already stored).
+    pub fn push_part(&mut self, part: LinePart) {
+        let p = self.parts.len() as u32;
+        let mut start = 0;
+        for &end in &part.ends {
+            self.docs.push((p, start, end));
+            start = end;
+        }
+        self.parts.push(part);
+    }
+
+    /// The stores of the documents `lines`, one part each (for tests and small inputs).
+    pub fn from_docs(lines: &[Vec<(u64, u32)>]) -> Self {
+        let mut store = LineStore::default();
+        for l in lines {
+            let mut part = LinePart::default();
+            part.push_doc(l.iter().copied());
+            store.push_part(part);
+        }
+        store
+    }
+
+    /// Number of documents.
+    pub fn docs(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Whether no document has been stored.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// Document `d`'s line hashes and the bytes of each line.
+    pub fn doc(&self, d: usize) -> (&[u64], &[u32]) {
+        let (p, s, e) = self.docs[d];
+        let part = &self.parts[p as usize];
+        (
+            &part.hashes[s as usize..e as usize],
+            &part.bytes[s as usize..e as usize],
+        )
+    }
+
+    /// Every line hash, document after document.
+    fn hashes(&self) -> impl Iterator<Item = u64> + '_ {
+        self.parts.iter().flat_map(|p| p.hashes.iter().copied())
+    }
+
+    /// Number of lines.
+    pub fn lines(&self) -> usize {
+        self.parts.iter().map(|p| p.hashes.len()).sum()
+    }
+}
+
 /// Line hashes that occur in at least `min_groups` groups, with the number of groups.
-/// Document `d`'s line hashes are `lines[offsets[d]..offsets[d + 1]]` (repeats allowed) and
-/// `group[d]` its group.
+/// `group[d]` is document `d`'s group; a document's lines may repeat.
 ///
 /// Most lines occur once in a corpus. A counting filter (one saturating counter per slot,
 /// slot = top bits of the hash, twice as many slots as lines) first keeps only the lines
 /// counted at least `min_groups` times; a line in that many groups always is (collisions only
-/// add). Only those go through the exact sort of `(hash, group)` pairs, so the answer is exact
-/// and the sort is a small fraction of the lines.
-pub fn find(lines: &[u64], offsets: &[u64], group: &[u32], min_groups: u32) -> HashKeyed<u32> {
-    let bits = (lines.len().max(1) * 2).next_power_of_two().trailing_zeros().max(1);
+/// add). Only those are counted exactly, once per group, in a map of the distinct lines that
+/// passed, so the answer is exact and memory follows the repeated lines, not all lines.
+pub fn find(lines: &LineStore, group: &[u32], min_groups: u32) -> HashKeyed<u32> {
+    let bits = (lines.lines().max(1) * 2).next_power_of_two().trailing_zeros().max(1);
     let mut counts = vec![0u8; 1 << bits];
     let slot = |h: u64| (h >> (64 - bits)) as usize;
     let cap = min_groups.min(u8::MAX as u32) as u8;
-    for &h in lines {
+    for h in lines.hashes() {
         let c = &mut counts[slot(h)];
         *c = (*c + 1).min(cap);
     }
-    let mut pairs: Vec<(u64, u32)> = group
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(d, &g)| {
-            lines[offsets[d] as usize..offsets[d + 1] as usize]
-                .iter()
-                .filter(|&&h| counts[slot(h)] >= cap)
-                .map(move |&h| (h, g))
-        })
-        .collect();
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    pairs
-        .chunk_by(|a, b| a.0 == b.0)
-        .filter(|run| run.len() as u32 >= min_groups)
-        .map(|run| (run[0].0, run.len() as u32))
+    // Distinct groups per line: documents are visited group by group, so a line's count goes
+    // up once per group (when the group differs from the last one it was seen in). Only the
+    // lines that passed the filter get an entry.
+    let mut order: Vec<u32> = (0..group.len() as u32).collect();
+    order.sort_by_key(|&d| (group[d as usize], d));
+    let mut seen: HashKeyed<(u32, u32)> = HashKeyed::default();
+    for d in order {
+        let g = group[d as usize];
+        for &h in lines.doc(d as usize).0 {
+            if counts[slot(h)] < cap {
+                continue;
+            }
+            let e = seen.entry(h).or_insert((u32::MAX, 0));
+            if e.0 != g {
+                *e = (g, e.1 + 1);
+            }
+        }
+    }
+    seen.into_iter()
+        .filter(|&(_, (_, n))| n >= min_groups)
+        .map(|(h, (_, n))| (h, n))
         .collect()
 }
 
@@ -113,16 +201,16 @@ mod tests {
             "article three\nshare this",
             "article one\nshare this\nmenu", // a copy of doc 0, same group
         ];
-        let per_doc: Vec<Vec<u64>> = docs.iter().map(|d| hashes(d)).collect();
-        let lines: Vec<u64> = per_doc.concat();
-        let mut offsets = vec![0u64];
-        for l in &per_doc {
-            offsets.push(offsets.last().unwrap() + l.len() as u64);
-        }
-        let b = find(&lines, &offsets, &[0, 1, 2, 0], 3);
+        let per_doc: Vec<Vec<(u64, u32)>> = docs
+            .iter()
+            .map(|d| hashes(d).into_iter().map(|h| (h, 1)).collect())
+            .collect();
+        let lines = LineStore::from_docs(&per_doc);
+        assert_eq!(lines.doc(1).0, hashes(docs[1]));
+        let b = find(&lines, &[0, 1, 2, 0], 3);
         assert_eq!(b, [(line_hash("share this", 1).unwrap(), 3)].into_iter().collect());
         // Counted per document instead, the copy would push "menu" and "article one" up.
-        let counted_per_doc = find(&lines, &offsets, &[0, 1, 2, 3], 3);
+        let counted_per_doc = find(&lines, &[0, 1, 2, 3], 3);
         assert!(counted_per_doc.contains_key(&line_hash("menu", 1).unwrap()));
     }
 
