@@ -82,7 +82,9 @@ impl AtomicFile {
             Target::Temp(b.tempfile_in(dir).map_err(|e| Error::io(dest, e))?)
         };
         Ok(AtomicFile {
-            out: io::BufWriter::with_capacity(1 << 20, target),
+            // 64 KiB: small writes are gathered, while runs of kept records (slices of the
+            // mapped input, usually larger) bypass the buffer and go to the kernel uncopied.
+            out: io::BufWriter::with_capacity(1 << 16, target),
             dest: dest.to_path_buf(),
         })
     }
