@@ -424,13 +424,10 @@ impl SignCtx {
         if tokens > 0 && tokens < k {
             // Fewer tokens than a shingle: one shingle of them all, as for a short text. They
             // are all among the tokens kept from the last piece (fewer than the larger size).
-            out.fill(u32::MAX);
             self.hashes.clear();
             let hashes = &mut self.hashes;
             count = self.shingler.emit_shingles(k, k, |h| hashes.push(h)).shingles;
-            let hashes = std::mem::take(&mut self.hashes);
-            self.hasher.sign(&hashes, out);
-            self.hashes = hashes;
+            self.hasher.sign(&self.hashes, out);
         } else if kind == MinHashKind::OnePermutation {
             self.hasher.densify(out);
         }
@@ -840,31 +837,27 @@ impl Dedup {
         // less than a fraction f of each text removed, a pair's Jaccard similarity rises at most
         // to J/(1−2f); a pair below t(1−2f) = 0.9·t cannot reach t, and pairs above it are
         // candidates already (P(candidate) ≥ 0.98 at 0.9·t with the default bands).
-        let affected: Vec<u32> = (0..n as u32)
-            .filter(|&d| {
-                let (hashes, bytes) = corpus.lines.doc(d as usize);
+        let is_affected: BitVec = (0..n)
+            .map(|d| {
+                let (hashes, bytes) = corpus.lines.doc(d);
                 let bp: u64 = hashes
                     .iter()
                     .zip(bytes)
                     .filter(|(h, _)| found.contains_key(h))
                     .map(|(_, &b)| b as u64)
                     .sum();
-                bp > 0 && (bp * 20 >= corpus.docs[d as usize].text_len || first_pass.candidate_docs[d as usize])
+                bp > 0 && (bp * 20 >= corpus.docs[d].text_len || first_pass.candidate_docs[d])
             })
             .collect();
         corpus.boilerplate = found;
-        corpus.boilerplate_docs = affected.len();
-        if affected.is_empty() {
+        corpus.boilerplate_docs = is_affected.count_ones();
+        if is_affected.not_any() {
             return false;
         }
         let k = corpus.num_perm;
         let read = &self.read;
         // Each document is signed again straight into its own signature slots.
         let (docs, sources, lines) = (&corpus.docs, &corpus.sources, &corpus.boilerplate);
-        let mut is_affected = bitvec![0; n];
-        for &d in &affected {
-            is_affected.set(d as usize, true);
-        }
         let slots: Vec<(u32, &mut [u32])> = if k > 0 {
             corpus
                 .sigs
@@ -874,7 +867,10 @@ impl Dedup {
                 .map(|(d, s)| (d as u32, s))
                 .collect()
         } else {
-            affected.iter().map(|&d| (d, <&mut [u32]>::default())).collect()
+            is_affected
+                .iter_ones()
+                .map(|d| (d as u32, <&mut [u32]>::default()))
+                .collect()
         };
         let resigned: Vec<(u32, Signed)> = slots
             .into_par_iter()

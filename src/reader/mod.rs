@@ -310,13 +310,7 @@ pub fn chunks(sources: &[Source], target: usize) -> Vec<Chunk> {
         }
         let mut start = 0;
         while start < b.len() {
-            let mut end = (start + target).min(b.len());
-            if end < b.len() {
-                end = match memchr::memchr(b'\n', &b[end..]) {
-                    Some(off) => end + off + 1,
-                    None => b.len(),
-                };
-            }
+            let end = piece_end(b, start, target, false);
             out.push(Chunk {
                 source: si as u32,
                 start,

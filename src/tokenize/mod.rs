@@ -145,9 +145,8 @@ impl Shingler {
     /// Loads the next piece of a long text: the last `keep` tokens loaded stay in front (they
     /// end the previous piece; shingles that span the cut are drawn from them), the tokens of
     /// `text` follow. With `lines`, also lists the piece's lines (token indices count the kept
-    /// tokens). Returns how many of the new tokens are characters of unspaced scripts; the
-    /// kept ones are not counted again.
-    pub fn load_next(&mut self, text: &str, lines: Option<&mut Vec<LineSpan>>, keep: usize) -> usize {
+    /// tokens). [`Shingler::unspaced`] then counts the new tokens only.
+    pub fn load_next(&mut self, text: &str, lines: Option<&mut Vec<LineSpan>>, keep: usize) {
         self.ideo = match lines {
             Some(lines) => {
                 lines.clear();
@@ -155,7 +154,6 @@ impl Shingler {
             }
             None => self.tokenize::<false>(text, &mut Vec::new(), keep),
         };
-        self.ideo
     }
 
     /// The token hashes loaded.
@@ -290,12 +288,11 @@ impl Shingler {
                         line.close(keep + n, prev_end, seed, lines);
                         line = OpenLine {
                             first: keep + n,
-                            start: s,
                             ..OpenLine::default()
                         };
                     }
-                    if n == 0 {
-                        // The text's first line starts at its first token.
+                    if line.first == keep + n {
+                        // The line's first token: where its bytes start.
                         line.start = s;
                     }
                     line.hash = fold_line(line.hash, th);
