@@ -34,17 +34,44 @@ PARAMS=(--shingle-words 5 --num-perm 128 --threshold 0.8 --bands 16 --rows 8 --k
 measure() { # name cmd... -> appends "name cpu wall rss" (median over RUNS)
   local name=$1; shift
   for _ in $(seq "$RUNS"); do
-    # CPU time and peak RSS of the child from wait4 (microsecond resolution), wall time around it.
-    python3 -c '
-import os, subprocess, sys, time
-t = time.perf_counter()
-p = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-_, status, ru = os.wait4(p.pid, 0)
-assert os.waitstatus_to_exitcode(status) == 0, sys.argv[2:]
-print("%s %.4f %.4f %d" % (sys.argv[1], ru.ru_utime + ru.ru_stime, time.perf_counter() - t, ru.ru_maxrss))
-' "$name" "$@" >> "$OUT/nd.txt"
+    # CPU time of the child from wait4 (microsecond resolution), wall time around it. Peak RSS
+    # from GNU time: a child's ru_maxrss also holds the RSS of the Python process that spawned
+    # it (the kernel carries the high-water mark across exec), which swamps small figures.
+    python3 -c "$RUN_PY" "$OUT" 1 "$name" "$@" >> "$OUT/nd.txt"
   done
 }
+RUN_PY='
+import os, subprocess, sys, time
+out, copies, name, cmd = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+t = time.perf_counter()
+ps = []
+for i in range(copies):
+    # "{i}" in an argument becomes the copy number, so copies write to files of their own.
+    argv = ["/usr/bin/time", "-f", "%M", "-o", f"{out}/rss{i}"] + [a.replace("{i}", str(i)) for a in cmd]
+    ps.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+cpu = 0.0
+for p in ps:
+    _, status, ru = os.wait4(p.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, cmd
+    cpu += ru.ru_utime + ru.ru_stime
+wall = time.perf_counter() - t
+rss = max(int(open(f"{out}/rss{i}").read().split()[-1]) for i in range(copies))
+print("%s %.4f %.4f %d" % (name, cpu, wall, rss))
+'
+# The machine's own ceiling for two threads: two single-thread runs at once, as independent
+# processes (no shared work, no synchronisation). On a shared 2-vCPU machine this is often well
+# under 2x; two threads of one run are compared with it as well as with 2x.
+pair() { # name cmd... -> appends "name cpu wall rss": two copies run side by side
+  local name=$1; shift
+  for _ in $(seq "$RUNS"); do
+    python3 -c "$RUN_PY" "$OUT" 2 "$name" "$@" >> "$OUT/nd.txt"
+  done
+}
+# The process itself: an empty input, to tell the fixed cost from the cost per document.
+: > "$OUT/empty.jsonl"
+measure "empty" "$ND" dedup "$OUT/empty.jsonl" -o /dev/null -q "${PARAMS[@]}"
+pair "pair/sign/oph" "$ND" sign "$CORPUS" -o /dev/null -q --threads 1 "${PARAMS[@]}"
+pair "pair/dedup/oph" "$ND" dedup "$CORPUS" -o "$OUT/kept{i}.jsonl" --clusters "$OUT/c{i}.jsonl" -q --threads 1 "${PARAMS[@]}"
 for m in oph classic; do
   for t in 1 2; do
     measure "sign/$m/t$t" "$ND" sign "$CORPUS" -o /dev/null -q --threads $t --minhash $m "${PARAMS[@]}"
@@ -77,14 +104,28 @@ for r in peers:
         print(f"{r['peer'] + '/' + r['mode']:34} ERROR {r['error']}"); continue
     v = r["tok_sig_mb_s"] if r["mode"] == "sig" else r["dedup_mb_s"]
     print(f"{'peer ' + r['peer'] + ' ' + ('text->sig' if r['mode']=='sig' else 'dedup'):34} {v:9.1f} {'':>9} {r['peak_rss_mb']:11.0f} {'':>12} {'':>11}")
+med = lambda name, i: statistics.median(x[i] for x in rows[name])
 for name, v in rows.items():
+    if name == "empty" or name.startswith("pair/"):
+        continue
     cpu = statistics.median(x[0] for x in v); wall = statistics.median(x[1] for x in v)
-    rss = max(x[2] for x in v) / 1024
+    rss = max(x[2] for x in v) * 1024 / 1e6
     best = best_sig if name.startswith("sign") else best_dedup
     fig = mb / cpu if name.endswith("t1") else mb / wall
     print(f"{'neardup ' + name:34} {mb/cpu:9.1f} {mb/wall:9.1f} {rss:11.0f} {rss - input_mb:12.1f} {fig/best:10.1f}x")
 s = json.load(open(f"{out}/summary.json"))
 print(f"neardup clusters: {s['clusters']} duplicates: {s['duplicates']} verified pairs: {s['verified_pairs']} candidate pairs: {s['candidate_pairs']}")
+empty = max(x[2] for x in rows["empty"]) * 1024 / 1e6
+docs = s["documents"]
+for name in ("sign/oph/t1", "dedup/oph/t1"):
+    beyond = max(x[2] for x in rows[name]) * 1024 / 1e6 - input_mb
+    print(f"memory {name}: {beyond:.1f} MB beyond the input = {beyond * 1000 / docs:.2f} KB/doc; "
+          f"less the empty process ({empty:.1f} MB): {(beyond - empty) * 1000 / docs:.2f} KB/doc")
+for stage in ("sign", "dedup"):
+    one, two = med(f"{stage}/oph/t1", 1), med(f"{stage}/oph/t2", 1)
+    ceiling = 2 * one / med(f"pair/{stage}/oph", 1)
+    print(f"two threads, {stage}: {one / two:.2f}x the one-thread wall time; the machine's ceiling "
+          f"(two one-thread runs side by side) {ceiling:.2f}x; {one / two / ceiling:.0%} of it")
 print("ratio: neardup t1 CPU-time MB/s (t2: wall MB/s) over the best peer's figure in the same run")
 PY
 rm -rf "$OUT"

@@ -269,9 +269,9 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         eprint!("{}", summary.to_text());
     }
     if a.timings {
-        eprintln!("stage                                      seconds  peak_RSS_MB");
+        eprintln!("stage                                      seconds  peak_RSS_MiB");
         for s in &clustering.stages {
-            let rss = s.peak_rss_mb.map_or("-".to_string(), |m| format!("{m:.0}"));
+            let rss = s.peak_rss_mb.map_or("-".to_string(), |m| format!("{m:.1}"));
             eprintln!("{:<42} {:>8.3} {:>12}", s.name, s.seconds, rss);
         }
     }

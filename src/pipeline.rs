@@ -199,7 +199,7 @@ pub struct Stage {
     pub name: &'static str,
     /// Wall seconds it took.
     pub seconds: f64,
-    /// Peak resident memory of the process so far, in MB (`None` where the OS does not say).
+    /// Peak resident memory of the process so far, in MiB (`None` where the OS does not say).
     pub peak_rss_mb: Option<f64>,
 }
 
@@ -214,7 +214,7 @@ impl Stage {
     }
 }
 
-/// Peak resident memory of this process in MB (`VmHWM` of `/proc/self/status`; Linux only).
+/// Peak resident memory of this process in MiB (`VmHWM` of `/proc/self/status`; Linux only).
 pub fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
