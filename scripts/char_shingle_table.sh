@@ -4,9 +4,8 @@
 # changed, seeded) and the highest Jaccard between two different articles of one language.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -q
-B=target/release/neardup
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=scripts/common.sh
+. scripts/common.sh
 python3 - "$tmp" <<'PY'
 import json, random, re, sys
 random.seed(7)

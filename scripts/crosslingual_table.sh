@@ -9,9 +9,8 @@ cd "$(dirname "$0")/.."
 DOCS=${1:-tests/data/ntrex-dev/docs.jsonl}
 GOLD=${2:-tests/data/ntrex-dev/gold_translations.tsv}
 shift $(( $# > 2 ? 2 : $# )) || true
-cargo build --release -q
-B=target/release/neardup
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=scripts/common.sh
+. scripts/common.sh
 modes=("anchors only:--no-lexicon")
 lex="${NEARDUP_LEXICON:-${XDG_DATA_HOME:-$HOME/.local/share}/neardup/lexicon.bin}"
 if [ -f "$lex" ]; then modes+=("anchors + dictionary:--lexicon $lex"); else echo "(no lexicon at $lex: run scripts/setup.sh)"; fi

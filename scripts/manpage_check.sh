@@ -9,9 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPUS=${1:?usage: scripts/manpage_check.sh CORPUS.jsonl [flags...]}
 shift
-cargo build --release -q
-B=target/release/neardup
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=scripts/common.sh
+. scripts/common.sh
 for mode in --no-lexicon ""; do
   # shellcheck disable=SC2086
   "$B" dedup "$CORPUS" -o /dev/null --clusters "$tmp/c.jsonl" -q --cross-lingual $mode "$@"

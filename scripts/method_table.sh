@@ -7,9 +7,8 @@ cd "$(dirname "$0")/.."
 DOCS=${1:-tests/data/ntrex-dev/docs.jsonl}
 GOLD=${2:-tests/data/ntrex-dev/gold_samelang.tsv}
 shift $(( $# > 2 ? 2 : $# )) || true
-cargo build --release -q
-B=target/release/neardup
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=scripts/common.sh
+. scripts/common.sh
 printf '%-22s %9s %7s %7s %7s %8s %8s\n' method precision recall f1 ari cpu_s rss_MB
 row() { # name flags...
   local name=$1; shift

@@ -9,9 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPUS=${1:-/tmp/bench/corpus.jsonl}
 THREADS=${2:-1}
-cargo build --release -q
-B=target/release/neardup
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=scripts/common.sh
+. scripts/common.sh
 total=$(wc -l < "$CORPUS")
 printf '%-8s %-8s %7s %9s %10s %12s %12s %8s %12s %9s %12s\n' fraction method docs input_MB sign_s index+cluster_s peak_RSS_MB pairs beyond_MB KB/doc marginal_KB
 for f in 8 4 2 1; do

@@ -5,9 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DOCS=${1:-tests/data/ntrex-dev/docs.jsonl}
 GOLD=${2:-tests/data/ntrex-dev/gold_samelang.tsv}
-cargo build --release -q
-B=target/release/neardup
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=scripts/common.sh
+. scripts/common.sh
 printf '%-6s %-9s %-8s %-8s %9s %7s %7s %7s\n' words threshold minhash verify precision recall f1 ari
 for w in 2 3 4 5; do
   for t in 0.6 0.7 0.8; do

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{bin, data, run, scores, stderr};
+use common::{bin, data, dedup_seeds, run, scores, stderr};
 use std::path::Path;
 use std::process::{Output, Stdio};
 
@@ -353,15 +353,7 @@ fn usage_errors_exit_2_and_summary_json() {
     assert_eq!(o.status.code(), Some(2));
     let dir = tempfile::tempdir().unwrap();
     let s = dir.path().join("s.json");
-    let o = run(&[
-        "dedup",
-        data("seeds.jsonl").to_str().unwrap(),
-        "-o",
-        "/dev/null",
-        "--summary",
-        s.to_str().unwrap(),
-        "-q",
-    ]);
+    let o = dedup_seeds(&["--summary", s.to_str().unwrap(), "-q"]);
     assert!(o.status.success());
     assert!(o.stderr.is_empty(), "--quiet prints nothing");
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&s).unwrap()).unwrap();

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{data, dedup_to, precision_recall, run, stderr};
+use common::{data, dedup_seeds, dedup_to, precision_recall, run, stderr};
 use std::path::{Path, PathBuf};
 
 /// Runs `dedup` on `input` with `extra` flags; returns the cluster report's path.
@@ -164,15 +164,7 @@ fn lexicon_build_from_an_empty_folder_fails_and_writes_nothing() {
     assert!(!out.exists());
     // A file that is not a lexicon is refused by name.
     std::fs::write(&out, "not a lexicon").unwrap();
-    let o = run(&[
-        "dedup",
-        data("seeds.jsonl").to_str().unwrap(),
-        "-o",
-        "/dev/null",
-        "--cross-lingual",
-        "--lexicon",
-        out.to_str().unwrap(),
-    ]);
+    let o = dedup_seeds(&["--cross-lingual", "--lexicon", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("lex.bin") && stderr(&o).contains("not a neardup lexicon"));
 }

@@ -15,6 +15,14 @@ pub fn run(args: &[&str]) -> Output {
     bin().args(args).output().expect("neardup runs")
 }
 
+/// Runs `dedup` on the shipped seeds with kept records to `/dev/null`, plus `extra` flags.
+pub fn dedup_seeds(extra: &[&str]) -> Output {
+    let seeds = data("seeds.jsonl");
+    let mut args = vec!["dedup", seeds.to_str().unwrap(), "-o", "/dev/null"];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
 /// A path under `tests/data`.
 pub fn data(p: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(p)
