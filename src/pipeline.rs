@@ -306,8 +306,9 @@ struct SignCtx {
     hasher: MinHasher,
     sim: SimHashAcc,
     tf: TfCounter,
-    /// Line hashes of the last document with their bytes (boilerplate handling on).
-    lines: Vec<(u64, u32)>,
+    /// Line hashes and lengths of the documents signed since the worker last took them, one
+    /// entry per document (boilerplate handling on).
+    lines: boilerplate::LinePart,
     /// The lines of the last document, from the tokenizer (boilerplate handling on).
     spans: Vec<LineSpan>,
     /// Long documents: the signature of character shingles beside the one of word shingles,
@@ -354,7 +355,7 @@ impl SignCtx {
             hasher: MinHasher::new(c.minhash, c.num_perm, c.seed),
             sim: SimHashAcc::new(),
             tf: TfCounter::default(),
-            lines: Vec::new(),
+            lines: boilerplate::LinePart::default(),
             spans: Vec::new(),
             alt: Vec::new(),
             piece_hashes: [Vec::new(), Vec::new()],
@@ -376,12 +377,11 @@ impl SignCtx {
     /// document counts as written without spaces is known only at its end. The result is the
     /// one of signing the whole text at once (min-hashes do not depend on the order shingles
     /// come in). With `strip`, lines in it are left out; otherwise, with boilerplate handling
-    /// on, the line hashes go to `self.lines`.
+    /// on, the line hashes are added to `self.lines` as the next document.
     fn sign_pieces(&mut self, text: Text<'_>, strip: Option<&HashKeyed<u32>>, out: &mut [u32]) -> (Signed, u64) {
         let (wk, ck) = (self.config.word_shingle, self.config.char_shingle);
         let kind = self.hasher.kind();
         let want_lines = strip.is_some() || self.config.boilerplate;
-        self.lines.clear();
         out.fill(u32::MAX);
         self.alt.clear();
         self.alt.resize(out.len(), u32::MAX);
@@ -393,7 +393,11 @@ impl SignCtx {
             self.shingler.load_next(&self.norm, spans, kept);
             match strip {
                 Some(bp) => self.shingler.drop_lines(&self.spans, |l| bp.contains_key(&l.hash)),
-                None if self.config.boilerplate => self.lines.extend(self.spans.iter().map(|l| (l.hash, l.bytes))),
+                None if self.config.boilerplate => {
+                    for l in &self.spans {
+                        self.lines.push_line(l.hash, l.bytes);
+                    }
+                }
                 None => {}
             }
             let now = self.shingler.token_hashes().len();
@@ -417,6 +421,9 @@ impl SignCtx {
                 }
             }
             kept = now.min(wk.max(ck) - 1);
+        }
+        if strip.is_none() && self.config.boilerplate {
+            self.lines.end_doc();
         }
         let char_mode = ideo * 2 > tokens;
         if char_mode {
@@ -442,7 +449,7 @@ impl SignCtx {
     }
 
     /// Signs `text` into `out`; returns what else signing gave and the text's length. With
-    /// boilerplate handling on, also leaves the document's line hashes in `self.lines`.
+    /// boilerplate handling on, also adds the document's line hashes to `self.lines`.
     fn sign_text(&mut self, text: Text<'_>, out: &mut [u32]) -> (Signed, u64) {
         if self.in_pieces(text) {
             return self.sign_pieces(text, None, out);
@@ -451,8 +458,7 @@ impl SignCtx {
         if self.config.boilerplate {
             // Lines are hashed by the tokenizer, in the same pass as the tokens.
             self.shingler.load_lines(&self.norm, &mut self.spans);
-            self.lines.clear();
-            self.lines.extend(self.spans.iter().map(|l| (l.hash, l.bytes)));
+            self.lines.push_doc(self.spans.iter().map(|l| (l.hash, l.bytes)));
         } else {
             self.shingler.load(&self.norm);
         }
@@ -709,7 +715,6 @@ impl Dedup {
                     let src = &sources[chunk.source as usize];
                     let mut docs = Vec::new();
                     let mut fps = Vec::new();
-                    let mut lines = boilerplate::LinePart::default();
                     let mut text_bytes = 0u64;
                     let outcome = reader::read_chunk(src, chunk, &self.read, |r| {
                         let at = docs.len() * k;
@@ -717,9 +722,6 @@ impl Dedup {
                         let (signed, text_len) = ctx.sign_text(r.text, &mut slice[at..at + k]);
                         if with_fps {
                             fps.push(signed.fingerprint);
-                        }
-                        if self.config.boilerplate {
-                            lines.push_doc(ctx.lines.iter().copied());
                         }
                         let shingles = signed.shingles;
                         text_bytes += text_len;
@@ -733,6 +735,9 @@ impl Dedup {
                             id: r.id,
                         });
                     });
+                    // The chunk's lines, one entry per document signed (none without
+                    // boilerplate handling).
+                    let lines = std::mem::take(&mut ctx.lines);
                     if let Some(p) = &self.progress {
                         p((chunk.end - chunk.start) as u64);
                     }
@@ -1168,7 +1173,7 @@ mod tests {
     use super::*;
 
     /// Signature, shingles, text length and lines of one document.
-    type SignedDoc = (Vec<u32>, u64, u64, Vec<(u64, u32)>);
+    type SignedDoc = (Vec<u32>, u64, u64, boilerplate::LinePart);
 
     /// Signs `text` whole and in pieces of `piece` bytes; returns both results.
     fn both_ways(c: &Config, text: Text<'_>, piece: usize) -> [SignedDoc; 2] {
@@ -1203,7 +1208,10 @@ mod tests {
                 let [whole, pieces] = both_ways(&c, t, piece);
                 proptest::prop_assert_eq!(&whole, &pieces);
                 // Without the lines of one hash (the first line's), both ways again.
-                if let Some(&(h, _)) = whole.3.first() {
+                let mut store = boilerplate::LineStore::default();
+                store.push_part(whole.3.clone());
+                proptest::prop_assert_eq!(store.docs(), 1);
+                if let Some(&h) = store.doc(0).0.first() {
                     let strip: HashKeyed<u32> = [(h, 3)].into_iter().collect();
                     let [a, b] = [usize::MAX, piece].map(|piece_bytes| {
                         let mut ctx = SignCtx::new(&c);

@@ -66,7 +66,7 @@ pub struct LineStore {
 }
 
 /// The lines of a run of consecutive documents.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LinePart {
     hashes: Vec<u64>,
     bytes: Vec<u32>,
@@ -78,9 +78,19 @@ impl LinePart {
     /// Adds the next document's lines.
     pub fn push_doc(&mut self, lines: impl IntoIterator<Item = (u64, u32)>) {
         for (h, b) in lines {
-            self.hashes.push(h);
-            self.bytes.push(b);
+            self.push_line(h, b);
         }
+        self.end_doc();
+    }
+
+    /// Adds a line (its hash and length in bytes) to the open document.
+    pub fn push_line(&mut self, hash: u64, bytes: u32) {
+        self.hashes.push(hash);
+        self.bytes.push(bytes);
+    }
+
+    /// Closes the open document: the lines pushed since the last close are its lines.
+    pub fn end_doc(&mut self) {
         self.ends.push(self.hashes.len() as u32);
     }
 }
