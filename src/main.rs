@@ -201,7 +201,7 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     }
     let write_start = Instant::now();
     let write_records = |w: &mut dyn Write| -> io::Result<()> {
-        let mut w = io::BufWriter::with_capacity(1 << 16, w);
+        let mut w = io::BufWriter::with_capacity(output::BUF_BYTES, w);
         let keep = clustering.keep_mask(corpus.len());
         if a.annotate {
             output::write_annotated(&mut w, &corpus, &clustering, &read)?;
@@ -288,7 +288,7 @@ fn sign(a: &DedupArgs) -> anyhow::Result<()> {
         .threads(a.threads)
         .sign_sources(sources)?;
     let write = |w: &mut dyn Write| -> io::Result<()> {
-        let mut w = io::BufWriter::with_capacity(1 << 16, w);
+        let mut w = io::BufWriter::with_capacity(output::BUF_BYTES, w);
         for s in &corpus.sigs {
             w.write_all(&s.to_le_bytes())?;
         }

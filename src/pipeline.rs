@@ -1172,17 +1172,15 @@ fn find_duplicate_ids(corpus: &Corpus) -> Vec<(DocId, DocId)> {
 mod tests {
     use super::*;
 
-    /// Signature, shingles, text length and lines of one document.
-    type SignedDoc = (Vec<u32>, u64, u64, boilerplate::LinePart);
-
-    /// Signs `text` whole and in pieces of `piece` bytes; returns both results.
-    fn both_ways(c: &Config, text: Text<'_>, piece: usize) -> [SignedDoc; 2] {
+    /// Runs `sign` with a fresh context, once signing whole texts and once in pieces of
+    /// `piece` bytes; returns the signature and what `sign` gave, both ways.
+    fn both_ways<T>(c: &Config, piece: usize, sign: impl Fn(&mut SignCtx, &mut [u32]) -> T) -> [(Vec<u32>, T); 2] {
         [usize::MAX, piece].map(|piece_bytes| {
             let mut ctx = SignCtx::new(c);
             ctx.piece_bytes = piece_bytes;
             let mut sig = vec![0u32; c.num_perm];
-            let (signed, len) = ctx.sign_text(text, &mut sig);
-            (sig, signed.shingles, len, ctx.lines.clone())
+            let got = sign(&mut ctx, &mut sig);
+            (sig, got)
         })
     }
 
@@ -1205,21 +1203,18 @@ mod tests {
             let c = Config::builder().num_perm(32).word_shingle(3).char_shingle(2).minhash(kind).build().unwrap();
             let escaped = serde_json::to_string(&text).unwrap();
             for t in [Text::Plain(&text), Text::Json(&escaped[1..escaped.len() - 1])] {
-                let [whole, pieces] = both_ways(&c, t, piece);
+                // Signature, shingles, text length and lines of the document.
+                let [whole, pieces] = both_ways(&c, piece, |ctx, sig| {
+                    let (signed, len) = ctx.sign_text(t, sig);
+                    (signed.shingles, len, ctx.lines.clone())
+                });
                 proptest::prop_assert_eq!(&whole, &pieces);
+                let lines = &whole.1.2;
+                proptest::prop_assert_eq!(lines.docs(), 1);
                 // Without the lines of one hash (the first line's), both ways again.
-                let mut store = boilerplate::LineStore::default();
-                store.push_part(whole.3.clone());
-                proptest::prop_assert_eq!(store.docs(), 1);
-                if let Some(&h) = store.doc(0).0.first() {
+                if let Some(&h) = lines.doc(0).0.first() {
                     let strip: HashKeyed<u32> = [(h, 3)].into_iter().collect();
-                    let [a, b] = [usize::MAX, piece].map(|piece_bytes| {
-                        let mut ctx = SignCtx::new(&c);
-                        ctx.piece_bytes = piece_bytes;
-                        let mut sig = vec![0u32; c.num_perm];
-                        let signed = ctx.sign_without(t, &strip, &mut sig);
-                        (sig, signed.shingles)
-                    });
+                    let [a, b] = both_ways(&c, piece, |ctx, sig| ctx.sign_without(t, &strip, sig).shingles);
                     proptest::prop_assert_eq!(a, b);
                 }
             }

@@ -21,6 +21,11 @@ use bitvec::slice::BitSlice;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+/// Capacity of the buffers outputs are written through. 64 KiB: small writes are gathered,
+/// while runs of kept records (slices of the mapped input, usually larger) bypass the buffer
+/// and go to the kernel uncopied.
+pub const BUF_BYTES: usize = 1 << 16;
+
 /// A file written under a temporary name and renamed into place by [`AtomicFile::commit`].
 /// Dropped without commit, the temporary file is removed.
 ///
@@ -82,9 +87,7 @@ impl AtomicFile {
             Target::Temp(b.tempfile_in(dir).map_err(|e| Error::io(dest, e))?)
         };
         Ok(AtomicFile {
-            // 64 KiB: small writes are gathered, while runs of kept records (slices of the
-            // mapped input, usually larger) bypass the buffer and go to the kernel uncopied.
-            out: io::BufWriter::with_capacity(1 << 16, target),
+            out: io::BufWriter::with_capacity(BUF_BYTES, target),
             dest: dest.to_path_buf(),
         })
     }

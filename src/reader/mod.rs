@@ -372,9 +372,7 @@ impl<'a> Text<'a> {
             }
         }
     }
-}
 
-impl<'a> Text<'a> {
     /// Its length in bytes as stored (still escaped for [`Text::Json`]).
     pub fn raw_len(&self) -> usize {
         match self {

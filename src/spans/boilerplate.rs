@@ -60,9 +60,11 @@ pub fn for_each_boilerplate_line(
 /// store needs no second copy of the lines. 12 bytes per line.
 #[derive(Debug, Clone, Default)]
 pub struct LineStore {
+    /// The parts that hold documents, in order.
     parts: Vec<LinePart>,
-    /// Per document: its part, and where its lines start and end in it.
-    docs: Vec<(u32, u32, u32)>,
+    /// Index of each part's first document.
+    first_doc: Vec<u32>,
+    docs: usize,
 }
 
 /// The lines of a run of consecutive documents.
@@ -93,17 +95,28 @@ impl LinePart {
     pub fn end_doc(&mut self) {
         self.ends.push(self.hashes.len() as u32);
     }
+
+    /// Number of documents closed.
+    pub fn docs(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Document `i` of the part: its line hashes and the bytes of each line.
+    pub fn doc(&self, i: usize) -> (&[u64], &[u32]) {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        let end = self.ends[i] as usize;
+        (&self.hashes[start..end], &self.bytes[start..end])
+    }
 }
 
 impl LineStore {
     /// Appends a part (its documents follow the documents already stored).
     pub fn push_part(&mut self, part: LinePart) {
-        let p = self.parts.len() as u32;
-        let mut start = 0;
-        for &end in &part.ends {
-            self.docs.push((p, start, end));
-            start = end;
+        if part.docs() == 0 {
+            return;
         }
+        self.first_doc.push(self.docs as u32);
+        self.docs += part.docs();
         self.parts.push(part);
     }
 
@@ -120,22 +133,19 @@ impl LineStore {
 
     /// Number of documents.
     pub fn docs(&self) -> usize {
-        self.docs.len()
+        self.docs
     }
 
     /// Whether no document has been stored.
     pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
+        self.docs == 0
     }
 
     /// Document `d`'s line hashes and the bytes of each line.
     pub fn doc(&self, d: usize) -> (&[u64], &[u32]) {
-        let (p, s, e) = self.docs[d];
-        let part = &self.parts[p as usize];
-        (
-            &part.hashes[s as usize..e as usize],
-            &part.bytes[s as usize..e as usize],
-        )
+        // The last part starting at or before `d` (parts are never empty).
+        let p = self.first_doc.partition_point(|&f| f as usize <= d) - 1;
+        self.parts[p].doc(d - self.first_doc[p] as usize)
     }
 
     /// Every line hash, document after document.

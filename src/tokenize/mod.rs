@@ -131,15 +131,14 @@ impl Shingler {
 
     /// Calls `emit` with the hash of every shingle of `text` (already normalized), in order.
     pub fn shingles(&mut self, text: &str, emit: impl FnMut(u64)) -> ShingleStats {
-        let ideo = self.tokenize::<false>(text, &mut Vec::new(), 0);
-        self.ideo = ideo;
+        self.load(text);
         self.emit_shingles(self.word_k, self.char_k, emit)
     }
 
     /// Tokenizes `text` (already normalized) and keeps the token hashes, so that shingles of
     /// several sizes can be drawn from them with [`Shingler::emit_shingles`].
     pub fn load(&mut self, text: &str) {
-        self.ideo = self.tokenize::<false>(text, &mut Vec::new(), 0);
+        self.load_next(text, None, 0);
     }
 
     /// Loads the next piece of a long text: the last `keep` tokens loaded stay in front (they
@@ -170,8 +169,7 @@ impl Shingler {
     /// [`Shingler::load`] that also lists the text's lines (those with tokens) in `lines`,
     /// with their hashes and token ranges, in one pass.
     pub fn load_lines(&mut self, text: &str, lines: &mut Vec<LineSpan>) {
-        lines.clear();
-        self.ideo = self.tokenize::<true>(text, lines, 0);
+        self.load_next(text, Some(lines), 0);
     }
 
     /// Removes from the tokens last loaded (by [`Shingler::load_lines`], which gave `lines`)
