@@ -866,20 +866,15 @@ impl Dedup {
         let read = &self.read;
         // Each document is signed again straight into its own signature slots.
         let (docs, sources, lines) = (&corpus.docs, &corpus.sources, &corpus.boilerplate);
-        let slots: Vec<(u32, &mut [u32])> = if k > 0 {
-            corpus
-                .sigs
-                .chunks_mut(k)
-                .enumerate()
-                .filter(|(d, _)| is_affected[*d])
-                .map(|(d, s)| (d as u32, s))
-                .collect()
-        } else {
-            is_affected
-                .iter_ones()
-                .map(|d| (d as u32, <&mut [u32]>::default()))
-                .collect()
-        };
+        // Without MinHash slots (k = 0, SimHash alone) every document's row is empty.
+        let rows = corpus
+            .sigs
+            .chunks_mut(k.max(1))
+            .chain(std::iter::repeat_with(<&mut [u32]>::default));
+        let slots: Vec<(u32, &mut [u32])> = (0..n as u32)
+            .zip(rows)
+            .filter(|(d, _)| is_affected[*d as usize])
+            .collect();
         let resigned: Vec<(u32, Signed)> = slots
             .into_par_iter()
             .map_init(
