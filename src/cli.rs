@@ -207,6 +207,10 @@ pub struct DedupArgs {
     /// this times the cosine of their dictionary pivots.
     #[arg(long, value_name = "W", default_value_t = neardup::crosslingual::Params::default().pivot_weight)]
     pub cross_pivot_weight: f64,
+    /// Cross-lingual: a link's two documents must name the anchors they share about as often
+    /// (cosine of their anchor counts over the shared anchors, 0..1).
+    #[arg(long, value_name = "C", default_value_t = neardup::crosslingual::Params::default().profile_min)]
+    pub cross_profile_min: f64,
     /// Cross-lingual: the compiled dictionary pivot (`neardup lexicon build`). Default: the
     /// lexicon at the default place if one was built there; without one, anchors work alone.
     #[arg(long, value_name = "FILE", conflicts_with = "no_lexicon")]
@@ -297,6 +301,7 @@ impl DedupArgs {
                 ratio: self.cross_ratio,
                 lift: self.cross_lift,
                 pivot_weight: self.cross_pivot_weight,
+                profile_min: self.cross_profile_min,
                 ..Default::default()
             });
         }
