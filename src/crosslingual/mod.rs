@@ -395,6 +395,12 @@ impl AnchorIndex {
         2.0 * weighted_lcs(&s.a, &s.b, &self.weight, &mut s.row) / denom
     }
 
+    /// How many distinct keys the two documents share.
+    fn shared(&self, a: usize, b: usize) -> usize {
+        let kb = &self.key_sets[b];
+        self.key_sets[a].iter().filter(|k| kb.binary_search(k).is_ok()).count()
+    }
+
     /// How alike the two documents use the anchors they share: the cosine of their
     /// `(1 + ln tf) · idf` vectors over the shared keys only (1 when they share none).
     fn profile(&self, a: usize, b: usize) -> f32 {
@@ -525,6 +531,12 @@ pub const UNDETERMINED: &str = "und";
 /// Postings entries one document reads to find its candidates.
 pub const POSTINGS_BUDGET: usize = 4096;
 
+/// Distinct anchors an edge's two documents must share: one name or number in common, however
+/// often repeated, is a coincidence (four `intro` pages of different man sections linked through
+/// their title alone), not a translation. No right edge of NTREX or of the man pages shares fewer
+/// than two.
+pub const MIN_SHARED_KEYS: usize = 2;
+
 /// Anchors of the highest weight (`ln(1 + N)`) added to both sides of every score's
 /// denominator: a pair that shares two rare anchors out of two is weak evidence, a pair that
 /// shares twenty out of twenty-five is strong; without the prior both would score about 1.
@@ -550,7 +562,10 @@ pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
         .collect();
     let lang_of = |d: u32| docs[d as usize].lang;
     let mut edges = mutual_best(&pairs, &scores, &lang_of, p);
-    edges.retain(|&(a, b, _)| index.profile(a as usize, b as usize) as f64 >= p.profile_min);
+    edges.retain(|&(a, b, _)| {
+        let (a, b) = (a as usize, b as usize);
+        index.shared(a, b) >= MIN_SHARED_KEYS && index.profile(a, b) as f64 >= p.profile_min
+    });
     // Scored on demand while grouping (single-threaded), with one scratch space.
     let scratch = std::cell::RefCell::new(ScoreScratch::default());
     let same_language = |a: u32, b: u32| index.score(a as usize, b as usize, prior, &mut scratch.borrow_mut());
@@ -891,13 +906,44 @@ mod tests {
         assert!((idx.profile(0, 1) - want).abs() < 1e-6);
     }
 
-    #[test]
-    fn a_sibling_page_is_no_translation() {
-        let doc = |lang: &'static str, keys: &[u64]| DocFeatures {
+    /// A document of `lang` whose anchors are the strong `keys`.
+    fn doc(lang: &'static str, keys: &[u64]) -> DocFeatures {
+        DocFeatures {
             lang,
             anchors: keys.iter().map(|&key| Anchor { key, strong: true }).collect(),
             pivots: Vec::new(),
-        };
+        }
+    }
+
+    /// The mutual-best edges of `docs` (each its own group) as pairs.
+    fn edges_of(docs: &[DocFeatures], p: &Params) -> Vec<(u32, u32)> {
+        let group: Vec<u32> = (0..docs.len() as u32).collect();
+        link(docs, &group, p).edges.iter().map(|e| (e.0, e.1)).collect()
+    }
+
+    #[test]
+    fn one_shared_anchor_is_no_translation() {
+        // Two pages titled alike (key 1, four times each) and nothing else in common; two
+        // more documents give each a background.
+        let docs = [
+            doc("aaa", &[1, 2, 1, 3, 1, 1]),
+            doc("bbb", &[1, 4, 1, 5, 1, 1]),
+            doc("ccc", &[2, 6]),
+            doc("ddd", &[4, 7]),
+        ];
+        assert!(edges_of(&docs, &Params::default()).is_empty());
+        // With a second shared anchor they link.
+        let docs = [
+            doc("aaa", &[1, 2, 1, 3, 1, 1, 8]),
+            doc("bbb", &[1, 4, 1, 5, 1, 1, 8]),
+            doc("ccc", &[2, 6]),
+            doc("ddd", &[4, 7]),
+        ];
+        assert_eq!(edges_of(&docs, &Params::default()), [(0, 1)]);
+    }
+
+    #[test]
+    fn a_sibling_page_is_no_translation() {
         // Keys 1 and 2 are two pages' subjects (`iconv_open`, `iconv_close`), 3..=8 what
         // both pages cite. A translation (document 2 of document 0) names each as often as
         // its source; the sibling page (document 1) names its own subject where the source
@@ -917,12 +963,7 @@ mod tests {
                 profile_min,
                 ..Params::default()
             };
-            let group: Vec<u32> = (0..docs.len() as u32).collect();
-            link(docs, &group, &p)
-                .edges
-                .iter()
-                .map(|e| (e.0, e.1))
-                .collect::<Vec<_>>()
+            edges_of(docs, &p)
         };
         // Without its translation, the sibling is document 0's best match, and only the
         // profile tells.
