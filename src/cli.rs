@@ -40,9 +40,13 @@ pub enum LexiconAction {
         #[arg(default_value = "/usr/share/dictd")]
         dir: PathBuf,
         /// Where the compiled lexicon goes (default: $NEARDUP_LEXICON, else
-        /// $XDG_DATA_HOME/neardup/lexicon.tsv, else ~/.local/share/neardup/lexicon.tsv).
+        /// $XDG_DATA_HOME/neardup/lexicon.bin, else ~/.local/share/neardup/lexicon.bin).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Also read CC-CEDICT (Chinese → English, `cedict_1_0_ts_utf-8_mdbg.txt`, plain or
+        /// gzip) for Chinese.
+        #[arg(long, value_name = "FILE")]
+        cedict: Option<PathBuf>,
     },
     /// Print the languages of a compiled lexicon and their headword counts.
     Show {

@@ -59,9 +59,12 @@ fn lexicon_file(given: &Option<std::path::PathBuf>) -> anyhow::Result<std::path:
 
 fn lexicon_cmd(a: &LexiconArgs) -> anyhow::Result<()> {
     match &a.action {
-        LexiconAction::Build { dir, output } => {
+        LexiconAction::Build { dir, output, cedict } => {
             let out = lexicon_file(output)?;
-            let lex = lexicon::LexiconBuilder::from_dictd_dir(dir)?;
+            let mut lex = lexicon::LexiconBuilder::from_dictd_dir(dir)?;
+            if let Some(c) = cedict {
+                lex.read_cedict(c)?;
+            }
             anyhow::ensure!(
                 !lex.is_empty(),
                 "no FreeDict dictionary with English on one side in {} (install e.g. dict-freedict-fra-eng)",

@@ -363,6 +363,66 @@ impl LexiconBuilder {
         Ok(())
     }
 
+    /// Reads CC-CEDICT (Chinese → English; lines `traditional simplified [pinyin] /gloss/…/`,
+    /// plain or gzip): both forms of each headword become words of `cmn`. Glosses that only
+    /// point elsewhere (`variant of …`, `see …`, `CL:…`) and surnames are left out.
+    pub fn read_cedict(&mut self, path: &Path) -> Result<()> {
+        let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut raw = Vec::new();
+        let mut head = [0u8; 2];
+        let gz = std::fs::File::open(path)
+            .and_then(|mut g| g.read_exact(&mut head))
+            .is_ok()
+            && head == [0x1f, 0x8b];
+        if gz {
+            flate2::read::MultiGzDecoder::new(f).read_to_end(&mut raw)
+        } else {
+            std::io::BufReader::new(f).read_to_end(&mut raw)
+        }
+        .map_err(|e| Error::io(path, e))?;
+        let text = String::from_utf8_lossy(&raw);
+        let mut key = String::new();
+        let before = self.len_of("cmn");
+        for line in text.lines() {
+            if line.starts_with('#') {
+                continue;
+            }
+            let Some((heads, rest)) = line.split_once(" [") else {
+                continue;
+            };
+            let Some((_, glosses)) = rest.split_once("] /") else {
+                continue;
+            };
+            let english: Vec<String> = glosses
+                .split('/')
+                .map(str::trim)
+                .filter(|g| {
+                    !g.is_empty()
+                        && ![
+                            "variant of",
+                            "old variant of",
+                            "see ",
+                            "see also",
+                            "CL:",
+                            "surname ",
+                            "abbr. for",
+                        ]
+                        .iter()
+                        .any(|p| g.starts_with(p))
+                })
+                .flat_map(|g| phrases(&strip_labels(g)).flat_map(english_words).collect::<Vec<_>>())
+                .collect();
+            for h in heads.split(' ') {
+                fold_word("cmn", h, &mut key);
+                self.add("cmn", &key, english.clone());
+            }
+        }
+        if self.len_of("cmn") == before {
+            return Err(Error::Config(format!("{}: no CC-CEDICT entry found", path.display())));
+        }
+        Ok(())
+    }
+
     /// The compiled lexicon file: header, per-language tables, headword bytes, pivot ids (all
     /// numbers little-endian u32).
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -769,6 +829,39 @@ mod tests {
         let ids = |b: &[(u32, f32)]| b.iter().map(|e| e.0).collect::<Vec<_>>();
         assert!(ids(&fr).contains(&pivot_id("senator")) && ids(&en).contains(&pivot_id("senator")));
         assert!(ids(&en).contains(&pivot_id("election")));
+    }
+
+    #[test]
+    fn cedict_both_forms_and_no_pointer_glosses() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cedict.txt");
+        std::fs::write(
+            &path,
+            "# CC-CEDICT\n\
+             選舉 选举 [xuan3 ju3] /to elect/election/CL:次[ci4]/\n\
+             參議員 参议员 [can1 yi4 yuan2] /senator/\n\
+             王 王 [Wang2] /surname Wang/\n\
+             囯 囯 [guo2] /old variant of 國|国[guo2]/\n",
+        )
+        .unwrap();
+        let mut built = LexiconBuilder::new();
+        built.read_cedict(&path).unwrap();
+        // Traditional and simplified headwords; the two pointer-only entries are left out.
+        assert_eq!(built.len_of("cmn"), 4);
+        let lex = Lexicon::from_bytes(built.to_bytes()).unwrap();
+        let ids = |p: Option<Pivots<'_>>| p.map(|p| p.iter().collect::<Vec<_>>());
+        let want = |w: &str| Some(english_words(w).iter().map(|x| pivot_id(x)).collect::<Vec<_>>());
+        assert_eq!(ids(lex.lookup("cmn", "选举")), want("elect election"));
+        assert_eq!(ids(lex.lookup("cmn", "選舉")), want("elect election"));
+        assert!(lex.lookup("cmn", "王").is_none());
+        // Chinese, written without spaces, meets English on its pivots by longest headword.
+        let zh = lex.pivot_bag("cmn", "参议员和选举");
+        let en = lex.pivot_bag("eng", "The senator and the election");
+        let has = |b: &[(u32, f32)], w: &str| b.iter().any(|e| e.0 == pivot_id(&english_words(w)[0]));
+        assert!(has(&zh, "senator") && has(&en, "senator") && has(&zh, "election"));
+        // A file without entries is an error, not an empty language.
+        std::fs::write(&path, "# nothing\n").unwrap();
+        assert!(LexiconBuilder::new().read_cedict(&path).is_err());
     }
 
     #[test]
