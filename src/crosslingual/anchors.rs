@@ -23,6 +23,7 @@
 //! (Uorren) become `65`. The skeleton is coarse on purpose: it is only ever compared in order,
 //! inside one candidate pair, where a chance collision costs little.
 
+use std::borrow::Cow;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
@@ -343,7 +344,30 @@ pub fn detect_language(text: &str) -> (&'static str, f64) {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    whatlang::detect(&text[..end]).map_or((super::UNDETERMINED, 0.0), |i| (i.lang().code(), i.confidence()))
+    let head = &text[..end];
+    // A text in another script that carries many Latin names or identifiers (a Chinese report
+    // on a Scottish ice hockey match, a Russian man page) is in its own script's language,
+    // however many Latin letters it holds; whatlang would weigh the scripts by letter count.
+    let (mut latin, mut other) = (0usize, 0usize);
+    for c in head.chars().filter(|c| c.is_alphabetic()) {
+        if is_latin(c) {
+            latin += 1;
+        } else {
+            other += 1;
+        }
+    }
+    let text: Cow<'_, str> = if latin > 0 && other * 4 >= latin + other {
+        Cow::Owned(head.chars().map(|c| if is_latin(c) { ' ' } else { c }).collect())
+    } else {
+        Cow::Borrowed(head)
+    };
+    whatlang::detect(&text).map_or((super::UNDETERMINED, 0.0), |i| (i.lang().code(), i.confidence()))
+}
+
+/// Whether `c` is a letter of the Latin script (Basic Latin, Latin-1, Extended-A/B, IPA,
+/// Extended Additional, fullwidth).
+fn is_latin(c: char) -> bool {
+    matches!(c, 'a'..='z' | 'A'..='Z' | '\u{C0}'..='\u{24F}' | '\u{250}'..='\u{2AF}' | '\u{1E00}'..='\u{1EFF}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}')
 }
 
 /// The language of `text` (see [`detect_language`]), or `"und"` below [`MIN_CONFIDENCE`] (too
@@ -446,6 +470,23 @@ mod tests {
         assert_eq!(
             language("La sénatrice affirme qu'elle envisagera sérieusement de se présenter."),
             "fra"
+        );
+    }
+
+    #[test]
+    fn a_text_full_of_latin_names_keeps_its_own_language() {
+        // From NTREX (zho-TW): more Latin letters than Han characters.
+        let zh = "Patrick Dwyer 在 Giants 對 Dundee 的比賽中進了 2 球。Dundee Stars 在星期五菁英聯盟的比賽輸給了 \
+                  Belfast Giants，但在星期六的 Dundee 主場比賽以 5-3 獲勝，一洗前恥。由 Patrick Dwyer 和 \
+                  Francis Beauvillier 進攻，Giants 先以 2 球領先。";
+        assert_eq!(language(zh), "cmn");
+        let ru = "Функция wcsnrtombs() подобна функции wcsrtombs(), за исключением того, что количество \
+                  широких символов, которые нужно преобразовать, начиная с *src, ограничено nwc.";
+        assert_eq!(language(ru), "rus");
+        // A few words of another script in an English text change nothing.
+        assert_eq!(
+            language("The Kremlin (Кремль) said the talks with Beijing (北京) would go on next week."),
+            "eng"
         );
     }
 }
