@@ -299,13 +299,20 @@ impl AnchorIndex {
                 s
             })
             .collect();
+        Self::from_seqs(seqs, weight, df)
+    }
+
+    /// The index of key sequences already filtered, with each key's weight and document
+    /// frequency.
+    fn from_seqs(seqs: Vec<Vec<u32>>, weight: Vec<f32>, df: Vec<u32>) -> Self {
         let (key_sets, counts) = seqs
             .iter()
             .map(|s| {
                 let mut k = s.clone();
                 k.sort_unstable();
-                let runs: Vec<(u32, u32)> = k.chunk_by(|x, y| x == y).map(|r| (r[0], r.len() as u32)).collect();
-                runs.into_iter().unzip::<u32, u32, Vec<u32>, Vec<u32>>()
+                k.chunk_by(|x, y| x == y)
+                    .map(|r| (r[0], r.len() as u32))
+                    .unzip::<u32, u32, Vec<u32>, Vec<u32>>()
             })
             .unzip();
         AnchorIndex {
@@ -397,33 +404,29 @@ impl AnchorIndex {
 
     /// How many distinct keys the two documents share.
     fn shared(&self, a: usize, b: usize) -> usize {
-        let kb = &self.key_sets[b];
-        self.key_sets[a].iter().filter(|k| kb.binary_search(k).is_ok()).count()
+        let mut n = 0;
+        for_common(&self.key_sets[a], &self.key_sets[b], |&k| k, |_, _| n += 1);
+        n
     }
 
     /// How alike the two documents use the anchors they share: the cosine of their
     /// `(1 + ln tf) · idf` vectors over the shared keys only (1 when they share none).
     fn profile(&self, a: usize, b: usize) -> f32 {
-        let (ka, kb) = (&self.key_sets[a], &self.key_sets[b]);
-        let (ca, cb) = (&self.counts[a], &self.counts[b]);
-        let (mut i, mut j) = (0, 0);
+        let (ka, ca, cb) = (&self.key_sets[a], &self.counts[a], &self.counts[b]);
         let (mut dot, mut na, mut nb) = (0f32, 0f32, 0f32);
-        while i < ka.len() && j < kb.len() {
-            match ka[i].cmp(&kb[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    let w = self.weight[ka[i] as usize];
-                    let x = (1.0 + (ca[i] as f32).ln()) * w;
-                    let y = (1.0 + (cb[j] as f32).ln()) * w;
-                    dot += x * y;
-                    na += x * x;
-                    nb += y * y;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
+        for_common(
+            ka,
+            &self.key_sets[b],
+            |&k| k,
+            |i, j| {
+                let w = self.weight[ka[i] as usize];
+                let x = (1.0 + (ca[i] as f32).ln()) * w;
+                let y = (1.0 + (cb[j] as f32).ln()) * w;
+                dot += x * y;
+                na += x * x;
+                nb += y * y;
+            },
+        );
         if na == 0.0 || nb == 0.0 {
             1.0
         } else {
@@ -470,18 +473,8 @@ impl PivotIndex {
         if x.is_empty() || y.is_empty() {
             return None;
         }
-        let (mut i, mut j, mut dot) = (0, 0, 0.0f32);
-        while i < x.len() && j < y.len() {
-            match x[i].0.cmp(&y[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    dot += x[i].1 * y[j].1;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
+        let mut dot = 0.0f32;
+        for_common(x, y, |e| e.0, |i, j| dot += x[i].1 * y[j].1);
         Some(dot)
     }
 }
@@ -798,6 +791,23 @@ fn join_groups(
     joins
 }
 
+/// Calls `f(i, j)` for every pair of elements with equal keys, `key(&a[i]) == key(&b[j])`, of
+/// two lists sorted by distinct keys.
+fn for_common<T>(a: &[T], b: &[T], key: impl Fn(&T) -> u32, mut f: impl FnMut(usize, usize)) {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match key(&a[i]).cmp(&key(&b[j])) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                f(i, j);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+}
+
 /// Weight of the heaviest common subsequence of `a` and `b` (`row` is scratch space).
 pub fn weighted_lcs(a: &[u32], b: &[u32], weight: &[f32], row: &mut Vec<f32>) -> f32 {
     if a.is_empty() || b.is_empty() {
@@ -863,27 +873,8 @@ mod tests {
     /// An index over hand-made key sequences, every key of weight 1 except key 2 (weight 2).
     fn index_of(seqs: &[&[u32]]) -> AnchorIndex {
         let weight = vec![1.0, 1.0, 2.0, 1.0];
-        let (key_sets, counts) = seqs
-            .iter()
-            .map(|s| {
-                let mut k = s.to_vec();
-                k.sort_unstable();
-                k.chunk_by(|x, y| x == y)
-                    .map(|r| (r[0], r.len() as u32))
-                    .unzip::<u32, u32, Vec<u32>, Vec<u32>>()
-            })
-            .unzip();
-        AnchorIndex {
-            mass: seqs
-                .iter()
-                .map(|s| s.iter().map(|&k| weight[k as usize]).sum())
-                .collect(),
-            seqs: seqs.iter().map(|s| s.to_vec()).collect(),
-            df: vec![1; weight.len()],
-            weight,
-            key_sets,
-            counts,
-        }
+        let df = vec![1; weight.len()];
+        AnchorIndex::from_seqs(seqs.iter().map(|s| s.to_vec()).collect(), weight, df)
     }
 
     #[test]
