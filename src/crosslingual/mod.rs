@@ -24,8 +24,8 @@
 //!    anchors of its source in the same order; another article on the same story shares anchors
 //!    in another order. Where both documents have a pivot bag, plus [`Params::pivot_weight`]
 //!    times the cosine of the bags.
-//! 4. **Linking** by mutual best matches: a pair is an edge when its score is at least
-//!    [`Params::min_score`], within [`Params::ratio`] of the best score each document reached in
+//! 4. **Linking** by mutual best matches: a pair is an edge when its anchor score (without
+//!    the pivot) is at least [`Params::min_score`], its score within [`Params::ratio`] of the best score each document reached in
 //!    the other's language, and at least [`Params::lift`] times the median score of each side's
 //!    candidates. A fixed threshold over such scores chains articles together through generic
 //!    anchors (a year, a country, a president); the best match of a translation is almost always
@@ -78,7 +78,8 @@ use std::collections::HashMap;
 /// The tuning of the cross-lingual stage.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
-    /// Lowest score of an edge.
+    /// Lowest anchor score of an edge (the pivot, added to the score for ranking, does not
+    /// count here: between look-alike pages the shared vocabulary alone reached 0.4).
     pub min_score: f64,
     /// An edge's score must be at least this fraction of either side's best in the other's language.
     pub ratio: f64,
@@ -91,9 +92,9 @@ pub struct Params {
     /// story, sharing its names) has no translation among them.
     pub lift: f64,
     /// Where both documents have a pivot bag, the score is the anchor score plus this times
-    /// the cosine of the pivot bags. The default, 0.75, is the lowest weight at which NTREX
-    /// recall stays what 1.0 gives; every step down from 1.0 raised man-page precision (sibling
-    /// pages share their vocabulary), see the README.
+    /// the cosine of the pivot bags (for ranking: [`Params::min_score`] reads the anchor score
+    /// alone). The default, 0.75, gives NTREX the recall of 1.0 (0.5 loses some) and the man
+    /// pages the same precision as 0.5 and 1.0, see the README.
     pub pivot_weight: f64,
     /// Lowest frequency profile of an edge: the cosine of the two documents' anchor counts
     /// over the anchors they share (see the module doc, step 4).
@@ -543,18 +544,19 @@ pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
     let pairs = index.candidates(docs, group, p.per_language);
     let prior = PRIOR_ANCHORS * (1.0 + n as f32).ln();
     let pivots = PivotIndex::build(docs);
-    let scores: Vec<f32> = pairs
+    // Per pair its anchor score and its score (the anchor score plus the weighted pivot cosine).
+    let (anchor_scores, scores): (Vec<f32>, Vec<f32>) = pairs
         .par_iter()
         .map_init(ScoreScratch::default, |scratch, &(a, b)| {
             let anchor = index.score(a as usize, b as usize, prior, scratch);
             match pivots.cosine(a as usize, b as usize) {
-                Some(c) => anchor + p.pivot_weight as f32 * c,
-                None => anchor,
+                Some(c) => (anchor, anchor + p.pivot_weight as f32 * c),
+                None => (anchor, anchor),
             }
         })
-        .collect();
+        .unzip();
     let lang_of = |d: u32| docs[d as usize].lang;
-    let mut edges = mutual_best(&pairs, &scores, &lang_of, p);
+    let mut edges = mutual_best(&pairs, &anchor_scores, &scores, &lang_of, p);
     edges.retain(|&(a, b, _)| {
         let (a, b) = (a as usize, b as usize);
         index.shared(a, b) >= MIN_SHARED_KEYS && index.profile(a, b) as f64 >= p.profile_min
@@ -570,10 +572,12 @@ pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
     }
 }
 
-/// The pairs whose score is at least `min_score` and within `ratio` of the best score each
-/// side reached in the other's language.
+/// The pairs whose anchor score is at least `min_score` and whose score is within `ratio` of
+/// the best score each side reached in the other's language (and `lift` times each side's
+/// median). The dictionary pivot ranks a document's matches but never makes an edge alone.
 fn mutual_best(
     pairs: &[(u32, u32)],
+    anchor_scores: &[f32],
     scores: &[f32],
     lang_of: &dyn Fn(u32) -> &'static str,
     p: &Params,
@@ -611,14 +615,15 @@ fn mutual_best(
     pairs
         .iter()
         .zip(scores)
-        .filter(|&(&(a, b), &s)| {
-            s as f64 >= p.min_score
+        .zip(anchor_scores)
+        .filter(|&((&(a, b), &s), &anchor)| {
+            anchor as f64 >= p.min_score
                 && s >= ratio * best[&(a, lang_of(b))]
                 && s >= ratio * best[&(b, lang_of(a))]
                 && s >= lift * median[&a]
                 && s >= lift * median[&b]
         })
-        .map(|(&(a, b), &s)| (a, b, s))
+        .map(|((&(a, b), &s), _)| (a, b, s))
         .collect()
 }
 
@@ -910,6 +915,22 @@ mod tests {
     fn edges_of(docs: &[DocFeatures], p: &Params) -> Vec<(u32, u32)> {
         let group: Vec<u32> = (0..docs.len() as u32).collect();
         link(docs, &group, p).edges.iter().map(|e| (e.0, e.1)).collect()
+    }
+
+    #[test]
+    fn the_pivot_alone_makes_no_edge() {
+        // Documents 0..4 in four languages; 0 and 1 score 0.9, every other pair 0.2.
+        const LANGS: [&str; 4] = ["aaa", "bbb", "ccc", "ddd"];
+        let pairs = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3)];
+        let scores = [0.9, 0.2, 0.2, 0.2, 0.2];
+        let lang_of = |d: u32| LANGS[d as usize];
+        let edges = |anchor: f32| {
+            let anchors = [anchor, 0.2, 0.2, 0.2, 0.2];
+            mutual_best(&pairs, &anchors, &scores, &lang_of, &Params::default())
+        };
+        // Most of the 0.9 from the dictionary pivot: no edge; from the anchors: an edge.
+        assert!(edges(0.1).is_empty());
+        assert_eq!(edges(0.35), [(0, 1, 0.9)]);
     }
 
     #[test]
