@@ -367,19 +367,14 @@ impl LexiconBuilder {
     /// plain or gzip): both forms of each headword become words of `cmn`. Glosses that only
     /// point elsewhere (`variant of …`, `see …`, `CL:…`) and surnames are left out.
     pub fn read_cedict(&mut self, path: &Path) -> Result<()> {
-        let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let mut raw = Vec::new();
-        let mut head = [0u8; 2];
-        let gz = std::fs::File::open(path)
-            .and_then(|mut g| g.read_exact(&mut head))
-            .is_ok()
-            && head == [0x1f, 0x8b];
-        if gz {
-            flate2::read::MultiGzDecoder::new(f).read_to_end(&mut raw)
-        } else {
-            std::io::BufReader::new(f).read_to_end(&mut raw)
+        let mut raw = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        if raw.starts_with(&[0x1f, 0x8b]) {
+            let mut plain = Vec::new();
+            flate2::read::MultiGzDecoder::new(&raw[..])
+                .read_to_end(&mut plain)
+                .map_err(|e| Error::io(path, e))?;
+            raw = plain;
         }
-        .map_err(|e| Error::io(path, e))?;
         let text = String::from_utf8_lossy(&raw);
         let mut key = String::new();
         let before = self.len_of("cmn");

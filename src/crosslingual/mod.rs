@@ -25,9 +25,9 @@
 //!    in another order. Where both documents have a pivot bag, plus [`Params::pivot_weight`]
 //!    times the cosine of the bags.
 //! 4. **Linking** by mutual best matches: a pair is an edge when its anchor score (without
-//!    the pivot) is at least [`Params::min_score`], its score within [`Params::ratio`] of the best score each document reached in
-//!    the other's language, and at least [`Params::lift`] times the median score of each side's
-//!    candidates. A fixed threshold over such scores chains articles together through generic
+//!    the pivot) is at least [`Params::min_score`], its score within [`Params::ratio`] of the
+//!    best score each document reached in the other's language, and at least
+//!    [`Params::lift`] times the median score of each side's candidates. A fixed threshold over such scores chains articles together through generic
 //!    anchors (a year, a country, a president); the best match of a translation is almost always
 //!    its source, whatever the absolute score. The ratio (rather than the single best) keeps two
 //!    translations into one language (fr-FR and fr-CA) that both match. Last, the edge's
@@ -36,9 +36,11 @@
 //!    shares with its source about as often as the source does; a sibling page whose own
 //!    translation is absent (`iconv_open` against `iconv_close`, `getprotoent` against
 //!    `getservent`) names its own subject often and the other's once, and may still be the best
-//!    match. Measured on NTREX and on Debian man pages in one run (`scripts/crosslingual_table.sh`,
-//!    `scripts/manpage_check.sh`): 0.9 removes 9 of the 48 wrong man-page edges and none of the
-//!    right ones, and 0.6% of NTREX's right edges; 0.95 would remove 7% of NTREX's.
+//!    match. Measured on NTREX and on Debian man pages in one run when the rule came in
+//!    (`scripts/crosslingual_table.sh`, `scripts/manpage_check.sh`): 0.9 removed 9 of the 48
+//!    wrong man-page edges and none of the right ones, and 0.6% of NTREX's right edges without
+//!    changing a cluster; 0.95 would remove 7% of NTREX's. An edge also needs
+//!    [`MIN_SHARED_KEYS`] distinct anchors in common.
 //! 5. **Grouping**: guarded merging of groups, then attachment of the groups
 //!    in few languages to the article they score best with.
 //!
