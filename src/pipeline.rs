@@ -381,7 +381,9 @@ impl SignCtx {
     fn sign_pieces(&mut self, text: Text<'_>, strip: Option<&HashKeyed<u32>>, out: &mut [u32]) -> (Signed, u64) {
         let (wk, ck) = (self.config.word_shingle, self.config.char_shingle);
         let kind = self.hasher.kind();
-        let want_lines = strip.is_some() || self.config.boilerplate;
+        // Lines are recorded for the boilerplate stage unless this is the signing without them.
+        let record_lines = strip.is_none() && self.config.boilerplate;
+        let want_lines = strip.is_some() || record_lines;
         out.fill(u32::MAX);
         self.alt.clear();
         self.alt.resize(out.len(), u32::MAX);
@@ -393,7 +395,7 @@ impl SignCtx {
             self.shingler.load_next(&self.norm, spans, kept);
             match strip {
                 Some(bp) => self.shingler.drop_lines(&self.spans, |l| bp.contains_key(&l.hash)),
-                None if self.config.boilerplate => {
+                None if record_lines => {
                     for l in &self.spans {
                         self.lines.push_line(l.hash, l.bytes);
                     }
@@ -422,7 +424,7 @@ impl SignCtx {
             }
             kept = now.min(wk.max(ck) - 1);
         }
-        if strip.is_none() && self.config.boilerplate {
+        if record_lines {
             self.lines.end_doc();
         }
         let char_mode = ideo * 2 > tokens;

@@ -405,18 +405,18 @@ impl AnchorIndex {
         2.0 * weighted_lcs(&s.a, &s.b, &self.weight, &mut s.row) / denom
     }
 
-    /// How many distinct keys the two documents share.
-    fn shared(&self, a: usize, b: usize) -> usize {
-        let mut n = 0;
-        for_common(&self.key_sets[a], &self.key_sets[b], |&k| k, |_, _| n += 1);
-        n
+    /// The frequency profile alone (see [`AnchorIndex::overlap`]).
+    #[cfg(test)]
+    fn profile(&self, a: usize, b: usize) -> f32 {
+        self.overlap(a, b).1
     }
 
-    /// How alike the two documents use the anchors they share: the cosine of their
-    /// `(1 + ln tf) · idf` vectors over the shared keys only (1 when they share none).
-    fn profile(&self, a: usize, b: usize) -> f32 {
+    /// How many distinct keys the two documents share, and their frequency profile: how alike
+    /// they use those anchors, the cosine of their `(1 + ln tf) · idf` vectors over the shared
+    /// keys only (1 when they share none). One walk over the two key sets.
+    fn overlap(&self, a: usize, b: usize) -> (usize, f32) {
         let (ka, ca, cb) = (&self.key_sets[a], &self.counts[a], &self.counts[b]);
-        let (mut dot, mut na, mut nb) = (0f32, 0f32, 0f32);
+        let (mut shared, mut dot, mut na, mut nb) = (0, 0f32, 0f32, 0f32);
         for_common(
             ka,
             &self.key_sets[b],
@@ -425,16 +425,18 @@ impl AnchorIndex {
                 let w = self.weight[ka[i] as usize];
                 let x = (1.0 + (ca[i] as f32).ln()) * w;
                 let y = (1.0 + (cb[j] as f32).ln()) * w;
+                shared += 1;
                 dot += x * y;
                 na += x * x;
                 nb += y * y;
             },
         );
-        if na == 0.0 || nb == 0.0 {
+        let cosine = if na == 0.0 || nb == 0.0 {
             1.0
         } else {
             dot / (na * nb).sqrt()
-        }
+        };
+        (shared, cosine)
     }
 }
 
@@ -560,8 +562,8 @@ pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
     let lang_of = |d: u32| docs[d as usize].lang;
     let mut edges = mutual_best(&pairs, &anchor_scores, &scores, &lang_of, p);
     edges.retain(|&(a, b, _)| {
-        let (a, b) = (a as usize, b as usize);
-        index.shared(a, b) >= MIN_SHARED_KEYS && index.profile(a, b) as f64 >= p.profile_min
+        let (shared, profile) = index.overlap(a as usize, b as usize);
+        shared >= MIN_SHARED_KEYS && profile as f64 >= p.profile_min
     });
     // Scored on demand while grouping (single-threaded), with one scratch space.
     let scratch = std::cell::RefCell::new(ScoreScratch::default());

@@ -64,7 +64,6 @@ pub struct LineStore {
     parts: Vec<LinePart>,
     /// Index of each part's first document.
     first_doc: Vec<u32>,
-    docs: usize,
 }
 
 /// The lines of a run of consecutive documents.
@@ -115,8 +114,7 @@ impl LineStore {
         if part.docs() == 0 {
             return;
         }
-        self.first_doc.push(self.docs as u32);
-        self.docs += part.docs();
+        self.first_doc.push(self.docs() as u32);
         self.parts.push(part);
     }
 
@@ -133,12 +131,15 @@ impl LineStore {
 
     /// Number of documents.
     pub fn docs(&self) -> usize {
-        self.docs
+        match (self.first_doc.last(), self.parts.last()) {
+            (Some(&first), Some(part)) => first as usize + part.docs(),
+            _ => 0,
+        }
     }
 
     /// Whether no document has been stored.
     pub fn is_empty(&self) -> bool {
-        self.docs == 0
+        self.parts.is_empty()
     }
 
     /// Document `d`'s line hashes and the bytes of each line.
