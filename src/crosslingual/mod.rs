@@ -560,11 +560,11 @@ pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
         })
         .unzip();
     let lang_of = |d: u32| docs[d as usize].lang;
-    let mut edges = mutual_best(&pairs, &anchor_scores, &scores, &lang_of, p);
-    edges.retain(|&(a, b, _)| {
+    let admit = |a: u32, b: u32| {
         let (shared, profile) = index.overlap(a as usize, b as usize);
         shared >= MIN_SHARED_KEYS && profile as f64 >= p.profile_min
-    });
+    };
+    let edges = mutual_best(&pairs, &anchor_scores, &scores, &lang_of, &admit, p);
     // Scored on demand while grouping (single-threaded), with one scratch space.
     let scratch = std::cell::RefCell::new(ScoreScratch::default());
     let same_language = |a: u32, b: u32| index.score(a as usize, b as usize, prior, &mut scratch.borrow_mut());
@@ -576,14 +576,16 @@ pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
     }
 }
 
-/// The pairs whose anchor score is at least `min_score` and whose score is within `ratio` of
+/// The pairs whose anchor score is at least `min_score`, whose score is within `ratio` of
 /// the best score each side reached in the other's language (and `lift` times each side's
-/// median). The dictionary pivot ranks a document's matches but never makes an edge alone.
+/// median), and that `admit` lets through (shared anchors and their frequency profile). The
+/// dictionary pivot ranks a document's matches but never makes an edge alone.
 fn mutual_best(
     pairs: &[(u32, u32)],
     anchor_scores: &[f32],
     scores: &[f32],
     lang_of: &dyn Fn(u32) -> &'static str,
+    admit: &dyn Fn(u32, u32) -> bool,
     p: &Params,
 ) -> Vec<(u32, u32, f32)> {
     let mut best: HashMap<(u32, &'static str), f32> = HashMap::new();
@@ -626,6 +628,7 @@ fn mutual_best(
                 && s >= ratio * best[&(b, lang_of(a))]
                 && s >= lift * median[&a]
                 && s >= lift * median[&b]
+                && admit(a, b)
         })
         .map(|((&(a, b), &s), _)| (a, b, s))
         .collect()
@@ -930,7 +933,7 @@ mod tests {
         let lang_of = |d: u32| LANGS[d as usize];
         let edges = |anchor: f32| {
             let anchors = [anchor, 0.2, 0.2, 0.2, 0.2];
-            mutual_best(&pairs, &anchors, &scores, &lang_of, &Params::default())
+            mutual_best(&pairs, &anchors, &scores, &lang_of, &|_, _| true, &Params::default())
         };
         // Most of the 0.9 from the dictionary pivot: no edge; from the anchors: an edge.
         assert!(edges(0.1).is_empty());
