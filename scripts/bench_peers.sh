@@ -72,9 +72,38 @@ pair() { # name cmd... -> appends "name cpu wall rss": two copies run side by si
     python3 -c "$RUN_PY" "$OUT" 2 "$name" "$@" >> "$OUT/nd.txt"
   done
 }
+# Anonymous memory (heap and stacks: what grows with the documents; the mapped input and the
+# program's code are file-backed pages that peak RSS also counts), its peak sampled from
+# /proc/PID/status every 0.5 ms over each run of the process itself.
+ANON_PY='
+import subprocess, sys, time
+out, name, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+peak = 0
+while p.poll() is None:
+    try:
+        status = open(f"/proc/{p.pid}/status").read()
+    except OSError:
+        break
+    for line in status.splitlines():
+        if line.startswith("RssAnon:"):
+            peak = max(peak, int(line.split()[1]))
+    time.sleep(0.0005)
+assert p.wait() == 0, cmd
+print(name, peak)
+'
+anon() { # name cmd... -> appends "name peak_anon_KiB" to anon.txt, RUNS times
+  local name=$1; shift
+  for _ in $(seq "$RUNS"); do
+    python3 -c "$ANON_PY" "$OUT" "$name" "$@" >> "$OUT/anon.txt"
+  done
+}
 # The process itself: an empty input, to tell the fixed cost from the cost per document.
 : > "$OUT/empty.jsonl"
 measure "empty" "$ND" dedup "$OUT/empty.jsonl" -o /dev/null -q "${PARAMS[@]}"
+anon "empty" "$ND" dedup "$OUT/empty.jsonl" -o /dev/null -q "${PARAMS[@]}"
+anon "dedup/oph/t1" "$ND" dedup "$CORPUS" -o "$OUT/anon.jsonl" -q --threads 1 "${PARAMS[@]}"
+rm -f "$OUT/anon.jsonl"
 pair "pair/sign/oph" "$ND" sign "$CORPUS" -o /dev/null -q --threads 1 "${PARAMS[@]}"
 pair "pair/dedup/oph" "$ND" dedup "$CORPUS" -o "$OUT/kept{i}.jsonl" --clusters "$OUT/c{i}.jsonl" -q --threads 1 "${PARAMS[@]}"
 # Each dedup run writes new files (a pipeline's fresh output). Replacing the previous run's
@@ -132,6 +161,13 @@ for name in ("sign/oph/t1", "dedup/oph/t1"):
     beyond = max(x[2] for x in rows[name]) * 1024 / 1e6 - input_mb
     print(f"memory {name}: {beyond:.1f} MB beyond the input = {beyond * 1000 / docs:.2f} KB/doc; "
           f"less the empty process ({empty:.1f} MB): {(beyond - empty) * 1000 / docs:.2f} KB/doc")
+anon = {}
+for line in open(f"{out}/anon.txt"):
+    name, kib = line.split()
+    anon.setdefault(name, []).append(int(kib) * 1024 / 1e6)
+a_run, a_empty = max(anon["dedup/oph/t1"]), max(anon["empty"])
+print(f"memory dedup/oph/t1, anonymous (heap and stacks; peak sampled every 0.5 ms): {a_run:.2f} MB, "
+      f"less the empty process ({a_empty:.2f} MB): {(a_run - a_empty) * 1000 / docs:.2f} KB/doc")
 for stage in ("sign", "dedup"):
     one, two = med(f"{stage}/oph/t1", 1), med(f"{stage}/oph/t2", 1)
     ceiling = 2 * one / med(f"pair/{stage}/oph", 1)
