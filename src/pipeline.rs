@@ -311,10 +311,7 @@ struct SignCtx {
     lines: boilerplate::LinePart,
     /// The lines of the last document, from the tokenizer (boilerplate handling on).
     spans: Vec<LineSpan>,
-    /// Long documents: the signature of character shingles beside the one of word shingles,
-    /// and the shingle hashes of the current piece by size (classic MinHash).
-    alt: Vec<u32>,
-    piece_hashes: [Vec<u64>; 2],
+    /// Long documents, classic MinHash: the signature of the current piece.
     piece_sig: Vec<u32>,
     /// Documents longer than this (in stored bytes) are signed piece by piece.
     piece_bytes: usize,
@@ -327,6 +324,19 @@ struct SignCtx {
 /// under 1 MiB per thread (1 MiB pieces cost 1.4 MB more peak RSS on one thread on the 32 MB
 /// slice, 3.3 MB on two, at the same speed).
 const PIECE_BYTES: usize = 1 << 17;
+
+/// What one pass of [`SignCtx::sign_pieces`] over a text gave.
+#[derive(Debug, Default, Clone, Copy)]
+struct PiecePass {
+    /// Stored bytes of the text after normalization, tokens, unspaced-script characters among
+    /// them, and shingles signed.
+    len: usize,
+    tokens: usize,
+    ideo: usize,
+    shingles: usize,
+    /// Whether the shingles signed were of characters.
+    chars: bool,
+}
 
 /// What signing one document gave besides its MinHash slots.
 #[derive(Debug, Clone, Copy)]
@@ -357,8 +367,6 @@ impl SignCtx {
             tf: TfCounter::default(),
             lines: boilerplate::LinePart::default(),
             spans: Vec::new(),
-            alt: Vec::new(),
-            piece_hashes: [Vec::new(), Vec::new()],
             piece_sig: Vec::new(),
             piece_bytes: PIECE_BYTES,
             config: c.clone(),
@@ -372,67 +380,30 @@ impl SignCtx {
     }
 
     /// Signs a long text piece by piece ([`Text::pieces`]): each piece is normalized and
-    /// tokenized alone, the last tokens of one piece stay in front of the next so shingles
-    /// across the cut are drawn, and both shingle sizes are signed, since whether the
-    /// document counts as written without spaces is known only at its end. The result is the
-    /// one of signing the whole text at once (min-hashes do not depend on the order shingles
-    /// come in). With `strip`, lines in it are left out; otherwise, with boilerplate handling
-    /// on, the line hashes are added to `self.lines` as the next document.
+    /// tokenized alone, and the last tokens of one piece stay in front of the next so shingles
+    /// across the cut are drawn. Whether the document counts as written without spaces (and
+    /// so which shingle size signs it) is known only at its end: the size the first piece
+    /// points to is signed, and in the rare text whose whole turns out otherwise, a second
+    /// pass signs the other size. The result is the one of signing the whole text at once
+    /// (min-hashes do not depend on the order shingles come in). With `strip`, lines in it are
+    /// left out; otherwise, with boilerplate handling on, the line hashes are added to
+    /// `self.lines` as the next document.
     fn sign_pieces(&mut self, text: Text<'_>, strip: Option<&HashKeyed<u32>>, out: &mut [u32]) -> (Signed, u64) {
         let (wk, ck) = (self.config.word_shingle, self.config.char_shingle);
         let kind = self.hasher.kind();
         // Lines are recorded for the boilerplate stage unless this is the signing without them.
         let record_lines = strip.is_none() && self.config.boilerplate;
-        let want_lines = strip.is_some() || record_lines;
-        out.fill(u32::MAX);
-        self.alt.clear();
-        self.alt.resize(out.len(), u32::MAX);
-        let (mut len, mut tokens, mut ideo, mut kept) = (0usize, 0usize, 0usize, 0usize);
-        let mut shingles = [0usize; 2];
-        for piece in text.pieces(self.piece_bytes) {
-            len += normalize_text_into(piece, &mut self.norm, &mut self.json);
-            let spans = want_lines.then_some(&mut self.spans);
-            self.shingler.load_next(&self.norm, spans, kept);
-            match strip {
-                Some(bp) => self.shingler.drop_lines(&self.spans, |l| bp.contains_key(&l.hash)),
-                None if record_lines => {
-                    for l in &self.spans {
-                        self.lines.push_line(l.hash, l.bytes);
-                    }
-                }
-                None => {}
-            }
-            let now = self.shingler.token_hashes().len();
-            tokens += now - kept;
-            ideo += self.shingler.unspaced();
-            match kind {
-                MinHashKind::OnePermutation => {
-                    let alt = &mut self.alt;
-                    shingles[0] += self.shingler.emit_windows(wk, kept, |h| oph_insert(out, h));
-                    shingles[1] += self.shingler.emit_windows(ck, kept, |h| oph_insert(alt, h));
-                }
-                MinHashKind::Classic => {
-                    for (i, k) in [wk, ck].into_iter().enumerate() {
-                        let hashes = &mut self.piece_hashes[i];
-                        hashes.clear();
-                        shingles[i] += self.shingler.emit_windows(k, kept, |h| hashes.push(h));
-                    }
-                    let [word, chars] = &self.piece_hashes;
-                    min_into(&self.hasher, word, out, &mut self.piece_sig);
-                    min_into(&self.hasher, chars, &mut self.alt, &mut self.piece_sig);
-                }
-            }
-            kept = now.min(wk.max(ck) - 1);
-        }
+        let first = self.piece_pass(text, strip, record_lines, None, out);
         if record_lines {
             self.lines.end_doc();
         }
-        let char_mode = ideo * 2 > tokens;
-        if char_mode {
-            out.copy_from_slice(&self.alt);
+        let (len, tokens) = (first.len, first.tokens);
+        let char_mode = first.ideo * 2 > tokens;
+        let mut count = first.shingles;
+        if char_mode != first.chars {
+            count = self.piece_pass(text, strip, false, Some(char_mode), out).shingles;
         }
         let k = if char_mode { ck } else { wk };
-        let mut count = shingles[usize::from(char_mode)];
         if tokens > 0 && tokens < k {
             // Fewer tokens than a shingle: one shingle of them all, as for a short text. They
             // are all among the tokens kept from the last piece (fewer than the larger size).
@@ -448,6 +419,63 @@ impl SignCtx {
             fingerprint: 0,
         };
         (signed, len as u64)
+    }
+
+    /// One pass of [`SignCtx::sign_pieces`] over the pieces of `text`, signing the shingles of
+    /// one size into `out` (reset first): of characters if `chars`, else of words, or, with
+    /// `None`, of the size the first piece points to (most of its tokens unspaced-script
+    /// characters or not).
+    fn piece_pass(
+        &mut self,
+        text: Text<'_>,
+        strip: Option<&HashKeyed<u32>>,
+        record_lines: bool,
+        chars: Option<bool>,
+        out: &mut [u32],
+    ) -> PiecePass {
+        let (wk, ck) = (self.config.word_shingle, self.config.char_shingle);
+        let kind = self.hasher.kind();
+        let want_lines = strip.is_some() || record_lines;
+        out.fill(u32::MAX);
+        let mut pass = PiecePass {
+            chars: chars.unwrap_or(false),
+            ..PiecePass::default()
+        };
+        let mut kept = 0usize;
+        for (i, piece) in text.pieces(self.piece_bytes).enumerate() {
+            pass.len += normalize_text_into(piece, &mut self.norm, &mut self.json);
+            let spans = want_lines.then_some(&mut self.spans);
+            self.shingler.load_next(&self.norm, spans, kept);
+            match strip {
+                Some(bp) => self.shingler.drop_lines(&self.spans, |l| bp.contains_key(&l.hash)),
+                None if record_lines => {
+                    for l in &self.spans {
+                        self.lines.push_line(l.hash, l.bytes);
+                    }
+                }
+                None => {}
+            }
+            let now = self.shingler.token_hashes().len();
+            pass.tokens += now - kept;
+            pass.ideo += self.shingler.unspaced();
+            if i == 0 && chars.is_none() {
+                pass.chars = self.shingler.unspaced() * 2 > now;
+            }
+            let k = if pass.chars { ck } else { wk };
+            match kind {
+                MinHashKind::OnePermutation => {
+                    pass.shingles += self.shingler.emit_windows(k, kept, |h| oph_insert(out, h));
+                }
+                MinHashKind::Classic => {
+                    let hashes = &mut self.hashes;
+                    hashes.clear();
+                    pass.shingles += self.shingler.emit_windows(k, kept, |h| hashes.push(h));
+                    min_into(&self.hasher, &self.hashes, out, &mut self.piece_sig);
+                }
+            }
+            kept = now.min(wk.max(ck) - 1);
+        }
+        pass
     }
 
     /// Signs `text` into `out`; returns what else signing gave and the text's length. With
@@ -1214,6 +1242,29 @@ mod tests {
                     let [a, b] = both_ways(&c, piece, |ctx, sig| ctx.sign_without(t, &strip, sig).shingles);
                     proptest::prop_assert_eq!(a, b);
                 }
+            }
+        }
+    }
+
+    /// Where the first piece points to the wrong shingle size (Latin words, then mostly
+    /// Chinese, and the other way round), the second pass gives the whole text's signature.
+    #[test]
+    fn a_first_piece_that_misleads_still_signs_like_the_whole_text() {
+        let words = "the quick brown fox jumps over the lazy dog\n".repeat(3);
+        let chars = "中文字符的文本没有空格分隔词语因此按字切分\n".repeat(12);
+        for kind in [MinHashKind::OnePermutation, MinHashKind::Classic] {
+            // Shingle sizes that differ, so the two sizes sign differently.
+            let c = Config::builder()
+                .num_perm(32)
+                .word_shingle(5)
+                .char_shingle(2)
+                .minhash(kind)
+                .build()
+                .unwrap();
+            for text in [format!("{words}{chars}"), format!("{chars}{}", words.repeat(10))] {
+                let [whole, pieces] = both_ways(&c, 40, |ctx, sig| ctx.sign_text(Text::Plain(&text), sig).0.shingles);
+                assert_eq!(whole, pieces);
+                assert!(whole.1 > 0);
             }
         }
     }
