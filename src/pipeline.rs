@@ -450,11 +450,7 @@ impl SignCtx {
             self.shingler.load_next(&self.norm, spans, kept);
             match strip {
                 Some(bp) => self.shingler.drop_lines(&self.spans, |l| bp.contains_key(&l.hash)),
-                None if record_lines => {
-                    for l in &self.spans {
-                        self.lines.push_line(l.hash, l.bytes);
-                    }
-                }
+                None if record_lines => self.lines.push_spans(&self.spans),
                 None => {}
             }
             let now = self.shingler.token_hashes().len();
@@ -490,7 +486,8 @@ impl SignCtx {
         if self.config.boilerplate {
             // Lines are hashed by the tokenizer, in the same pass as the tokens.
             self.shingler.load_lines(&self.norm, &mut self.spans);
-            self.lines.push_doc(self.spans.iter().map(|l| (l.hash, l.bytes)));
+            self.lines.push_spans(&self.spans);
+            self.lines.end_doc();
         } else {
             self.shingler.load(&self.norm);
         }

@@ -23,7 +23,7 @@
 //! per distinct repeated line.
 
 use super::HashKeyed;
-use crate::tokenize::line_hash;
+use crate::tokenize::{LineSpan, line_hash};
 
 /// Default minimum number of groups.
 pub const DEFAULT_MIN_GROUPS: u32 = 3;
@@ -78,16 +78,21 @@ pub struct LinePart {
 impl LinePart {
     /// Adds the next document's lines.
     pub fn push_doc(&mut self, lines: impl IntoIterator<Item = (u64, u32)>) {
-        for (h, b) in lines {
-            self.push_line(h, b);
-        }
+        self.push_lines(lines);
         self.end_doc();
     }
 
-    /// Adds a line (its hash and length in bytes) to the open document.
-    pub fn push_line(&mut self, hash: u64, bytes: u32) {
-        self.hashes.push(hash);
-        self.bytes.push(bytes);
+    /// Adds lines (each its hash and length in bytes) to the open document.
+    pub fn push_lines(&mut self, lines: impl IntoIterator<Item = (u64, u32)>) {
+        for (hash, bytes) in lines {
+            self.hashes.push(hash);
+            self.bytes.push(bytes);
+        }
+    }
+
+    /// Adds the lines the tokenizer listed ([`LineSpan`]) to the open document.
+    pub fn push_spans(&mut self, spans: &[LineSpan]) {
+        self.push_lines(spans.iter().map(|l| (l.hash, l.bytes)));
     }
 
     /// Closes the open document: the lines pushed since the last close are its lines.
