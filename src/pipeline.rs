@@ -742,7 +742,9 @@ impl Dedup {
                 |ctx, (ci, slice)| {
                     let chunk = chunks[ci];
                     let src = &sources[chunk.source as usize];
-                    let mut docs = Vec::new();
+                    // Sized for the chunk's lines, the most records it can hold (one per line
+                    // in the line formats): no growth by doubling.
+                    let mut docs = Vec::with_capacity(caps[ci]);
                     let mut fps = Vec::new();
                     let mut text_bytes = 0u64;
                     let outcome = reader::read_chunk(src, chunk, &self.read, |r| {
