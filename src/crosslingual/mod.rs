@@ -118,6 +118,15 @@ pub struct Params {
     pub attach_min: f64,
     /// Phase 2: the best mean must be this many times the second best.
     pub attach_margin: f64,
+    /// Phase 2: a group whose best mean is this many times the second best attaches on that
+    /// lead alone; below it, [`Params::attach_mutual`] must hold too.
+    pub attach_strong: f64,
+    /// Phase 2: mutual best matches (pairs where each document is the other's best in its
+    /// language) a group must have with the article it attaches to, per document of the group,
+    /// unless its lead is strong ([`Params::attach_strong`]). An article whose own translations
+    /// are absent still has a best article among those present (another report on the same
+    /// story), but the documents of that article have better matches than it.
+    pub attach_mutual: f64,
 }
 
 impl Default for Params {
@@ -137,6 +146,8 @@ impl Default for Params {
             attach_density: 1.75,
             attach_min: 0.1,
             attach_margin: 1.5,
+            attach_strong: 4.0,
+            attach_mutual: 3.0,
         }
     }
 }
@@ -765,17 +776,29 @@ fn join_groups(
         langs[&r].len() >= p.min_langs
             && internal.get(&r).copied().unwrap_or(0) as f64 >= p.attach_density * size[r as usize] as f64
     };
-    let mut affinity: HashMap<(u32, u32), f32> = HashMap::new();
+    // Each document's best score in each other language, to tell mutual best matches.
+    let mut top: HashMap<(u32, &'static str), f32> = HashMap::new();
     for (&(a, b), &s) in pairs.iter().zip(scores) {
+        for (x, y) in [(a, b), (b, a)] {
+            let e = top.entry((x, lang_of(y))).or_default();
+            *e = e.max(s);
+        }
+    }
+    // Per (small group, article): the summed score and the number of mutual best matches.
+    let mut affinity: HashMap<(u32, u32), (f32, u32)> = HashMap::new();
+    for (&(a, b), &s) in pairs.iter().zip(scores) {
+        let mutual = s >= top[&(a, lang_of(b))] && s >= top[&(b, lang_of(a))];
         for (x, y) in [(a, b), (b, a)] {
             let (rx, ry) = (root[x as usize], root[y as usize]);
             if rx != ry && !big(rx) && big(ry) && !langs[&rx].contains(&lang_of(y)) {
-                *affinity.entry((rx, ry)).or_default() += s;
+                let e = affinity.entry((rx, ry)).or_default();
+                e.0 += s;
+                e.1 += u32::from(mutual);
             }
         }
     }
     let mut best: HashMap<u32, [(f32, u32); 2]> = HashMap::new();
-    for (&(x, c), &sum) in &affinity {
+    for (&(x, c), &(sum, _)) in &affinity {
         let others = size[c as usize]
             - langs[&x]
                 .iter()
@@ -794,7 +817,13 @@ fn join_groups(
     }
     let mut attach: Vec<(u32, u32)> = best
         .into_iter()
-        .filter(|(_, b)| b[0].0 as f64 >= p.attach_min && b[0].0 as f64 >= p.attach_margin * b[1].0 as f64)
+        .filter(|(x, b)| {
+            let (mean, second) = (b[0].0 as f64, b[1].0 as f64);
+            let mutual = affinity[&(*x, b[0].1)].1 as f64 / size[*x as usize] as f64;
+            mean >= p.attach_min
+                && mean >= p.attach_margin * second
+                && (mean >= p.attach_strong * second || mutual >= p.attach_mutual)
+        })
         .map(|(x, b)| (x, b[0].1))
         .filter(|&(x, c)| compatible(&members[&x], &members[&c]))
         .collect();
@@ -880,6 +909,60 @@ mod tests {
         // A chain 0-1-2-3-4 (4 edges): look-alike pages; nothing attaches.
         let chain: Vec<(u32, u32, f32)> = (0..4u32).map(|a| (a, a + 1, 0.8)).collect();
         assert!(!attaches_to(&chain));
+    }
+
+    /// Article A (documents 0..5, languages aaa..eee, every pair linked) and article B
+    /// (documents 6..11, the same languages, every pair linked); document 5 (language fff)
+    /// scores 0.5 with A's documents and 0.2 with B's. With `rival`, document 11 (also fff)
+    /// scores 0.6 with A's documents, so they are not document 5's mutual best matches. Does
+    /// document 5 join A?
+    fn joins_article(rival: bool) -> bool {
+        const LANGS: [&str; 5] = ["aaa", "bbb", "ccc", "ddd", "eee"];
+        let lang_of = |d: u32| match d {
+            5 | 11 => "fff",
+            _ => LANGS[(d % 6) as usize],
+        };
+        let group: Vec<u32> = (0..12).collect();
+        let mut edges = Vec::new();
+        for base in [0u32, 6] {
+            for a in base..base + 5 {
+                edges.extend((a + 1..base + 5).map(|b| (a, b, 0.8)));
+            }
+        }
+        let mut pairs = Vec::new();
+        let mut scores = Vec::new();
+        for d in 0..5u32 {
+            pairs.extend([(d, 5), (5, d + 6)]);
+            scores.extend([0.5f32, 0.2]);
+            if rival {
+                pairs.push((d, 11));
+                scores.push(0.6);
+            }
+        }
+        let joins = join_groups(
+            &group,
+            &edges,
+            &pairs,
+            &scores,
+            &lang_of,
+            &|_, _| 0.0,
+            &Params::default(),
+        );
+        let mut uf = UnionFind::new(12);
+        for (a, b) in joins {
+            uf.union(a, b);
+        }
+        uf.find(5) == uf.find(0)
+    }
+
+    #[test]
+    fn attachment_needs_mutual_best_matches_or_a_strong_lead() {
+        // Mean 0.5 against 0.2 (2.5 times the next best), and A's documents pick document 5 in
+        // its language: it joins A.
+        assert!(joins_article(false));
+        // The same lead, but A's documents each have a better match in that language (its own
+        // translation elsewhere): no mutual best match, and 2.5 is short of a strong lead.
+        assert!(!joins_article(true));
     }
 
     /// An index over hand-made key sequences, every key of weight 1 except key 2 (weight 2).
