@@ -42,7 +42,10 @@
 //!    changing a cluster; 0.95 would remove 7% of NTREX's. An edge also needs
 //!    [`MIN_SHARED_KEYS`] distinct anchors in common.
 //! 5. **Grouping**: guarded merging of groups, then attachment of the groups
-//!    in few languages to the article they score best with.
+//!    in few languages to the article they score best with, given a strong lead
+//!    ([`Params::attach_strong`]) or mutual best matches with its documents
+//!    ([`Params::attach_mutual`]): where a document's own article is absent, another report
+//!    on the same story is still its best.
 //!
 //! All stages exchange plain data (keys, postings, pairs, edges), so each can run per shard.
 //!
@@ -658,8 +661,10 @@ fn mutual_best(
 /// whose own edges were too weak) joins the group of at least that many languages, dense in
 /// mutual-best edges ([`Params::attach_density`] per document), to which its
 /// mean score is highest, when that mean is at least [`Params::attach_min`] and
-/// [`Params::attach_margin`] times the next best. The evidence is summed over every language of
-/// the article, so a document with few anchors still finds its article.
+/// [`Params::attach_margin`] times the next best, and, unless it is [`Params::attach_strong`]
+/// times the next best, the group has [`Params::attach_mutual`] mutual best matches per
+/// document with the article's documents. The evidence is summed over every language of the
+/// article, so a document with few anchors still finds its article.
 fn join_groups(
     group: &[u32],
     edges: &[(u32, u32, f32)],
