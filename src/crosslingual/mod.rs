@@ -602,13 +602,7 @@ fn mutual_best(
     admit: &dyn Fn(u32, u32) -> bool,
     p: &Params,
 ) -> Vec<(u32, u32, f32)> {
-    let mut best: HashMap<(u32, &'static str), f32> = HashMap::new();
-    for (&(a, b), &s) in pairs.iter().zip(scores) {
-        for (x, y) in [(a, b), (b, a)] {
-            let e = best.entry((x, lang_of(y))).or_default();
-            *e = e.max(s);
-        }
-    }
+    let best = best_by_language(pairs, scores, lang_of);
     // The median of each document's candidate scores: its background level.
     let mut all: HashMap<u32, Vec<f32>> = HashMap::new();
     for (&(a, b), &s) in pairs.iter().zip(scores) {
@@ -646,6 +640,23 @@ fn mutual_best(
         })
         .map(|((&(a, b), &s), _)| (a, b, s))
         .collect()
+}
+
+/// Each document's best score in each language it has candidates in: `(document, language)`
+/// to the highest score of its pairs with documents of that language.
+fn best_by_language(
+    pairs: &[(u32, u32)],
+    scores: &[f32],
+    lang_of: &dyn Fn(u32) -> &'static str,
+) -> HashMap<(u32, &'static str), f32> {
+    let mut best: HashMap<(u32, &'static str), f32> = HashMap::new();
+    for (&(a, b), &s) in pairs.iter().zip(scores) {
+        for (x, y) in [(a, b), (b, a)] {
+            let e = best.entry((x, lang_of(y))).or_default();
+            *e = e.max(s);
+        }
+    }
+    best
 }
 
 /// Groups documents into articles; returns the pairs of documents whose groups are joined.
@@ -782,13 +793,7 @@ fn join_groups(
             && internal.get(&r).copied().unwrap_or(0) as f64 >= p.attach_density * size[r as usize] as f64
     };
     // Each document's best score in each other language, to tell mutual best matches.
-    let mut top: HashMap<(u32, &'static str), f32> = HashMap::new();
-    for (&(a, b), &s) in pairs.iter().zip(scores) {
-        for (x, y) in [(a, b), (b, a)] {
-            let e = top.entry((x, lang_of(y))).or_default();
-            *e = e.max(s);
-        }
-    }
+    let top = best_by_language(pairs, scores, lang_of);
     // Per (small group, article): the summed score and the number of mutual best matches.
     let mut affinity: HashMap<(u32, u32), (f32, u32)> = HashMap::new();
     for (&(a, b), &s) in pairs.iter().zip(scores) {
