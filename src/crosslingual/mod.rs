@@ -895,20 +895,26 @@ mod tests {
         let pairs: Vec<(u32, u32)> = (0..5).map(|d| (d, 5)).collect();
         let scores = vec![0.5f32; pairs.len()];
         let lang_of = |d: u32| LANGS[d as usize];
-        let joins = join_groups(
-            &group,
-            edges,
-            &pairs,
-            &scores,
-            &lang_of,
-            &|_, _| 0.0,
-            &Params::default(),
-        );
-        let mut uf = UnionFind::new(6);
+        joined(&group, edges, &pairs, &scores, &lang_of, 5, 0)
+    }
+
+    /// Whether `join_groups` (default parameters, no same-language similarity) puts
+    /// documents `x` and `y` in one cluster.
+    fn joined(
+        group: &[u32],
+        edges: &[(u32, u32, f32)],
+        pairs: &[(u32, u32)],
+        scores: &[f32],
+        lang_of: &dyn Fn(u32) -> &'static str,
+        x: u32,
+        y: u32,
+    ) -> bool {
+        let joins = join_groups(group, edges, pairs, scores, lang_of, &|_, _| 0.0, &Params::default());
+        let mut uf = UnionFind::new(group.len());
         for (a, b) in joins {
             uf.union(a, b);
         }
-        uf.find(5) == uf.find(0)
+        uf.find(x) == uf.find(y)
     }
 
     #[test]
@@ -949,20 +955,7 @@ mod tests {
                 scores.push(0.6);
             }
         }
-        let joins = join_groups(
-            &group,
-            &edges,
-            &pairs,
-            &scores,
-            &lang_of,
-            &|_, _| 0.0,
-            &Params::default(),
-        );
-        let mut uf = UnionFind::new(12);
-        for (a, b) in joins {
-            uf.union(a, b);
-        }
-        uf.find(5) == uf.find(0)
+        joined(&group, &edges, &pairs, &scores, &lang_of, 5, 0)
     }
 
     #[test]
