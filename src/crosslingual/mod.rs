@@ -578,11 +578,12 @@ pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
         let (shared, profile) = index.overlap(a as usize, b as usize);
         shared >= MIN_SHARED_KEYS && profile as f64 >= p.profile_min
     };
-    let edges = mutual_best(&pairs, &anchor_scores, &scores, &lang_of, &admit, p);
+    let scored = Scored::new(&pairs, &scores, &lang_of);
+    let edges = mutual_best(&scored, &anchor_scores, &lang_of, &admit, p);
     // Scored on demand while grouping (single-threaded), with one scratch space.
     let scratch = std::cell::RefCell::new(ScoreScratch::default());
     let same_language = |a: u32, b: u32| index.score(a as usize, b as usize, prior, &mut scratch.borrow_mut());
-    let joins = join_groups(group, &edges, &pairs, &scores, &lang_of, &same_language, p);
+    let joins = join_groups(group, &edges, &scored, &lang_of, &same_language, p);
     Links {
         joins,
         edges,
@@ -595,14 +596,13 @@ pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
 /// median), and that `admit` lets through (shared anchors and their frequency profile). The
 /// dictionary pivot ranks a document's matches but never makes an edge alone.
 fn mutual_best(
-    pairs: &[(u32, u32)],
+    scored: &Scored<'_>,
     anchor_scores: &[f32],
-    scores: &[f32],
     lang_of: &dyn Fn(u32) -> &'static str,
     admit: &dyn Fn(u32, u32) -> bool,
     p: &Params,
 ) -> Vec<(u32, u32, f32)> {
-    let best = best_by_language(pairs, scores, lang_of);
+    let (pairs, scores, best) = (scored.pairs, scored.scores, &scored.best);
     // The median of each document's candidate scores: its background level.
     let mut all: HashMap<u32, Vec<f32>> = HashMap::new();
     for (&(a, b), &s) in pairs.iter().zip(scores) {
@@ -642,21 +642,27 @@ fn mutual_best(
         .collect()
 }
 
-/// Each document's best score in each language it has candidates in: `(document, language)`
-/// to the highest score of its pairs with documents of that language.
-fn best_by_language(
-    pairs: &[(u32, u32)],
-    scores: &[f32],
-    lang_of: &dyn Fn(u32) -> &'static str,
-) -> HashMap<(u32, &'static str), f32> {
-    let mut best: HashMap<(u32, &'static str), f32> = HashMap::new();
-    for (&(a, b), &s) in pairs.iter().zip(scores) {
-        for (x, y) in [(a, b), (b, a)] {
-            let e = best.entry((x, lang_of(y))).or_default();
-            *e = e.max(s);
+/// The candidate pairs with their scores, and each document's best score in each language
+/// it has candidates in, which linking (mutual best edges) and grouping (mutual best matches
+/// of an attachment) both read.
+struct Scored<'a> {
+    pairs: &'a [(u32, u32)],
+    scores: &'a [f32],
+    /// `(document, language)` to the highest score of its pairs with documents of that language.
+    best: HashMap<(u32, &'static str), f32>,
+}
+
+impl<'a> Scored<'a> {
+    fn new(pairs: &'a [(u32, u32)], scores: &'a [f32], lang_of: &dyn Fn(u32) -> &'static str) -> Self {
+        let mut best: HashMap<(u32, &'static str), f32> = HashMap::new();
+        for (&(a, b), &s) in pairs.iter().zip(scores) {
+            for (x, y) in [(a, b), (b, a)] {
+                let e = best.entry((x, lang_of(y))).or_default();
+                *e = e.max(s);
+            }
         }
+        Scored { pairs, scores, best }
     }
-    best
 }
 
 /// Groups documents into articles; returns the pairs of documents whose groups are joined.
@@ -679,8 +685,7 @@ fn best_by_language(
 fn join_groups(
     group: &[u32],
     edges: &[(u32, u32, f32)],
-    pairs: &[(u32, u32)],
-    scores: &[f32],
+    scored: &Scored<'_>,
     lang_of: &dyn Fn(u32) -> &'static str,
     same_language: &dyn Fn(u32, u32) -> f32,
     p: &Params,
@@ -792,8 +797,7 @@ fn join_groups(
         langs[&r].len() >= p.min_langs
             && internal.get(&r).copied().unwrap_or(0) as f64 >= p.attach_density * size[r as usize] as f64
     };
-    // Each document's best score in each other language, to tell mutual best matches.
-    let top = best_by_language(pairs, scores, lang_of);
+    let (pairs, scores, top) = (scored.pairs, scored.scores, &scored.best);
     // Per (small group, article): the summed score and the number of mutual best matches.
     let mut affinity: HashMap<(u32, u32), (f32, u32)> = HashMap::new();
     for (&(a, b), &s) in pairs.iter().zip(scores) {
@@ -909,7 +913,8 @@ mod tests {
         x: u32,
         y: u32,
     ) -> bool {
-        let joins = join_groups(group, edges, pairs, scores, lang_of, &|_, _| 0.0, &Params::default());
+        let scored = Scored::new(pairs, scores, lang_of);
+        let joins = join_groups(group, edges, &scored, lang_of, &|_, _| 0.0, &Params::default());
         let mut uf = UnionFind::new(group.len());
         for (a, b) in joins {
             uf.union(a, b);
@@ -1019,7 +1024,13 @@ mod tests {
         let lang_of = |d: u32| LANGS[d as usize];
         let edges = |anchor: f32| {
             let anchors = [anchor, 0.2, 0.2, 0.2, 0.2];
-            mutual_best(&pairs, &anchors, &scores, &lang_of, &|_, _| true, &Params::default())
+            mutual_best(
+                &Scored::new(&pairs, &scores, &lang_of),
+                &anchors,
+                &lang_of,
+                &|_, _| true,
+                &Params::default(),
+            )
         };
         // Most of the 0.9 from the dictionary pivot: no edge; from the anchors: an edge.
         assert!(edges(0.1).is_empty());
