@@ -4,3 +4,10 @@ cargo build --release -q
 B=target/release/neardup
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# The cross-lingual modes to compare, as "name:flags" in the array `modes`: anchors only, and
+# anchors + dictionary when the lexicon scripts/setup.sh installs is there.
+lexicon_modes() {
+  modes=("anchors only:--no-lexicon")
+  local lex="${NEARDUP_LEXICON:-${XDG_DATA_HOME:-$HOME/.local/share}/neardup/lexicon.bin}"
+  if [ -f "$lex" ]; then modes+=("anchors + dictionary:--lexicon $lex"); else echo "(no lexicon at $lex: run scripts/setup.sh)"; fi
+}

@@ -30,9 +30,7 @@ for seed, frac in [(1, 0.5), (2, 0.5), (3, 0.25), (4, 0.25)]:
             i = json.loads(l)["id"]
             f.write(f"{i}\t{labels[i]}\n")
 PY
-modes=("anchors only:--no-lexicon")
-lex="${NEARDUP_LEXICON:-${XDG_DATA_HOME:-$HOME/.local/share}/neardup/lexicon.bin}"
-if [ -f "$lex" ]; then modes+=("anchors + dictionary:--lexicon $lex"); else echo "(no lexicon at $lex: run scripts/setup.sh)"; fi
+lexicon_modes
 printf '%-22s %-6s %6s %10s %8s\n' mode set docs precision recall
 for m in "${modes[@]}"; do
   name=${m%%:*}; flags=${m#*:}

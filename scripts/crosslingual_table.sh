@@ -11,9 +11,7 @@ GOLD=${2:-tests/data/ntrex-dev/gold_translations.tsv}
 shift $(( $# > 2 ? 2 : $# )) || true
 # shellcheck source=scripts/common.sh
 . scripts/common.sh
-modes=("anchors only:--no-lexicon")
-lex="${NEARDUP_LEXICON:-${XDG_DATA_HOME:-$HOME/.local/share}/neardup/lexicon.bin}"
-if [ -f "$lex" ]; then modes+=("anchors + dictionary:--lexicon $lex"); else echo "(no lexicon at $lex: run scripts/setup.sh)"; fi
+lexicon_modes
 for m in "${modes[@]}"; do
   name=${m%%:*}; flags=${m#*:}
   # shellcheck disable=SC2086
