@@ -236,6 +236,15 @@ fn english_words(phrase: &str) -> Vec<String> {
 /// Most English words kept per headword.
 const MAX_PIVOTS: usize = 6;
 
+/// The gzip (or dictzip) stream `r` of the file `path`, decompressed.
+fn gunzip(path: &Path, r: impl Read) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(r)
+        .read_to_end(&mut out)
+        .map_err(|e| Error::io(path, e))?;
+    Ok(out)
+}
+
 impl LexiconBuilder {
     /// An empty builder.
     pub fn new() -> Self {
@@ -310,10 +319,7 @@ impl LexiconBuilder {
 
     /// Reads one dictd dictionary: `lang`→English, or English→`lang` when `inverted`.
     pub fn read_dictd(&mut self, index: &Path, dict: &Path, lang: &str, inverted: bool) -> Result<()> {
-        let mut raw = Vec::new();
-        std::fs::File::open(dict)
-            .and_then(|f| flate2::read::MultiGzDecoder::new(f).read_to_end(&mut raw))
-            .map_err(|e| Error::io(dict, e))?;
+        let raw = gunzip(dict, std::fs::File::open(dict).map_err(|e| Error::io(dict, e))?)?;
         let idx = std::fs::File::open(index).map_err(|e| Error::io(index, e))?;
         let mut key = String::new();
         for (n, line) in std::io::BufReader::new(idx).lines().enumerate() {
@@ -369,11 +375,7 @@ impl LexiconBuilder {
     pub fn read_cedict(&mut self, path: &Path) -> Result<()> {
         let mut raw = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         if raw.starts_with(&[0x1f, 0x8b]) {
-            let mut plain = Vec::new();
-            flate2::read::MultiGzDecoder::new(&raw[..])
-                .read_to_end(&mut plain)
-                .map_err(|e| Error::io(path, e))?;
-            raw = plain;
+            raw = gunzip(path, &raw[..])?;
         }
         let text = String::from_utf8_lossy(&raw);
         let mut key = String::new();
