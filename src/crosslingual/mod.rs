@@ -27,7 +27,8 @@
 //! 4. **Linking** by mutual best matches: a pair is an edge when its anchor score (without
 //!    the pivot) is at least [`Params::min_score`], its score within [`Params::ratio`] of the
 //!    best score each document reached in the other's language, and at least
-//!    [`Params::lift`] times the median score of each side's candidates. A fixed threshold over such scores chains articles together through generic
+//!    [`Params::lift`] times the median score of each side's candidates. A fixed threshold
+//!    over such scores chains articles together through generic
 //!    anchors (a year, a country, a president); the best match of a translation is almost always
 //!    its source, whatever the absolute score. The ratio (rather than the single best) keeps two
 //!    translations into one language (fr-FR and fr-CA) that both match. Last, the edge's
