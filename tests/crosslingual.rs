@@ -63,7 +63,9 @@ fn ntrex_translations_precision_and_recall() {
 /// of the id), most documents miss most of their translations, as in a crawl: a group whose own
 /// article is too thin must not attach to another report on the same story. Before attachment
 /// needed mutual best matches or a strong lead, precision was 0.98 / 0.99 / 0.84 / 0.93 on
-/// these quarters; now 1.00 / 0.99 / 0.96 / 0.99.
+/// these quarters; with that rule, 1.00 / 0.99 / 0.96 / 0.99; since only groups in fewer
+/// languages than an article attach (three translations linked to each other are an article of
+/// their own), 1.00 / 0.99 / 0.99 / 0.99.
 #[test]
 fn ntrex_quarters_with_translations_missing_keep_precision() {
     let dir = tempfile::tempdir().unwrap();
@@ -95,7 +97,7 @@ fn ntrex_quarters_with_translations_missing_keep_precision() {
             &["--cross-lingual", "--no-lexicon"],
         );
         let (p, r) = precision_recall(&gold_path, &cl);
-        assert!(p >= 0.95 && r >= 0.8, "quarter {k}: precision {p} recall {r}");
+        assert!(p >= 0.98 && r >= 0.8, "quarter {k}: precision {p} recall {r}");
     }
 }
 

@@ -798,6 +798,9 @@ fn join_groups(
         langs[&r].len() >= p.min_langs
             && internal.get(&r).copied().unwrap_or(0) as f64 >= p.attach_density * size[r as usize] as f64
     };
+    // Only a group in fewer languages than an article attaches: three translations linked to
+    // each other are an article of their own, even when too few to count as dense.
+    let small = |r: u32| langs[&r].len() < p.min_langs;
     let (pairs, scores, top) = (scored.pairs, scored.scores, &scored.best);
     // Per (small group, article): the summed score and the number of mutual best matches.
     let mut affinity: HashMap<(u32, u32), (f32, u32)> = HashMap::new();
@@ -805,7 +808,7 @@ fn join_groups(
         let mutual = s >= top[&(a, lang_of(b))] && s >= top[&(b, lang_of(a))];
         for (x, y) in [(a, b), (b, a)] {
             let (rx, ry) = (root[x as usize], root[y as usize]);
-            if rx != ry && !big(rx) && big(ry) && !langs[&rx].contains(&lang_of(y)) {
+            if rx != ry && small(rx) && big(ry) && !langs[&rx].contains(&lang_of(y)) {
                 let e = affinity.entry((rx, ry)).or_default();
                 e.0 += s;
                 e.1 += u32::from(mutual);
@@ -962,6 +965,39 @@ mod tests {
             }
         }
         joined(&group, &edges, &pairs, &scores, &lang_of, 5, 0)
+    }
+
+    /// Article A: documents 0..5 (languages aaa..eee), every pair linked. Documents 5, 6 and,
+    /// with `third`, 7 (languages fff, ggg, hhh) are linked to each other (3 edges for 3
+    /// documents: short of the density that takes attachments) and score 0.3 with every
+    /// document of A, a strong lead over no other article. Does document 5 join A?
+    fn second_group_joins_article(third: bool) -> bool {
+        let langs = ["aaa", "bbb", "ccc", "ddd", "eee", "fff", "ggg", "hhh"];
+        let lang_of = |d: u32| langs[d as usize];
+        let group: Vec<u32> = (0..8).collect();
+        let mut edges: Vec<(u32, u32, f32)> = (0..5u32).flat_map(|a| (a + 1..5).map(move |b| (a, b, 0.8))).collect();
+        let second: &[u32] = if third { &[5, 6, 7] } else { &[5, 6] };
+        for (i, &a) in second.iter().enumerate() {
+            edges.extend(second[i + 1..].iter().map(|&b| (a, b, 0.6)));
+        }
+        let mut pairs: Vec<(u32, u32)> = edges.iter().map(|e| (e.0, e.1)).collect();
+        let mut scores: Vec<f32> = edges.iter().map(|e| e.2).collect();
+        for d in 0..5u32 {
+            for &x in second {
+                pairs.push((d, x));
+                scores.push(0.3);
+            }
+        }
+        assert!(joined(&group, &edges, &pairs, &scores, &lang_of, 5, 6));
+        joined(&group, &edges, &pairs, &scores, &lang_of, 5, 0)
+    }
+
+    #[test]
+    fn an_article_in_three_languages_does_not_attach() {
+        // Three translations linked to each other are an article of their own.
+        assert!(!second_group_joins_article(true));
+        // Two are a fragment of an article (fewer languages than an article): they attach.
+        assert!(second_group_joins_article(false));
     }
 
     #[test]
