@@ -46,7 +46,10 @@
 //!    in few languages to the article they score best with, given a strong lead
 //!    ([`Params::attach_strong`]) or mutual best matches with its documents
 //!    ([`Params::attach_mutual`]): where a document's own article is absent, another report
-//!    on the same story is still its best.
+//!    on the same story is still its best. Many mutual best matches
+//!    ([`Params::attach_many`]) stand for the lead: a document with few anchors may score
+//!    nearly as well on average with another report on its story, yet still be the best match
+//!    of its article's documents in a dozen languages, and they its.
 //!
 //! All stages exchange plain data (keys, postings, pairs, edges), so each can run per shard.
 //!
@@ -131,6 +134,10 @@ pub struct Params {
     /// are absent still has a best article among those present (another report on the same
     /// story), but the documents of that article have better matches than it.
     pub attach_mutual: f64,
+    /// Phase 2: with at least this many mutual best matches per document with the article it
+    /// scores best with, a group attaches to it without [`Params::attach_margin`]'s lead
+    /// (its mean must still be the highest and at least [`Params::attach_min`]).
+    pub attach_many: f64,
 }
 
 impl Default for Params {
@@ -152,6 +159,7 @@ impl Default for Params {
             attach_margin: 1.5,
             attach_strong: 4.0,
             attach_mutual: 3.0,
+            attach_many: 9.0,
         }
     }
 }
@@ -681,8 +689,9 @@ impl<'a> Scored<'a> {
 /// mean score is highest, when that mean is at least [`Params::attach_min`] and
 /// [`Params::attach_margin`] times the next best, and, unless it is [`Params::attach_strong`]
 /// times the next best, the group has [`Params::attach_mutual`] mutual best matches per
-/// document with the article's documents. The evidence is summed over every language of the
-/// article, so a document with few anchors still finds its article.
+/// document with the article's documents; or, whatever its lead, it has
+/// [`Params::attach_many`] mutual best matches per document with them. The evidence is summed
+/// over every language of the article, so a document with few anchors still finds its article.
 fn join_groups(
     group: &[u32],
     edges: &[(u32, u32, f32)],
@@ -838,9 +847,9 @@ fn join_groups(
         .filter(|(x, b)| {
             let (mean, second) = (b[0].0 as f64, b[1].0 as f64);
             let mutual = affinity[&(*x, b[0].1)].1 as f64 / size[*x as usize] as f64;
-            mean >= p.attach_min
-                && mean >= p.attach_margin * second
-                && (mean >= p.attach_strong * second || mutual >= p.attach_mutual)
+            let lead =
+                mean >= p.attach_margin * second && (mean >= p.attach_strong * second || mutual >= p.attach_mutual);
+            mean >= p.attach_min && mean > second && (lead || mutual >= p.attach_many)
         })
         .map(|(x, b)| (x, b[0].1))
         .filter(|&(x, c)| compatible(&members[&x], &members[&c]))
@@ -998,6 +1007,38 @@ mod tests {
         assert!(!second_group_joins_article(true));
         // Two are a fragment of an article (fewer languages than an article): they attach.
         assert!(second_group_joins_article(false));
+    }
+
+    /// Articles A (documents 0..n) and B (n..2n), each in the same `n` languages with every
+    /// pair linked; document 2n, in a language of its own, scores 0.5 with A's documents and
+    /// 0.4 with B's (a lead of 1.25, short of the margin), so it is the best match of each of
+    /// A's documents in its language and they are its. Does it join A?
+    fn joins_with_many_mutual_matches(n: u32) -> bool {
+        const LANGS: [&str; 10] = ["l0", "l1", "l2", "l3", "l4", "l5", "l6", "l7", "l8", "l9"];
+        let x = 2 * n;
+        let lang_of = move |d: u32| if d == x { "zzz" } else { LANGS[(d % n) as usize] };
+        let group: Vec<u32> = (0..=x).collect();
+        let mut edges = Vec::new();
+        for base in [0, n] {
+            for a in base..base + n {
+                edges.extend((a + 1..base + n).map(|b| (a, b, 0.8)));
+            }
+        }
+        let mut pairs: Vec<(u32, u32)> = edges.iter().map(|e| (e.0, e.1)).collect();
+        let mut scores: Vec<f32> = edges.iter().map(|e| e.2).collect();
+        for d in 0..n {
+            pairs.extend([(d, x), (d + n, x)]);
+            scores.extend([0.5f32, 0.4]);
+        }
+        joined(&group, &edges, &pairs, &scores, &lang_of, x, 0)
+    }
+
+    #[test]
+    fn many_mutual_best_matches_stand_for_a_lead() {
+        // The mutual best match of A's documents in 10 languages: it joins A.
+        assert!(joins_with_many_mutual_matches(10));
+        // In 8: the lead of 1.25 alone is too small.
+        assert!(!joins_with_many_mutual_matches(8));
     }
 
     #[test]
