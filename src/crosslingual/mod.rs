@@ -928,8 +928,23 @@ mod tests {
         x: u32,
         y: u32,
     ) -> bool {
+        joined_alike(group, edges, pairs, scores, lang_of, 0.0, x, y)
+    }
+
+    /// [`joined`], with every pair of same-language documents scoring `alike`.
+    #[allow(clippy::too_many_arguments)]
+    fn joined_alike(
+        group: &[u32],
+        edges: &[(u32, u32, f32)],
+        pairs: &[(u32, u32)],
+        scores: &[f32],
+        lang_of: &dyn Fn(u32) -> &'static str,
+        alike: f32,
+        x: u32,
+        y: u32,
+    ) -> bool {
         let scored = Scored::new(pairs, scores, lang_of);
-        let joins = join_groups(group, edges, &scored, lang_of, &|_, _| 0.0, &Params::default());
+        let joins = join_groups(group, edges, &scored, lang_of, &|_, _| alike, &Params::default());
         let mut uf = UnionFind::new(group.len());
         for (a, b) in joins {
             uf.union(a, b);
@@ -1013,13 +1028,7 @@ mod tests {
         let edges = [(0, 1, 0.8), (2, 3, 0.8), (0, 3, 0.6), (1, 2, 0.6), (1, 3, 0.6)];
         let pairs: Vec<(u32, u32)> = edges.iter().map(|e| (e.0, e.1)).collect();
         let scores: Vec<f32> = edges.iter().map(|e| e.2).collect();
-        let scored = Scored::new(&pairs, &scores, &lang_of);
-        let joins = join_groups(&group, &edges, &scored, &lang_of, &|_, _| alike, &Params::default());
-        let mut uf = UnionFind::new(group.len());
-        for (a, b) in joins {
-            uf.union(a, b);
-        }
-        uf.find(0) == uf.find(2)
+        joined_alike(&group, &edges, &pairs, &scores, &lang_of, alike, 0, 2)
     }
 
     #[test]
