@@ -11,3 +11,12 @@ lexicon_modes() {
   local lex="${NEARDUP_LEXICON:-${XDG_DATA_HOME:-$HOME/.local/share}/neardup/lexicon.bin}"
   if [ -f "$lex" ]; then modes+=("anchors + dictionary:--lexicon $lex"); else echo "(no lexicon at $lex: run scripts/setup.sh)"; fi
 }
+# The data arguments of the scripts that score a gold-labelled set: DOCS and GOLD from the
+# script's first two arguments (default: NTREX and its gold file named by $1 here), the rest,
+# extra dedup flags, in the array `extra`. Usage: gold_set GOLD_FILE_NAME "$@"
+gold_set() {
+  local gold=$1; shift
+  DOCS=${1:-tests/data/ntrex-dev/docs.jsonl}
+  GOLD=${2:-tests/data/ntrex-dev/$gold}
+  extra=("${@:3}")
+}

@@ -6,11 +6,9 @@
 # Usage: scripts/crosslingual_subsample.sh [DOCS.jsonl] [GOLD.tsv] [extra dedup flags...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DOCS=${1:-tests/data/ntrex-dev/docs.jsonl}
-GOLD=${2:-tests/data/ntrex-dev/gold_translations.tsv}
-shift $(( $# > 2 ? 2 : $# )) || true
 # shellcheck source=scripts/common.sh
 . scripts/common.sh
+gold_set gold_translations.tsv "$@"
 # Subsamples: seed:fraction of documents kept.
 python3 - "$DOCS" "$GOLD" "$tmp" <<'PY'
 import json, random, sys
@@ -39,7 +37,7 @@ for m in "${modes[@]}"; do
   name=${m%%:*}; flags=${m#*:}
   for s in full s1 s2 s3 s4 s11 s12 s13 s14 s15 s16; do
     # shellcheck disable=SC2086
-    "$B" dedup "$tmp/$s.jsonl" -o /dev/null --clusters "$tmp/c.jsonl" -q --cross-lingual $flags "$@"
+    "$B" dedup "$tmp/$s.jsonl" -o /dev/null --clusters "$tmp/c.jsonl" -q --cross-lingual $flags "${extra[@]}"
     "$B" eval --gold "$tmp/$s.tsv" "$tmp/c.jsonl" --json > "$tmp/e.json"
     python3 - "$name" "$s" "$tmp/e.json" "$tmp/$s.jsonl" <<'PY'
 import json, sys

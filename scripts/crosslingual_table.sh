@@ -6,16 +6,14 @@
 # Usage: scripts/crosslingual_table.sh [DOCS.jsonl] [GOLD.tsv] [extra dedup flags...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DOCS=${1:-tests/data/ntrex-dev/docs.jsonl}
-GOLD=${2:-tests/data/ntrex-dev/gold_translations.tsv}
-shift $(( $# > 2 ? 2 : $# )) || true
 # shellcheck source=scripts/common.sh
 . scripts/common.sh
+gold_set gold_translations.tsv "$@"
 lexicon_modes
 for m in "${modes[@]}"; do
   name=${m%%:*}; flags=${m#*:}
   # shellcheck disable=SC2086
-  "$B" dedup "$DOCS" -o /dev/null --clusters "$tmp/c.jsonl" -q --cross-lingual $flags "$@"
+  "$B" dedup "$DOCS" -o /dev/null --clusters "$tmp/c.jsonl" -q --cross-lingual $flags "${extra[@]}"
   "$B" eval --gold "$GOLD" "$tmp/c.jsonl" --by-language --json > "$tmp/e.jsonl"
   python3 - "$name" "$tmp/e.jsonl" <<'PY'
 import json, sys, collections

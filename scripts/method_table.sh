@@ -4,11 +4,9 @@
 # Usage: scripts/method_table.sh [DOCS.jsonl] [GOLD.tsv] [extra dedup flags...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DOCS=${1:-tests/data/ntrex-dev/docs.jsonl}
-GOLD=${2:-tests/data/ntrex-dev/gold_samelang.tsv}
-shift $(( $# > 2 ? 2 : $# )) || true
 # shellcheck source=scripts/common.sh
 . scripts/common.sh
+gold_set gold_samelang.tsv "$@"
 printf '%-22s %9s %7s %7s %7s %8s %8s\n' method precision recall f1 ari cpu_s rss_MB
 row() { # name flags...
   local name=$1; shift
@@ -20,14 +18,14 @@ s = json.load(open(sys.argv[2])); u, k, m = open(sys.argv[3]).read().split()
 print('%-22s %9.4f %7.4f %7.4f %7.4f %8.3f %8.1f' % (sys.argv[1], s['precision'], s['recall'], s['f1'], s['ari'], float(u) + float(k), int(m) / 1024))
 PY
 }
-row "minhash (default)" --method minhash "$@"
+row "minhash (default)" --method minhash "${extra[@]}"
 for k in 0 1 2 3 4 5 6; do
-  row "simhash k=$k" --method simhash --max-hamming $k "$@"
+  row "simhash k=$k" --method simhash --max-hamming $k "${extra[@]}"
 done
 # A combined mode, computed from the two reports: MinHash clusters plus SimHash clusters (a pair
 # linked by either), to see whether it beats either alone.
-"$B" dedup "$DOCS" -o /dev/null --clusters "$tmp/m.jsonl" -q "$@"
-"$B" dedup "$DOCS" -o /dev/null --clusters "$tmp/s.jsonl" -q --method simhash "$@"
+"$B" dedup "$DOCS" -o /dev/null --clusters "$tmp/m.jsonl" -q "${extra[@]}"
+"$B" dedup "$DOCS" -o /dev/null --clusters "$tmp/s.jsonl" -q --method simhash "${extra[@]}"
 python3 - "$tmp/m.jsonl" "$tmp/s.jsonl" > "$tmp/c.jsonl" <<'PY'
 import json, sys
 parent = {}
