@@ -952,9 +952,21 @@ mod tests {
         uf.find(x) == uf.find(y)
     }
 
+    /// Every pair of the documents `docs` linked at `score`: an article whose documents all
+    /// match each other.
+    fn clique(docs: std::ops::Range<u32>, score: f32) -> Vec<(u32, u32, f32)> {
+        let end = docs.end;
+        docs.flat_map(|a| (a + 1..end).map(move |b| (a, b, score))).collect()
+    }
+
+    /// The candidate pairs of `edges` and their scores (each edge is a scored candidate).
+    fn candidates_of(edges: &[(u32, u32, f32)]) -> (Vec<(u32, u32)>, Vec<f32>) {
+        edges.iter().map(|&(a, b, s)| ((a, b), s)).unzip()
+    }
+
     #[test]
     fn attachment_needs_a_dense_article_not_a_chain() {
-        let all: Vec<(u32, u32, f32)> = (0..5u32).flat_map(|a| (a + 1..5).map(move |b| (a, b, 0.8))).collect();
+        let all = clique(0..5, 0.8);
         // Every pair linked (10 edges for 5 documents): an article; the sixth joins it.
         assert!(attaches_to(&all));
         // A chain 0-1-2-3-4 (4 edges): look-alike pages; nothing attaches.
@@ -974,12 +986,7 @@ mod tests {
             _ => LANGS[(d % 6) as usize],
         };
         let group: Vec<u32> = (0..12).collect();
-        let mut edges = Vec::new();
-        for base in [0u32, 6] {
-            for a in base..base + 5 {
-                edges.extend((a + 1..base + 5).map(|b| (a, b, 0.8)));
-            }
-        }
+        let edges = [clique(0..5, 0.8), clique(6..11, 0.8)].concat();
         let mut pairs = Vec::new();
         let mut scores = Vec::new();
         for d in 0..5u32 {
@@ -1001,15 +1008,11 @@ mod tests {
         let langs = ["aaa", "bbb", "ccc", "ddd", "eee", "fff", "ggg", "hhh"];
         let lang_of = |d: u32| langs[d as usize];
         let group: Vec<u32> = (0..8).collect();
-        let mut edges: Vec<(u32, u32, f32)> = (0..5u32).flat_map(|a| (a + 1..5).map(move |b| (a, b, 0.8))).collect();
-        let second: &[u32] = if third { &[5, 6, 7] } else { &[5, 6] };
-        for (i, &a) in second.iter().enumerate() {
-            edges.extend(second[i + 1..].iter().map(|&b| (a, b, 0.6)));
-        }
-        let mut pairs: Vec<(u32, u32)> = edges.iter().map(|e| (e.0, e.1)).collect();
-        let mut scores: Vec<f32> = edges.iter().map(|e| e.2).collect();
+        let second = if third { 5..8 } else { 5..7 };
+        let edges = [clique(0..5, 0.8), clique(second.clone(), 0.6)].concat();
+        let (mut pairs, mut scores) = candidates_of(&edges);
         for d in 0..5u32 {
-            for &x in second {
+            for x in second.clone() {
                 pairs.push((d, x));
                 scores.push(0.3);
             }
@@ -1026,8 +1029,7 @@ mod tests {
         let lang_of = |d: u32| langs[d as usize];
         let group: Vec<u32> = (0..4).collect();
         let edges = [(0, 1, 0.8), (2, 3, 0.8), (0, 3, 0.6), (1, 2, 0.6), (1, 3, 0.6)];
-        let pairs: Vec<(u32, u32)> = edges.iter().map(|e| (e.0, e.1)).collect();
-        let scores: Vec<f32> = edges.iter().map(|e| e.2).collect();
+        let (pairs, scores) = candidates_of(&edges);
         joined_alike(&group, &edges, &pairs, &scores, &lang_of, alike, 0, 2)
     }
 
@@ -1056,14 +1058,8 @@ mod tests {
         let x = 2 * n;
         let lang_of = move |d: u32| if d == x { "zzz" } else { LANGS[(d % n) as usize] };
         let group: Vec<u32> = (0..=x).collect();
-        let mut edges = Vec::new();
-        for base in [0, n] {
-            for a in base..base + n {
-                edges.extend((a + 1..base + n).map(|b| (a, b, 0.8)));
-            }
-        }
-        let mut pairs: Vec<(u32, u32)> = edges.iter().map(|e| (e.0, e.1)).collect();
-        let mut scores: Vec<f32> = edges.iter().map(|e| e.2).collect();
+        let edges = [clique(0..n, 0.8), clique(n..2 * n, 0.8)].concat();
+        let (mut pairs, mut scores) = candidates_of(&edges);
         for d in 0..n {
             pairs.extend([(d, x), (d + n, x)]);
             scores.extend([0.5f32, 0.4]);
