@@ -77,7 +77,7 @@ pair() { # name cmd... -> appends "name cpu wall rss": two copies run side by si
 # /proc/PID/status every 0.5 ms over each run of the process itself.
 ANON_PY='
 import subprocess, sys, time
-out, name, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+name, cmd = sys.argv[1], sys.argv[2:]
 p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 peak = 0
 while p.poll() is None:
@@ -95,7 +95,7 @@ print(name, peak)
 anon() { # name cmd... -> appends "name peak_anon_KiB" to anon.txt, RUNS times
   local name=$1; shift
   for _ in $(seq "$RUNS"); do
-    python3 -c "$ANON_PY" "$OUT" "$name" "$@" >> "$OUT/anon.txt"
+    python3 -c "$ANON_PY" "$name" "$@" >> "$OUT/anon.txt"
   done
 }
 # The process itself: an empty input, to tell the fixed cost from the cost per document.
