@@ -36,7 +36,7 @@ fn cross_lingual(c: &mut Criterion) {
             let n: usize = texts
                 .iter()
                 .map(|t| {
-                    features(t, &none, 1, None, Params::default().max_anchors, &mut ex)
+                    features(t, None, &none, 1, None, Params::default().max_anchors, &mut ex)
                         .anchors
                         .len()
                 })

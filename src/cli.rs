@@ -196,6 +196,12 @@ pub struct DedupArgs {
     /// in order; mutual best matches per language). Clusters then list their "langs".
     #[arg(long)]
     pub cross_lingual: bool,
+    /// Cross-lingual: JSONL field holding each document's language label (e.g. `lang`), as the
+    /// corpus gives it (any code: fra, fr, fra_Latn); where it is absent, null or empty, the
+    /// detector's is used. Reported in the cluster report's "member_langs" and used to pick a
+    /// dictionary; the grouping itself reads no label.
+    #[arg(long, value_name = "NAME", requires = "cross_lingual")]
+    pub lang_field: Option<String>,
     /// Cross-lingual: lowest score of a link (order-aware anchor score, 0..1).
     #[arg(long, value_name = "S", default_value_t = neardup::crosslingual::Params::default().min_score)]
     pub cross_min_score: f64,
@@ -328,6 +334,7 @@ impl DedupArgs {
             },
             text_field: self.text_field.clone(),
             id_field: self.id_field.clone(),
+            lang_field: self.lang_field.clone(),
             on_error: match self.on_error {
                 OnErrorArg::Fail => OnError::Fail,
                 OnErrorArg::Skip => OnError::Skip,

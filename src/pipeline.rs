@@ -129,6 +129,15 @@ impl Corpus {
         let m = &self.docs[d.index()];
         &self.sources[m.source as usize].bytes()[m.start as usize..m.end as usize]
     }
+    /// A string field of a document's JSON record (`None` for other formats, and where the
+    /// field is absent, null, empty or not a string).
+    pub fn field(&self, d: DocId, name: &str) -> Option<String> {
+        if self.source_of(d).format() != reader::Format::Jsonl {
+            return None;
+        }
+        let v: serde_json::Value = serde_json::from_slice(self.record(d)).ok()?;
+        v.get(name)?.as_str().filter(|s| !s.is_empty()).map(str::to_string)
+    }
     /// The source a document comes from.
     pub fn source_of(&self, d: DocId) -> &Source {
         &self.sources[self.docs[d.index()].source as usize]
@@ -160,9 +169,10 @@ pub struct Cluster {
     pub similarity: Vec<f64>,
     /// The languages of the members, distinct and sorted (filled by the cross-lingual stage
     /// only; empty otherwise).
-    pub langs: Vec<&'static str>,
-    /// The language of each member, in member order (cross-lingual stage only).
-    pub member_langs: Vec<&'static str>,
+    pub langs: Vec<Arc<str>>,
+    /// The language of each member, in member order (cross-lingual stage only): its label
+    /// field, or else the detector's.
+    pub member_langs: Vec<Arc<str>>,
 }
 
 /// The clusters of a corpus and the counts behind them.
@@ -681,14 +691,13 @@ impl Dedup {
                 let t = std::time::Instant::now();
                 let lens: Vec<u64> = corpus.docs.iter().map(|d| d.text_len).collect();
                 let (sigs, fps) = (&corpus.sigs, &corpus.fingerprints);
-                clustering = self.link_languages(
-                    &p,
-                    &|d| corpus.text(DocId(d), &self.read),
-                    &corpus.boilerplate,
-                    clustering,
-                    &lens,
-                    &|a, b| self.pair_similarity(sigs, fps, a, b),
-                );
+                let doc_of = |d: u32| {
+                    let label = self.read.lang_field.as_deref().and_then(|f| corpus.field(DocId(d), f));
+                    (corpus.text(DocId(d), &self.read), label)
+                };
+                clustering = self.link_languages(&p, &doc_of, &corpus.boilerplate, clustering, &lens, &|a, b| {
+                    self.pair_similarity(sigs, fps, a, b)
+                });
                 stages.push(Stage::since("cross-lingual", t));
             }
             clustering.stages = stages;
@@ -954,6 +963,38 @@ impl Dedup {
 
     /// Clusters in-memory texts (document `i` is `texts[i]`).
     pub fn cluster_texts<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Clustering {
+        self.cluster_texts_labelled(texts, None)
+    }
+
+    /// Clusters in-memory texts with their language labels (`labels[i]` of `texts[i]`, as the
+    /// corpus gives it; where it is `None`, and without `labels`, the detector's is reported).
+    /// Labels change what the cross-lingual stage reports and which dictionary it reads, not
+    /// how it groups.
+    ///
+    /// ```
+    /// use neardup::{Config, Dedup, crosslingual::Params};
+    /// // The seeds shipped in tests/data: 000 (Indonesian) and 001 (its French translation).
+    /// let seeds = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seeds.jsonl"));
+    /// let texts: Vec<String> = seeds
+    ///     .lines()
+    ///     .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_string())
+    ///     .collect();
+    /// let mut labels = vec![None; texts.len()];
+    /// labels[0] = Some("ind_Latn");
+    /// let config = Config::builder().cross_lingual(Params::default()).build()?;
+    /// let c = Dedup::new(config).cluster_texts_labelled(&texts, Some(&labels));
+    /// let members: Vec<usize> = c.clusters[0].members.iter().map(|m| m.index()).collect();
+    /// assert_eq!(members, [0, 1, 5]);
+    /// // The label given, and the detector's where none is.
+    /// assert_eq!(&*c.clusters[0].member_langs[0], "ind_Latn");
+    /// assert_eq!(&*c.clusters[0].member_langs[1], "fra");
+    /// # Ok::<(), neardup::Error>(())
+    /// ```
+    pub fn cluster_texts_labelled<S: AsRef<str> + Sync>(
+        &self,
+        texts: &[S],
+        labels: Option<&[Option<&str>]>,
+    ) -> Clustering {
         let k = if uses_minhash(self.config.method) {
             self.config.num_perm
         } else {
@@ -985,7 +1026,10 @@ impl Dedup {
         match self.config.cross_lingual {
             Some(p) => self.link_languages(
                 &p,
-                &|d| texts[d as usize].as_ref().to_string(),
+                &|d| {
+                    let label = labels.and_then(|l| l.get(d as usize).copied().flatten());
+                    (texts[d as usize].as_ref().to_string(), label.map(str::to_string))
+                },
                 &HashKeyed::default(),
                 clustering,
                 &lens,
@@ -1009,12 +1053,12 @@ impl Dedup {
     }
 
     /// The cross-lingual stage (see [`crate::crosslingual`]): joins the same-language clusters
-    /// of `same` with the translations found among the documents (`text_of(d)` is document
-    /// `d`'s text; its repeats and `boilerplate` lines are set aside first).
+    /// of `same` with the translations found among the documents (`doc_of(d)` is document
+    /// `d`'s text and language label, if the corpus gives one; its repeats and `boilerplate` lines are set aside first).
     fn link_languages(
         &self,
         p: &crosslingual::Params,
-        text_of: &(dyn Fn(u32) -> String + Sync),
+        doc_of: &(dyn Fn(u32) -> (String, Option<String>) + Sync),
         boilerplate: &HashKeyed<u32>,
         same: Clustering,
         lens: &[u64],
@@ -1025,8 +1069,10 @@ impl Dedup {
         let feats: Vec<crosslingual::DocFeatures> = (0..n as u32)
             .into_par_iter()
             .map_init(crosslingual::anchors::Extractor::new, |ex, d| {
+                let (text, label) = doc_of(d);
                 crosslingual::features(
-                    &text_of(d),
+                    &text,
+                    label.as_deref(),
                     boilerplate,
                     seed,
                     self.lexicon.as_deref(),
@@ -1047,7 +1093,7 @@ impl Dedup {
             .into_iter()
             .map(|members| {
                 let mut c = make_cluster(members, self.config.keep, lens, similarity);
-                c.member_langs = c.members.iter().map(|m| feats[m.index()].lang).collect();
+                c.member_langs = c.members.iter().map(|m| feats[m.index()].lang.clone()).collect();
                 c.langs = c.member_langs.clone();
                 c.langs.sort_unstable();
                 c.langs.dedup();

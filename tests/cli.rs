@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{bin, data, dedup_seeds, run, scores, stderr};
+use common::{bin, data, dedup_seeds, ntrex28, run, scores, stderr};
 use std::path::Path;
 use std::process::{Output, Stdio};
 
@@ -93,8 +93,8 @@ fn seeds_originals_never_cluster_even_with_exact_verification() {
 fn ntrex_same_language_precision_and_recall_at_defaults() {
     let dir = tempfile::tempdir().unwrap();
     let docs = dir.path().join("docs.jsonl");
-    std::fs::copy(data("ntrex-dev/docs.jsonl"), &docs).unwrap();
-    let (p, r) = scores(&docs, &data("ntrex-dev/gold_samelang.tsv"), &[]);
+    std::fs::copy(ntrex28("docs.jsonl"), &docs).unwrap();
+    let (p, r) = scores(&docs, &ntrex28("gold_samelang.tsv"), &[]);
     assert!(p >= 0.99 && r >= 0.95, "precision {p} recall {r}");
 }
 
@@ -106,7 +106,7 @@ fn output_is_identical_whatever_the_thread_count() {
         let k = dir.path().join(format!("k{t}"));
         let c = dir.path().join(format!("c{t}"));
         let a = dir.path().join(format!("a{t}"));
-        let input = data("ntrex-dev/docs.jsonl");
+        let input = ntrex28("docs.jsonl");
         let o = run(&[
             "dedup",
             input.to_str().unwrap(),
@@ -381,7 +381,7 @@ fn eval_by_language_pair() {
     let cl = dir.path().join("c.jsonl");
     let o = run(&[
         "dedup",
-        data("ntrex-dev/docs.jsonl").to_str().unwrap(),
+        ntrex28("docs.jsonl").to_str().unwrap(),
         "-o",
         "/dev/null",
         "--clusters",
@@ -392,7 +392,7 @@ fn eval_by_language_pair() {
     let o = run(&[
         "eval",
         "--gold",
-        data("ntrex-dev/gold_samelang.tsv").to_str().unwrap(),
+        ntrex28("gold_samelang.tsv").to_str().unwrap(),
         cl.to_str().unwrap(),
         "--by-language",
     ]);

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{data, run, scores};
+use common::{data, ntrex28, run, scores};
 use neardup::index::hamming::pairs_within;
 use neardup::reader::{Format, Source};
 use neardup::{Config, Dedup, Method};
@@ -48,14 +48,14 @@ fn seeds_under_simhash() {
 fn ntrex_simhash_defaults_meet_the_targets() {
     let dir = tempfile::tempdir().unwrap();
     let docs = dir.path().join("docs.jsonl");
-    std::fs::copy(data("ntrex-dev/docs.jsonl"), &docs).unwrap();
-    let (p, r) = scores(&docs, &data("ntrex-dev/gold_samelang.tsv"), &["--method", "simhash"]);
+    std::fs::copy(ntrex28("docs.jsonl"), &docs).unwrap();
+    let (p, r) = scores(&docs, &ntrex28("gold_samelang.tsv"), &["--method", "simhash"]);
     assert!(p >= 0.98 && r >= 0.90, "precision {p} recall {r}");
 }
 
 #[test]
 fn hamming_index_equals_brute_force_on_real_fingerprints() {
-    let bytes = std::fs::read(data("ntrex-dev/docs.jsonl")).unwrap();
+    let bytes = std::fs::read(ntrex28("docs.jsonl")).unwrap();
     let dedup = Dedup::new(Config::builder().method(Method::SimHash).build().unwrap());
     let corpus = dedup
         .sign_sources(vec![Source::from_bytes("ntrex", Format::Jsonl, bytes)])

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{data, jsonl, run, scores};
+use common::{data, jsonl, ntrex28, run, scores};
 use std::path::{Path, PathBuf};
 
 #[test]
@@ -82,7 +82,7 @@ fn seeds_repeats_are_reported_and_stripped() {
 /// buttons, language menu), and copies of half of them under other chrome (seed 004's menu and
 /// disclaimer, seed 000's disclaimer) placed before the article.
 fn wrapped_corpus(dir: &Path) -> (PathBuf, PathBuf) {
-    let docs: Vec<serde_json::Value> = jsonl(&std::fs::read(data("ntrex-dev/docs.jsonl")).unwrap());
+    let docs: Vec<serde_json::Value> = jsonl(&std::fs::read(ntrex28("docs.jsonl")).unwrap());
     let mut eng: Vec<&serde_json::Value> = docs.iter().filter(|d| d["lang"] == "eng").collect();
     eng.sort_by_key(|d| d["id"].as_str().unwrap().to_string());
     let seed = |n: &str| std::fs::read_to_string(data("seeds").join(n)).unwrap();
@@ -162,7 +162,7 @@ fn boilerplate_handling_sees_through_page_chrome() {
 #[test]
 fn shortened_copies_are_found_by_containment_not_by_jaccard() {
     let dir = tempfile::tempdir().unwrap();
-    let docs: Vec<serde_json::Value> = jsonl(&std::fs::read(data("ntrex-dev/docs.jsonl")).unwrap());
+    let docs: Vec<serde_json::Value> = jsonl(&std::fs::read(ntrex28("docs.jsonl")).unwrap());
     let eng: Vec<&serde_json::Value> = docs.iter().filter(|d| d["lang"] == "eng").take(12).collect();
     let (mut lines, mut gold) = (String::new(), String::from("id\tcluster\n"));
     for (i, a) in eng.iter().enumerate() {
@@ -198,7 +198,7 @@ fn shortened_copies_are_found_by_containment_not_by_jaccard() {
 #[test]
 fn shared_substrings_are_reported_and_stripped_from_later_documents() {
     let dir = tempfile::tempdir().unwrap();
-    let docs: Vec<serde_json::Value> = jsonl(&std::fs::read(data("ntrex-dev/docs.jsonl")).unwrap());
+    let docs: Vec<serde_json::Value> = jsonl(&std::fs::read(ntrex28("docs.jsonl")).unwrap());
     let eng: Vec<&str> = docs
         .iter()
         .filter(|d| d["lang"] == "eng")

@@ -138,6 +138,13 @@ pub fn english_stem(word: &str) -> Option<String> {
     Some(s)
 }
 
+/// The language a dictionary is looked up by for a label: the label up to its first `-` or `_`
+/// (`por-BR` and `por_Latn` use the `por` tables), lowercased ISO 639-3 codes as whatlang
+/// and most corpora write them.
+pub fn base_language(label: &str) -> &str {
+    label.split(['-', '_']).next().unwrap_or(label)
+}
+
 /// Folds a word for lookup: NFKC, case folding, and for Arabic, no vowel marks or tatweel and
 /// one form of alef, yeh and teh marbuta.
 pub fn fold_word(lang: &str, word: &str, out: &mut String) {

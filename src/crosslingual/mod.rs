@@ -68,21 +68,24 @@
 //! assert_eq!(clustering.clusters.len(), 1);
 //! let c = &clustering.clusters[0];
 //! assert_eq!(c.members.iter().map(|m| m.index()).collect::<Vec<_>>(), [0, 1, 5]);
-//! assert_eq!(c.langs, ["fra", "ind"]);
+//! assert_eq!(c.langs.iter().map(|l| &**l).collect::<Vec<_>>(), ["fra", "ind"]);
 //! # Ok::<(), neardup::Error>(())
 //! ```
 
 pub mod anchors;
+mod group;
+mod index;
 pub mod lexicon;
 
-use crate::cluster::UnionFind;
 use crate::spans::boilerplate;
 use crate::spans::repeats::{DEFAULT_MIN_TOKENS, DEFAULT_WINDOW, find_repeats, strip_repeats};
 use crate::spans::{HashKeyed, remove_ranges};
 use anchors::Anchor;
+use group::{Scored, join_groups, mutual_best};
+use index::{AnchorIndex, PivotIndex, ScoreScratch};
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The tuning of the cross-lingual stage.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -169,8 +172,9 @@ impl Default for Params {
 /// What the cross-lingual stage knows of one document.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocFeatures {
-    /// ISO 639-3 language code (`"und"` when unknown).
-    pub lang: &'static str,
+    /// The document's language: the label given with the record, or else whatlang's ISO 639-3
+    /// code (`"und"` when unknown: such a document takes no part).
+    pub lang: Arc<str>,
     /// Anchors in text order.
     pub anchors: Vec<Anchor>,
     /// Pivot bag (English words through the lexicon, see [`lexicon`]): `(id, weight)` sorted
@@ -190,11 +194,15 @@ pub struct Links {
     pub candidate_pairs: usize,
 }
 
-/// The features of one document (`max_anchors`: [`Params::max_anchors`]): its repeats (a body carried twice) and the `boilerplate` lines
-/// (hashes of normalized lines, see [`crate::spans::boilerplate`]) are set aside, then the
-/// language is identified and the anchors extracted from what is left.
+/// The features of one document (`max_anchors`: [`Params::max_anchors`]): its repeats (a body
+/// carried twice) and the `boilerplate` lines (hashes of normalized lines, see
+/// [`crate::spans::boilerplate`]) are set aside, then the language is identified and the
+/// anchors extracted from what is left. `label` is the document's language as the corpus gives it;
+/// when it is absent or empty, whatlang's is taken.
+#[allow(clippy::too_many_arguments)]
 pub fn features(
     text: &str,
+    label: Option<&str>,
     boilerplate: &HashKeyed<u32>,
     seed: u64,
     lexicon: Option<&lexicon::Lexicon>,
@@ -218,14 +226,19 @@ pub fn features(
     };
     // The language of what is left, or of the whole text when what is left is too little to
     // tell (a page that is mostly template).
-    let lang = match anchors::detect_language(&kept) {
-        (lang, c) if c >= anchors::MIN_CONFIDENCE => lang,
-        _ => anchors::language(text),
+    let lang: Arc<str> = match label.filter(|l| !l.is_empty()) {
+        Some(l) => Arc::from(l),
+        None => Arc::from(match anchors::detect_language(&kept) {
+            (lang, c) if c >= anchors::MIN_CONFIDENCE => lang,
+            _ => anchors::language(text),
+        }),
     };
     let mut out = DocFeatures {
+        pivots: lexicon
+            .map(|l| l.pivot_bag(lexicon::base_language(&lang), &kept))
+            .unwrap_or_default(),
         lang,
         anchors: Vec::new(),
-        pivots: lexicon.map(|l| l.pivot_bag(lang, &kept)).unwrap_or_default(),
     };
     ex.extract(&kept, &mut out.anchors);
     // Scoring reads at most `max_anchors` anchors of a document (after the corpus filter);
@@ -235,321 +248,32 @@ pub fn features(
     out
 }
 
-struct KeyStat {
-    id: u32,
-    df: u32,
-    langs: [&'static str; 2],
-    /// Documents where the key occurs as a strong anchor.
-    strong: u32,
-}
-
-/// The anchors of a corpus after the corpus filter: key ids in text order, and per key its
-/// weight and document frequency.
-struct AnchorIndex {
-    seqs: Vec<Vec<u32>>,
-    weight: Vec<f32>,
-    df: Vec<u32>,
-    /// Sorted distinct keys of each document.
-    key_sets: Vec<Vec<u32>>,
-    /// How often each key of `key_sets` occurs in the document's sequence.
-    counts: Vec<Vec<u32>>,
-    /// Total anchor weight of each document.
-    mass: Vec<f32>,
-}
-
-/// Scratch space of [`AnchorIndex::score`].
-#[derive(Default)]
-struct ScoreScratch {
-    row: Vec<f32>,
-    a: Vec<u32>,
-    b: Vec<u32>,
-}
-
-impl AnchorIndex {
-    fn build(docs: &[DocFeatures], group: &[u32], max_anchors: usize, template_groups: usize) -> Self {
-        let n = docs.len();
-        let mut stats: HashMap<u64, KeyStat> = HashMap::new();
-        let mut distinct: Vec<(u64, bool)> = Vec::new();
-        for d in docs {
-            distinct.clear();
-            distinct.extend(d.anchors.iter().map(|a| (a.key, a.strong)));
-            distinct.sort_unstable();
-            // Sorted by (key, strong): merge each key's flags (strong if any occurrence is).
-            distinct.dedup_by(|later, earlier| {
-                let same = later.0 == earlier.0;
-                if same {
-                    earlier.1 |= later.1;
-                }
-                same
-            });
-            for &(key, strong) in &distinct {
-                let next = stats.len() as u32;
-                let s = stats.entry(key).or_insert(KeyStat {
-                    id: next,
-                    df: 0,
-                    langs: ["", ""],
-                    strong: 0,
-                });
-                s.df += 1;
-                s.strong += u32::from(strong);
-                if s.langs[0].is_empty() {
-                    s.langs[0] = d.lang;
-                } else if s.langs[1].is_empty() && s.langs[0] != d.lang {
-                    s.langs[1] = d.lang;
-                }
-            }
-        }
-        let mut weight = vec![0f32; stats.len()];
-        let mut df = vec![0u32; stats.len()];
-        for s in stats.values() {
-            df[s.id as usize] = s.df;
-            // In two languages, and strong in at least half the documents that hold it: a
-            // name that caseless scripts also write, not an ordinary word whose skeleton
-            // happens to match a rare name.
-            if 2 * s.strong >= s.df && !s.langs[1].is_empty() {
-                weight[s.id as usize] = (1.0 + n as f64 / s.df as f64).ln() as f32;
-            }
-        }
-        let seqs: Vec<Vec<u32>> = docs
-            .iter()
-            .map(|d| {
-                d.anchors
-                    .iter()
-                    .map(|a| stats[&a.key].id)
-                    .filter(|&k| weight[k as usize] > 0.0)
-                    .collect()
-            })
-            .collect();
-        let seqs: Vec<Vec<u32>> = strip_templates(seqs, docs, group, template_groups)
-            .into_iter()
-            .map(|mut s| {
-                s.truncate(max_anchors);
-                s
-            })
-            .collect();
-        Self::from_seqs(seqs, weight, df)
-    }
-
-    /// The index of key sequences already filtered, with each key's weight and document
-    /// frequency.
-    fn from_seqs(seqs: Vec<Vec<u32>>, weight: Vec<f32>, df: Vec<u32>) -> Self {
-        let (key_sets, counts) = seqs
-            .iter()
-            .map(|s| {
-                let mut k = s.clone();
-                k.sort_unstable();
-                k.chunk_by(|x, y| x == y)
-                    .map(|r| (r[0], r.len() as u32))
-                    .unzip::<u32, u32, Vec<u32>, Vec<u32>>()
-            })
-            .unzip();
-        AnchorIndex {
-            mass: seqs
-                .iter()
-                .map(|s| s.iter().map(|&k| weight[k as usize]).sum())
-                .collect(),
-            seqs,
-            weight,
-            df,
-            key_sets,
-            counts,
-        }
-    }
-
-    /// Candidate pairs `(a, b)`, `a < b`, sorted: for each document, the [`Params::per_language`]
-    /// documents of each other language with the most anchor weight in common. A document reads
-    /// the postings of its keys rarest first, up to [`POSTINGS_BUDGET`] entries, so its work is
-    /// bounded whatever the corpus size and its rarest (most telling) anchors always count.
-    fn candidates(&self, docs: &[DocFeatures], group: &[u32], per_language: usize) -> Vec<(u32, u32)> {
-        let n = docs.len();
-        let mut postings: Vec<Vec<u32>> = vec![Vec::new(); self.weight.len()];
-        for (d, keys) in self.key_sets.iter().enumerate() {
-            for &k in keys {
-                postings[k as usize].push(d as u32);
-            }
-        }
-        let mut pairs: Vec<(u32, u32)> = (0..n as u32)
-            .into_par_iter()
-            .flat_map_iter(|d| {
-                let du = d as usize;
-                if docs[du].lang == UNDETERMINED {
-                    return Vec::new();
-                }
-                let mut keys = self.key_sets[du].clone();
-                keys.sort_unstable_by_key(|&k| (self.df[k as usize], k));
-                let mut budget = POSTINGS_BUDGET;
-                let mut acc: HashMap<u32, f32> = HashMap::new();
-                for k in keys {
-                    let list = &postings[k as usize];
-                    if list.len() > budget {
-                        break;
-                    }
-                    budget -= list.len();
-                    for &e in list {
-                        let eu = e as usize;
-                        if docs[eu].lang != docs[du].lang && docs[eu].lang != UNDETERMINED && group[eu] != group[du] {
-                            *acc.entry(e).or_default() += self.weight[k as usize];
-                        }
-                    }
-                }
-                let mut ranked: Vec<(&'static str, f32, u32)> =
-                    acc.into_iter().map(|(e, w)| (docs[e as usize].lang, w, e)).collect();
-                ranked.sort_unstable_by(|x, y| x.0.cmp(y.0).then(y.1.total_cmp(&x.1)).then(x.2.cmp(&y.2)));
-                let mut out = Vec::new();
-                let mut run = ("", 0);
-                for (lang, _, e) in ranked {
-                    if lang != run.0 {
-                        run = (lang, 0);
-                    }
-                    if run.1 < per_language {
-                        run.1 += 1;
-                        out.push((d.min(e), d.max(e)));
-                    }
-                }
-                out
-            })
-            .collect();
-        pairs.sort_unstable();
-        pairs.dedup();
-        pairs
-    }
-
-    /// The order-aware score of a pair, `2·LCS_w / (W(a) + W(b) + 2·prior)`.
-    /// The common subsequence is computed on the two sequences reduced to the keys both hold
-    /// (the same LCS: other anchors never match), which keeps the quadratic step small.
-    fn score(&self, a: usize, b: usize, prior: f32, s: &mut ScoreScratch) -> f32 {
-        let denom = self.mass[a] + self.mass[b] + 2.0 * prior;
-        if denom <= 0.0 {
-            return 0.0;
-        }
-        let (ka, kb) = (&self.key_sets[a], &self.key_sets[b]);
-        s.a.clear();
-        s.a.extend(self.seqs[a].iter().copied().filter(|k| kb.binary_search(k).is_ok()));
-        s.b.clear();
-        s.b.extend(self.seqs[b].iter().copied().filter(|k| ka.binary_search(k).is_ok()));
-        2.0 * weighted_lcs(&s.a, &s.b, &self.weight, &mut s.row) / denom
-    }
-
-    /// The frequency profile alone (see [`AnchorIndex::overlap`]).
-    #[cfg(test)]
-    fn profile(&self, a: usize, b: usize) -> f32 {
-        self.overlap(a, b).1
-    }
-
-    /// How many distinct keys the two documents share, and their frequency profile: how alike
-    /// they use those anchors, the cosine of their `(1 + ln tf) · idf` vectors over the shared
-    /// keys only (1 when they share none). One walk over the two key sets.
-    fn overlap(&self, a: usize, b: usize) -> (usize, f32) {
-        let (ka, ca, cb) = (&self.key_sets[a], &self.counts[a], &self.counts[b]);
-        let (mut shared, mut dot, mut na, mut nb) = (0, 0f32, 0f32, 0f32);
-        for_common(
-            ka,
-            &self.key_sets[b],
-            |&k| k,
-            |i, j| {
-                let w = self.weight[ka[i] as usize];
-                let x = (1.0 + (ca[i] as f32).ln()) * w;
-                let y = (1.0 + (cb[j] as f32).ln()) * w;
-                shared += 1;
-                dot += x * y;
-                na += x * x;
-                nb += y * y;
-            },
-        );
-        let cosine = if na == 0.0 || nb == 0.0 {
-            1.0
-        } else {
-            dot / (na * nb).sqrt()
-        };
-        (shared, cosine)
-    }
-}
-
-/// The pivot bags of a corpus as unit tf-idf vectors (`(1 + ln tf) · ln(1 + N/df)`).
-struct PivotIndex {
-    vecs: Vec<Vec<(u32, f32)>>,
-}
-
-impl PivotIndex {
-    fn build(docs: &[DocFeatures]) -> Self {
-        let with = docs.iter().filter(|d| !d.pivots.is_empty()).count().max(1);
-        let mut df: HashMap<u32, u32> = HashMap::new();
-        for d in docs {
-            for &(id, _) in &d.pivots {
-                *df.entry(id).or_default() += 1;
-            }
-        }
-        let vecs = docs
-            .iter()
-            .map(|d| {
-                let mut v: Vec<(u32, f32)> = d
-                    .pivots
-                    .iter()
-                    .map(|&(id, tf)| (id, (1.0 + tf.max(1.0).ln()) * (1.0 + with as f32 / df[&id] as f32).ln()))
-                    .collect();
-                let norm = v.iter().map(|e| e.1 * e.1).sum::<f32>().sqrt();
-                if norm > 0.0 {
-                    v.iter_mut().for_each(|e| e.1 /= norm);
-                }
-                v
-            })
-            .collect();
-        PivotIndex { vecs }
-    }
-
-    /// Cosine of two documents' pivot vectors, if both have one.
-    fn cosine(&self, a: usize, b: usize) -> Option<f32> {
-        let (x, y) = (&self.vecs[a], &self.vecs[b]);
-        if x.is_empty() || y.is_empty() {
-            return None;
-        }
-        let mut dot = 0.0f32;
-        for_common(x, y, |e| e.0, |i, j| dot += x[i].1 * y[j].1);
-        Some(dot)
-    }
-}
-
-/// Removes template anchors: every anchor covered by a run of 3 consecutive anchors (after the
-/// corpus filter) that occurs in more than `max_groups` same-language groups *of one language*.
-/// A page template (a man page footer with its version, year and licence; a site's share bar)
-/// repeats one anchor sequence in many pages of each language, and would otherwise make
-/// unrelated pages look like translations of each other; the names and figures of one article
-/// occur once per language, or a few times where outlets translated it independently. This is
-/// the boilerplate rule of [`crate::spans::boilerplate`] (count per group, drop what many groups
-/// share) applied to anchor trigrams, within each language.
-fn strip_templates(seqs: Vec<Vec<u32>>, docs: &[DocFeatures], group: &[u32], max_groups: usize) -> Vec<Vec<u32>> {
-    let tri = |s: &[u32], i: usize| (u64::from(s[i]) << 42) ^ (u64::from(s[i + 1]) << 21) ^ u64::from(s[i + 2]);
-    let mut seen: Vec<(u64, &'static str, u32)> = seqs
-        .iter()
-        .enumerate()
-        .flat_map(|(d, s)| (0..s.len().saturating_sub(2)).map(move |i| (tri(s, i), docs[d].lang, group[d])))
-        .collect();
-    seen.sort_unstable();
-    seen.dedup();
-    let mut template: std::collections::HashSet<u64> = std::collections::HashSet::new();
-    for run in seen.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
-        if run.len() > max_groups {
-            template.insert(run[0].0);
-        }
-    }
-    if template.is_empty() {
-        return seqs;
-    }
-    seqs.into_iter()
-        .map(|s| {
-            let mut drop = vec![false; s.len()];
-            for i in 0..s.len().saturating_sub(2) {
-                if template.contains(&tri(&s, i)) {
-                    drop[i..i + 3].iter_mut().for_each(|d| *d = true);
-                }
-            }
-            s.into_iter().zip(drop).filter(|&(_, d)| !d).map(|(k, _)| k).collect()
-        })
-        .collect()
-}
-
 /// The language of a document whatlang cannot identify reliably.
 pub const UNDETERMINED: &str = "und";
+
+/// The same-language test the linking and grouping rules read: two documents are in one
+/// language when their labels ([`DocFeatures::lang`]) are equal; a document labelled
+/// [`UNDETERMINED`] is in no language and takes no part.
+pub(crate) struct SameLanguage<'a> {
+    docs: &'a [DocFeatures],
+}
+
+impl SameLanguage<'_> {
+    /// Whether document `d` has a language at all.
+    fn known(&self, d: u32) -> bool {
+        &*self.docs[d as usize].lang != UNDETERMINED
+    }
+
+    /// Whether documents `a` and `b` are in two languages (candidates of a translation).
+    fn differ(&self, a: u32, b: u32) -> bool {
+        self.known(a) && self.known(b) && !self.same(a, b)
+    }
+
+    /// Whether documents `a` and `b` are in one language.
+    fn same(&self, a: u32, b: u32) -> bool {
+        self.docs[a as usize].lang == self.docs[b as usize].lang
+    }
+}
 
 /// Postings entries one document reads to find its candidates.
 pub const POSTINGS_BUDGET: usize = 4096;
@@ -569,8 +293,9 @@ pub const PRIOR_ANCHORS: f32 = 1.5;
 /// (documents of one group are never scored against each other).
 pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
     let n = docs.len();
-    let index = AnchorIndex::build(docs, group, p.max_anchors, p.template_groups);
-    let pairs = index.candidates(docs, group, p.per_language);
+    let same = SameLanguage { docs };
+    let index = AnchorIndex::build(docs, group, &same, p.max_anchors, p.template_groups);
+    let pairs = index.candidates(group, &same, p.per_language);
     let prior = PRIOR_ANCHORS * (1.0 + n as f32).ln();
     let pivots = PivotIndex::build(docs);
     // Per pair its anchor score and its score (the anchor score plus the weighted pivot cosine).
@@ -584,538 +309,31 @@ pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
             }
         })
         .unzip();
-    let lang_of = |d: u32| docs[d as usize].lang;
+    let same_fn = |a: u32, b: u32| same.same(a, b);
     let admit = |a: u32, b: u32| {
         let (shared, profile) = index.overlap(a as usize, b as usize);
         shared >= MIN_SHARED_KEYS && profile as f64 >= p.profile_min
     };
-    let scored = Scored::new(&pairs, &scores, &lang_of);
-    let edges = mutual_best(&scored, &anchor_scores, &lang_of, &admit, p);
+    let scored = Scored::new(n, &pairs, &scores, &same_fn);
+    let edges = mutual_best(&scored, &anchor_scores, &admit, p);
     // Scored on demand while grouping (single-threaded), with one scratch space.
     let scratch = std::cell::RefCell::new(ScoreScratch::default());
     let same_language = |a: u32, b: u32| index.score(a as usize, b as usize, prior, &mut scratch.borrow_mut());
-    let joins = join_groups(group, &edges, &scored, &lang_of, &same_language, p);
+    let joins = join_groups(group, &edges, &scored, &same_fn, &same_language, p);
     Links {
         joins,
         edges,
         candidate_pairs: pairs.len(),
     }
 }
-
-/// The pairs whose anchor score is at least `min_score`, whose score is within `ratio` of
-/// the best score each side reached in the other's language (and `lift` times each side's
-/// median), and that `admit` lets through (shared anchors and their frequency profile). The
-/// dictionary pivot ranks a document's matches but never makes an edge alone.
-fn mutual_best(
-    scored: &Scored<'_>,
-    anchor_scores: &[f32],
-    lang_of: &dyn Fn(u32) -> &'static str,
-    admit: &dyn Fn(u32, u32) -> bool,
-    p: &Params,
-) -> Vec<(u32, u32, f32)> {
-    let (pairs, scores, best) = (scored.pairs, scored.scores, &scored.best);
-    // The median of each document's candidate scores: its background level.
-    let mut all: HashMap<u32, Vec<f32>> = HashMap::new();
-    for (&(a, b), &s) in pairs.iter().zip(scores) {
-        all.entry(a).or_default().push(s);
-        all.entry(b).or_default().push(s);
-    }
-    let median: HashMap<u32, f32> = all
-        .into_iter()
-        .map(|(d, mut v)| {
-            v.sort_unstable_by(f32::total_cmp);
-            let m = v.len() / 2;
-            (
-                d,
-                if v.len() % 2 == 1 {
-                    v[m]
-                } else {
-                    (v[m - 1] + v[m]) / 2.0
-                },
-            )
-        })
-        .collect();
-    let ratio = p.ratio as f32;
-    let lift = p.lift as f32;
-    pairs
-        .iter()
-        .zip(scores)
-        .zip(anchor_scores)
-        .filter(|&((&(a, b), &s), &anchor)| {
-            anchor as f64 >= p.min_score
-                && s >= ratio * best[&(a, lang_of(b))]
-                && s >= ratio * best[&(b, lang_of(a))]
-                && s >= lift * median[&a]
-                && s >= lift * median[&b]
-                && admit(a, b)
-        })
-        .map(|((&(a, b), &s), _)| (a, b, s))
-        .collect()
-}
-
-/// The candidate pairs with their scores, and each document's best score in each language
-/// it has candidates in, which linking (mutual best edges) and grouping (mutual best matches
-/// of an attachment) both read.
-struct Scored<'a> {
-    pairs: &'a [(u32, u32)],
-    scores: &'a [f32],
-    /// `(document, language)` to the highest score of its pairs with documents of that language.
-    best: HashMap<(u32, &'static str), f32>,
-}
-
-impl<'a> Scored<'a> {
-    fn new(pairs: &'a [(u32, u32)], scores: &'a [f32], lang_of: &dyn Fn(u32) -> &'static str) -> Self {
-        let mut best: HashMap<(u32, &'static str), f32> = HashMap::new();
-        for (&(a, b), &s) in pairs.iter().zip(scores) {
-            for (x, y) in [(a, b), (b, a)] {
-                let e = best.entry((x, lang_of(y))).or_default();
-                *e = e.max(s);
-            }
-        }
-        Scored { pairs, scores, best }
-    }
-}
-
-/// Groups documents into articles; returns the pairs of documents whose groups are joined.
-///
-/// Phase 1, guarded merging: start from the same-language groups; repeatedly join the two
-/// groups with the densest mutual-best edges between them, counted against the smaller
-/// group, while that density is at least [`Params::density`]. A single wrong edge between two
-/// articles of twenty languages each has density 1/20 and never joins them; a correct pair of
-/// one-document groups has density 1. Groups that share a language join only when their
-/// documents of that language are alike ([`Params::same_language_min`]).
-///
-/// Phase 2, attachment: a group in fewer than [`Params::min_langs`] languages (a translation
-/// whose own edges were too weak) joins the group of at least that many languages, dense in
-/// mutual-best edges ([`Params::attach_density`] per document), to which its
-/// mean score is highest, when that mean is at least [`Params::attach_min`] and
-/// [`Params::attach_margin`] times the next best, and, unless it is [`Params::attach_strong`]
-/// times the next best, the group has [`Params::attach_mutual`] mutual best matches per
-/// document with the article's documents; or, whatever its lead, it has
-/// [`Params::attach_many`] mutual best matches per document with them. The evidence is summed
-/// over every language of the article, so a document with few anchors still finds its article.
-fn join_groups(
-    group: &[u32],
-    edges: &[(u32, u32, f32)],
-    scored: &Scored<'_>,
-    lang_of: &dyn Fn(u32) -> &'static str,
-    same_language: &dyn Fn(u32, u32) -> f32,
-    p: &Params,
-) -> Vec<(u32, u32)> {
-    let n = group.len();
-    let mut uf = UnionFind::new(n);
-    for (d, &g) in group.iter().enumerate() {
-        uf.union(d as u32, g);
-    }
-    let mut members: HashMap<u32, Vec<u32>> = HashMap::new();
-    for d in 0..n as u32 {
-        members.entry(uf.find(d)).or_default().push(d);
-    }
-    // Two groups that both hold documents of one language may join only if some pair of those
-    // documents is itself alike (two outlets' translations of one article keep its anchors in
-    // order; two pages of one site in one language share little once the template filter has
-    // run), so that linking does not chain the pages of one template across languages.
-    let compatible = |a: &[u32], b: &[u32]| -> bool {
-        const CHECKED: usize = 16;
-        let mut by_lang: HashMap<&'static str, Vec<u32>> = HashMap::new();
-        for &x in a {
-            by_lang.entry(lang_of(x)).or_default().push(x);
-        }
-        let mut best: HashMap<&'static str, f32> = HashMap::new();
-        for &y in b {
-            if let Some(xs) = by_lang.get(lang_of(y)) {
-                let m = xs
-                    .iter()
-                    .take(CHECKED)
-                    .map(|&x| same_language(x, y))
-                    .fold(0.0f32, f32::max);
-                let e = best.entry(lang_of(y)).or_insert(0.0);
-                *e = e.max(m);
-            }
-        }
-        best.values().all(|&s| s as f64 >= p.same_language_min)
-    };
-    let mut size = vec![0u32; n];
-    for d in 0..n as u32 {
-        size[uf.find(d) as usize] += 1;
-    }
-    let mut joins = Vec::new();
-    let mut refused = std::collections::HashSet::new();
-    loop {
-        let mut between: HashMap<(u32, u32), (u32, f32)> = HashMap::new();
-        for &(a, b, s) in edges {
-            let (ra, rb) = (uf.find(a), uf.find(b));
-            if ra != rb {
-                let e = between.entry((ra.min(rb), ra.max(rb))).or_default();
-                e.0 += 1;
-                e.1 += s;
-            }
-        }
-        let mut ranked: Vec<(f32, f32, u32, u32)> = between
-            .into_iter()
-            .map(|((x, y), (c, sum))| (c as f32 / size[x as usize].min(size[y as usize]) as f32, sum, x, y))
-            .filter(|r| r.0 as f64 >= p.density)
-            .collect();
-        ranked.sort_unstable_by(|u, v| {
-            v.0.total_cmp(&u.0)
-                .then(v.1.total_cmp(&u.1))
-                .then((u.2, u.3).cmp(&(v.2, v.3)))
-        });
-        let mut used = std::collections::HashSet::new();
-        let mut merged = false;
-        for (_, _, x, y) in ranked {
-            if used.contains(&x) || used.contains(&y) || refused.contains(&(x, y)) {
-                continue;
-            }
-            if !compatible(&members[&x], &members[&y]) {
-                refused.insert((x, y));
-                continue;
-            }
-            used.insert(x);
-            used.insert(y);
-            let total = size[x as usize] + size[y as usize];
-            uf.union(x, y);
-            let r = uf.find(x);
-            size[r as usize] = total;
-            let (mx, my) = (
-                members.remove(&x).unwrap_or_default(),
-                members.remove(&y).unwrap_or_default(),
-            );
-            members.insert(r, [mx, my].concat());
-            joins.push((x, y));
-            merged = true;
-        }
-        if !merged {
-            break;
-        }
-    }
-    // Phase 2.
-    let root: Vec<u32> = (0..n as u32).map(|d| uf.find(d)).collect();
-    let mut per_lang: HashMap<(u32, &'static str), u32> = HashMap::new();
-    for d in 0..n as u32 {
-        *per_lang.entry((root[d as usize], lang_of(d))).or_default() += 1;
-    }
-    let mut langs: HashMap<u32, Vec<&'static str>> = HashMap::new();
-    for &(r, l) in per_lang.keys() {
-        langs.entry(r).or_default().push(l);
-    }
-    let mut internal: HashMap<u32, u32> = HashMap::new();
-    for &(a, b, _) in edges {
-        if root[a as usize] == root[b as usize] {
-            *internal.entry(root[a as usize]).or_default() += 1;
-        }
-    }
-    let big = |r: u32| {
-        langs[&r].len() >= p.min_langs
-            && internal.get(&r).copied().unwrap_or(0) as f64 >= p.attach_density * size[r as usize] as f64
-    };
-    // Only a group in fewer languages than an article attaches: three translations linked to
-    // each other are an article of their own, even when too few to count as dense.
-    let small = |r: u32| langs[&r].len() < p.min_langs;
-    let (pairs, scores, top) = (scored.pairs, scored.scores, &scored.best);
-    // Per (small group, article): the summed score and the number of mutual best matches.
-    let mut affinity: HashMap<(u32, u32), (f32, u32)> = HashMap::new();
-    for (&(a, b), &s) in pairs.iter().zip(scores) {
-        let mutual = s >= top[&(a, lang_of(b))] && s >= top[&(b, lang_of(a))];
-        for (x, y) in [(a, b), (b, a)] {
-            let (rx, ry) = (root[x as usize], root[y as usize]);
-            if rx != ry && small(rx) && big(ry) && !langs[&rx].contains(&lang_of(y)) {
-                let e = affinity.entry((rx, ry)).or_default();
-                e.0 += s;
-                e.1 += u32::from(mutual);
-            }
-        }
-    }
-    let mut best: HashMap<u32, [(f32, u32); 2]> = HashMap::new();
-    for (&(x, c), &(sum, _)) in &affinity {
-        let others = size[c as usize]
-            - langs[&x]
-                .iter()
-                .map(|&l| per_lang.get(&(c, l)).copied().unwrap_or(0))
-                .sum::<u32>();
-        let mean = sum / (size[x as usize] * others.max(1)) as f32;
-        let b = best.entry(x).or_insert([(0.0, u32::MAX); 2]);
-        let cand = (mean, c);
-        let better = |u: (f32, u32), v: (f32, u32)| u.0 > v.0 || (u.0 == v.0 && u.1 < v.1);
-        if better(cand, b[0]) {
-            b[1] = b[0];
-            b[0] = cand;
-        } else if better(cand, b[1]) {
-            b[1] = cand;
-        }
-    }
-    let mut attach: Vec<(u32, u32)> = best
-        .into_iter()
-        .filter(|(x, b)| {
-            let (mean, second) = (b[0].0 as f64, b[1].0 as f64);
-            let mutual = affinity[&(*x, b[0].1)].1 as f64 / size[*x as usize] as f64;
-            let lead =
-                mean >= p.attach_margin * second && (mean >= p.attach_strong * second || mutual >= p.attach_mutual);
-            mean >= p.attach_min && mean > second && (lead || mutual >= p.attach_many)
-        })
-        .map(|(x, b)| (x, b[0].1))
-        .filter(|&(x, c)| compatible(&members[&x], &members[&c]))
-        .collect();
-    attach.sort_unstable();
-    joins.extend(attach);
-    joins
-}
-
-/// Calls `f(i, j)` for every pair of elements with equal keys, `key(&a[i]) == key(&b[j])`, of
-/// two lists sorted by distinct keys.
-fn for_common<T>(a: &[T], b: &[T], key: impl Fn(&T) -> u32, mut f: impl FnMut(usize, usize)) {
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match key(&a[i]).cmp(&key(&b[j])) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                f(i, j);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-}
-
-/// Weight of the heaviest common subsequence of `a` and `b` (`row` is scratch space).
-pub fn weighted_lcs(a: &[u32], b: &[u32], weight: &[f32], row: &mut Vec<f32>) -> f32 {
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
-    }
-    // row[j] = best over a[..i] and b[..j]; one row, with the diagonal carried along.
-    row.clear();
-    row.resize(b.len() + 1, 0.0);
-    for &x in a {
-        let mut diag = 0.0f32;
-        for (j, &y) in b.iter().enumerate() {
-            let up = row[j + 1];
-            let v = if x == y {
-                diag + weight[x as usize]
-            } else {
-                up.max(row[j])
-            };
-            diag = up;
-            row[j + 1] = v;
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Documents 0..5 in five languages, linked by `edges`; document 5 (a sixth language)
-    /// scores 0.5 with each of them and has no edge: is it attached?
-    fn attaches_to(edges: &[(u32, u32, f32)]) -> bool {
-        const LANGS: [&str; 6] = ["aaa", "bbb", "ccc", "ddd", "eee", "fff"];
-        let group: Vec<u32> = (0..6).collect();
-        let pairs: Vec<(u32, u32)> = (0..5).map(|d| (d, 5)).collect();
-        let scores = vec![0.5f32; pairs.len()];
-        let lang_of = |d: u32| LANGS[d as usize];
-        joined(&group, edges, &pairs, &scores, &lang_of, 5, 0)
-    }
-
-    /// Whether `join_groups` (default parameters, no same-language similarity) puts
-    /// documents `x` and `y` in one cluster.
-    fn joined(
-        group: &[u32],
-        edges: &[(u32, u32, f32)],
-        pairs: &[(u32, u32)],
-        scores: &[f32],
-        lang_of: &dyn Fn(u32) -> &'static str,
-        x: u32,
-        y: u32,
-    ) -> bool {
-        joined_alike(group, edges, pairs, scores, lang_of, 0.0, x, y)
-    }
-
-    /// [`joined`], with every pair of same-language documents scoring `alike`.
-    #[allow(clippy::too_many_arguments)]
-    fn joined_alike(
-        group: &[u32],
-        edges: &[(u32, u32, f32)],
-        pairs: &[(u32, u32)],
-        scores: &[f32],
-        lang_of: &dyn Fn(u32) -> &'static str,
-        alike: f32,
-        x: u32,
-        y: u32,
-    ) -> bool {
-        let scored = Scored::new(pairs, scores, lang_of);
-        let joins = join_groups(group, edges, &scored, lang_of, &|_, _| alike, &Params::default());
-        let mut uf = UnionFind::new(group.len());
-        for (a, b) in joins {
-            uf.union(a, b);
-        }
-        uf.find(x) == uf.find(y)
-    }
-
-    /// Every pair of the documents `docs` linked at `score`: an article whose documents all
-    /// match each other.
-    fn clique(docs: std::ops::Range<u32>, score: f32) -> Vec<(u32, u32, f32)> {
-        let end = docs.end;
-        docs.flat_map(|a| (a + 1..end).map(move |b| (a, b, score))).collect()
-    }
-
-    /// The candidate pairs of `edges` and their scores (each edge is a scored candidate).
-    fn candidates_of(edges: &[(u32, u32, f32)]) -> (Vec<(u32, u32)>, Vec<f32>) {
-        edges.iter().map(|&(a, b, s)| ((a, b), s)).unzip()
-    }
-
-    #[test]
-    fn attachment_needs_a_dense_article_not_a_chain() {
-        let all = clique(0..5, 0.8);
-        // Every pair linked (10 edges for 5 documents): an article; the sixth joins it.
-        assert!(attaches_to(&all));
-        // A chain 0-1-2-3-4 (4 edges): look-alike pages; nothing attaches.
-        let chain: Vec<(u32, u32, f32)> = (0..4u32).map(|a| (a, a + 1, 0.8)).collect();
-        assert!(!attaches_to(&chain));
-    }
-
-    /// Article A (documents 0..5, languages aaa..eee, every pair linked) and article B
-    /// (documents 6..11, the same languages, every pair linked); document 5 (language fff)
-    /// scores 0.5 with A's documents and 0.2 with B's. With `rival`, document 11 (also fff)
-    /// scores 0.6 with A's documents, so they are not document 5's mutual best matches. Does
-    /// document 5 join A?
-    fn joins_article(rival: bool) -> bool {
-        const LANGS: [&str; 5] = ["aaa", "bbb", "ccc", "ddd", "eee"];
-        let lang_of = |d: u32| match d {
-            5 | 11 => "fff",
-            _ => LANGS[(d % 6) as usize],
-        };
-        let group: Vec<u32> = (0..12).collect();
-        let edges = [clique(0..5, 0.8), clique(6..11, 0.8)].concat();
-        let mut pairs = Vec::new();
-        let mut scores = Vec::new();
-        for d in 0..5u32 {
-            pairs.extend([(d, 5), (5, d + 6)]);
-            scores.extend([0.5f32, 0.2]);
-            if rival {
-                pairs.push((d, 11));
-                scores.push(0.6);
-            }
-        }
-        joined(&group, &edges, &pairs, &scores, &lang_of, 5, 0)
-    }
-
-    /// Article A: documents 0..5 (languages aaa..eee), every pair linked. Documents 5, 6 and,
-    /// with `third`, 7 (languages fff, ggg, hhh) are linked to each other (3 edges for 3
-    /// documents: short of the density that takes attachments) and score 0.3 with every
-    /// document of A, a strong lead over no other article. Does document 5 join A?
-    fn second_group_joins_article(third: bool) -> bool {
-        let langs = ["aaa", "bbb", "ccc", "ddd", "eee", "fff", "ggg", "hhh"];
-        let lang_of = |d: u32| langs[d as usize];
-        let group: Vec<u32> = (0..8).collect();
-        let second = if third { 5..8 } else { 5..7 };
-        let edges = [clique(0..5, 0.8), clique(second.clone(), 0.6)].concat();
-        let (mut pairs, mut scores) = candidates_of(&edges);
-        for d in 0..5u32 {
-            for x in second.clone() {
-                pairs.push((d, x));
-                scores.push(0.3);
-            }
-        }
-        assert!(joined(&group, &edges, &pairs, &scores, &lang_of, 5, 6));
-        joined(&group, &edges, &pairs, &scores, &lang_of, 5, 0)
-    }
-
-    /// Groups {0 (aaa), 1 (bbb)} and {2 (aaa), 3 (ccc)}, each linked inside and by three edges
-    /// between them; documents 0 and 2 share a language and score `alike` with each other.
-    /// Do the groups join?
-    fn groups_sharing_a_language_join(alike: f32) -> bool {
-        let langs = ["aaa", "bbb", "aaa", "ccc"];
-        let lang_of = |d: u32| langs[d as usize];
-        let group: Vec<u32> = (0..4).collect();
-        let edges = [(0, 1, 0.8), (2, 3, 0.8), (0, 3, 0.6), (1, 2, 0.6), (1, 3, 0.6)];
-        let (pairs, scores) = candidates_of(&edges);
-        joined_alike(&group, &edges, &pairs, &scores, &lang_of, alike, 0, 2)
-    }
-
-    #[test]
-    fn groups_sharing_a_language_join_only_if_its_documents_are_alike() {
-        // Two outlets' translations of one article into one language keep its anchors in order.
-        assert!(groups_sharing_a_language_join(0.3));
-        // Sibling pages in one language share anchors too, but fewer and less in order.
-        assert!(!groups_sharing_a_language_join(0.15));
-    }
-
-    #[test]
-    fn an_article_in_three_languages_does_not_attach() {
-        // Three translations linked to each other are an article of their own.
-        assert!(!second_group_joins_article(true));
-        // Two are a fragment of an article (fewer languages than an article): they attach.
-        assert!(second_group_joins_article(false));
-    }
-
-    /// Articles A (documents 0..n) and B (n..2n), each in the same `n` languages with every
-    /// pair linked; document 2n, in a language of its own, scores 0.5 with A's documents and
-    /// 0.4 with B's (a lead of 1.25, short of the margin), so it is the best match of each of
-    /// A's documents in its language and they are its. Does it join A?
-    fn joins_with_many_mutual_matches(n: u32) -> bool {
-        const LANGS: [&str; 10] = ["l0", "l1", "l2", "l3", "l4", "l5", "l6", "l7", "l8", "l9"];
-        let x = 2 * n;
-        let lang_of = move |d: u32| if d == x { "zzz" } else { LANGS[(d % n) as usize] };
-        let group: Vec<u32> = (0..=x).collect();
-        let edges = [clique(0..n, 0.8), clique(n..2 * n, 0.8)].concat();
-        let (mut pairs, mut scores) = candidates_of(&edges);
-        for d in 0..n {
-            pairs.extend([(d, x), (d + n, x)]);
-            scores.extend([0.5f32, 0.4]);
-        }
-        joined(&group, &edges, &pairs, &scores, &lang_of, x, 0)
-    }
-
-    #[test]
-    fn many_mutual_best_matches_stand_for_a_lead() {
-        // The mutual best match of A's documents in 10 languages: it joins A.
-        assert!(joins_with_many_mutual_matches(10));
-        // In 8: the lead of 1.25 alone is too small.
-        assert!(!joins_with_many_mutual_matches(8));
-    }
-
-    #[test]
-    fn attachment_needs_mutual_best_matches_or_a_strong_lead() {
-        // Mean 0.5 against 0.2 (2.5 times the next best), and A's documents pick document 5 in
-        // its language: it joins A.
-        assert!(joins_article(false));
-        // The same lead, but A's documents each have a better match in that language (its own
-        // translation elsewhere): no mutual best match, and 2.5 is short of a strong lead.
-        assert!(!joins_article(true));
-    }
-
-    /// An index over hand-made key sequences, every key of weight 1 except key 2 (weight 2).
-    fn index_of(seqs: &[&[u32]]) -> AnchorIndex {
-        let weight = vec![1.0, 1.0, 2.0, 1.0];
-        let df = vec![1; weight.len()];
-        AnchorIndex::from_seqs(seqs.iter().map(|s| s.to_vec()).collect(), weight, df)
-    }
-
-    #[test]
-    fn profile_matches_hand_values() {
-        let l3 = 1.0 + 3f32.ln();
-        // Shared keys 0 and 1 (weight 1), counts (3, 1) against (1, 3): a page naming its own
-        // subject three times and its sibling's once, against the sibling page.
-        let idx = index_of(&[&[0, 0, 0, 1, 3], &[1, 0, 1, 1], &[0, 1, 0, 0, 2], &[3, 3]]);
-        let swapped = 2.0 * l3 / (l3 * l3 + 1.0);
-        assert!((idx.profile(0, 1) - swapped).abs() < 1e-6, "{}", idx.profile(0, 1));
-        // Same counts on the shared keys (key 3 and key 2 are not shared): 1.
-        assert!((idx.profile(0, 2) - 1.0).abs() < 1e-6);
-        // Symmetric; and no shared key at all is no evidence against (1).
-        assert_eq!(idx.profile(1, 0), idx.profile(0, 1));
-        assert_eq!(idx.profile(1, 3), 1.0);
-        // Weights scale each key's share: counts (1, 3) on keys (0, 2) against (3, 1).
-        let idx = index_of(&[&[0, 2, 2, 2], &[0, 0, 0, 2]]);
-        let (x, y) = ([1.0, 2.0 * l3], [l3, 2.0]);
-        let want = (x[0] * y[0] + x[1] * y[1]) / ((x[0] * x[0] + x[1] * x[1]) * (y[0] * y[0] + y[1] * y[1])).sqrt();
-        assert!((idx.profile(0, 1) - want).abs() < 1e-6);
-    }
-
     /// A document of `lang` whose anchors are the strong `keys`.
     fn doc(lang: &'static str, keys: &[u64]) -> DocFeatures {
         DocFeatures {
-            lang,
+            lang: Arc::from(lang),
             anchors: keys.iter().map(|&key| Anchor { key, strong: true }).collect(),
             pivots: Vec::new(),
         }
@@ -1125,28 +343,6 @@ mod tests {
     fn edges_of(docs: &[DocFeatures], p: &Params) -> Vec<(u32, u32)> {
         let group: Vec<u32> = (0..docs.len() as u32).collect();
         link(docs, &group, p).edges.iter().map(|e| (e.0, e.1)).collect()
-    }
-
-    #[test]
-    fn the_pivot_alone_makes_no_edge() {
-        // Documents 0..4 in four languages; 0 and 1 score 0.9, every other pair 0.2.
-        const LANGS: [&str; 4] = ["aaa", "bbb", "ccc", "ddd"];
-        let pairs = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3)];
-        let scores = [0.9, 0.2, 0.2, 0.2, 0.2];
-        let lang_of = |d: u32| LANGS[d as usize];
-        let edges = |anchor: f32| {
-            let anchors = [anchor, 0.2, 0.2, 0.2, 0.2];
-            mutual_best(
-                &Scored::new(&pairs, &scores, &lang_of),
-                &anchors,
-                &lang_of,
-                &|_, _| true,
-                &Params::default(),
-            )
-        };
-        // Most of the 0.9 from the dictionary pivot: no edge; from the anchors: an edge.
-        assert!(edges(0.1).is_empty());
-        assert_eq!(edges(0.35), [(0, 1, 0.9)]);
     }
 
     #[test]
@@ -1198,16 +394,5 @@ mod tests {
         assert_eq!(edges(&docs[..4], 0.0), [(0, 1)]);
         assert!(edges(&docs[..4], Params::default().profile_min).is_empty());
         assert!(edges(&docs, Params::default().profile_min).contains(&(0, 4)));
-    }
-
-    #[test]
-    fn weighted_lcs_matches_hand_values() {
-        let w = [1.0, 2.0, 3.0, 4.0];
-        let mut row = Vec::new();
-        assert_eq!(weighted_lcs(&[0, 1, 2, 3], &[0, 1, 2, 3], &w, &mut row), 10.0);
-        // Order matters: only one of {2, 3} can follow in reverse order.
-        assert_eq!(weighted_lcs(&[0, 1, 2, 3], &[3, 2, 1, 0], &w, &mut row), 4.0);
-        assert_eq!(weighted_lcs(&[0, 2, 3], &[0, 1, 3], &w, &mut row), 5.0);
-        assert_eq!(weighted_lcs(&[], &[0], &w, &mut row), 0.0);
     }
 }

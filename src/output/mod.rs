@@ -328,7 +328,7 @@ pub fn write_clusters(w: &mut impl Write, corpus: &Corpus, clustering: &Clusteri
             locs.join(",")
         )?;
         if !c.langs.is_empty() {
-            let list = |v: &[&str]| v.iter().map(|l| json_str(l)).collect::<Vec<_>>().join(",");
+            let list = |v: &[std::sync::Arc<str>]| v.iter().map(|l| json_str(l)).collect::<Vec<_>>().join(",");
             write!(
                 w,
                 ",\"langs\":[{}],\"member_langs\":[{}]",

@@ -54,6 +54,9 @@ pub struct ReadOptions {
     pub text_field: String,
     /// JSONL field holding the id.
     pub id_field: String,
+    /// JSONL field holding the document's language label (read by the cross-lingual stage;
+    /// `None`: the detector's).
+    pub lang_field: Option<String>,
     /// Bad-record policy.
     pub on_error: OnError,
 }
@@ -64,6 +67,7 @@ impl Default for ReadOptions {
             format: None,
             text_field: "text".into(),
             id_field: "id".into(),
+            lang_field: None,
             on_error: OnError::Fail,
         }
     }

@@ -82,3 +82,41 @@ pub fn scores(corpus: &Path, gold: &Path, extra: &[&str]) -> (f64, f64) {
     dedup_to(corpus, &cl, extra);
     precision_recall(gold, &cl)
 }
+
+/// The 28 language variants of NTREX dev the cross-lingual stage was first developed on.
+pub const NTREX_28: [&str; 28] = [
+    "arb", "deu", "eng", "eng-GB", "eng-IN", "eng-US", "fra", "fra-CA", "heb", "hin", "ind", "ita", "jpn", "kor",
+    "nld", "pol", "por", "por-BR", "rus", "spa", "spa-MX", "spa-ref2", "tha", "tur", "ukr", "vie", "zho-CN", "zho-TW",
+];
+
+/// A file of NTREX dev (`docs.jsonl`, `gold_samelang.tsv` or `gold_translations.tsv`) cut to
+/// the variants of [`NTREX_28`] (ids start with the variant and `/`): the lines of the earlier
+/// 28-variant set, byte for byte. Written once under the tests' scratch folder.
+pub fn ntrex28(file: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ntrex28");
+    let out = dir.join(file);
+    if out.exists() {
+        return out;
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(data(&format!("ntrex-dev/{file}"))).unwrap();
+    let keep = |line: &str| {
+        let id = line.strip_prefix("{\"id\": \"").unwrap_or(line);
+        id.split_once('/').is_some_and(|(v, _)| NTREX_28.contains(&v))
+    };
+    let mut lines = text.lines();
+    let mut cut = String::new();
+    if file.ends_with(".tsv") {
+        cut.push_str(lines.next().unwrap());
+        cut.push('\n');
+    }
+    for l in lines.filter(|l| keep(l)) {
+        cut.push_str(l);
+        cut.push('\n');
+    }
+    // Written aside and renamed, so tests running at once never read half a file.
+    let tmp = dir.join(format!("{file}.{}", std::process::id()));
+    std::fs::write(&tmp, cut).unwrap();
+    std::fs::rename(&tmp, &out).unwrap();
+    out
+}

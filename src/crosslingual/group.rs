@@ -1,0 +1,498 @@
+//! Linking and grouping of the cross-lingual stage: from scored candidate pairs to the
+//! documents whose groups are one article.
+//!
+//! In: the candidate pairs with their scores, each document's same-language group and a
+//! same-language test over pairs of documents. Out: the mutual-best edges and the pairs of
+//! documents whose groups join. The rules read languages only through that test ("in the
+//! language of `b`" is "the test holds with `b`"), never as a list of codes.
+
+use super::Params;
+use crate::cluster::UnionFind;
+use std::collections::HashMap;
+
+/// The pairs whose anchor score is at least `min_score`, whose score is within `ratio` of
+/// the best score each side reached in the other's language (and `lift` times each side's
+/// median), and that `admit` lets through (shared anchors and their frequency profile). The
+/// dictionary pivot ranks a document's matches but never makes an edge alone.
+pub(super) fn mutual_best(
+    scored: &Scored<'_>,
+    anchor_scores: &[f32],
+    admit: &dyn Fn(u32, u32) -> bool,
+    p: &Params,
+) -> Vec<(u32, u32, f32)> {
+    let (pairs, scores) = (scored.pairs, scored.scores);
+    // The median of each document's candidate scores: its background level.
+    let mut all: HashMap<u32, Vec<f32>> = HashMap::new();
+    for (&(a, b), &s) in pairs.iter().zip(scores) {
+        all.entry(a).or_default().push(s);
+        all.entry(b).or_default().push(s);
+    }
+    let median: HashMap<u32, f32> = all
+        .into_iter()
+        .map(|(d, mut v)| {
+            v.sort_unstable_by(f32::total_cmp);
+            let m = v.len() / 2;
+            (
+                d,
+                if v.len() % 2 == 1 {
+                    v[m]
+                } else {
+                    (v[m - 1] + v[m]) / 2.0
+                },
+            )
+        })
+        .collect();
+    let ratio = p.ratio as f32;
+    let lift = p.lift as f32;
+    pairs
+        .iter()
+        .zip(scores)
+        .zip(anchor_scores)
+        .filter(|&((&(a, b), &s), &anchor)| {
+            anchor as f64 >= p.min_score
+                && s >= ratio * scored.best_like(a, b)
+                && s >= ratio * scored.best_like(b, a)
+                && s >= lift * median[&a]
+                && s >= lift * median[&b]
+                && admit(a, b)
+        })
+        .map(|((&(a, b), &s), _)| (a, b, s))
+        .collect()
+}
+
+/// The candidate pairs with their scores, and each document's candidates best first, from
+/// which linking (mutual best edges) and grouping (mutual best matches of an attachment) read
+/// a document's best score in another document's language.
+pub(super) struct Scored<'a> {
+    pub(super) pairs: &'a [(u32, u32)],
+    pub(super) scores: &'a [f32],
+    /// Per document its candidates `(score, other)`, best first (ties by document).
+    by_doc: Vec<Vec<(f32, u32)>>,
+    same: &'a dyn Fn(u32, u32) -> bool,
+}
+
+impl<'a> Scored<'a> {
+    pub(super) fn new(
+        n: usize,
+        pairs: &'a [(u32, u32)],
+        scores: &'a [f32],
+        same: &'a dyn Fn(u32, u32) -> bool,
+    ) -> Self {
+        let mut by_doc: Vec<Vec<(f32, u32)>> = vec![Vec::new(); n];
+        for (&(a, b), &s) in pairs.iter().zip(scores) {
+            by_doc[a as usize].push((s, b));
+            by_doc[b as usize].push((s, a));
+        }
+        for v in &mut by_doc {
+            v.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        }
+        Scored {
+            pairs,
+            scores,
+            by_doc,
+            same,
+        }
+    }
+
+    /// The highest score of `a` with a document in the language of `b` (`b` included).
+    pub(super) fn best_like(&self, a: u32, b: u32) -> f32 {
+        self.by_doc[a as usize]
+            .iter()
+            .find(|&&(_, c)| c == b || (self.same)(b, c))
+            .map_or(0.0, |e| e.0)
+    }
+}
+
+/// The number of languages among `docs` (each document counts against the first earlier one
+/// it is alike).
+fn languages(docs: &[u32], same: &dyn Fn(u32, u32) -> bool) -> usize {
+    let mut reps: Vec<u32> = Vec::new();
+    for &d in docs {
+        if !reps.iter().any(|&r| same(r, d)) {
+            reps.push(d);
+        }
+    }
+    reps.len()
+}
+
+/// Groups documents into articles; returns the pairs of documents whose groups are joined.
+///
+/// Phase 1, guarded merging: start from the same-language groups; repeatedly join the two
+/// groups with the densest mutual-best edges between them, counted against the smaller
+/// group, while that density is at least [`Params::density`]. A single wrong edge between two
+/// articles of twenty languages each has density 1/20 and never joins them; a correct pair of
+/// one-document groups has density 1. Groups that share a language join only when their
+/// documents of that language are alike ([`Params::same_language_min`]).
+///
+/// Phase 2, attachment: a group in fewer than [`Params::min_langs`] languages (a translation
+/// whose own edges were too weak) joins the group of at least that many languages, dense in
+/// mutual-best edges ([`Params::attach_density`] per document), to which its
+/// mean score is highest, when that mean is at least [`Params::attach_min`] and
+/// [`Params::attach_margin`] times the next best, and, unless it is [`Params::attach_strong`]
+/// times the next best, the group has [`Params::attach_mutual`] mutual best matches per
+/// document with the article's documents; or, whatever its lead, it has
+/// [`Params::attach_many`] mutual best matches per document with them. The evidence is summed
+/// over every language of the article, so a document with few anchors still finds its article.
+pub(super) fn join_groups(
+    group: &[u32],
+    edges: &[(u32, u32, f32)],
+    scored: &Scored<'_>,
+    same: &dyn Fn(u32, u32) -> bool,
+    same_language: &dyn Fn(u32, u32) -> f32,
+    p: &Params,
+) -> Vec<(u32, u32)> {
+    let n = group.len();
+    let mut uf = UnionFind::new(n);
+    for (d, &g) in group.iter().enumerate() {
+        uf.union(d as u32, g);
+    }
+    let mut members: HashMap<u32, Vec<u32>> = HashMap::new();
+    for d in 0..n as u32 {
+        members.entry(uf.find(d)).or_default().push(d);
+    }
+    // Two groups that both hold documents of one language may join only if some pair of those
+    // documents is itself alike (two outlets' translations of one article keep its anchors in
+    // order; two pages of one site in one language share little once the template filter has
+    // run), so that linking does not chain the pages of one template across languages.
+    let compatible = |a: &[u32], b: &[u32]| -> bool {
+        const CHECKED: usize = 16;
+        // Per language the groups share, `(a document of b in it, the best score of a pair)`.
+        let mut shared: Vec<(u32, f32)> = Vec::new();
+        for &y in b {
+            let m = a
+                .iter()
+                .filter(|&&x| same(x, y))
+                .take(CHECKED)
+                .map(|&x| same_language(x, y))
+                .reduce(f32::max);
+            if let Some(m) = m {
+                match shared.iter_mut().find(|(r, _)| same(*r, y)) {
+                    Some((_, best)) => *best = best.max(m),
+                    None => shared.push((y, m)),
+                }
+            }
+        }
+        shared.iter().all(|&(_, s)| s as f64 >= p.same_language_min)
+    };
+    let mut size = vec![0u32; n];
+    for d in 0..n as u32 {
+        size[uf.find(d) as usize] += 1;
+    }
+    let mut joins = Vec::new();
+    let mut refused = std::collections::HashSet::new();
+    loop {
+        let mut between: HashMap<(u32, u32), (u32, f32)> = HashMap::new();
+        for &(a, b, s) in edges {
+            let (ra, rb) = (uf.find(a), uf.find(b));
+            if ra != rb {
+                let e = between.entry((ra.min(rb), ra.max(rb))).or_default();
+                e.0 += 1;
+                e.1 += s;
+            }
+        }
+        let mut ranked: Vec<(f32, f32, u32, u32)> = between
+            .into_iter()
+            .map(|((x, y), (c, sum))| (c as f32 / size[x as usize].min(size[y as usize]) as f32, sum, x, y))
+            .filter(|r| r.0 as f64 >= p.density)
+            .collect();
+        ranked.sort_unstable_by(|u, v| {
+            v.0.total_cmp(&u.0)
+                .then(v.1.total_cmp(&u.1))
+                .then((u.2, u.3).cmp(&(v.2, v.3)))
+        });
+        let mut used = std::collections::HashSet::new();
+        let mut merged = false;
+        for (_, _, x, y) in ranked {
+            if used.contains(&x) || used.contains(&y) || refused.contains(&(x, y)) {
+                continue;
+            }
+            if !compatible(&members[&x], &members[&y]) {
+                refused.insert((x, y));
+                continue;
+            }
+            used.insert(x);
+            used.insert(y);
+            let total = size[x as usize] + size[y as usize];
+            uf.union(x, y);
+            let r = uf.find(x);
+            size[r as usize] = total;
+            let (mx, my) = (
+                members.remove(&x).unwrap_or_default(),
+                members.remove(&y).unwrap_or_default(),
+            );
+            members.insert(r, [mx, my].concat());
+            joins.push((x, y));
+            merged = true;
+        }
+        if !merged {
+            break;
+        }
+    }
+    // Phase 2.
+    let root: Vec<u32> = (0..n as u32).map(|d| uf.find(d)).collect();
+    let langs: HashMap<u32, usize> = members.iter().map(|(&r, m)| (r, languages(m, same))).collect();
+    let mut internal: HashMap<u32, u32> = HashMap::new();
+    for &(a, b, _) in edges {
+        if root[a as usize] == root[b as usize] {
+            *internal.entry(root[a as usize]).or_default() += 1;
+        }
+    }
+    let big = |r: u32| {
+        langs[&r] >= p.min_langs
+            && internal.get(&r).copied().unwrap_or(0) as f64 >= p.attach_density * size[r as usize] as f64
+    };
+    // Only a group in fewer languages than an article attaches: three translations linked to
+    // each other are an article of their own, even when too few to count as dense.
+    let small = |r: u32| langs[&r] < p.min_langs;
+    let in_language_of = |r: u32, y: u32| members[&r].iter().any(|&x| same(x, y));
+    let (pairs, scores) = (scored.pairs, scored.scores);
+    // Per (small group, article): the summed score and the number of mutual best matches.
+    let mut affinity: HashMap<(u32, u32), (f32, u32)> = HashMap::new();
+    for (&(a, b), &s) in pairs.iter().zip(scores) {
+        let mutual = s >= scored.best_like(a, b) && s >= scored.best_like(b, a);
+        for (x, y) in [(a, b), (b, a)] {
+            let (rx, ry) = (root[x as usize], root[y as usize]);
+            if rx != ry && small(rx) && big(ry) && !in_language_of(rx, y) {
+                let e = affinity.entry((rx, ry)).or_default();
+                e.0 += s;
+                e.1 += u32::from(mutual);
+            }
+        }
+    }
+    let mut best: HashMap<u32, [(f32, u32); 2]> = HashMap::new();
+    for (&(x, c), &(sum, _)) in &affinity {
+        let others = members[&c].iter().filter(|&&y| !in_language_of(x, y)).count() as u32;
+        let mean = sum / (size[x as usize] * others.max(1)) as f32;
+        let b = best.entry(x).or_insert([(0.0, u32::MAX); 2]);
+        let cand = (mean, c);
+        let better = |u: (f32, u32), v: (f32, u32)| u.0 > v.0 || (u.0 == v.0 && u.1 < v.1);
+        if better(cand, b[0]) {
+            b[1] = b[0];
+            b[0] = cand;
+        } else if better(cand, b[1]) {
+            b[1] = cand;
+        }
+    }
+    let mut attach: Vec<(u32, u32)> = best
+        .into_iter()
+        .filter(|(x, b)| {
+            let (mean, second) = (b[0].0 as f64, b[1].0 as f64);
+            let mutual = affinity[&(*x, b[0].1)].1 as f64 / size[*x as usize] as f64;
+            let lead =
+                mean >= p.attach_margin * second && (mean >= p.attach_strong * second || mutual >= p.attach_mutual);
+            mean >= p.attach_min && mean > second && (lead || mutual >= p.attach_many)
+        })
+        .map(|(x, b)| (x, b[0].1))
+        .filter(|&(x, c)| compatible(&members[&x], &members[&c]))
+        .collect();
+    attach.sort_unstable();
+    joins.extend(attach);
+    joins
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::UnionFind;
+
+    /// Documents 0..5 in five languages, linked by `edges`; document 5 (a sixth language)
+    /// scores 0.5 with each of them and has no edge: is it attached?
+    fn attaches_to(edges: &[(u32, u32, f32)]) -> bool {
+        const LANGS: [&str; 6] = ["aaa", "bbb", "ccc", "ddd", "eee", "fff"];
+        let group: Vec<u32> = (0..6).collect();
+        let pairs: Vec<(u32, u32)> = (0..5).map(|d| (d, 5)).collect();
+        let scores = vec![0.5f32; pairs.len()];
+        let lang_of = |d: u32| LANGS[d as usize];
+        joined(&group, edges, &pairs, &scores, &lang_of, 5, 0)
+    }
+
+    /// Whether `join_groups` (default parameters, no same-language similarity) puts
+    /// documents `x` and `y` in one cluster.
+    fn joined(
+        group: &[u32],
+        edges: &[(u32, u32, f32)],
+        pairs: &[(u32, u32)],
+        scores: &[f32],
+        lang_of: &dyn Fn(u32) -> &'static str,
+        x: u32,
+        y: u32,
+    ) -> bool {
+        joined_alike(group, edges, pairs, scores, lang_of, 0.0, x, y)
+    }
+
+    /// [`joined`], with every pair of same-language documents scoring `alike`.
+    #[allow(clippy::too_many_arguments)]
+    fn joined_alike(
+        group: &[u32],
+        edges: &[(u32, u32, f32)],
+        pairs: &[(u32, u32)],
+        scores: &[f32],
+        lang_of: &dyn Fn(u32) -> &'static str,
+        alike: f32,
+        x: u32,
+        y: u32,
+    ) -> bool {
+        let same = |a: u32, b: u32| lang_of(a) == lang_of(b);
+        let scored = Scored::new(group.len(), pairs, scores, &same);
+        let joins = join_groups(group, edges, &scored, &same, &|_, _| alike, &Params::default());
+        let mut uf = UnionFind::new(group.len());
+        for (a, b) in joins {
+            uf.union(a, b);
+        }
+        uf.find(x) == uf.find(y)
+    }
+
+    /// Every pair of the documents `docs` linked at `score`: an article whose documents all
+    /// match each other.
+    fn clique(docs: std::ops::Range<u32>, score: f32) -> Vec<(u32, u32, f32)> {
+        let end = docs.end;
+        docs.flat_map(|a| (a + 1..end).map(move |b| (a, b, score))).collect()
+    }
+
+    /// The candidate pairs of `edges` and their scores (each edge is a scored candidate).
+    fn candidates_of(edges: &[(u32, u32, f32)]) -> (Vec<(u32, u32)>, Vec<f32>) {
+        edges.iter().map(|&(a, b, s)| ((a, b), s)).unzip()
+    }
+
+    #[test]
+    fn attachment_needs_a_dense_article_not_a_chain() {
+        let all = clique(0..5, 0.8);
+        // Every pair linked (10 edges for 5 documents): an article; the sixth joins it.
+        assert!(attaches_to(&all));
+        // A chain 0-1-2-3-4 (4 edges): look-alike pages; nothing attaches.
+        let chain: Vec<(u32, u32, f32)> = (0..4u32).map(|a| (a, a + 1, 0.8)).collect();
+        assert!(!attaches_to(&chain));
+    }
+
+    /// Article A (documents 0..5, languages aaa..eee, every pair linked) and article B
+    /// (documents 6..11, the same languages, every pair linked); document 5 (language fff)
+    /// scores 0.5 with A's documents and 0.2 with B's. With `rival`, document 11 (also fff)
+    /// scores 0.6 with A's documents, so they are not document 5's mutual best matches. Does
+    /// document 5 join A?
+    fn joins_article(rival: bool) -> bool {
+        const LANGS: [&str; 5] = ["aaa", "bbb", "ccc", "ddd", "eee"];
+        let lang_of = |d: u32| match d {
+            5 | 11 => "fff",
+            _ => LANGS[(d % 6) as usize],
+        };
+        let group: Vec<u32> = (0..12).collect();
+        let edges = [clique(0..5, 0.8), clique(6..11, 0.8)].concat();
+        let mut pairs = Vec::new();
+        let mut scores = Vec::new();
+        for d in 0..5u32 {
+            pairs.extend([(d, 5), (5, d + 6)]);
+            scores.extend([0.5f32, 0.2]);
+            if rival {
+                pairs.push((d, 11));
+                scores.push(0.6);
+            }
+        }
+        joined(&group, &edges, &pairs, &scores, &lang_of, 5, 0)
+    }
+
+    /// Article A: documents 0..5 (languages aaa..eee), every pair linked. Documents 5, 6 and,
+    /// with `third`, 7 (languages fff, ggg, hhh) are linked to each other (3 edges for 3
+    /// documents: short of the density that takes attachments) and score 0.3 with every
+    /// document of A, a strong lead over no other article. Does document 5 join A?
+    fn second_group_joins_article(third: bool) -> bool {
+        let langs = ["aaa", "bbb", "ccc", "ddd", "eee", "fff", "ggg", "hhh"];
+        let lang_of = |d: u32| langs[d as usize];
+        let group: Vec<u32> = (0..8).collect();
+        let second = if third { 5..8 } else { 5..7 };
+        let edges = [clique(0..5, 0.8), clique(second.clone(), 0.6)].concat();
+        let (mut pairs, mut scores) = candidates_of(&edges);
+        for d in 0..5u32 {
+            for x in second.clone() {
+                pairs.push((d, x));
+                scores.push(0.3);
+            }
+        }
+        assert!(joined(&group, &edges, &pairs, &scores, &lang_of, 5, 6));
+        joined(&group, &edges, &pairs, &scores, &lang_of, 5, 0)
+    }
+
+    /// Groups {0 (aaa), 1 (bbb)} and {2 (aaa), 3 (ccc)}, each linked inside and by three edges
+    /// between them; documents 0 and 2 share a language and score `alike` with each other.
+    /// Do the groups join?
+    fn groups_sharing_a_language_join(alike: f32) -> bool {
+        let langs = ["aaa", "bbb", "aaa", "ccc"];
+        let lang_of = |d: u32| langs[d as usize];
+        let group: Vec<u32> = (0..4).collect();
+        let edges = [(0, 1, 0.8), (2, 3, 0.8), (0, 3, 0.6), (1, 2, 0.6), (1, 3, 0.6)];
+        let (pairs, scores) = candidates_of(&edges);
+        joined_alike(&group, &edges, &pairs, &scores, &lang_of, alike, 0, 2)
+    }
+
+    #[test]
+    fn groups_sharing_a_language_join_only_if_its_documents_are_alike() {
+        // Two outlets' translations of one article into one language keep its anchors in order.
+        assert!(groups_sharing_a_language_join(0.3));
+        // Sibling pages in one language share anchors too, but fewer and less in order.
+        assert!(!groups_sharing_a_language_join(0.15));
+    }
+
+    #[test]
+    fn an_article_in_three_languages_does_not_attach() {
+        // Three translations linked to each other are an article of their own.
+        assert!(!second_group_joins_article(true));
+        // Two are a fragment of an article (fewer languages than an article): they attach.
+        assert!(second_group_joins_article(false));
+    }
+
+    /// Articles A (documents 0..n) and B (n..2n), each in the same `n` languages with every
+    /// pair linked; document 2n, in a language of its own, scores 0.5 with A's documents and
+    /// 0.4 with B's (a lead of 1.25, short of the margin), so it is the best match of each of
+    /// A's documents in its language and they are its. Does it join A?
+    fn joins_with_many_mutual_matches(n: u32) -> bool {
+        const LANGS: [&str; 10] = ["l0", "l1", "l2", "l3", "l4", "l5", "l6", "l7", "l8", "l9"];
+        let x = 2 * n;
+        let lang_of = move |d: u32| if d == x { "zzz" } else { LANGS[(d % n) as usize] };
+        let group: Vec<u32> = (0..=x).collect();
+        let edges = [clique(0..n, 0.8), clique(n..2 * n, 0.8)].concat();
+        let (mut pairs, mut scores) = candidates_of(&edges);
+        for d in 0..n {
+            pairs.extend([(d, x), (d + n, x)]);
+            scores.extend([0.5f32, 0.4]);
+        }
+        joined(&group, &edges, &pairs, &scores, &lang_of, x, 0)
+    }
+
+    #[test]
+    fn many_mutual_best_matches_stand_for_a_lead() {
+        // The mutual best match of A's documents in 10 languages: it joins A.
+        assert!(joins_with_many_mutual_matches(10));
+        // In 8: the lead of 1.25 alone is too small.
+        assert!(!joins_with_many_mutual_matches(8));
+    }
+
+    #[test]
+    fn attachment_needs_mutual_best_matches_or_a_strong_lead() {
+        // Mean 0.5 against 0.2 (2.5 times the next best), and A's documents pick document 5 in
+        // its language: it joins A.
+        assert!(joins_article(false));
+        // The same lead, but A's documents each have a better match in that language (its own
+        // translation elsewhere): no mutual best match, and 2.5 is short of a strong lead.
+        assert!(!joins_article(true));
+    }
+
+    #[test]
+    fn the_pivot_alone_makes_no_edge() {
+        // Documents 0..4 in four languages; 0 and 1 score 0.9, every other pair 0.2.
+        const LANGS: [&str; 4] = ["aaa", "bbb", "ccc", "ddd"];
+        let pairs = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3)];
+        let scores = [0.9, 0.2, 0.2, 0.2, 0.2];
+        let lang_of = |d: u32| LANGS[d as usize];
+        let edges = |anchor: f32| {
+            let anchors = [anchor, 0.2, 0.2, 0.2, 0.2];
+            let same = |a: u32, b: u32| lang_of(a) == lang_of(b);
+            mutual_best(
+                &Scored::new(4, &pairs, &scores, &same),
+                &anchors,
+                &|_, _| true,
+                &Params::default(),
+            )
+        };
+        // Most of the 0.9 from the dictionary pivot: no edge; from the anchors: an edge.
+        assert!(edges(0.1).is_empty());
+        assert_eq!(edges(0.35), [(0, 1, 0.9)]);
+    }
+}

@@ -1,0 +1,476 @@
+//! The anchor index of the cross-lingual stage: the corpus filter, the template filter,
+//! candidate pairs and the order-aware score.
+//!
+//! In: every document's anchors and language ([`super::DocFeatures`]) and its
+//! same-language group. Out: per document its filtered key sequence, per key its weight, the
+//! candidate pairs, and scores of pairs on demand.
+
+use super::{DocFeatures, POSTINGS_BUDGET, SameLanguage};
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+struct KeyStat {
+    id: u32,
+    df: u32,
+    /// The first document holding the key.
+    first: u32,
+    /// Whether a document in another language than `first` holds it too.
+    crosses: bool,
+    /// Documents where the key occurs as a strong anchor.
+    strong: u32,
+}
+
+/// The anchors of a corpus after the corpus filter: key ids in text order, and per key its
+/// weight and document frequency.
+pub(super) struct AnchorIndex {
+    seqs: Vec<Vec<u32>>,
+    weight: Vec<f32>,
+    df: Vec<u32>,
+    /// Sorted distinct keys of each document.
+    key_sets: Vec<Vec<u32>>,
+    /// How often each key of `key_sets` occurs in the document's sequence.
+    counts: Vec<Vec<u32>>,
+    /// Total anchor weight of each document.
+    mass: Vec<f32>,
+}
+
+/// Scratch space of [`AnchorIndex::score`].
+#[derive(Default)]
+pub(super) struct ScoreScratch {
+    row: Vec<f32>,
+    a: Vec<u32>,
+    b: Vec<u32>,
+}
+
+impl AnchorIndex {
+    pub(super) fn build(
+        docs: &[DocFeatures],
+        group: &[u32],
+        same: &SameLanguage<'_>,
+        max_anchors: usize,
+        template_groups: usize,
+    ) -> Self {
+        let n = docs.len();
+        let mut stats: HashMap<u64, KeyStat> = HashMap::new();
+        let mut distinct: Vec<(u64, bool)> = Vec::new();
+        for (d, doc) in docs.iter().enumerate() {
+            let d = d as u32;
+            distinct.clear();
+            distinct.extend(doc.anchors.iter().map(|a| (a.key, a.strong)));
+            distinct.sort_unstable();
+            // Sorted by (key, strong): merge each key's flags (strong if any occurrence is).
+            distinct.dedup_by(|later, earlier| {
+                let same = later.0 == earlier.0;
+                if same {
+                    earlier.1 |= later.1;
+                }
+                same
+            });
+            for &(key, strong) in &distinct {
+                let next = stats.len() as u32;
+                let s = stats.entry(key).or_insert(KeyStat {
+                    id: next,
+                    df: 0,
+                    first: d,
+                    crosses: false,
+                    strong: 0,
+                });
+                s.df += 1;
+                s.strong += u32::from(strong);
+                if !s.crosses && s.first != d && same.differ(s.first, d) {
+                    s.crosses = true;
+                }
+            }
+        }
+        let mut weight = vec![0f32; stats.len()];
+        let mut df = vec![0u32; stats.len()];
+        for s in stats.values() {
+            df[s.id as usize] = s.df;
+            // In two languages, and strong in at least half the documents that hold it: a
+            // name that caseless scripts also write, not an ordinary word whose skeleton
+            // happens to match a rare name.
+            if 2 * s.strong >= s.df && s.crosses {
+                weight[s.id as usize] = (1.0 + n as f64 / s.df as f64).ln() as f32;
+            }
+        }
+        let seqs: Vec<Vec<u32>> = docs
+            .iter()
+            .map(|d| {
+                d.anchors
+                    .iter()
+                    .map(|a| stats[&a.key].id)
+                    .filter(|&k| weight[k as usize] > 0.0)
+                    .collect()
+            })
+            .collect();
+        let seqs: Vec<Vec<u32>> = strip_templates(seqs, group, same, template_groups)
+            .into_iter()
+            .map(|mut s| {
+                s.truncate(max_anchors);
+                s
+            })
+            .collect();
+        Self::from_seqs(seqs, weight, df)
+    }
+
+    /// The index of key sequences already filtered, with each key's weight and document
+    /// frequency.
+    pub(super) fn from_seqs(seqs: Vec<Vec<u32>>, weight: Vec<f32>, df: Vec<u32>) -> Self {
+        let (key_sets, counts) = seqs
+            .iter()
+            .map(|s| {
+                let mut k = s.clone();
+                k.sort_unstable();
+                k.chunk_by(|x, y| x == y)
+                    .map(|r| (r[0], r.len() as u32))
+                    .unzip::<u32, u32, Vec<u32>, Vec<u32>>()
+            })
+            .unzip();
+        AnchorIndex {
+            mass: seqs
+                .iter()
+                .map(|s| s.iter().map(|&k| weight[k as usize]).sum())
+                .collect(),
+            seqs,
+            weight,
+            df,
+            key_sets,
+            counts,
+        }
+    }
+
+    /// Candidate pairs `(a, b)`, `a < b`, sorted: for each document, the `per_language`
+    /// documents of each other language (by the same-language test, not by a label) with the
+    /// most anchor weight in common, among its [`RANKED`] best. A document reads the postings
+    /// of its keys rarest first, up to [`POSTINGS_BUDGET`] entries, so its work is bounded
+    /// whatever the corpus size and its rarest (most telling) anchors always count.
+    pub(super) fn candidates(&self, group: &[u32], same: &SameLanguage<'_>, per_language: usize) -> Vec<(u32, u32)> {
+        let n = group.len();
+        let mut postings: Vec<Vec<u32>> = vec![Vec::new(); self.weight.len()];
+        for (d, keys) in self.key_sets.iter().enumerate() {
+            for &k in keys {
+                postings[k as usize].push(d as u32);
+            }
+        }
+        let mut pairs: Vec<(u32, u32)> = (0..n as u32)
+            .into_par_iter()
+            .flat_map_iter(|d| {
+                let du = d as usize;
+                if !same.known(d) {
+                    return Vec::new();
+                }
+                let mut keys = self.key_sets[du].clone();
+                keys.sort_unstable_by_key(|&k| (self.df[k as usize], k));
+                let mut budget = POSTINGS_BUDGET;
+                let mut acc: HashMap<u32, f32> = HashMap::new();
+                for k in keys {
+                    let list = &postings[k as usize];
+                    if list.len() > budget {
+                        break;
+                    }
+                    budget -= list.len();
+                    for &e in list {
+                        if group[e as usize] != group[du] && same.differ(d, e) {
+                            *acc.entry(e).or_default() += self.weight[k as usize];
+                        }
+                    }
+                }
+                let mut ranked: Vec<(f32, u32)> = acc.into_iter().map(|(e, w)| (w, e)).collect();
+                let order = |x: &(f32, u32), y: &(f32, u32)| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1));
+                if ranked.len() > RANKED {
+                    ranked.select_nth_unstable_by(RANKED, order);
+                    ranked.truncate(RANKED);
+                }
+                ranked.sort_unstable_by(order);
+                // Each ranked document counts against the first earlier one in its language.
+                let mut langs: Vec<(u32, usize)> = Vec::new();
+                let mut out = Vec::new();
+                for (_, e) in ranked {
+                    match langs.iter_mut().find(|(r, _)| same.same(*r, e)) {
+                        Some((_, taken)) if *taken >= per_language => continue,
+                        Some((_, taken)) => *taken += 1,
+                        None => langs.push((e, 1)),
+                    }
+                    out.push((d.min(e), d.max(e)));
+                }
+                out
+            })
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
+    }
+
+    /// The order-aware score of a pair, `2·LCS_w / (W(a) + W(b) + 2·prior)`.
+    /// The common subsequence is computed on the two sequences reduced to the keys both hold
+    /// (the same LCS: other anchors never match), which keeps the quadratic step small.
+    pub(super) fn score(&self, a: usize, b: usize, prior: f32, s: &mut ScoreScratch) -> f32 {
+        let denom = self.mass[a] + self.mass[b] + 2.0 * prior;
+        if denom <= 0.0 {
+            return 0.0;
+        }
+        let (ka, kb) = (&self.key_sets[a], &self.key_sets[b]);
+        s.a.clear();
+        s.a.extend(self.seqs[a].iter().copied().filter(|k| kb.binary_search(k).is_ok()));
+        s.b.clear();
+        s.b.extend(self.seqs[b].iter().copied().filter(|k| ka.binary_search(k).is_ok()));
+        2.0 * weighted_lcs(&s.a, &s.b, &self.weight, &mut s.row) / denom
+    }
+
+    /// The frequency profile alone (see [`AnchorIndex::overlap`]).
+    #[cfg(test)]
+    pub(super) fn profile(&self, a: usize, b: usize) -> f32 {
+        self.overlap(a, b).1
+    }
+
+    /// How many distinct keys the two documents share, and their frequency profile: how alike
+    /// they use those anchors, the cosine of their `(1 + ln tf) · idf` vectors over the shared
+    /// keys only (1 when they share none). One walk over the two key sets.
+    pub(super) fn overlap(&self, a: usize, b: usize) -> (usize, f32) {
+        let (ka, ca, cb) = (&self.key_sets[a], &self.counts[a], &self.counts[b]);
+        let (mut shared, mut dot, mut na, mut nb) = (0, 0f32, 0f32, 0f32);
+        for_common(
+            ka,
+            &self.key_sets[b],
+            |&k| k,
+            |i, j| {
+                let w = self.weight[ka[i] as usize];
+                let x = (1.0 + (ca[i] as f32).ln()) * w;
+                let y = (1.0 + (cb[j] as f32).ln()) * w;
+                shared += 1;
+                dot += x * y;
+                na += x * x;
+                nb += y * y;
+            },
+        );
+        let cosine = if na == 0.0 || nb == 0.0 {
+            1.0
+        } else {
+            dot / (na * nb).sqrt()
+        };
+        (shared, cosine)
+    }
+}
+
+/// The pivot bags of a corpus as unit tf-idf vectors (`(1 + ln tf) · ln(1 + N/df)`).
+pub(super) struct PivotIndex {
+    vecs: Vec<Vec<(u32, f32)>>,
+}
+
+impl PivotIndex {
+    pub(super) fn build(docs: &[DocFeatures]) -> Self {
+        let with = docs.iter().filter(|d| !d.pivots.is_empty()).count().max(1);
+        let mut df: HashMap<u32, u32> = HashMap::new();
+        for d in docs {
+            for &(id, _) in &d.pivots {
+                *df.entry(id).or_default() += 1;
+            }
+        }
+        let vecs = docs
+            .iter()
+            .map(|d| {
+                let mut v: Vec<(u32, f32)> = d
+                    .pivots
+                    .iter()
+                    .map(|&(id, tf)| (id, (1.0 + tf.max(1.0).ln()) * (1.0 + with as f32 / df[&id] as f32).ln()))
+                    .collect();
+                let norm = v.iter().map(|e| e.1 * e.1).sum::<f32>().sqrt();
+                if norm > 0.0 {
+                    v.iter_mut().for_each(|e| e.1 /= norm);
+                }
+                v
+            })
+            .collect();
+        PivotIndex { vecs }
+    }
+
+    /// Cosine of two documents' pivot vectors, if both have one.
+    pub(super) fn cosine(&self, a: usize, b: usize) -> Option<f32> {
+        let (x, y) = (&self.vecs[a], &self.vecs[b]);
+        if x.is_empty() || y.is_empty() {
+            return None;
+        }
+        let mut dot = 0.0f32;
+        for_common(x, y, |e| e.0, |i, j| dot += x[i].1 * y[j].1);
+        Some(dot)
+    }
+}
+
+/// Removes template anchors: every anchor covered by a run of 3 consecutive anchors (after the
+/// corpus filter) that occurs in more than `max_groups` same-language groups *of one language*,
+/// from the documents of that language (by the same-language test: the holders of a trigram
+/// are sorted into languages, each holder joining the first earlier one it is alike). The
+/// trigram stays in the documents of other languages, so that an article translated into a
+/// few closely related languages, which the test may take for one, keeps its anchors in all
+/// the others. A page template (a man page footer with
+/// its version, year and licence; a site's share bar) repeats one anchor sequence in many
+/// pages of each language, and would otherwise make unrelated pages look like translations of
+/// each other; the names and figures of one article occur once per language, or a few times
+/// where outlets translated it independently. This is the boilerplate rule of
+/// [`crate::spans::boilerplate`] (count per group, drop what many groups share) applied to
+/// anchor trigrams, within each language.
+fn strip_templates(seqs: Vec<Vec<u32>>, group: &[u32], same: &SameLanguage<'_>, max_groups: usize) -> Vec<Vec<u32>> {
+    let tri = |s: &[u32], i: usize| (u64::from(s[i]) << 42) ^ (u64::from(s[i + 1]) << 21) ^ u64::from(s[i + 2]);
+    // (trigram, group, document): the first document of each group stands for it.
+    let mut seen: Vec<(u64, u32, u32)> = seqs
+        .iter()
+        .enumerate()
+        .flat_map(|(d, s)| (0..s.len().saturating_sub(2)).map(move |i| (tri(s, i), group[d], d as u32)))
+        .collect();
+    seen.sort_unstable();
+    seen.dedup_by(|later, earlier| later.0 == earlier.0 && later.1 == earlier.1);
+    // (trigram, group) where the trigram is template.
+    let mut template: std::collections::HashSet<(u64, u32)> = std::collections::HashSet::new();
+    let mut langs: Vec<(u32, Vec<u32>)> = Vec::new();
+    for run in seen.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() <= max_groups {
+            continue;
+        }
+        // The holders sorted into languages, `(first document, groups)`.
+        langs.clear();
+        for &(_, g, d) in run {
+            match langs.iter_mut().find(|(r, _)| same.same(*r, d)) {
+                Some((_, groups)) => groups.push(g),
+                None => langs.push((d, vec![g])),
+            }
+        }
+        for (_, groups) in &langs {
+            if groups.len() > max_groups {
+                template.extend(groups.iter().map(|&g| (run[0].0, g)));
+            }
+        }
+    }
+    if template.is_empty() {
+        return seqs;
+    }
+    seqs.into_iter()
+        .enumerate()
+        .map(|(d, s)| {
+            let mut drop = vec![false; s.len()];
+            for i in 0..s.len().saturating_sub(2) {
+                if template.contains(&(tri(&s, i), group[d])) {
+                    drop[i..i + 3].iter_mut().for_each(|d| *d = true);
+                }
+            }
+            s.into_iter().zip(drop).filter(|&(_, d)| !d).map(|(k, _)| k).collect()
+        })
+        .collect()
+}
+
+/// Candidates a document ranks by shared anchor weight before taking the best of each
+/// language: bounds the work of sorting them into languages.
+pub const RANKED: usize = 256;
+
+/// Calls `f(i, j)` for every pair of elements with equal keys, `key(&a[i]) == key(&b[j])`, of
+/// two lists sorted by distinct keys.
+pub(super) fn for_common<T>(a: &[T], b: &[T], key: impl Fn(&T) -> u32, mut f: impl FnMut(usize, usize)) {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match key(&a[i]).cmp(&key(&b[j])) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                f(i, j);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+}
+
+/// Weight of the heaviest common subsequence of `a` and `b` (`row` is scratch space).
+pub fn weighted_lcs(a: &[u32], b: &[u32], weight: &[f32], row: &mut Vec<f32>) -> f32 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    // row[j] = best over a[..i] and b[..j]; one row, with the diagonal carried along.
+    row.clear();
+    row.resize(b.len() + 1, 0.0);
+    for &x in a {
+        let mut diag = 0.0f32;
+        for (j, &y) in b.iter().enumerate() {
+            let up = row[j + 1];
+            let v = if x == y {
+                diag + weight[x as usize]
+            } else {
+                up.max(row[j])
+            };
+            diag = up;
+            row[j + 1] = v;
+        }
+    }
+    row[b.len()]
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An index over hand-made key sequences, every key of weight 1 except key 2 (weight 2).
+    fn index_of(seqs: &[&[u32]]) -> AnchorIndex {
+        let weight = vec![1.0, 1.0, 2.0, 1.0];
+        let df = vec![1; weight.len()];
+        AnchorIndex::from_seqs(seqs.iter().map(|s| s.to_vec()).collect(), weight, df)
+    }
+
+    #[test]
+    fn profile_matches_hand_values() {
+        let l3 = 1.0 + 3f32.ln();
+        // Shared keys 0 and 1 (weight 1), counts (3, 1) against (1, 3): a page naming its own
+        // subject three times and its sibling's once, against the sibling page.
+        let idx = index_of(&[&[0, 0, 0, 1, 3], &[1, 0, 1, 1], &[0, 1, 0, 0, 2], &[3, 3]]);
+        let swapped = 2.0 * l3 / (l3 * l3 + 1.0);
+        assert!((idx.profile(0, 1) - swapped).abs() < 1e-6, "{}", idx.profile(0, 1));
+        // Same counts on the shared keys (key 3 and key 2 are not shared): 1.
+        assert!((idx.profile(0, 2) - 1.0).abs() < 1e-6);
+        // Symmetric; and no shared key at all is no evidence against (1).
+        assert_eq!(idx.profile(1, 0), idx.profile(0, 1));
+        assert_eq!(idx.profile(1, 3), 1.0);
+        // Weights scale each key's share: counts (1, 3) on keys (0, 2) against (3, 1).
+        let idx = index_of(&[&[0, 2, 2, 2], &[0, 0, 0, 2]]);
+        let (x, y) = ([1.0, 2.0 * l3], [l3, 2.0]);
+        let want = (x[0] * y[0] + x[1] * y[1]) / ((x[0] * x[0] + x[1] * x[1]) * (y[0] * y[0] + y[1] * y[1])).sqrt();
+        assert!((idx.profile(0, 1) - want).abs() < 1e-6);
+    }
+
+    /// Documents labelled `langs`, each its own group; the same-language test over them.
+    fn labelled(langs: &[&str]) -> (Vec<DocFeatures>, Vec<u32>) {
+        let docs = langs
+            .iter()
+            .map(|&l| DocFeatures {
+                lang: std::sync::Arc::from(l),
+                ..DocFeatures::default()
+            })
+            .collect();
+        (docs, (0..langs.len() as u32).collect())
+    }
+
+    #[test]
+    fn a_template_leaves_only_the_language_it_crowds() {
+        // Trigram 1-2-3 in four pages of language aaa (a footer), once in bbb and ccc, then
+        // the pages' own anchors.
+        let (docs, group) = labelled(&["aaa", "aaa", "aaa", "aaa", "bbb", "ccc"]);
+        let same = SameLanguage { docs: &docs };
+        let seqs: Vec<Vec<u32>> = (0..6).map(|d| vec![1, 2, 3, 10 + d]).collect();
+        let out = strip_templates(seqs.clone(), &group, &same, 3);
+        for (d, seq) in out.iter().enumerate().take(4) {
+            assert_eq!(seq, &[10 + d as u32], "doc {d}");
+        }
+        assert_eq!(out[4], seqs[4]);
+        assert_eq!(out[5], seqs[5]);
+        // In three pages of aaa it is no template.
+        let (docs, group) = labelled(&["aaa", "aaa", "aaa", "bbb"]);
+        let same = SameLanguage { docs: &docs };
+        assert_eq!(strip_templates(seqs[..4].to_vec(), &group, &same, 3), seqs[..4]);
+    }
+
+    #[test]
+    fn weighted_lcs_matches_hand_values() {
+        let w = [1.0, 2.0, 3.0, 4.0];
+        let mut row = Vec::new();
+        assert_eq!(weighted_lcs(&[0, 1, 2, 3], &[0, 1, 2, 3], &w, &mut row), 10.0);
+        // Order matters: only one of {2, 3} can follow in reverse order.
+        assert_eq!(weighted_lcs(&[0, 1, 2, 3], &[3, 2, 1, 0], &w, &mut row), 4.0);
+        assert_eq!(weighted_lcs(&[0, 2, 3], &[0, 1, 3], &w, &mut row), 5.0);
+        assert_eq!(weighted_lcs(&[], &[0], &w, &mut row), 0.0);
+    }
+}
