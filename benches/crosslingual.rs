@@ -36,9 +36,18 @@ fn cross_lingual(c: &mut Criterion) {
             let n: usize = texts
                 .iter()
                 .map(|t| {
-                    features(t, None, &none, 1, None, Params::default().max_anchors, &mut ex)
-                        .anchors
-                        .len()
+                    features(
+                        t,
+                        None,
+                        &none,
+                        1,
+                        None,
+                        Params::default().max_anchors,
+                        &mut ex,
+                        &mut neardup::crosslingual::words::Profiler::default(),
+                    )
+                    .anchors
+                    .len()
                 })
                 .sum();
             black_box(n)

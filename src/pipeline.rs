@@ -1068,18 +1068,27 @@ impl Dedup {
         let seed = self.config.seed;
         let feats: Vec<crosslingual::DocFeatures> = (0..n as u32)
             .into_par_iter()
-            .map_init(crosslingual::anchors::Extractor::new, |ex, d| {
-                let (text, label) = doc_of(d);
-                crosslingual::features(
-                    &text,
-                    label.as_deref(),
-                    boilerplate,
-                    seed,
-                    self.lexicon.as_deref(),
-                    p.max_anchors,
-                    ex,
-                )
-            })
+            .map_init(
+                || {
+                    (
+                        crosslingual::anchors::Extractor::new(),
+                        crosslingual::words::Profiler::default(),
+                    )
+                },
+                |(ex, profiler), d| {
+                    let (text, label) = doc_of(d);
+                    crosslingual::features(
+                        &text,
+                        label.as_deref(),
+                        boilerplate,
+                        seed,
+                        self.lexicon.as_deref(),
+                        p.max_anchors,
+                        ex,
+                        profiler,
+                    )
+                },
+            )
             .collect();
         let group = same.groups(n);
         let mut edges: Vec<(u32, u32)> = same

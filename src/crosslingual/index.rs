@@ -5,6 +5,8 @@
 //! same-language group. Out: per document its filtered key sequence, per key its weight, the
 //! candidate pairs, and scores of pairs on demand.
 
+#[cfg(test)]
+use super::Params;
 use super::{DocFeatures, POSTINGS_BUDGET, SameLanguage};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -162,7 +164,7 @@ impl AnchorIndex {
                 let mut keys = self.key_sets[du].clone();
                 keys.sort_unstable_by_key(|&k| (self.df[k as usize], k));
                 let mut budget = POSTINGS_BUDGET;
-                let mut acc: HashMap<u32, f32> = HashMap::new();
+                let mut acc: HashMap<u32, Option<f32>> = HashMap::new();
                 for k in keys {
                     let list = &postings[k as usize];
                     if list.len() > budget {
@@ -170,12 +172,16 @@ impl AnchorIndex {
                     }
                     budget -= list.len();
                     for &e in list {
-                        if group[e as usize] != group[du] && same.differ(d, e) {
-                            *acc.entry(e).or_default() += self.weight[k as usize];
+                        // The test runs once per document met; `None` marks one left out.
+                        let w = acc
+                            .entry(e)
+                            .or_insert_with(|| (group[e as usize] != group[du] && same.differ(d, e)).then_some(0.0));
+                        if let Some(w) = w {
+                            *w += self.weight[k as usize];
                         }
                     }
                 }
-                let mut ranked: Vec<(f32, u32)> = acc.into_iter().map(|(e, w)| (w, e)).collect();
+                let mut ranked: Vec<(f32, u32)> = acc.into_iter().filter_map(|(e, w)| Some((w?, e))).collect();
                 let order = |x: &(f32, u32), y: &(f32, u32)| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1));
                 if ranked.len() > RANKED {
                     ranked.select_nth_unstable_by(RANKED, order);
@@ -329,7 +335,7 @@ fn strip_templates(seqs: Vec<Vec<u32>>, group: &[u32], same: &SameLanguage<'_>, 
         // The holders sorted into languages, `(first document, groups)`.
         langs.clear();
         for &(_, g, d) in run {
-            match langs.iter_mut().find(|(r, _)| same.same(*r, d)) {
+            match langs.iter_mut().find(|(r, _)| same.same_for_templates(*r, d)) {
                 Some((_, groups)) => groups.push(g),
                 None => langs.push((d, vec![g])),
             }
@@ -432,12 +438,20 @@ mod tests {
         assert!((idx.profile(0, 1) - want).abs() < 1e-6);
     }
 
-    /// Documents labelled `langs`, each its own group; the same-language test over them.
+    /// Documents labelled `langs`, each its own group, whose common words are those of their
+    /// label (twenty words per language, none shared between languages).
     fn labelled(langs: &[&str]) -> (Vec<DocFeatures>, Vec<u32>) {
         let docs = langs
             .iter()
             .map(|&l| DocFeatures {
                 lang: std::sync::Arc::from(l),
+                words: {
+                    let mut w: Vec<u64> = (0..20)
+                        .map(|k| xxhash_rust::xxh3::xxh3_64_with_seed(l.as_bytes(), k))
+                        .collect();
+                    w.sort_unstable();
+                    w
+                },
                 ..DocFeatures::default()
             })
             .collect();
@@ -449,7 +463,7 @@ mod tests {
         // Trigram 1-2-3 in four pages of language aaa (a footer), once in bbb and ccc, then
         // the pages' own anchors.
         let (docs, group) = labelled(&["aaa", "aaa", "aaa", "aaa", "bbb", "ccc"]);
-        let same = SameLanguage { docs: &docs };
+        let same = SameLanguage::new(&docs, &Params::default());
         let seqs: Vec<Vec<u32>> = (0..6).map(|d| vec![1, 2, 3, 10 + d]).collect();
         let out = strip_templates(seqs.clone(), &group, &same, 3);
         for (d, seq) in out.iter().enumerate().take(4) {
@@ -459,7 +473,7 @@ mod tests {
         assert_eq!(out[5], seqs[5]);
         // In three pages of aaa it is no template.
         let (docs, group) = labelled(&["aaa", "aaa", "aaa", "bbb"]);
-        let same = SameLanguage { docs: &docs };
+        let same = SameLanguage::new(&docs, &Params::default());
         assert_eq!(strip_templates(seqs[..4].to_vec(), &group, &same, 3), seqs[..4]);
     }
 

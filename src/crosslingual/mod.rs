@@ -76,6 +76,7 @@ pub mod anchors;
 mod group;
 mod index;
 pub mod lexicon;
+pub mod words;
 
 use crate::spans::boilerplate;
 use crate::spans::repeats::{DEFAULT_MIN_TOKENS, DEFAULT_WINDOW, find_repeats, strip_repeats};
@@ -143,6 +144,15 @@ pub struct Params {
     /// scores best with, a group attaches to it without [`Params::attach_margin`]'s lead
     /// (its mean must still be the highest and at least [`Params::attach_min`]).
     pub attach_many: f64,
+    /// Common words ([`words`]) two documents share at least to count as one language for
+    /// the linking and grouping rules (see [`SameLanguage`]).
+    pub same_words: usize,
+    /// Common words two documents share at least to count as one language for the template
+    /// rule ([`Params::template_groups`]).
+    pub template_words: usize,
+    /// Common words two documents share at most to count as surely two languages, and so as
+    /// candidates of a translation.
+    pub apart_words: usize,
 }
 
 impl Default for Params {
@@ -165,6 +175,9 @@ impl Default for Params {
             attach_strong: 4.0,
             attach_mutual: 3.0,
             attach_many: 9.0,
+            same_words: 3,
+            template_words: 15,
+            apart_words: 1,
         }
     }
 }
@@ -172,9 +185,11 @@ impl Default for Params {
 /// What the cross-lingual stage knows of one document.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocFeatures {
-    /// The document's language: the label given with the record, or else whatlang's ISO 639-3
-    /// code (`"und"` when unknown: such a document takes no part).
+    /// The document's language label: the one given with the record, or else whatlang's ISO
+    /// 639-3 code (`"und"` when it cannot tell). See [`SameLanguage`] for how the rules read it.
     pub lang: Arc<str>,
+    /// The document's common words (see [`words`]), hashed and sorted.
+    pub words: Vec<u64>,
     /// Anchors in text order.
     pub anchors: Vec<Anchor>,
     /// Pivot bag (English words through the lexicon, see [`lexicon`]): `(id, weight)` sorted
@@ -208,6 +223,7 @@ pub fn features(
     lexicon: Option<&lexicon::Lexicon>,
     max_anchors: usize,
     ex: &mut anchors::Extractor,
+    profiler: &mut words::Profiler,
 ) -> DocFeatures {
     let repeats = find_repeats(text, DEFAULT_WINDOW, DEFAULT_MIN_TOKENS);
     let body = if repeats.is_empty() {
@@ -237,6 +253,7 @@ pub fn features(
         pivots: lexicon
             .map(|l| l.pivot_bag(lexicon::base_language(&lang), &kept))
             .unwrap_or_default(),
+        words: profiler.common_words(&kept),
         lang,
         anchors: Vec::new(),
     };
@@ -251,27 +268,97 @@ pub fn features(
 /// The language of a document whatlang cannot identify reliably.
 pub const UNDETERMINED: &str = "und";
 
-/// The same-language test the linking and grouping rules read: two documents are in one
-/// language when their labels ([`DocFeatures::lang`]) are equal; a document labelled
-/// [`UNDETERMINED`] is in no language and takes no part.
+/// The same-language test the linking and grouping rules read, from two sources: the labels
+/// ([`DocFeatures::lang`]) and the documents' common words ([`words`]). Labels only ever set
+/// two documents apart (two different known labels are two languages); the text decides the
+/// rest, so documents the detector cannot name take part, neighbours a detector lumps together
+/// (Bashkir and Russian, Fijian and Tagalog) are told apart, and a corpus whose labels say
+/// nothing (one placeholder for every record) is grouped by its text alone:
+/// - one language: no two different labels, and at least [`Params::same_words`] common words
+///   in common (for the template rule, [`Params::template_words`]: stricter, so that an
+///   article's translations into closely related languages are not taken for one language
+///   repeating a template);
+/// - surely two languages (candidates of a translation): two different labels, or at most
+///   [`Params::apart_words`] common words in common.
+///
+/// A document with neither a label nor words (only numbers) takes no part.
 pub(crate) struct SameLanguage<'a> {
     docs: &'a [DocFeatures],
+    /// Each document's label as a small id (`u32::MAX`: [`UNDETERMINED`]).
+    label: Vec<u32>,
+    /// Each document's common words as a 1,024-bit set (one bit per word): the popcount of two
+    /// sets' intersection bounds from above the words they share, which settles most pairs
+    /// without comparing the lists.
+    masks: Vec<[u64; 16]>,
+    same_words: usize,
+    apart_words: usize,
+    template_words: usize,
 }
 
-impl SameLanguage<'_> {
-    /// Whether document `d` has a language at all.
-    fn known(&self, d: u32) -> bool {
-        &*self.docs[d as usize].lang != UNDETERMINED
+impl<'a> SameLanguage<'a> {
+    pub(crate) fn new(docs: &'a [DocFeatures], p: &Params) -> Self {
+        let mut ids: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+        let label = docs
+            .iter()
+            .map(|d| match &*d.lang {
+                UNDETERMINED => u32::MAX,
+                l => {
+                    let next = ids.len() as u32;
+                    *ids.entry(l).or_insert(next)
+                }
+            })
+            .collect();
+        let masks = docs
+            .iter()
+            .map(|d| {
+                let mut m = [0u64; 16];
+                for &w in &d.words {
+                    let bit = (w >> 54) as usize;
+                    m[bit / 64] |= 1 << (bit % 64);
+                }
+                m
+            })
+            .collect();
+        SameLanguage {
+            docs,
+            label,
+            masks,
+            same_words: p.same_words,
+            apart_words: p.apart_words,
+            template_words: p.template_words,
+        }
     }
 
-    /// Whether documents `a` and `b` are in two languages (candidates of a translation).
+    fn labels_differ(&self, a: u32, b: u32) -> bool {
+        let (x, y) = (self.label[a as usize], self.label[b as usize]);
+        x != u32::MAX && y != u32::MAX && x != y
+    }
+
+    /// Whether documents `a` and `b` share at least `k` common words.
+    fn shares(&self, a: u32, b: u32, k: usize) -> bool {
+        let (x, y) = (&self.masks[a as usize], &self.masks[b as usize]);
+        let bound: u32 = x.iter().zip(y).map(|(p, q)| (p & q).count_ones()).sum();
+        bound as usize >= k && words::shared(&self.docs[a as usize].words, &self.docs[b as usize].words) >= k
+    }
+
+    /// Whether document `d` has a language at all.
+    fn known(&self, d: u32) -> bool {
+        self.label[d as usize] != u32::MAX || !self.docs[d as usize].words.is_empty()
+    }
+
+    /// Whether documents `a` and `b` are surely in two languages (candidates of a translation).
     fn differ(&self, a: u32, b: u32) -> bool {
-        self.known(a) && self.known(b) && !self.same(a, b)
+        self.known(a) && self.known(b) && (self.labels_differ(a, b) || !self.shares(a, b, self.apart_words + 1))
     }
 
     /// Whether documents `a` and `b` are in one language.
     fn same(&self, a: u32, b: u32) -> bool {
-        self.docs[a as usize].lang == self.docs[b as usize].lang
+        !self.labels_differ(a, b) && self.shares(a, b, self.same_words)
+    }
+
+    /// Whether documents `a` and `b` are in one language, as the template rule reads it.
+    fn same_for_templates(&self, a: u32, b: u32) -> bool {
+        !self.labels_differ(a, b) && self.shares(a, b, self.template_words)
     }
 }
 
@@ -293,7 +380,7 @@ pub const PRIOR_ANCHORS: f32 = 1.5;
 /// (documents of one group are never scored against each other).
 pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
     let n = docs.len();
-    let same = SameLanguage { docs };
+    let same = SameLanguage::new(docs, p);
     let index = AnchorIndex::build(docs, group, &same, p.max_anchors, p.template_groups);
     let pairs = index.candidates(group, &same, p.per_language);
     let prior = PRIOR_ANCHORS * (1.0 + n as f32).ln();
@@ -334,9 +421,43 @@ mod tests {
     fn doc(lang: &'static str, keys: &[u64]) -> DocFeatures {
         DocFeatures {
             lang: Arc::from(lang),
+            words: Vec::new(),
             anchors: keys.iter().map(|&key| Anchor { key, strong: true }).collect(),
             pivots: Vec::new(),
         }
+    }
+
+    #[test]
+    fn labels_only_set_documents_apart_and_words_decide_the_rest() {
+        let w = |seed: u64| -> Vec<u64> {
+            let mut v: Vec<u64> = (0..20)
+                .map(|k| xxhash_rust::xxh3::xxh3_64_with_seed(&[1], seed * 100 + k))
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        let d = |lang: &str, words: Vec<u64>| DocFeatures {
+            lang: Arc::from(lang),
+            words,
+            ..DocFeatures::default()
+        };
+        // 0 and 1 share their common words (one language) under one placeholder label; 2 is
+        // in another language under the same label; 3 in the first language under another
+        // label; 4 in the first language without a label; 5 has neither label nor words.
+        let docs = [
+            d("zz", w(1)),
+            d("zz", w(1)),
+            d("zz", w(2)),
+            d("yy", w(1)),
+            d(UNDETERMINED, w(1)),
+            d(UNDETERMINED, vec![]),
+        ];
+        let s = SameLanguage::new(&docs, &Params::default());
+        assert!(s.same(0, 1) && !s.differ(0, 1));
+        assert!(!s.same(0, 2) && s.differ(0, 2));
+        assert!(!s.same(0, 3) && s.differ(0, 3));
+        assert!(s.same(0, 4) && !s.differ(0, 4));
+        assert!(!s.known(5) && !s.differ(0, 5));
     }
 
     /// The mutual-best edges of `docs` (each its own group) as pairs.
