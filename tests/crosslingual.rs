@@ -282,22 +282,26 @@ fn ntrex_all_variants_with_the_detector() {
     assert!(p >= 0.99 && r >= 0.89, "precision {p} recall {r}");
 }
 
+/// Writes the JSONL file `src` to `dst` with `edit(line number, record)` applied to each record.
+fn rewrite_jsonl(src: &Path, dst: &Path, edit: impl Fn(usize, &mut serde_json::Value)) {
+    let mut out = String::new();
+    for (i, line) in std::fs::read_to_string(src).unwrap().lines().enumerate() {
+        let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+        edit(i, &mut v);
+        out.push_str(&v.to_string());
+        out.push('\n');
+    }
+    std::fs::write(dst, out).unwrap();
+}
+
 /// All 102 variants with one placeholder label for every record (`"lang": "zz"`), so that
 /// labels say nothing: the grouping runs on the documents' text alone. Anchors only:
 /// precision 0.9936, recall 0.8729 when the test was written.
 #[test]
 fn ntrex_all_variants_with_labels_that_say_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let docs = std::fs::read_to_string(data("ntrex-dev/docs.jsonl")).unwrap();
-    let mut out = String::new();
-    for line in docs.lines() {
-        let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
-        v["lang"] = "zz".into();
-        out.push_str(&v.to_string());
-        out.push('\n');
-    }
     let input = dir.path().join("zz.jsonl");
-    std::fs::write(&input, out).unwrap();
+    rewrite_jsonl(&data("ntrex-dev/docs.jsonl"), &input, |_, v| v["lang"] = "zz".into());
     let flags = ["--cross-lingual", "--no-lexicon", "--lang-field", "lang"];
     let cl = dedup(dir.path(), &input, "c.jsonl", &flags);
     let (p, r) = precision_recall(&data("ntrex-dev/gold_translations.tsv"), &cl);
@@ -309,21 +313,13 @@ fn ntrex_all_variants_with_labels_that_say_nothing() {
 #[test]
 fn lang_field_is_read_where_present() {
     let dir = tempfile::tempdir().unwrap();
-    let seeds = std::fs::read_to_string(data("seeds.jsonl")).unwrap();
-    let mut out = String::new();
-    for (i, line) in seeds.lines().enumerate() {
-        let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
-        match i {
-            0 => v["language"] = "id-ID".into(),
-            1 => v["language"] = serde_json::Value::Null,
-            2 => v["language"] = "".into(),
-            _ => {}
-        }
-        out.push_str(&v.to_string());
-        out.push('\n');
-    }
     let input = dir.path().join("seeds.jsonl");
-    std::fs::write(&input, out).unwrap();
+    rewrite_jsonl(&data("seeds.jsonl"), &input, |i, v| match i {
+        0 => v["language"] = "id-ID".into(),
+        1 => v["language"] = serde_json::Value::Null,
+        2 => v["language"] = "".into(),
+        _ => {}
+    });
     let flags = ["--cross-lingual", "--no-lexicon", "--lang-field", "language"];
     let clusters = report(&dedup(dir.path(), &input, "c.jsonl", &flags));
     assert_eq!(clusters.len(), 1, "{clusters:?}");
