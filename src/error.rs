@@ -60,6 +60,9 @@ pub enum Error {
     /// An output path is also one of the inputs.
     #[error("refusing to overwrite input file {0}")]
     OutputIsInput(PathBuf),
+    /// Two outputs lead to one file.
+    #[error("two outputs lead to one file: {} and {}", .0.display(), .1.display())]
+    OutputsCollide(PathBuf, PathBuf),
     /// A gold or clusters file for evaluation is malformed.
     #[error("{file}:{line}: {msg}")]
     Eval {

@@ -106,11 +106,17 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     }
     let sources = neardup::reader::open_inputs(&a.inputs, &read)?;
     let input_paths: Vec<&Path> = sources.iter().filter_map(|s| s.path()).collect();
-    for out in [&a.output, &a.clusters, &a.summary, &a.spans].into_iter().flatten() {
+    let outputs: Vec<&Path> = [&a.output, &a.clusters, &a.summary, &a.spans]
+        .into_iter()
+        .flatten()
+        .map(|p| p.as_path())
+        .collect();
+    for out in &outputs {
         if out.as_os_str() != "-" {
             output::check_not_input(out, &input_paths)?;
         }
     }
+    output::check_distinct_outputs(&outputs)?;
     let total: u64 = sources.iter().map(|s| s.bytes().len() as u64).sum();
     let bar = (!a.quiet && io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new(total);

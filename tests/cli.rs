@@ -158,6 +158,26 @@ fn annotate_marks_every_record() {
     );
 }
 
+/// A pipe named as a file (`/dev/stdin` fed by a pipe, as `<(cat a.jsonl)` or `cat a |
+/// neardup dedup /dev/stdin` give) has no length: it is read through, not taken as empty.
+#[cfg(unix)]
+#[test]
+fn a_pipe_named_as_a_file_is_read_whole() {
+    let text = std::fs::read(data("seeds.jsonl")).unwrap();
+    let mut child = bin()
+        .args(["dedup", "/dev/stdin", "-o", "/dev/null"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, &text).unwrap());
+    let o = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(summary_value(&o, "documents"), "6");
+}
+
 #[test]
 fn stdin_gzip_and_lines_inputs() {
     let dir = tempfile::tempdir().unwrap();
@@ -326,6 +346,53 @@ fn unreadable_file_and_bad_utf8_in_folder_are_named() {
         "{}",
         stderr(&o)
     );
+}
+
+/// Two outputs that lead to one file (the same name, another spelling of it, a hard link, a
+/// symbolic link) are refused before anything is written; `/dev/null` may be shared.
+#[cfg(unix)]
+#[test]
+fn refuses_two_outputs_on_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = data("seeds.jsonl");
+    let out = dir.path().join("out.jsonl");
+    std::fs::write(&out, "before").unwrap();
+    let link = dir.path().join("hard.jsonl");
+    std::fs::hard_link(&out, &link).unwrap();
+    let sym = dir.path().join("sym.jsonl");
+    std::os::unix::fs::symlink(&out, &sym).unwrap();
+    let other_spelling = dir.path().join(".").join("out.jsonl");
+    let fresh = dir.path().join("fresh.jsonl");
+    let fresh_again = dir.path().join(".").join("fresh.jsonl");
+    for (a, b, flag) in [
+        (&out, &out, "--clusters"),
+        (&out, &other_spelling, "--summary"),
+        (&out, &link, "--clusters"),
+        (&out, &sym, "--spans"),
+        (&fresh, &fresh_again, "--clusters"),
+    ] {
+        let o = run(&[
+            "dedup",
+            seeds.to_str().unwrap(),
+            "-o",
+            a.to_str().unwrap(),
+            flag,
+            b.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{a:?} {b:?}");
+        assert!(stderr(&o).contains("two outputs lead to one file"), "{}", stderr(&o));
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "before");
+        assert!(!fresh.exists());
+    }
+    let o = run(&[
+        "dedup",
+        seeds.to_str().unwrap(),
+        "-o",
+        "/dev/null",
+        "--clusters",
+        "/dev/null",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
 }
 
 #[test]

@@ -187,6 +187,53 @@ pub fn check_not_input(out: &Path, corpus_inputs: &[&Path]) -> Result<()> {
     Ok(())
 }
 
+/// Where an output path leads: the file it names (device and inode) when it exists, else the
+/// canonical folder and the name it will take. `None` for a character device (`/dev/null`,
+/// a terminal), which outputs may share.
+fn output_identity(p: &Path) -> Option<(u64, u64, PathBuf)> {
+    match std::fs::metadata(p) {
+        Ok(m) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::{FileTypeExt, MetadataExt};
+                if m.file_type().is_char_device() {
+                    return None;
+                }
+                Some((m.dev(), m.ino(), PathBuf::new()))
+            }
+            #[cfg(not(unix))]
+            {
+                let _ = m;
+                Some((0, 0, p.canonicalize().unwrap_or_else(|_| p.to_path_buf())))
+            }
+        }
+        Err(_) => {
+            let parent = match p.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            let dir = parent.canonicalize().unwrap_or_else(|_| parent.to_path_buf());
+            Some((0, 0, dir.join(p.file_name().unwrap_or_default())))
+        }
+    }
+}
+
+/// Fails if two of `outputs` (`-`, stdout, left out) lead to one file: through the same name,
+/// another spelling of it, a hard link or a symbolic link. Character devices may be shared.
+pub fn check_distinct_outputs(outputs: &[&Path]) -> Result<()> {
+    let named: Vec<(&Path, (u64, u64, PathBuf))> = outputs
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .filter_map(|&p| Some((p, output_identity(p)?)))
+        .collect();
+    for (i, (a, ida)) in named.iter().enumerate() {
+        if let Some((b, _)) = named[i + 1..].iter().find(|(_, idb)| idb == ida) {
+            return Err(Error::OutputsCollide(a.to_path_buf(), b.to_path_buf()));
+        }
+    }
+    Ok(())
+}
+
 fn json_str(s: &str) -> String {
     // Serializing a &str cannot fail.
     serde_json::to_string(s).unwrap_or_default()

@@ -247,6 +247,11 @@ fn open_file(path: &Path) -> Result<Data> {
         let dec = zstd::stream::read::Decoder::new(file).map_err(|e| Error::io(path, e))?;
         return spool(dec).map_err(|e| Error::io(path, e));
     }
+    // A pipe, a process substitution or a character device reports no length and cannot be
+    // mapped: it is read through to its end, like `-`.
+    if !file.metadata().map_err(|e| Error::io(path, e))?.is_file() {
+        return spool(file).map_err(|e| Error::io(path, e));
+    }
     map_file(&file).map_err(|e| Error::io(path, e))
 }
 
