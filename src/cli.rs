@@ -133,6 +133,8 @@ pub struct DedupArgs {
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
     /// Input format; `auto` picks by folder, extension (.jsonl/.ndjson/.json, .txt) or first byte.
+    /// In a folder, `jsonl` and `lines` apply to every file inside; `auto` reads JSONL files
+    /// record by record and any other file as one document; `folder` makes every file one document.
     #[arg(long, value_enum, default_value = "auto")]
     pub format: FormatArg,
     /// JSONL field holding the text.

@@ -160,6 +160,46 @@ fn annotate_marks_every_record() {
 
 /// A pipe named as a file (`/dev/stdin` fed by a pipe, as `<(cat a.jsonl)` or `cat a |
 /// neardup dedup /dev/stdin` give) has no length: it is read through, not taken as empty.
+/// A folder of JSONL shards is read record by record (a duplicate across two shards is found),
+/// with `--format jsonl` as without; a plain file inside stays one document.
+#[test]
+fn a_folder_of_jsonl_shards_is_read_record_by_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let shards = dir.path().join("shards");
+    std::fs::create_dir(&shards).unwrap();
+    let seeds = std::fs::read_to_string(data("seeds.jsonl")).unwrap();
+    let lines: Vec<&str> = seeds.lines().collect();
+    // 000 in the first shard, its first-body copy in the second.
+    std::fs::write(shards.join("a.jsonl"), format!("{}\n{}\n", lines[0], lines[1])).unwrap();
+    std::fs::write(shards.join("b.jsonl"), format!("{}\n{}\n", lines[2], lines[5])).unwrap();
+    std::fs::write(shards.join("notes.txt"), "a note that is one document\nof two lines\n").unwrap();
+    for extra in [&[][..], &["--format", "jsonl"][..]] {
+        let cl = dir.path().join("c.jsonl");
+        let mut args = vec![
+            "dedup",
+            shards.to_str().unwrap(),
+            "-o",
+            "/dev/null",
+            "--clusters",
+            cl.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        if extra.is_empty() {
+            assert!(o.status.success(), "{}", stderr(&o));
+            // Two records per shard, and the note whole.
+            assert_eq!(summary_value(&o, "documents"), "5");
+            let clusters = clusters_of(&cl);
+            assert_eq!(clusters.len(), 1, "{clusters:?}");
+            assert_eq!(clusters[0].1, ["000", "000-first-body"]);
+        } else {
+            // The note is no JSONL record: with --format jsonl it is a bad record, named.
+            assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+            assert!(stderr(&o).contains("notes.txt:1"), "{}", stderr(&o));
+        }
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn a_pipe_named_as_a_file_is_read_whole() {

@@ -9,8 +9,11 @@
 //!   string or number field `id_field` (if absent, the id is `FILE:LINE`). Blank lines are not
 //!   records.
 //! - **Lines**: every line is a document (an empty line is an empty document); id `FILE:LINE`.
-//! - **Folder**: every file below a folder (recursively, in sorted order) is a document whose id
-//!   is its path relative to the folder.
+//! - **Folder**: every file below a folder (recursively, in sorted order) is read as it would be
+//!   on the command line: a `.jsonl`/`.ndjson`/`.json` file (compressed or not) record by record,
+//!   any other file as one document whose id is its path relative to the folder. With
+//!   `--format jsonl` or `lines` every file inside is read in that format; with `--format
+//!   folder` every file is one document.
 //!
 //! Regular files are mapped, never read whole into memory. Stdin and `.gz`/`.zst` files cannot be
 //! mapped: they are streamed (decompressed on the fly) into an anonymous temporary file, which is
@@ -165,11 +168,20 @@ pub fn open_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<Vec<Source>>
                     .collect::<Vec<_>>()
                     .join("/");
                 let data = open_file(&f)?;
+                // `--format jsonl` or `lines` applies to the files inside; without a format
+                // each file is read as it would be on the command line, except that a file of
+                // neither kind is one document (its id the path inside the folder).
+                let format = match opts.format {
+                    Some(f @ (Format::Jsonl | Format::Lines)) => f,
+                    Some(Format::Folder) => Format::Folder,
+                    None if is_jsonl_name(&f) => Format::Jsonl,
+                    None => Format::Folder,
+                };
                 out.push(Source {
                     name: f.display().to_string(),
                     path: Some(f.clone()),
-                    folder_id: Some(rel),
-                    format: Format::Folder,
+                    folder_id: (format == Format::Folder).then_some(rel),
+                    format,
                     data,
                 });
             }
@@ -213,13 +225,24 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-fn format_of(path: &Path, data: &[u8]) -> Format {
+/// The file's name without `.gz`/`.zst`, lowercased.
+fn plain_name(path: &Path) -> String {
     let name = path.to_string_lossy().to_ascii_lowercase();
-    let name = name
-        .strip_suffix(".gz")
-        .or_else(|| name.strip_suffix(".zst"))
-        .unwrap_or(&name);
-    if name.ends_with(".jsonl") || name.ends_with(".ndjson") || name.ends_with(".json") {
+    match name.strip_suffix(".gz").or_else(|| name.strip_suffix(".zst")) {
+        Some(n) => n.to_string(),
+        None => name,
+    }
+}
+
+/// Whether the file is named as JSONL (`.jsonl`, `.ndjson`, `.json`, compressed or not).
+fn is_jsonl_name(path: &Path) -> bool {
+    let name = plain_name(path);
+    name.ends_with(".jsonl") || name.ends_with(".ndjson") || name.ends_with(".json")
+}
+
+fn format_of(path: &Path, data: &[u8]) -> Format {
+    let name = plain_name(path);
+    if is_jsonl_name(path) {
         Format::Jsonl
     } else if name.ends_with(".txt") {
         Format::Lines
