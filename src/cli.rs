@@ -1,5 +1,6 @@
 //! Command-line flags (clap derive), turned into the library's validated types. Nothing else.
 
+use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use neardup::{Config, Format, Keep, Method, MinHashKind, OnError, ReadOptions, SimHashWeights, Verify};
 use std::path::PathBuf;
@@ -251,8 +252,8 @@ pub struct DedupArgs {
     /// Which member of a cluster is kept.
     #[arg(long, value_enum, default_value = "first")]
     pub keep: KeepArg,
-    /// Worker threads (0: one per core). The output does not depend on it.
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads (0: one per core; at most 1024). The output does not depend on it.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=1024).map(usize::from))]
     pub threads: usize,
     /// Print the wall time and peak memory of each stage to stderr.
     #[arg(long)]

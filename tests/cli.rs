@@ -200,6 +200,30 @@ fn a_folder_of_jsonl_shards_is_read_record_by_record() {
     }
 }
 
+/// A UTF-8 byte order mark at the start of a JSONL file (as some Windows tools write) is
+/// skipped, with or without the extension that names the format.
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(std::fs::read(data("seeds.jsonl")).unwrap());
+    for name in ["bom.jsonl", "bom.data"] {
+        let f = dir.path().join(name);
+        std::fs::write(&f, &bytes).unwrap();
+        let o = run(&["dedup", f.to_str().unwrap(), "-o", "/dev/null"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(summary_value(&o, "documents"), "6");
+    }
+}
+
+#[test]
+fn thread_count_is_bounded() {
+    let o = dedup_seeds(&["--threads", "100000"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--threads"), "{}", stderr(&o));
+    assert!(dedup_seeds(&["--threads", "1024", "-q"]).status.success());
+}
+
 #[cfg(unix)]
 #[test]
 fn a_pipe_named_as_a_file_is_read_whole() {

@@ -251,8 +251,12 @@ fn format_of(path: &Path, data: &[u8]) -> Format {
     }
 }
 
-/// JSONL if the first non-blank byte is `{`, lines otherwise.
+/// The UTF-8 byte order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// JSONL if the first non-blank byte (after a byte order mark) is `{`, lines otherwise.
 fn sniff(data: &[u8]) -> Format {
+    let data = data.strip_prefix(BOM).unwrap_or(data);
     match data.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') => Format::Jsonl,
         _ => Format::Lines,
@@ -340,7 +344,8 @@ pub fn chunks(sources: &[Source], target: usize) -> Vec<Chunk> {
             });
             continue;
         }
-        let mut start = 0;
+        // A UTF-8 byte order mark at the start of a file is no part of its first record.
+        let mut start = if b.starts_with(BOM) { BOM.len() } else { 0 };
         while start < b.len() {
             let end = piece_end(b, start, target, false);
             out.push(Chunk {
