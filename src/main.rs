@@ -117,6 +117,15 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         }
     }
     output::check_distinct_outputs(&outputs)?;
+    let dash = |p: &Option<std::path::PathBuf>| p.as_ref().is_some_and(|p| p.as_os_str() == "-");
+    let on_stdout = usize::from(is_stdout(&a.output))
+        + [&a.clusters, &a.spans, &a.summary]
+            .into_iter()
+            .filter(|p| dash(p))
+            .count();
+    if on_stdout > 1 {
+        anyhow::bail!("more than one output on stdout ('-', or -o left out): give all but one a file");
+    }
     let total: u64 = sources.iter().map(|s| s.bytes().len() as u64).sum();
     let bar = (!a.quiet && io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new(total);
@@ -253,11 +262,19 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         .push(neardup::Stage::since("write outputs", write_start));
     if let Some(path) = &a.spans {
         let id_of = |d: u32| corpus.id(neardup::DocId(d)).into_owned();
-        let mut f = AtomicFile::create(path)?;
-        for s in &spans {
-            neardup::spans::write_span(&mut f, s, &id_of).with_context(|| format!("writing {}", path.display()))?;
+        if path.as_os_str() == "-" {
+            let mut w = io::stdout().lock();
+            for s in &spans {
+                neardup::spans::write_span(&mut w, s, &id_of).context("writing stdout")?;
+            }
+            w.flush().context("writing stdout")?;
+        } else {
+            let mut f = AtomicFile::create(path)?;
+            for s in &spans {
+                neardup::spans::write_span(&mut f, s, &id_of).with_context(|| format!("writing {}", path.display()))?;
+            }
+            pending.push(f);
         }
-        pending.push(f);
     }
     for f in pending {
         f.commit()?;
@@ -269,10 +286,16 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     };
     let summary = Summary::new(&corpus, &clustering, start.elapsed().as_secs_f64(), threads);
     if let Some(path) = &a.summary {
-        let mut f = AtomicFile::create(path)?;
-        f.write_all(summary.to_json().as_bytes())
-            .with_context(|| format!("writing {}", path.display()))?;
-        f.commit()?;
+        if path.as_os_str() == "-" {
+            let mut w = io::stdout().lock();
+            w.write_all(summary.to_json().as_bytes()).context("writing stdout")?;
+            w.flush().context("writing stdout")?;
+        } else {
+            let mut f = AtomicFile::create(path)?;
+            f.write_all(summary.to_json().as_bytes())
+                .with_context(|| format!("writing {}", path.display()))?;
+            f.commit()?;
+        }
     }
     if !a.quiet {
         eprint!("{}", summary.to_text());

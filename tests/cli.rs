@@ -216,6 +216,51 @@ fn a_byte_order_mark_is_skipped() {
     }
 }
 
+/// `--summary -` and `--spans -` write to stdout (not to a file named `-`); two outputs on
+/// stdout are refused.
+#[test]
+fn dash_is_stdout_for_every_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = data("seeds.jsonl");
+    // Records (no -o) and the summary would both go to stdout.
+    let o = run(&["dedup", seeds.to_str().unwrap(), "--summary", "-", "-q"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("more than one output on stdout"), "{}", stderr(&o));
+    let k = dir.path().join("k.jsonl");
+    let o = bin()
+        .current_dir(dir.path())
+        .args([
+            "dedup",
+            seeds.to_str().unwrap(),
+            "-o",
+            k.to_str().unwrap(),
+            "--summary",
+            "-",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("the summary on stdout");
+    assert_eq!(v["documents"], 6);
+    let o = bin()
+        .current_dir(dir.path())
+        .args([
+            "dedup",
+            seeds.to_str().unwrap(),
+            "-o",
+            k.to_str().unwrap(),
+            "--spans",
+            "-",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!o.stdout.is_empty());
+    assert!(!dir.path().join("-").exists());
+}
+
 #[test]
 fn thread_count_is_bounded() {
     let o = dedup_seeds(&["--threads", "100000"]);
