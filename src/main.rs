@@ -19,6 +19,23 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
+/// Prints a line to stderr; a stderr that cannot be written (closed, full) does not stop the
+/// work, since the outputs are what matters.
+macro_rules! diag {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
+/// [`diag!`] without the line end.
+macro_rules! diag_text {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($t)*);
+    }};
+}
+
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -34,9 +51,26 @@ fn main() {
         }) {
             std::process::exit(0);
         }
-        eprintln!("neardup: error: {e:#}");
+        diag!("neardup: error: {}", error_text(&e));
         std::process::exit(1);
     }
+}
+
+/// The error and its causes, each once: a cause whose text its wrapper already printed (the
+/// library's `FILE: os error` over the OS error itself) is not printed again.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let s = cause.to_string();
+        if text.contains(&s) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&s);
+    }
+    text
 }
 
 /// The lexicon --cross-lingual uses: the one named, else the default one if it exists.
@@ -78,9 +112,9 @@ fn lexicon_cmd(a: &LexiconArgs) -> anyhow::Result<()> {
                 .with_context(|| format!("writing {}", out.display()))?;
             f.commit()?;
             for l in lex.languages() {
-                eprintln!("{l}: {} words", lex.len_of(l));
+                diag!("{l}: {} words", lex.len_of(l));
             }
-            eprintln!("lexicon written to {}", out.display());
+            diag!("lexicon written to {}", out.display());
         }
         LexiconAction::Show { file } => {
             let path = lexicon_file(file)?;
@@ -102,7 +136,7 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     let config = a.config()?;
     let read = a.read_options();
     if a.print_curve {
-        eprint!("{}", config.s_curve());
+        diag_text!("{}", config.s_curve());
     }
     let sources = neardup::reader::open_inputs(&a.inputs, &read)?;
     let input_paths: Vec<&Path> = sources.iter().filter_map(|s| s.path()).collect();
@@ -144,7 +178,7 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         let t = Instant::now();
         let lex = Lexicon::load(&path)?;
         if !a.quiet {
-            eprintln!(
+            diag!(
                 "neardup: cross-lingual: lexicon {} ({} languages: {}; loaded in {:.2} s)",
                 path.display(),
                 lex.languages().len(),
@@ -154,7 +188,7 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         }
         dedup = dedup.lexicon(Arc::new(lex));
     } else if a.cross_lingual && !a.quiet {
-        eprintln!("neardup: cross-lingual: no lexicon, anchors only (see `neardup lexicon build`)");
+        diag!("neardup: cross-lingual: no lexicon, anchors only (see `neardup lexicon build`)");
     }
     if let Some(bar) = &bar {
         let bar = bar.clone();
@@ -166,10 +200,14 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     }
     if !a.quiet {
         for e in &corpus.skipped_sample {
-            eprintln!("neardup: warning: skipped {e}");
+            diag!("neardup: warning: skipped {e}");
+        }
+        let more = corpus.skipped.saturating_sub(corpus.skipped_sample.len() as u64);
+        if more > 0 {
+            diag!("neardup: warning: and {more} more skipped records (the summary counts them all)");
         }
         for (first, later) in corpus.duplicate_ids.iter().take(10) {
-            eprintln!(
+            diag!(
                 "neardup: warning: id {:?} at {} repeats the id at {}; both are kept as documents",
                 corpus.id(*later),
                 corpus.location(*later),
@@ -177,7 +215,7 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
             );
         }
         if corpus.duplicate_ids.len() > 10 {
-            eprintln!(
+            diag!(
                 "neardup: warning: {} more repeated ids",
                 corpus.duplicate_ids.len() - 10
             );
@@ -298,13 +336,13 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         }
     }
     if !a.quiet {
-        eprint!("{}", summary.to_text());
+        diag_text!("{}", summary.to_text());
     }
     if a.timings {
-        eprintln!("stage                                      seconds  peak_RSS_MiB");
+        diag!("stage                                      seconds  peak_RSS_MiB");
         for s in &clustering.stages {
             let rss = s.peak_rss_mb.map_or("-".to_string(), |m| format!("{m:.1}"));
-            eprintln!("{:<42} {:>8.3} {:>12}", s.name, s.seconds, rss);
+            diag!("{:<42} {:>8.3} {:>12}", s.name, s.seconds, rss);
         }
     }
     Ok(())
@@ -337,7 +375,7 @@ fn sign(a: &DedupArgs) -> anyhow::Result<()> {
     if !a.quiet {
         let secs = start.elapsed().as_secs_f64();
         let mb = corpus.input_bytes as f64 / 1e6;
-        eprintln!(
+        diag!(
             "documents: {}\nskipped: {}\ninput_MB: {mb:.2}\nseconds: {secs:.3}\nMB/s: {:.1}",
             corpus.len(),
             corpus.skipped,

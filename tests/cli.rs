@@ -261,6 +261,47 @@ fn dash_is_stdout_for_every_output() {
     assert!(!dir.path().join("-").exists());
 }
 
+/// An OS error is named once, after the file it concerns.
+#[test]
+fn an_os_error_is_printed_once() {
+    let o = run(&["dedup", "/nonexistent/in.jsonl", "-o", "/dev/null"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("/nonexistent/in.jsonl: No such file"), "{err}");
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+}
+
+/// Skipped records beyond the first ten are counted in a last warning line, and a stderr that
+/// cannot be written (here /dev/full) does not stop the run.
+#[test]
+fn skip_warnings_end_with_a_count_and_a_full_stderr_is_no_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("mixed.jsonl");
+    let mut text = std::fs::read_to_string(data("seeds.jsonl")).unwrap();
+    for _ in 0..12 {
+        text.push_str("not json\n");
+    }
+    std::fs::write(&input, &text).unwrap();
+    let kept = dir.path().join("k.jsonl");
+    let args = [
+        "dedup",
+        input.to_str().unwrap(),
+        "--on-error",
+        "skip",
+        "-o",
+        kept.to_str().unwrap(),
+    ];
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stderr(&o).matches("warning: skipped").count(), 10);
+    assert!(stderr(&o).contains("and 2 more skipped records"), "{}", stderr(&o));
+    std::fs::remove_file(&kept).unwrap();
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let o = bin().args(args).stderr(full).output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!std::fs::read(&kept).unwrap().is_empty());
+}
+
 #[test]
 fn thread_count_is_bounded() {
     let o = dedup_seeds(&["--threads", "100000"]);
