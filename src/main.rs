@@ -222,8 +222,16 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         }
     }
 
-    // Every file is written to a temporary name first and renamed once all are complete.
+    // Every file is written to a temporary name first and renamed once all are complete (the
+    // summary's too, staged now so that a summary that cannot be written fails the run before
+    // any other output is renamed into place). At most one output goes to stdout; if it fails,
+    // no file is renamed, except on a closed pipe (`| head`), which is no failure.
     let mut pending = Vec::new();
+    let mut summary_file = match &a.summary {
+        Some(p) if p.as_os_str() != "-" => Some(AtomicFile::create(p)?),
+        _ => None,
+    };
+    let mut stdout_result: io::Result<()> = Ok(());
     if let Some(path) = a.clusters.as_ref().filter(|p| p.as_os_str() != "-") {
         let mut f = AtomicFile::create(path)?;
         output::write_clusters(&mut f, &corpus, &clustering).with_context(|| format!("writing {}", path.display()))?;
@@ -283,17 +291,14 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         w.flush()
     };
     if is_stdout(&a.output) {
-        for f in pending.drain(..) {
-            f.commit()?;
-        }
-        write_records(&mut io::stdout().lock()).context("writing stdout")?;
+        stdout_result = write_records(&mut io::stdout().lock());
     } else if let Some(path) = &a.output {
         let mut f = AtomicFile::create(path)?;
         write_records(&mut f).with_context(|| format!("writing {}", path.display()))?;
         pending.push(f);
     }
     if a.clusters.as_ref().is_some_and(|p| p.as_os_str() == "-") {
-        output::write_clusters(&mut io::stdout().lock(), &corpus, &clustering).context("writing stdout")?;
+        stdout_result = output::write_clusters(&mut io::stdout().lock(), &corpus, &clustering);
     }
     clustering
         .stages
@@ -302,10 +307,10 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         let id_of = |d: u32| corpus.id(neardup::DocId(d)).into_owned();
         if path.as_os_str() == "-" {
             let mut w = io::stdout().lock();
-            for s in &spans {
-                neardup::spans::write_span(&mut w, s, &id_of).context("writing stdout")?;
-            }
-            w.flush().context("writing stdout")?;
+            stdout_result = spans
+                .iter()
+                .try_for_each(|s| neardup::spans::write_span(&mut w, s, &id_of))
+                .and_then(|()| w.flush());
         } else {
             let mut f = AtomicFile::create(path)?;
             for s in &spans {
@@ -314,25 +319,27 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
             pending.push(f);
         }
     }
-    for f in pending {
-        f.commit()?;
-    }
     let threads = if a.threads == 0 {
         rayon::current_num_threads()
     } else {
         a.threads
     };
     let summary = Summary::new(&corpus, &clustering, start.elapsed().as_secs_f64(), threads);
-    if let Some(path) = &a.summary {
-        if path.as_os_str() == "-" {
-            let mut w = io::stdout().lock();
-            w.write_all(summary.to_json().as_bytes()).context("writing stdout")?;
-            w.flush().context("writing stdout")?;
-        } else {
-            let mut f = AtomicFile::create(path)?;
-            f.write_all(summary.to_json().as_bytes())
-                .with_context(|| format!("writing {}", path.display()))?;
-            f.commit()?;
+    if a.summary.as_ref().is_some_and(|p| p.as_os_str() == "-") {
+        let mut w = io::stdout().lock();
+        stdout_result = w.write_all(summary.to_json().as_bytes()).and_then(|()| w.flush());
+    }
+    if let (Some(f), Some(path)) = (summary_file.as_mut(), &a.summary) {
+        f.write_all(summary.to_json().as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    match stdout_result {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => return Err(e).context("writing stdout"),
+        result => {
+            for f in pending.into_iter().chain(summary_file) {
+                f.commit()?;
+            }
+            result.context("writing stdout")?;
         }
     }
     if !a.quiet {

@@ -302,6 +302,48 @@ fn skip_warnings_end_with_a_count_and_a_full_stderr_is_no_failure() {
     assert!(!std::fs::read(&kept).unwrap().is_empty());
 }
 
+/// A run that fails on one output leaves every other output as it was: a summary that cannot
+/// be written, or a full stdout.
+#[cfg(unix)]
+#[test]
+fn outputs_are_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = data("seeds.jsonl");
+    let (k, c) = (dir.path().join("k.jsonl"), dir.path().join("c.jsonl"));
+    std::fs::write(&k, "old kept").unwrap();
+    std::fs::write(&c, "old clusters").unwrap();
+    let unchanged = || {
+        assert_eq!(std::fs::read_to_string(&k).unwrap(), "old kept");
+        assert_eq!(std::fs::read_to_string(&c).unwrap(), "old clusters");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            2,
+            "no temporary file left"
+        );
+    };
+    let s = dir.path().join("nodir").join("s.json");
+    let o = run(&[
+        "dedup",
+        seeds.to_str().unwrap(),
+        "-o",
+        k.to_str().unwrap(),
+        "--clusters",
+        c.to_str().unwrap(),
+        "--summary",
+        s.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    unchanged();
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let o = bin()
+        .args(["dedup", seeds.to_str().unwrap(), "--clusters", c.to_str().unwrap()])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    unchanged();
+}
+
 #[test]
 fn thread_count_is_bounded() {
     let o = dedup_seeds(&["--threads", "100000"]);
