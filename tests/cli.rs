@@ -344,6 +344,35 @@ fn outputs_are_all_or_nothing() {
     unchanged();
 }
 
+/// A key given twice in a record counts as its last value, as serde_json and Python read it.
+#[test]
+fn a_repeated_key_takes_its_last_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("dup.jsonl");
+    let body = "the same article body carried by both records of this little corpus today";
+    std::fs::write(
+        &f,
+        format!(
+            "{{\"id\":\"first\",\"text\":\"an entirely different opening text of no interest here\",\"text\":\"{body}\",\"id\":\"a\"}}\n{{\"id\":\"b\",\"text\":\"{body}\"}}\n"
+        ),
+    )
+    .unwrap();
+    let cl = dir.path().join("c.jsonl");
+    let o = run(&[
+        "dedup",
+        f.to_str().unwrap(),
+        "-o",
+        "/dev/null",
+        "--clusters",
+        cl.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        clusters_of(&cl),
+        [("a".to_string(), vec!["a".to_string(), "b".to_string()])]
+    );
+}
+
 #[test]
 fn thread_count_is_bounded() {
     let o = dedup_seeds(&["--threads", "100000"]);

@@ -275,8 +275,9 @@ pub(crate) fn scan_record(line: &[u8], text_field: &str, id_field: &str) -> R<Re
             let key = p.string()?;
             p.expect(b':')?;
             p.ws();
-            let is_text = text.is_none() && p.key_is(key, text_field);
-            let is_id = id.is_none() && p.key_is(key, id_field);
+            // A key given twice counts as its last value, as serde_json and Python read it.
+            let is_text = p.key_is(key, text_field);
+            let is_id = !is_text && p.key_is(key, id_field);
             if is_text || is_id {
                 match p.b.get(p.i) {
                     Some(b'"') => {
