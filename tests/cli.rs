@@ -373,6 +373,24 @@ fn a_repeated_key_takes_its_last_value() {
     );
 }
 
+/// A symbolic link to an ancestor inside a folder input is an error naming it, at once.
+#[cfg(unix)]
+#[test]
+fn a_folder_loop_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir_all(docs.join("sub")).unwrap();
+    std::fs::write(docs.join("a.txt"), "one document").unwrap();
+    std::os::unix::fs::symlink(&docs, docs.join("sub").join("back")).unwrap();
+    let o = run(&["dedup", docs.to_str().unwrap(), "-o", "/dev/null"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("back") && stderr(&o).contains("folder loop"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn thread_count_is_bounded() {
     let o = dedup_seeds(&["--threads", "100000"]);

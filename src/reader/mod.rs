@@ -207,7 +207,22 @@ fn bytes_of(d: &Data) -> &[u8] {
     }
 }
 
+/// Every regular file below `dir`, in sorted order. A folder met again inside itself (a
+/// symbolic link to an ancestor) is an error naming the link, not an endless descent.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut ancestors = Vec::new();
+    walk_in(dir, out, &mut ancestors)
+}
+
+fn walk_in(dir: &Path, out: &mut Vec<PathBuf>, ancestors: &mut Vec<PathBuf>) -> Result<()> {
+    let here = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
+    if ancestors.contains(&here) {
+        return Err(Error::io(
+            dir,
+            io::Error::other(format!("a folder loop: this is {} again", here.display())),
+        ));
+    }
+    ancestors.push(here);
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .map(|e| e.map(|e| e.path()))
@@ -217,11 +232,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     for e in entries {
         let meta = std::fs::metadata(&e).map_err(|err| Error::io(&e, err))?;
         if meta.is_dir() {
-            walk(&e, out)?;
+            walk_in(&e, out, ancestors)?;
         } else if meta.is_file() {
             out.push(e);
         }
     }
+    ancestors.pop();
     Ok(())
 }
 
