@@ -227,37 +227,24 @@ fn dash_is_stdout_for_every_output() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("more than one output on stdout"), "{}", stderr(&o));
     let k = dir.path().join("k.jsonl");
-    let o = bin()
-        .current_dir(dir.path())
-        .args([
+    // One output to stdout (`flag -`), the records to a file, run in the scratch folder.
+    let to_stdout = |flag: &str| {
+        let args = [
             "dedup",
             seeds.to_str().unwrap(),
             "-o",
             k.to_str().unwrap(),
-            "--summary",
+            flag,
             "-",
             "-q",
-        ])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("the summary on stdout");
+        ];
+        let o = bin().current_dir(dir.path()).args(args).output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        o.stdout
+    };
+    let v: serde_json::Value = serde_json::from_slice(&to_stdout("--summary")).expect("the summary on stdout");
     assert_eq!(v["documents"], 6);
-    let o = bin()
-        .current_dir(dir.path())
-        .args([
-            "dedup",
-            seeds.to_str().unwrap(),
-            "-o",
-            k.to_str().unwrap(),
-            "--spans",
-            "-",
-            "-q",
-        ])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(!o.stdout.is_empty());
+    assert!(!to_stdout("--spans").is_empty());
     assert!(!dir.path().join("-").exists());
 }
 
