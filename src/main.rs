@@ -21,11 +21,29 @@ use std::time::Instant;
 
 /// Prints a line to stderr; a stderr that cannot be written (closed, full) does not stop the
 /// work, since the outputs are what matters.
+/// Control characters in it (from a file name: ESC, a newline) are escaped, so that a line
+/// stays one line and cannot drive the terminal.
 macro_rules! diag {
     ($($t:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($t)*);
+        let _ = writeln!(std::io::stderr(), "{}", escape_controls(&format!($($t)*)));
     }};
+}
+
+/// `s` with each control character escaped as Rust writes it (`\n`, `\u{1b}`).
+fn escape_controls(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// [`diag!`] without the line end.

@@ -378,6 +378,22 @@ fn a_folder_loop_is_named() {
     );
 }
 
+/// A file name with control characters (ESC, a newline) is escaped in errors: one line, no
+/// raw control byte on the terminal.
+#[cfg(unix)]
+#[test]
+fn control_characters_of_a_file_name_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("bad\u{1b}[31mname\nx.jsonl");
+    std::fs::write(&f, "{\"text\": \"fine\"}\nnot json\n").unwrap();
+    let o = run(&["dedup", f.to_str().unwrap(), "-o", "/dev/null"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert_eq!(err.lines().count(), 1, "{err:?}");
+    assert!(err.contains("bad\\u{1b}[31mname\\nx.jsonl:2"), "{err:?}");
+}
+
 #[test]
 fn thread_count_is_bounded() {
     let o = dedup_seeds(&["--threads", "100000"]);
