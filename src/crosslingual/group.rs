@@ -6,8 +6,9 @@
 //! documents whose groups join. The rules read languages only through that test ("in the
 //! language of `b`" is "the test holds with `b`"), never as a list of codes.
 
-use super::Params;
+use super::{Languages, Params};
 use crate::cluster::UnionFind;
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// The pairs whose anchor score is at least `min_score`, whose score is within `ratio` of
@@ -48,27 +49,27 @@ pub(super) fn mutual_best(
         .iter()
         .zip(scores)
         .zip(anchor_scores)
-        .filter(|&((&(a, b), &s), &anchor)| {
+        .enumerate()
+        .filter(|&(i, ((&(a, b), &s), &anchor))| {
             anchor as f64 >= p.min_score
-                && s >= ratio * scored.best_like(a, b)
-                && s >= ratio * scored.best_like(b, a)
+                && scored.mutual(i, ratio)
                 && s >= lift * median[&a]
                 && s >= lift * median[&b]
                 && admit(a, b)
         })
-        .map(|((&(a, b), &s), _)| (a, b, s))
+        .map(|(_, ((&(a, b), &s), _))| (a, b, s))
         .collect()
 }
 
-/// The candidate pairs with their scores, and each document's candidates best first, from
-/// which linking (mutual best edges) and grouping (mutual best matches of an attachment) read
-/// a document's best score in another document's language.
+/// The candidate pairs with their scores, and for each pair both documents' best score in the
+/// other's language, computed once and read by linking (mutual best edges) and grouping
+/// (mutual best matches of an attachment).
 pub(super) struct Scored<'a> {
     pub(super) pairs: &'a [(u32, u32)],
     pub(super) scores: &'a [f32],
-    /// Per document its candidates `(score, other)`, best first (ties by document).
-    by_doc: Vec<Vec<(f32, u32)>>,
-    same: &'a dyn Fn(u32, u32) -> bool,
+    /// Per pair `(a, b)`: `a`'s best score with a document in `b`'s language (`b` included),
+    /// and `b`'s in `a`'s.
+    best: Vec<[f32; 2]>,
 }
 
 impl<'a> Scored<'a> {
@@ -76,8 +77,9 @@ impl<'a> Scored<'a> {
         n: usize,
         pairs: &'a [(u32, u32)],
         scores: &'a [f32],
-        same: &'a dyn Fn(u32, u32) -> bool,
+        same: &(dyn Fn(u32, u32) -> bool + Sync),
     ) -> Self {
+        // Per document its candidates `(score, other)`, best first (ties by document).
         let mut by_doc: Vec<Vec<(f32, u32)>> = vec![Vec::new(); n];
         for (&(a, b), &s) in pairs.iter().zip(scores) {
             by_doc[a as usize].push((s, b));
@@ -86,33 +88,34 @@ impl<'a> Scored<'a> {
         for v in &mut by_doc {
             v.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
         }
-        Scored {
-            pairs,
-            scores,
-            by_doc,
-            same,
-        }
+        let best_like = |a: u32, b: u32| {
+            by_doc[a as usize]
+                .iter()
+                .find(|&&(_, c)| c == b || same(b, c))
+                .map_or(0.0, |e| e.0)
+        };
+        let best = pairs
+            .par_iter()
+            .map(|&(a, b)| [best_like(a, b), best_like(b, a)])
+            .collect();
+        Scored { pairs, scores, best }
     }
 
-    /// The highest score of `a` with a document in the language of `b` (`b` included).
-    pub(super) fn best_like(&self, a: u32, b: u32) -> f32 {
-        self.by_doc[a as usize]
-            .iter()
-            .find(|&&(_, c)| c == b || (self.same)(b, c))
-            .map_or(0.0, |e| e.0)
+    /// Whether pair `i` is a mutual best match within `ratio`: its score at least `ratio`
+    /// times each side's best in the other's language.
+    pub(super) fn mutual(&self, i: usize, ratio: f32) -> bool {
+        let s = self.scores[i];
+        s >= ratio * self.best[i][0] && s >= ratio * self.best[i][1]
     }
 }
 
-/// The number of languages among `docs` (each document counts against the first earlier one
-/// it is alike).
+/// The number of languages among `docs` (see [`Languages`]).
 fn languages(docs: &[u32], same: &dyn Fn(u32, u32) -> bool) -> usize {
-    let mut reps: Vec<u32> = Vec::new();
+    let mut langs = Languages::default();
     for &d in docs {
-        if !reps.iter().any(|&r| same(r, d)) {
-            reps.push(d);
-        }
+        langs.of(d, same);
     }
-    reps.len()
+    langs.len()
 }
 
 /// Groups documents into articles; returns the pairs of documents whose groups are joined.
@@ -156,8 +159,8 @@ pub(super) fn join_groups(
     // run), so that linking does not chain the pages of one template across languages.
     let compatible = |a: &[u32], b: &[u32]| -> bool {
         const CHECKED: usize = 16;
-        // Per language the groups share, `(a document of b in it, the best score of a pair)`.
-        let mut shared: Vec<(u32, f32)> = Vec::new();
+        // Per language the groups share, the best score of a pair of its documents.
+        let (mut langs, mut best) = (Languages::default(), Vec::<f32>::new());
         for &y in b {
             let m = a
                 .iter()
@@ -166,13 +169,14 @@ pub(super) fn join_groups(
                 .map(|&x| same_language(x, y))
                 .reduce(f32::max);
             if let Some(m) = m {
-                match shared.iter_mut().find(|(r, _)| same(*r, y)) {
-                    Some((_, best)) => *best = best.max(m),
-                    None => shared.push((y, m)),
+                let l = langs.of(y, same);
+                if l == best.len() {
+                    best.push(m);
                 }
+                best[l] = best[l].max(m);
             }
         }
-        shared.iter().all(|&(_, s)| s as f64 >= p.same_language_min)
+        best.iter().all(|&s| s as f64 >= p.same_language_min)
     };
     let mut size = vec![0u32; n];
     for d in 0..n as u32 {
@@ -248,8 +252,8 @@ pub(super) fn join_groups(
     let (pairs, scores) = (scored.pairs, scored.scores);
     // Per (small group, article): the summed score and the number of mutual best matches.
     let mut affinity: HashMap<(u32, u32), (f32, u32)> = HashMap::new();
-    for (&(a, b), &s) in pairs.iter().zip(scores) {
-        let mutual = s >= scored.best_like(a, b) && s >= scored.best_like(b, a);
+    for (i, (&(a, b), &s)) in pairs.iter().zip(scores).enumerate() {
+        let mutual = scored.mutual(i, 1.0);
         for (x, y) in [(a, b), (b, a)] {
             let (rx, ry) = (root[x as usize], root[y as usize]);
             if rx != ry && small(rx) && big(ry) && !in_language_of(rx, y) {
@@ -312,7 +316,7 @@ mod tests {
         edges: &[(u32, u32, f32)],
         pairs: &[(u32, u32)],
         scores: &[f32],
-        lang_of: &dyn Fn(u32) -> &'static str,
+        lang_of: &(dyn Fn(u32) -> &'static str + Sync),
         x: u32,
         y: u32,
     ) -> bool {
@@ -326,7 +330,7 @@ mod tests {
         edges: &[(u32, u32, f32)],
         pairs: &[(u32, u32)],
         scores: &[f32],
-        lang_of: &dyn Fn(u32) -> &'static str,
+        lang_of: &(dyn Fn(u32) -> &'static str + Sync),
         alike: f32,
         x: u32,
         y: u32,

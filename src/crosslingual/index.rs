@@ -7,7 +7,7 @@
 
 #[cfg(test)]
 use super::Params;
-use super::{DocFeatures, POSTINGS_BUDGET, SameLanguage};
+use super::{DocFeatures, Languages, POSTINGS_BUDGET, SameLanguage};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -188,16 +188,18 @@ impl AnchorIndex {
                     ranked.truncate(RANKED);
                 }
                 ranked.sort_unstable_by(order);
-                // Each ranked document counts against the first earlier one in its language.
-                let mut langs: Vec<(u32, usize)> = Vec::new();
+                // The best `per_language` of each language, in rank order.
+                let (mut langs, mut taken) = (Languages::default(), Vec::new());
                 let mut out = Vec::new();
                 for (_, e) in ranked {
-                    match langs.iter_mut().find(|(r, _)| same.same(*r, e)) {
-                        Some((_, taken)) if *taken >= per_language => continue,
-                        Some((_, taken)) => *taken += 1,
-                        None => langs.push((e, 1)),
+                    let l = langs.of(e, |r, e| same.same(r, e));
+                    if l == taken.len() {
+                        taken.push(0);
                     }
-                    out.push((d.min(e), d.max(e)));
+                    if taken[l] < per_language {
+                        taken[l] += 1;
+                        out.push((d.min(e), d.max(e)));
+                    }
                 }
                 out
             })
@@ -327,20 +329,20 @@ fn strip_templates(seqs: Vec<Vec<u32>>, group: &[u32], same: &SameLanguage<'_>, 
     seen.dedup_by(|later, earlier| later.0 == earlier.0 && later.1 == earlier.1);
     // (trigram, group) where the trigram is template.
     let mut template: std::collections::HashSet<(u64, u32)> = std::collections::HashSet::new();
-    let mut langs: Vec<(u32, Vec<u32>)> = Vec::new();
     for run in seen.chunk_by(|a, b| a.0 == b.0) {
         if run.len() <= max_groups {
             continue;
         }
-        // The holders sorted into languages, `(first document, groups)`.
-        langs.clear();
+        // The holders' groups, per language.
+        let (mut langs, mut groups_of) = (Languages::default(), Vec::<Vec<u32>>::new());
         for &(_, g, d) in run {
-            match langs.iter_mut().find(|(r, _)| same.same_for_templates(*r, d)) {
-                Some((_, groups)) => groups.push(g),
-                None => langs.push((d, vec![g])),
+            let l = langs.of(d, |r, d| same.same_for_templates(r, d));
+            if l == groups_of.len() {
+                groups_of.push(Vec::new());
             }
+            groups_of[l].push(g);
         }
-        for (_, groups) in &langs {
+        for groups in &groups_of {
             if groups.len() > max_groups {
                 template.extend(groups.iter().map(|&g| (run[0].0, g)));
             }

@@ -186,7 +186,8 @@ impl Default for Params {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocFeatures {
     /// The document's language label: the one given with the record, or else whatlang's ISO
-    /// 639-3 code (`"und"` when it cannot tell). See [`SameLanguage`] for how the rules read it.
+    /// 639-3 code (`"und"` when it cannot tell). Labels only ever set two documents apart
+    /// in the grouping; their common words decide the rest (see [`words`]).
     pub lang: Arc<str>,
     /// The document's common words (see [`words`]), hashed and sorted.
     pub words: Vec<u64>,
@@ -353,12 +354,41 @@ impl<'a> SameLanguage<'a> {
 
     /// Whether documents `a` and `b` are in one language.
     fn same(&self, a: u32, b: u32) -> bool {
-        !self.labels_differ(a, b) && self.shares(a, b, self.same_words)
+        self.same_with(a, b, self.same_words)
     }
 
     /// Whether documents `a` and `b` are in one language, as the template rule reads it.
     fn same_for_templates(&self, a: u32, b: u32) -> bool {
-        !self.labels_differ(a, b) && self.shares(a, b, self.template_words)
+        self.same_with(a, b, self.template_words)
+    }
+
+    /// No two different labels, and at least `words` common words shared.
+    fn same_with(&self, a: u32, b: u32, words: usize) -> bool {
+        !self.labels_differ(a, b) && self.shares(a, b, words)
+    }
+}
+
+/// Documents sorted into languages as they come: each joins the first earlier language whose
+/// first document it is alike (by a same-language test), or starts one. The one way the
+/// candidates, the template rule and the grouping count languages.
+#[derive(Default)]
+pub(crate) struct Languages(Vec<u32>);
+
+impl Languages {
+    /// The index of `d`'s language (in order of first appearance).
+    pub(crate) fn of(&mut self, d: u32, same: impl Fn(u32, u32) -> bool) -> usize {
+        match self.0.iter().position(|&r| same(r, d)) {
+            Some(i) => i,
+            None => {
+                self.0.push(d);
+                self.0.len() - 1
+            }
+        }
+    }
+
+    /// How many languages were met.
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
     }
 }
 
@@ -413,6 +443,7 @@ pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
         candidate_pairs: pairs.len(),
     }
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
