@@ -149,6 +149,11 @@ fn is_stdout(p: &Option<std::path::PathBuf>) -> bool {
     p.as_ref().is_none_or(|p| p.as_os_str() == "-")
 }
 
+/// Whether an optional output is given as `-` (stdout).
+fn is_dash(p: &Option<std::path::PathBuf>) -> bool {
+    p.as_ref().is_some_and(|p| p.as_os_str() == "-")
+}
+
 fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     let start = Instant::now();
     let config = a.config()?;
@@ -169,11 +174,10 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         }
     }
     output::check_distinct_outputs(&outputs)?;
-    let dash = |p: &Option<std::path::PathBuf>| p.as_ref().is_some_and(|p| p.as_os_str() == "-");
     let on_stdout = usize::from(is_stdout(&a.output))
         + [&a.clusters, &a.spans, &a.summary]
             .into_iter()
-            .filter(|p| dash(p))
+            .filter(|p| is_dash(p))
             .count();
     if on_stdout > 1 {
         anyhow::bail!("more than one output on stdout ('-', or -o left out): give all but one a file");
@@ -315,7 +319,7 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         write_records(&mut f).with_context(|| format!("writing {}", path.display()))?;
         pending.push(f);
     }
-    if a.clusters.as_ref().is_some_and(|p| p.as_os_str() == "-") {
+    if is_dash(&a.clusters) {
         stdout_result = output::write_clusters(&mut io::stdout().lock(), &corpus, &clustering);
     }
     clustering
@@ -343,7 +347,7 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         a.threads
     };
     let summary = Summary::new(&corpus, &clustering, start.elapsed().as_secs_f64(), threads);
-    if a.summary.as_ref().is_some_and(|p| p.as_os_str() == "-") {
+    if is_dash(&a.summary) {
         let mut w = io::stdout().lock();
         stdout_result = w.write_all(summary.to_json().as_bytes()).and_then(|()| w.flush());
     }

@@ -187,33 +187,33 @@ pub fn check_not_input(out: &Path, corpus_inputs: &[&Path]) -> Result<()> {
     Ok(())
 }
 
-/// Where an output path leads: the file it names (device and inode) when it exists, else the
-/// canonical folder and the name it will take. `None` for a character device (`/dev/null`,
-/// a terminal), which outputs may share.
-fn output_identity(p: &Path) -> Option<(u64, u64, PathBuf)> {
+/// Where an output path leads.
+#[derive(PartialEq)]
+enum Place {
+    /// An existing file: its device and inode (the same through any link or spelling).
+    File(u64, u64),
+    /// A path not yet there (or, off Unix, any path): its canonical folder and its name.
+    Path(PathBuf),
+}
+
+/// Where `p` leads; `None` for a character device (`/dev/null`, a terminal), which outputs may
+/// share.
+fn place(p: &Path) -> Option<Place> {
     match std::fs::metadata(p) {
+        #[cfg(unix)]
         Ok(m) => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::{FileTypeExt, MetadataExt};
-                if m.file_type().is_char_device() {
-                    return None;
-                }
-                Some((m.dev(), m.ino(), PathBuf::new()))
-            }
-            #[cfg(not(unix))]
-            {
-                let _ = m;
-                Some((0, 0, p.canonicalize().unwrap_or_else(|_| p.to_path_buf())))
-            }
+            use std::os::unix::fs::{FileTypeExt, MetadataExt};
+            (!m.file_type().is_char_device()).then(|| Place::File(m.dev(), m.ino()))
         }
+        #[cfg(not(unix))]
+        Ok(_) => Some(Place::Path(p.canonicalize().unwrap_or_else(|_| p.to_path_buf()))),
         Err(_) => {
             let parent = match p.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d,
                 _ => Path::new("."),
             };
             let dir = parent.canonicalize().unwrap_or_else(|_| parent.to_path_buf());
-            Some((0, 0, dir.join(p.file_name().unwrap_or_default())))
+            Some(Place::Path(dir.join(p.file_name().unwrap_or_default())))
         }
     }
 }
@@ -221,13 +221,13 @@ fn output_identity(p: &Path) -> Option<(u64, u64, PathBuf)> {
 /// Fails if two of `outputs` (`-`, stdout, left out) lead to one file: through the same name,
 /// another spelling of it, a hard link or a symbolic link. Character devices may be shared.
 pub fn check_distinct_outputs(outputs: &[&Path]) -> Result<()> {
-    let named: Vec<(&Path, (u64, u64, PathBuf))> = outputs
+    let named: Vec<(&Path, Place)> = outputs
         .iter()
         .filter(|p| p.as_os_str() != "-")
-        .filter_map(|&p| Some((p, output_identity(p)?)))
+        .filter_map(|&p| Some((p, place(p)?)))
         .collect();
-    for (i, (a, ida)) in named.iter().enumerate() {
-        if let Some((b, _)) = named[i + 1..].iter().find(|(_, idb)| idb == ida) {
+    for (i, (a, pa)) in named.iter().enumerate() {
+        if let Some((b, _)) = named[i + 1..].iter().find(|(_, pb)| pb == pa) {
             return Err(Error::OutputsCollide(a.to_path_buf(), b.to_path_buf()));
         }
     }

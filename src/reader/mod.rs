@@ -174,7 +174,7 @@ pub fn open_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<Vec<Source>>
                 let format = match opts.format {
                     Some(f @ (Format::Jsonl | Format::Lines)) => f,
                     Some(Format::Folder) => Format::Folder,
-                    None if is_jsonl_name(&f) => Format::Jsonl,
+                    None if is_jsonl_name(&plain_name(&f)) => Format::Jsonl,
                     None => Format::Folder,
                 };
                 out.push(Source {
@@ -250,15 +250,14 @@ fn plain_name(path: &Path) -> String {
     }
 }
 
-/// Whether the file is named as JSONL (`.jsonl`, `.ndjson`, `.json`, compressed or not).
-fn is_jsonl_name(path: &Path) -> bool {
-    let name = plain_name(path);
-    name.ends_with(".jsonl") || name.ends_with(".ndjson") || name.ends_with(".json")
+/// Whether a file's [`plain_name`] names JSONL (`.jsonl`, `.ndjson`, `.json`).
+fn is_jsonl_name(plain: &str) -> bool {
+    plain.ends_with(".jsonl") || plain.ends_with(".ndjson") || plain.ends_with(".json")
 }
 
 fn format_of(path: &Path, data: &[u8]) -> Format {
     let name = plain_name(path);
-    if is_jsonl_name(path) {
+    if is_jsonl_name(&name) {
         Format::Jsonl
     } else if name.ends_with(".txt") {
         Format::Lines
@@ -290,16 +289,17 @@ fn open_file(path: &Path) -> Result<Data> {
         let dec = zstd::stream::read::Decoder::new(file).map_err(|e| Error::io(path, e))?;
         return spool(dec).map_err(|e| Error::io(path, e));
     }
-    // A pipe, a process substitution or a character device reports no length and cannot be
-    // mapped: it is read through to its end, like `-`.
-    if !file.metadata().map_err(|e| Error::io(path, e))?.is_file() {
-        return spool(file).map_err(|e| Error::io(path, e));
-    }
     map_file(&file).map_err(|e| Error::io(path, e))
 }
 
 fn map_file(file: &File) -> io::Result<Data> {
-    if file.metadata()?.len() == 0 {
+    let meta = file.metadata()?;
+    // A pipe, a process substitution or a character device reports no length and cannot be
+    // mapped: it is read through to its end, like `-`.
+    if !meta.is_file() {
+        return spool(file);
+    }
+    if meta.len() == 0 {
         return Ok(Data::Owned(Vec::new()));
     }
     // SAFETY: the map is read-only and lives as long as the `Source`. neardup never writes to
