@@ -4,6 +4,7 @@
 mod common;
 
 use common::{data, ntrex28, run, scores};
+use neardup::cluster::components;
 use neardup::index::hamming::pairs_within;
 use neardup::reader::{Format, Source};
 use neardup::{Config, Dedup, Method};
@@ -63,15 +64,28 @@ fn hamming_index_equals_brute_force_on_real_fingerprints() {
     let fps = &corpus.fingerprints;
     assert_eq!(fps.len(), 1120);
     let active = bitvec::bitvec![1; fps.len()];
-    for k in 0..=6 {
-        let mut brute = Vec::new();
+    let mut distinct = fps.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert!(distinct.len() < fps.len(), "the set holds copies");
+    let brute = |fps: &[u64], k: u32| {
+        let mut out = Vec::new();
         for a in 0..fps.len() {
             for b in a + 1..fps.len() {
                 if (fps[a] ^ fps[b]).count_ones() <= k {
-                    brute.push((a as u32, b as u32));
+                    out.push((a as u32, b as u32));
                 }
             }
         }
-        assert_eq!(pairs_within(fps, &active, k), brute, "k={k}");
+        out
+    };
+    for k in 0..=6 {
+        // Over distinct fingerprints, exactly the pairs within k bits.
+        let all = bitvec::bitvec![1; distinct.len()];
+        assert_eq!(pairs_within(&distinct, &all, k), brute(&distinct, k), "k={k}");
+        // With copies, pairs within k bits that connect what all such pairs connect.
+        let (got, want) = (pairs_within(fps, &active, k), brute(fps, k));
+        assert!(got.iter().all(|p| want.binary_search(p).is_ok()), "k={k}");
+        assert_eq!(components(fps.len(), &got), components(fps.len(), &want), "k={k}");
     }
 }

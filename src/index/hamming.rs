@@ -1,8 +1,11 @@
-//! All pairs of fingerprints within `k` differing bits.
+//! Pairs of fingerprints within `k` differing bits.
 //!
-//! In: 64-bit fingerprints (SimHash), which documents take part, and `k`. Out: every pair
-//! `(a, b)`, `a < b`, with `popcount(fp[a] ^ fp[b]) ≤ k`, sorted, exactly (no pair missed, none
-//! extra).
+//! In: 64-bit fingerprints (SimHash), which documents take part, and `k`. Out: pairs `(a, b)`,
+//! `a < b`, with `popcount(fp[a] ^ fp[b]) ≤ k`, sorted, that connect exactly the documents the
+//! full set of such pairs connects: documents with one fingerprint are linked to the first of
+//! them (a star, not all their pairs), and the index below runs over one document per distinct
+//! fingerprint, so that a million copies of one text give a million pairs, not half a trillion.
+//! Over distinct fingerprints the pairs are exact (no pair missed, none extra).
 //!
 //! Manku, Jain and Das Sarma, "Detecting near-duplicates for web crawling" (WWW 2007): split the
 //! 64 bits into `m = k + 2` blocks. Two fingerprints within `k` bits differ in at most `k`
@@ -34,20 +37,34 @@ pub fn table_masks(k: u32) -> Vec<u64> {
     masks
 }
 
-/// Every pair of active documents whose fingerprints differ in at most `k` bits.
+/// Pairs of active documents whose fingerprints differ in at most `k` bits: every pair of the
+/// first documents of two distinct fingerprints, and each other document with the first of its
+/// fingerprint (see the module doc).
 pub fn pairs_within(fps: &[u64], active: &BitSlice, k: u32) -> Vec<(u32, u32)> {
+    let pack = |a: u32, b: u32| ((a as u64) << 32) | b as u64;
+    // Documents by fingerprint: the first of each fingerprint stands for the others.
+    let mut by_fp: Vec<(u64, u32)> = active.iter_ones().map(|d| (fps[d], d as u32)).collect();
+    by_fp.par_sort_unstable();
+    let mut star = Vec::new();
+    let mut firsts = Vec::new();
+    for equal in by_fp.chunk_by(|x, y| x.0 == y.0) {
+        let first = equal[0].1;
+        firsts.push(first);
+        star.extend(equal[1..].iter().map(|&(_, d)| pack(first, d)));
+    }
+    drop(by_fp);
     let masks = table_masks(k);
     let per_table: Vec<Vec<u64>> = masks
         .par_iter()
         .map(|&mask| {
-            let mut keys: Vec<(u64, u32)> = active.iter_ones().map(|d| (fps[d] & mask, d as u32)).collect();
+            let mut keys: Vec<(u64, u32)> = firsts.iter().map(|&d| (fps[d as usize] & mask, d)).collect();
             keys.sort_unstable();
             let mut out = Vec::new();
             for bucket in keys.chunk_by(|x, y| x.0 == y.0) {
                 for (i, &(_, a)) in bucket.iter().enumerate() {
                     for &(_, b) in &bucket[i + 1..] {
                         if (fps[a as usize] ^ fps[b as usize]).count_ones() <= k {
-                            out.push(((a as u64) << 32) | b as u64);
+                            out.push(pack(a.min(b), a.max(b)));
                         }
                     }
                 }
@@ -56,6 +73,7 @@ pub fn pairs_within(fps: &[u64], active: &BitSlice, k: u32) -> Vec<(u32, u32)> {
         })
         .collect();
     let mut all = per_table.concat();
+    all.extend(star);
     all.par_sort_unstable();
     all.dedup();
     all.into_iter().map(|p| ((p >> 32) as u32, p as u32)).collect()
@@ -106,8 +124,41 @@ mod tests {
                 fps.push(f);
             }
             let active = bitvec![1; fps.len()];
-            prop_assert_eq!(pairs_within(&fps, &active, k), brute(&fps, k));
+            let got = pairs_within(&fps, &active, k);
+            let all = brute(&fps, k);
+            // Every pair found is within k bits, and the pairs connect what all pairs connect.
+            prop_assert!(got.iter().all(|p| all.binary_search(p).is_ok()));
+            prop_assert_eq!(components(fps.len(), &got), components(fps.len(), &all));
+            // Over distinct fingerprints, the pairs are all the pairs.
+            let mut distinct = fps.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            prop_assert_eq!(pairs_within(&distinct, &bitvec![1; distinct.len()], k), brute(&distinct, k));
         }
+    }
+
+    /// Each document's smallest connected document.
+    fn components(n: usize, pairs: &[(u32, u32)]) -> Vec<u32> {
+        let mut uf = crate::cluster::UnionFind::new(n);
+        for &(a, b) in pairs {
+            uf.union(a, b);
+        }
+        let mut least = vec![u32::MAX; n];
+        for d in 0..n as u32 {
+            let r = uf.find(d) as usize;
+            least[r] = least[r].min(d);
+        }
+        (0..n as u32).map(|d| least[uf.find(d) as usize]).collect()
+    }
+
+    #[test]
+    fn copies_of_one_fingerprint_give_linear_pairs() {
+        // 1,000 copies of one fingerprint and 1,000 of another one bit away: all pairs are
+        // about 2 million; a star per fingerprint and one pair between them are 1,999.
+        let fps: Vec<u64> = (0..2_000u64).map(|d| 0xF0F0 ^ (d % 2)).collect();
+        let pairs = pairs_within(&fps, &bitvec![1; fps.len()], 3);
+        assert_eq!(pairs.len(), 1_999);
+        assert!(pairs.contains(&(0, 1)) && pairs.contains(&(0, 2)) && pairs.contains(&(1, 3)));
     }
 
     #[test]
