@@ -91,14 +91,7 @@ pub fn shared_spans(docs: &[DocTokens], m: usize) -> Vec<Shared> {
     let mut marks: Vec<(u32, u32, u32, u32)> = windows
         .par_chunk_by(|a, b| a.0 == b.0)
         .filter(|run| run.len() >= 2 && run.iter().any(|w| w.1 != run[0].1))
-        .flat_map_iter(|run| {
-            run.iter().filter_map(move |&(_, d, i)| {
-                let mine = &docs[d as usize].hashes[i as usize..i as usize + m];
-                run.iter()
-                    .find(|&&(_, od, oi)| od != d && &docs[od as usize].hashes[oi as usize..oi as usize + m] == mine)
-                    .map(|&(_, od, oi)| (d, i, od, oi))
-            })
-        })
+        .flat_map_iter(|run| partners(run, docs, m, &mut 0))
         .collect();
     marks.par_sort_unstable();
     // Runs of consecutive shared windows of one document form a span.
@@ -130,6 +123,48 @@ pub fn shared_spans(docs: &[DocTokens], m: usize) -> Vec<Shared> {
         }
     }
     out
+}
+
+/// For each window `(key, doc, position)` of `run` (one key, sorted by document and position),
+/// the first window of the run in another document with the same tokens, if there is one, as
+/// `(doc, position, other doc, other position)`. The windows are sorted into classes of equal
+/// tokens (one class unless two token sequences share a 64-bit key), so each window is compared
+/// with the first window of each class only: linear in the run's length, where searching the run
+/// for each window was quadratic in text that repeats itself (a page of one word). `compared`
+/// counts the comparisons of two windows' tokens.
+fn partners(run: &[(u64, u32, u32)], docs: &[DocTokens], m: usize, compared: &mut usize) -> Vec<(u32, u32, u32, u32)> {
+    let tokens = |w: usize| {
+        let (_, d, i) = run[w];
+        &docs[d as usize].hashes[i as usize..i as usize + m]
+    };
+    // Per class: its first window, and its first window in another document than that one.
+    let mut classes: Vec<(usize, Option<usize>)> = Vec::new();
+    let mut class_of = Vec::with_capacity(run.len());
+    for w in 0..run.len() {
+        let c = match classes.iter().position(|&(first, _)| {
+            *compared += 1;
+            tokens(first) == tokens(w)
+        }) {
+            Some(c) => c,
+            None => {
+                classes.push((w, None));
+                classes.len() - 1
+            }
+        };
+        let (first, other) = &mut classes[c];
+        if other.is_none() && run[*first].1 != run[w].1 {
+            *other = Some(w);
+        }
+        class_of.push(c);
+    }
+    (0..run.len())
+        .filter_map(|w| {
+            let (_, d, i) = run[w];
+            let (first, other) = classes[class_of[w]];
+            let partner = if run[first].1 != d { Some(first) } else { other };
+            partner.map(|p| (d, i, run[p].1, run[p].2))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -165,5 +200,45 @@ mod tests {
         let c = format!("{} {}", words(8, 60), words(8, 60)); // repeats only itself
         let docs: Vec<DocTokens> = [&a, &b, &c].iter().map(|t| doc_tokens(t)).collect();
         assert!(shared_spans(&docs, 50).is_empty());
+    }
+
+    #[test]
+    fn each_window_finds_its_partner_in_one_comparison_per_class() {
+        // Two documents of one repeated word: every window of both has one key. Each window's
+        // partner is the other document's first window, found without searching the run.
+        let docs: Vec<DocTokens> = (0..2).map(|_| doc_tokens(&"la ".repeat(5_000))).collect();
+        let spans = shared_spans(&docs, 50);
+        assert_eq!(spans.len(), 2);
+        assert!(
+            spans
+                .iter()
+                .all(|s| s.start == 0 && s.end == 3 * 5_000 - 1 && s.other_start == 0)
+        );
+        let run: Vec<(u64, u32, u32)> = (0..2).flat_map(|d| (0..4_951).map(move |i| (7, d, i))).collect();
+        let mut compared = 0;
+        let found = partners(&run, &docs, 50, &mut compared);
+        assert_eq!(found.len(), run.len());
+        assert!(found.iter().all(|&(d, _, od, oi)| od == 1 - d && oi == 0));
+        // One comparison per window (the first has none), where a search of the run per window
+        // compares about a quarter of the run's length squared.
+        assert_eq!(compared, run.len() - 1);
+        // Windows of one key with different tokens (a collision) are told apart.
+        let h = |d: u32, i: u32| (0u64, d, i);
+        let docs = [
+            DocTokens {
+                spans: vec![(0, 1); 2],
+                hashes: vec![1, 2],
+            },
+            DocTokens {
+                spans: vec![(0, 1); 2],
+                hashes: vec![1, 3],
+            },
+            DocTokens {
+                spans: vec![(0, 1); 2],
+                hashes: vec![1, 2],
+            },
+        ];
+        let run = [h(0, 0), h(1, 0), h(2, 0)];
+        assert_eq!(partners(&run, &docs, 2, &mut 0), [(0, 0, 2, 0), (2, 0, 0, 0)]);
     }
 }
