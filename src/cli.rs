@@ -110,7 +110,7 @@ pub enum WeightsArg {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum MinHashArg {
-    /// One-permutation hashing with optimal densification: O(n + k).
+    /// One-permutation hashing, densified with bounded probes: O(n + k).
     Oph,
     /// Broder's k-permutation MinHash: O(n·k).
     Classic,

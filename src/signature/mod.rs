@@ -15,9 +15,12 @@
 //! - One permutation ([`MinHashKind::OnePermutation`]), one-permutation hashing (Li, Owen and Zhang, NeurIPS 2012):
 //!   the high bits of the shingle hash pick one of `k` bins, the low 32 bits are the value, and
 //!   each bin keeps its minimum. Empty bins (only in documents with fewer shingles than about
-//!   `k·ln k`) are filled by optimal densification (Shrivastava, ICML 2017): bin `i` takes the
-//!   value of the first non-empty bin on its own pseudo-random probe sequence, the same for every
-//!   document. Cost O(n + k).
+//!   `k·ln k`) are densified: bin `i` takes the value of the first filled bin among its
+//!   [`PROBES`] pseudo-random probes (optimal densification, Shrivastava ICML 2017; the probes are
+//!   the same for every document), or, where all miss, of the nearest filled bin to its left or
+//!   right, a fixed pseudo-random direction per bin (Shrivastava and Li, UAI 2014). Probing until
+//!   a filled bin is met costs about `k/f` probes per empty bin with `f` bins filled: quadratic in
+//!   `k` for short documents. Bounded, signing costs O(n + k) whatever the fill.
 
 pub mod simhash;
 
@@ -29,8 +32,8 @@ use xxhash_rust::xxh3::xxh3_64_with_seed;
 pub enum MinHashKind {
     /// `k` permutations, one minimum each (Broder 1997).
     Classic,
-    /// One permutation split into `k` bins, with optimal densification (Li et al. 2012;
-    /// Shrivastava 2017).
+    /// One permutation split into `k` bins, densified with random directions (Li et al. 2012;
+    /// Shrivastava and Li 2014).
     #[default]
     OnePermutation,
 }
@@ -41,7 +44,15 @@ pub struct MinHasher {
     kind: MinHashKind,
     a: Vec<u32>,
     b: Vec<u32>,
-    seed: u64,
+    /// Per bin, its [`PROBES`] probes of optimal densification.
+    probes: Vec<u32>,
+    /// The same probes by the bin they probe: `(bin, attempt)` for the bins probing bin `j`
+    /// at `probed_by[probed_start[j]..probed_start[j + 1]]`.
+    probed_by: Vec<(u32, u8)>,
+    probed_start: Vec<u32>,
+    /// Per bin, whether an empty bin its probes missed takes its value from the right (else
+    /// from the left).
+    rightward: BitVec,
 }
 
 impl MinHasher {
@@ -62,7 +73,46 @@ impl MinHasher {
             a.push((next() as u32) | 1);
             b.push(next() as u32);
         }
-        MinHasher { kind, a, b, seed }
+        let rightward = (0..num_perm as u64)
+            .map(|i| xxh3_64_with_seed(&i.to_le_bytes(), seed) & 1 == 1)
+            .collect();
+        // The probe sequence of optimal densification: `(i, attempt)` hashed with the seed and
+        // mapped onto the bins by multiply-shift.
+        let k = num_perm as u64;
+        let probes = (0..k)
+            .flat_map(|i| {
+                (1..=PROBES as u64).map(move |attempt| {
+                    let mut key = [0u8; 16];
+                    key[..8].copy_from_slice(&i.to_le_bytes());
+                    key[8..].copy_from_slice(&attempt.to_le_bytes());
+                    let p = xxh3_64_with_seed(&key, seed);
+                    (((p >> 32) * k) >> 32) as u32
+                })
+            })
+            .collect::<Vec<u32>>();
+        let mut by_target: Vec<(u32, u32, u8)> = probes
+            .iter()
+            .enumerate()
+            .map(|(x, &j)| (j, (x / PROBES) as u32, (x % PROBES) as u8))
+            .collect();
+        by_target.sort_unstable();
+        let mut probed_start = vec![0u32; num_perm + 1];
+        for &(j, _, _) in &by_target {
+            probed_start[j as usize + 1] += 1;
+        }
+        for j in 0..num_perm {
+            probed_start[j + 1] += probed_start[j];
+        }
+        let probed_by = by_target.into_iter().map(|(_, i, t)| (i, t)).collect();
+        MinHasher {
+            kind,
+            a,
+            b,
+            probes,
+            probed_by,
+            probed_start,
+            rightward,
+        }
     }
 
     /// Number of slots.
@@ -96,34 +146,85 @@ impl MinHasher {
         self.densify(out);
     }
 
-    /// Optimal densification (Shrivastava 2017) of a one-permutation signature: every empty
-    /// bin `i` (still `u32::MAX`) takes the value of the first filled bin on its probe
-    /// sequence, which depends on `(i, attempt)` and the seed only, so it is the same for every
-    /// document. A bin whose true minimum is `u32::MAX` counts as empty (probability 2^-32).
+    /// Densification of a one-permutation signature: every empty bin `i` (still `u32::MAX`)
+    /// takes the value of the first filled bin among its [`PROBES`] probes (optimal
+    /// densification, Shrivastava ICML 2017: the probes depend on `(i, attempt)` and the seed
+    /// only, so they are the same for every document); a bin whose probes all miss takes the
+    /// nearest filled bin to its right or to its left (circularly), as the fixed bit
+    /// `rightward[i]` says (densification with random directions, Shrivastava and Li, UAI
+    /// 2014). At most [`PROBES`] look-ups per empty bin and one pass over the bins: O(k)
+    /// whatever the fill. A bin whose true minimum is `u32::MAX` counts as empty (probability
+    /// 2^-32).
     pub fn densify(&self, out: &mut [u32]) {
-        let filled: BitVec = out.iter().map(|&v| v != u32::MAX).collect();
-        if filled.all() || filled.not_any() {
-            return;
+        let k = out.len();
+        let filled: Vec<u32> = (0..k as u32).filter(|&j| out[j as usize] != u32::MAX).collect();
+        match filled[..] {
+            [] => return,
+            // Every empty bin copies the one filled bin, whatever the rule.
+            [only] => return out.fill(out[only as usize]),
+            _ if filled.len() == k => return,
+            _ => {}
         }
-        let k = out.len() as u64;
-        // Only empty bins are written and only filled bins are read, so no copy is needed.
-        for i in filled.iter_zeros() {
-            let mut attempt = 0u64;
+        // Per empty bin, the filled bin its probes meet first (`u32::MAX`: none).
+        let mut source = vec![u32::MAX; k];
+        if filled.len() * PROBES < k {
+            // Few filled bins: from each of them to the bins that probe it, keeping per bin the
+            // earliest attempt (O(filled · PROBES) instead of O(empty · PROBES)).
+            let mut attempt = vec![u8::MAX; k];
+            for &j in &filled {
+                let j = j as usize;
+                for &(i, t) in &self.probed_by[self.probed_start[j] as usize..self.probed_start[j + 1] as usize] {
+                    if t < attempt[i as usize] {
+                        attempt[i as usize] = t;
+                        source[i as usize] = j as u32;
+                    }
+                }
+            }
+        } else {
+            let mut is_filled = vec![0u64; k.div_ceil(64)];
+            for &j in &filled {
+                is_filled[j as usize / 64] |= 1 << (j % 64);
+            }
+            for (i, src) in source.iter_mut().enumerate() {
+                if out[i] == u32::MAX {
+                    let probes = &self.probes[i * PROBES..(i + 1) * PROBES];
+                    if let Some(&j) = probes
+                        .iter()
+                        .find(|&&j| is_filled[j as usize / 64] >> (j % 64) & 1 == 1)
+                    {
+                        *src = j;
+                    }
+                }
+            }
+        }
+        // The runs of empty bins between two filled bins, once round the circle; only empty
+        // bins are written and only filled bins are read.
+        for (w, &left) in filled.iter().enumerate() {
+            let right = filled[(w + 1) % filled.len()] as usize;
+            let left = left as usize;
+            let mut e = left + 1;
             loop {
-                attempt += 1;
-                let mut key = [0u8; 16];
-                key[..8].copy_from_slice(&(i as u64).to_le_bytes());
-                key[8..].copy_from_slice(&attempt.to_le_bytes());
-                let p = xxh3_64_with_seed(&key, self.seed);
-                let j = (((p >> 32) * k) >> 32) as usize;
-                if filled[j] {
-                    out[i] = out[j];
+                if e == k {
+                    e = 0;
+                }
+                if e == right {
                     break;
                 }
+                let from = match source[e] {
+                    u32::MAX if self.rightward[e] => right,
+                    u32::MAX => left,
+                    j => j as usize,
+                };
+                out[e] = out[from];
+                e += 1;
             }
         }
     }
 }
+
+/// Probes of optimal densification per empty bin before the nearest filled bin is taken
+/// (see [`MinHasher::densify`]). With half the bins filled, 1 in 65,536 empty bins falls back.
+pub const PROBES: usize = 16;
 
 /// One-permutation hashing of one shingle hash: the high 32 bits pick the bin (Lemire's
 /// multiply-shift maps them uniformly onto `0..k`), the low 32 bits are the value, and the
@@ -330,6 +431,82 @@ mod tests {
                     x.iter().for_each(|&h| oph_insert(&mut b, h));
                     mh.densify(&mut b);
                     assert_eq!(a, b, "n={n}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn empty_bins_copy_a_probed_or_the_nearest_filled_bin() {
+        let mh = MinHasher::new(MinHashKind::OnePermutation, 16, 7);
+        let mut sig = vec![u32::MAX; 16];
+        sig[3] = 30;
+        sig[9] = 90;
+        mh.densify(&mut sig);
+        let mut fell_back = 0;
+        for i in (0..16).filter(|&i| i != 3 && i != 9) {
+            let probed = mh.probes[i * PROBES..(i + 1) * PROBES]
+                .iter()
+                .find(|&&j| j == 3 || j == 9);
+            let want = match probed {
+                Some(&j) => j as usize * 10,
+                None => {
+                    fell_back += 1;
+                    let (left, right) = if (4..9).contains(&i) { (30, 90) } else { (90, 30) };
+                    if mh.rightward[i] { right } else { left }
+                }
+            };
+            assert_eq!(sig[i] as usize, want, "bin {i}");
+        }
+        // 2 of 16 bins filled: about a third of the empty bins miss with all their probes.
+        assert!(fell_back > 0 && fell_back < 14, "{fell_back}");
+        // At most PROBES look-ups per bin whatever the fill: one filled bin of 2^18 (probing
+        // until a filled bin is met needs about 2^36 probes here).
+        let mh = MinHasher::new(MinHashKind::OnePermutation, 1 << 18, 7);
+        let mut sig = vec![u32::MAX; 1 << 18];
+        sig[12_345] = 5;
+        mh.densify(&mut sig);
+        assert!(sig.iter().all(|&v| v == 5));
+    }
+
+    /// [`MinHasher::densify`] as its doc says it, bin by bin.
+    fn densify_by_definition(mh: &MinHasher, out: &mut [u32]) {
+        let k = out.len();
+        let orig = out.to_vec();
+        let filled = |j: usize| orig[j] != u32::MAX;
+        if (0..k).all(filled) || !(0..k).any(filled) {
+            return;
+        }
+        for i in (0..k).filter(|&i| !filled(i)) {
+            let probed = mh.probes[i * PROBES..(i + 1) * PROBES]
+                .iter()
+                .find(|&&j| filled(j as usize));
+            let from = match probed {
+                Some(&j) => j as usize,
+                None if mh.rightward[i] => (1..k).map(|d| (i + d) % k).find(|&j| filled(j)).unwrap(),
+                None => (1..k).map(|d| (i + k - d) % k).find(|&j| filled(j)).unwrap(),
+            };
+            out[i] = orig[from];
+        }
+    }
+
+    #[test]
+    fn densify_follows_its_definition_at_every_fill() {
+        for k in [64usize, 200] {
+            let mh = MinHasher::new(MinHashKind::OnePermutation, k, 3);
+            for filled in 1..=k {
+                for salt in 0..3u64 {
+                    // `filled` bins chosen pseudo-randomly, each with its own value.
+                    let mut bins: Vec<usize> = (0..k).collect();
+                    bins.sort_by_key(|&b| xxh3_64_with_seed(&(b as u64).to_le_bytes(), salt * 1000 + filled as u64));
+                    let mut sig = vec![u32::MAX; k];
+                    for &b in &bins[..filled] {
+                        sig[b] = b as u32 * 7 + 1;
+                    }
+                    let mut want = sig.clone();
+                    densify_by_definition(&mh, &mut want);
+                    mh.densify(&mut sig);
+                    assert_eq!(sig, want, "k={k} filled={filled}");
                 }
             }
         }
