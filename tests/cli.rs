@@ -158,6 +158,34 @@ fn annotate_marks_every_record() {
     );
 }
 
+/// A record that has a `dup_cluster` field already (a corpus annotated before) gets its value
+/// replaced, once, where it stands: the key is not written twice.
+#[test]
+fn annotate_replaces_an_existing_dup_cluster() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("a.jsonl");
+    let text = "one two three four five six seven eight nine ten eleven twelve";
+    std::fs::write(
+        &input,
+        format!(
+            "{{\"dup_cluster\": 7, \"text\": \"{text}\"}}\n{{\"text\": \"{text}\", \"dup_cluster\": {{\"a\": [1]}}, \"dup_cluster\": null}}\n{{\"text\": \"other words here\", \"dup_cluster\": 3}}\n"
+        ),
+    )
+    .unwrap();
+    let o = run(&["dedup", input.to_str().unwrap(), "--annotate", "-q"]);
+    assert!(o.status.success());
+    let out = String::from_utf8(o.stdout).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!("{{\"dup_cluster\": 0, \"text\": \"{text}\"}}"),
+            format!("{{\"text\": \"{text}\", \"dup_cluster\": 0, \"dup_cluster\": 0}}"),
+            "{\"text\": \"other words here\", \"dup_cluster\": null}".to_string(),
+        ]
+    );
+}
+
 /// A pipe named as a file (`/dev/stdin` fed by a pipe, as `<(cat a.jsonl)` or `cat a |
 /// neardup dedup /dev/stdin` give) has no length: it is read through, not taken as empty.
 /// A folder of JSONL shards is read record by record (a duplicate across two shards is found),

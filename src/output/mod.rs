@@ -5,7 +5,8 @@
 //!   (a file of a folder input, which has no record of its own, is written as the JSONL object
 //!   `{"id": PATH, "text": CONTENT}`);
 //! - annotated records: every record, with a `"dup_cluster": N` field (`null` outside clusters)
-//!   added before the closing brace of a JSONL object; lines and files become
+//!   added before the closing brace of a JSONL object (a record that has the field already gets
+//!   its value replaced where it stands); lines and files become
 //!   `{"id", "text", "dup_cluster"}` objects;
 //! - cluster report: JSONL, one line per cluster of two or more, `{"cluster", "representative",
 //!   "members", "similarity", "locations"}`, where `locations[i]` is `FILE:LINE` of `members[i]`
@@ -328,7 +329,10 @@ pub fn write_kept_rewritten(
     Ok(())
 }
 
-/// Writes every record with a `dup_cluster` field.
+/// The field `--annotate` writes.
+const DUP_CLUSTER: &str = "dup_cluster";
+
+/// Writes every record with a `dup_cluster` field (replacing the value of one it has already).
 pub fn write_annotated(
     w: &mut impl Write,
     corpus: &Corpus,
@@ -343,17 +347,32 @@ pub fn write_annotated(
             continue;
         }
         let rec = corpus.record(d);
+        let mark = match c {
+            Some(c) => c.to_string(),
+            None => "null".to_string(),
+        };
+        let bad = |e: crate::error::RecordErrorKind| io::Error::other(e.to_string());
+        // A record that has a `dup_cluster` field already gets its value replaced, so that the
+        // key is not written twice.
+        let own = json::member_values(rec, DUP_CLUSTER).map_err(bad)?;
+        if !own.is_empty() {
+            let mut at = 0;
+            for (start, end) in own {
+                w.write_all(&rec[at..start])?;
+                w.write_all(mark.as_bytes())?;
+                at = end;
+            }
+            w.write_all(&rec[at..])?;
+            w.write_all(b"\n")?;
+            continue;
+        }
         // The record was parsed once already, so it scans again.
-        let spans =
-            json::scan_record(rec, &read.text_field, &read.id_field).map_err(|e| io::Error::other(e.to_string()))?;
+        let spans = json::scan_record(rec, &read.text_field, &read.id_field).map_err(bad)?;
         w.write_all(&rec[..spans.close])?;
         if spans.nonempty {
             w.write_all(b",")?;
         }
-        match c {
-            Some(c) => write!(w, "\"dup_cluster\":{c}")?,
-            None => w.write_all(b"\"dup_cluster\":null")?,
-        }
+        write!(w, "\"{DUP_CLUSTER}\":{mark}")?;
         w.write_all(&rec[spans.close..])?;
         w.write_all(b"\n")?;
     }

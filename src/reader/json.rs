@@ -329,6 +329,36 @@ pub(crate) fn scan_record(line: &[u8], text_field: &str, id_field: &str) -> R<Re
     })
 }
 
+/// The byte spans of the values of the object `line`'s members named `key` (every one, if the
+/// key is given more than once), in order. `--annotate` writes its field over them.
+pub(crate) fn member_values(line: &[u8], key: &str) -> R<Vec<(usize, usize)>> {
+    let mut p = P { b: line, i: 0 };
+    let mut out = Vec::new();
+    p.ws();
+    p.expect(b'{')?;
+    p.ws();
+    if p.b.get(p.i) == Some(&b'}') {
+        return Ok(out);
+    }
+    loop {
+        p.ws();
+        let k = p.string()?;
+        p.expect(b':')?;
+        p.ws();
+        let start = p.i;
+        p.value(1)?;
+        if p.key_is(k, key) {
+            out.push((start, p.i));
+        }
+        p.ws();
+        match p.b.get(p.i) {
+            Some(b',') => p.i += 1,
+            Some(b'}') => return Ok(out),
+            _ => return err("expected ',' or '}'", p.i),
+        }
+    }
+}
+
 /// Appends the unescaped content of the string `span` of `line` to `out`.
 pub(crate) fn unescape(line: &str, span: StrSpan, out: &mut String) -> R<()> {
     let raw_str = &line[span.start..span.end];
