@@ -1,0 +1,83 @@
+#![allow(dead_code)] // each target uses one of the two bodies
+//! The bodies of the fuzz targets, shared by cargo-fuzz (`fuzz/fuzz_targets/`, coverage-guided)
+//! and the proptest stand-in that runs in `cargo test` (`tests/fuzz.rs`, random inputs). Each
+//! takes any bytes and checks what must hold for all input: no panic, and the invariants below.
+
+use neardup::crosslingual::Params;
+use neardup::reader::Source;
+use neardup::{Config, Dedup, Format, Method, OnError, ReadOptions};
+
+/// Lines the reader can make of `data` (a last line without a newline counts).
+fn line_count(data: &[u8]) -> usize {
+    data.split(|&b| b == b'\n').count()
+}
+
+/// The reader: `data` as JSONL and as plain lines, with bad records failing the run or skipped.
+/// A run succeeds or fails with an error (never a panic); it never yields more documents than
+/// the input has lines; with `--on-error skip` a JSONL input never fails on a record.
+pub fn reader(data: &[u8]) {
+    for format in [Format::Jsonl, Format::Lines] {
+        for on_error in [OnError::Fail, OnError::Skip] {
+            let read = ReadOptions {
+                format: Some(format),
+                on_error,
+                ..ReadOptions::default()
+            };
+            let dedup = Dedup::new(Config::default()).read_options(read).threads(1);
+            match dedup.sign_sources(vec![Source::from_bytes("fuzz", format, data.to_vec())]) {
+                Ok(corpus) => assert!(corpus.len() <= line_count(data)),
+                Err(e) => {
+                    assert!(!e.to_string().is_empty());
+                    assert!(
+                        !(format == Format::Jsonl
+                            && on_error == OnError::Skip
+                            && matches!(e, neardup::Error::Record(_))),
+                        "a skipped record failed the run: {e}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The whole pass on `data` as plain lines (one document each), in three modes: the default,
+/// SimHash, and the cross-lingual stage. Every document is in at most one cluster, every
+/// cluster keeps exactly one document, and the kept documents plus the duplicates are all.
+pub fn pass(data: &[u8]) {
+    let configs = [
+        Config::default(),
+        Config::builder().method(Method::SimHash).build().expect("valid"),
+        Config::builder()
+            .cross_lingual(Params::default())
+            .build()
+            .expect("valid"),
+    ];
+    for config in configs {
+        let read = ReadOptions {
+            format: Some(Format::Lines),
+            ..ReadOptions::default()
+        };
+        let dedup = Dedup::new(config).read_options(read).threads(1);
+        let Ok((corpus, clustering)) =
+            dedup.run_sources(vec![Source::from_bytes("fuzz", Format::Lines, data.to_vec())])
+        else {
+            continue;
+        };
+        let n = corpus.len();
+        let mut seen = vec![false; n];
+        for c in &clustering.clusters {
+            assert!(c.members.len() >= 2);
+            for m in &c.members {
+                assert!(
+                    !std::mem::replace(&mut seen[m.index()], true),
+                    "a document in two clusters"
+                );
+            }
+        }
+        let kept = clustering.keep_mask(n).count_ones();
+        assert_eq!(kept + clustering.duplicates(), n);
+        let mut out = Vec::new();
+        neardup::output::write_clusters(&mut out, &corpus, &clustering).expect("writes to memory");
+        assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), clustering.clusters.len());
+    }
+}
