@@ -25,6 +25,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
+use xxhash_rust::xxh3::Xxh3;
 
 /// A document's position in the input order (0-based), across all inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -52,6 +53,9 @@ pub struct DocMeta {
     pub text_len: u64,
     /// Number of shingles (with repeats); 0 means the document takes no part in matching.
     pub shingles: u64,
+    /// The key of its whole normalized token sequence ([`ExactKey`]): documents with one key
+    /// always cluster, whatever the matching stages do.
+    pub exact: u64,
     /// Where its id comes from.
     pub id: IdRef,
 }
@@ -323,6 +327,8 @@ struct SignCtx {
     spans: Vec<LineSpan>,
     /// Long documents, classic MinHash: the signature of the current piece.
     piece_sig: Vec<u32>,
+    /// The exact key of the text signed in pieces, streamed ([`exact_key`]).
+    exact: Xxh3,
     /// Documents longer than this (in stored bytes) are signed piece by piece.
     piece_bytes: usize,
     config: Config,
@@ -350,11 +356,56 @@ struct PiecePass {
     chars: bool,
 }
 
+/// The key of a document's whole sequence of normalized tokens: the xxh3 of its token hashes
+/// in order (their bytes in native order: keys never leave the run). Two documents with the
+/// same words in the same order, case, punctuation and spacing aside, have one key, and so do
+/// two empty documents. A text signed in pieces streams its tokens through [`Xxh3`], which gives
+/// the hash of the whole.
+pub(crate) fn exact_key(tokens: &[u64]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(token_bytes(tokens))
+}
+
+/// The bytes of `tokens`, in place.
+fn token_bytes(tokens: &[u64]) -> &[u8] {
+    // SAFETY: the bytes are those of the initialized `u64`s of `tokens` (`8 * len` of them, in
+    // one allocation, living as long as `tokens`); `u8` has alignment 1 and no invalid values.
+    unsafe { std::slice::from_raw_parts(tokens.as_ptr().cast::<u8>(), std::mem::size_of_val(tokens)) }
+}
+
+/// What clustering reads of each document, in document order.
+#[derive(Clone, Copy)]
+struct Signals<'a> {
+    /// MinHash signatures, `num_perm` slots each (empty with SimHash alone).
+    sigs: &'a [u32],
+    /// SimHash fingerprints (empty with MinHash alone).
+    fps: &'a [u64],
+    /// Exact keys ([`exact_key`]).
+    exact: &'a [u64],
+    /// Which documents take part in matching.
+    active: &'a BitSlice,
+    /// Text lengths in bytes.
+    lens: &'a [u64],
+    /// Shingle counts.
+    sizes: &'a [u64],
+}
+
+/// Pairs linking each document to the first document with its exact key (a star per key).
+fn exact_copies(exact: &[u64]) -> Vec<(u32, u32)> {
+    let mut by_key: Vec<(u64, u32)> = exact.iter().enumerate().map(|(d, &k)| (k, d as u32)).collect();
+    by_key.par_sort_unstable();
+    by_key
+        .chunk_by(|x, y| x.0 == y.0)
+        .flat_map(|equal| equal[1..].iter().map(move |&(_, d)| (equal[0].1, d)))
+        .collect()
+}
+
 /// What signing one document gave besides its MinHash slots.
 #[derive(Debug, Clone, Copy)]
 struct Signed {
     /// Shingles (MinHash) or features (SimHash only); 0 means the document takes no part.
     shingles: u64,
+    /// The key of the document's normalized token sequence ([`ExactKey`]).
+    exact: u64,
     /// SimHash fingerprint (0 when SimHash is off).
     fingerprint: u64,
 }
@@ -380,6 +431,7 @@ impl SignCtx {
             lines: boilerplate::LinePart::default(),
             spans: Vec::new(),
             piece_sig: Vec::new(),
+            exact: Xxh3::new(),
             piece_bytes: PIECE_BYTES,
             config: c.clone(),
         }
@@ -405,6 +457,7 @@ impl SignCtx {
         let kind = self.hasher.kind();
         // Lines are recorded for the boilerplate stage unless this is the signing without them.
         let record_lines = strip.is_none() && self.config.boilerplate;
+        self.exact.reset();
         let first = self.piece_pass(text, strip, record_lines, None, out);
         if record_lines {
             self.lines.end_doc();
@@ -428,6 +481,7 @@ impl SignCtx {
         }
         let signed = Signed {
             shingles: count as u64,
+            exact: self.exact.digest(),
             fingerprint: 0,
         };
         (signed, len as u64)
@@ -464,6 +518,9 @@ impl SignCtx {
                 None => {}
             }
             let now = self.shingler.token_hashes().len();
+            if chars.is_none() {
+                self.exact.update(token_bytes(&self.shingler.token_hashes()[kept..now]));
+            }
             pass.tokens += now - kept;
             pass.ideo += self.shingler.unspaced();
             if i == 0 && chars.is_none() {
@@ -580,7 +637,11 @@ impl SignCtx {
                 shingles = st.shingles as u64;
             }
         }
-        Signed { shingles, fingerprint }
+        Signed {
+            shingles,
+            exact: exact_key(self.shingler.token_hashes()),
+            fingerprint,
+        }
     }
 
     fn shingle_set(&mut self, text: &str) -> Vec<u64> {
@@ -766,6 +827,7 @@ impl Dedup {
                         let shingles = signed.shingles;
                         text_bytes += text_len;
                         docs.push(DocMeta {
+                            exact: signed.exact,
                             source: chunk.source,
                             line: r.line_in_chunk,
                             start: r.start as u64,
@@ -930,6 +992,7 @@ impl Dedup {
                     };
                     let mut signed = Signed {
                         shingles: 0,
+                        exact: 0,
                         fingerprint: 0,
                     };
                     reader::read_chunk(&sources[m.source as usize], chunk, read, |r| {
@@ -955,7 +1018,16 @@ impl Dedup {
         let lens: Vec<u64> = corpus.docs.iter().map(|d| d.text_len).collect();
         let sizes: Vec<u64> = corpus.docs.iter().map(|d| d.shingles).collect();
         let read = &self.read;
-        self.cluster_signatures(&corpus.sigs, &corpus.fingerprints, &active, &lens, &sizes, &|d, ctx| {
+        let exact: Vec<u64> = corpus.docs.iter().map(|d| d.exact).collect();
+        let docs = Signals {
+            sigs: &corpus.sigs,
+            fps: &corpus.fingerprints,
+            exact: &exact,
+            active: &active,
+            lens: &lens,
+            sizes: &sizes,
+        };
+        self.cluster_signatures(docs, &|d, ctx| {
             let text = corpus.text(DocId(d), read);
             ctx.shingle_set(&text)
         })
@@ -1020,9 +1092,16 @@ impl Dedup {
         let active: BitVec = signed.iter().map(|(_, s)| s.shingles > 0).collect();
         let lens: Vec<u64> = texts.iter().map(|t| t.as_ref().len() as u64).collect();
         let sizes: Vec<u64> = signed.iter().map(|(_, s)| s.shingles).collect();
-        let clustering = self.cluster_signatures(&sigs, &fps, &active, &lens, &sizes, &|d, ctx| {
-            ctx.shingle_set(texts[d as usize].as_ref())
-        });
+        let exact: Vec<u64> = signed.iter().map(|(_, s)| s.exact).collect();
+        let docs = Signals {
+            sigs: &sigs,
+            fps: &fps,
+            exact: &exact,
+            active: &active,
+            lens: &lens,
+            sizes: &sizes,
+        };
+        let clustering = self.cluster_signatures(docs, &|d, ctx| ctx.shingle_set(texts[d as usize].as_ref()));
         match self.config.cross_lingual {
             Some(p) => self.link_languages(
                 &p,
@@ -1121,13 +1200,17 @@ impl Dedup {
 
     fn cluster_signatures(
         &self,
-        sigs: &[u32],
-        fps: &[u64],
-        active: &BitSlice,
-        lens: &[u64],
-        sizes: &[u64],
+        docs: Signals<'_>,
         shingle_set: &(dyn Fn(u32, &mut SignCtx) -> Vec<u64> + Sync),
     ) -> Clustering {
+        let Signals {
+            sigs,
+            fps,
+            exact,
+            active,
+            lens,
+            sizes,
+        } = docs;
         let c = &self.config;
         let k = c.num_perm;
         let n = lens.len();
@@ -1187,7 +1270,12 @@ impl Dedup {
             Method::SimHash => 1.0 - ham(m, r) as f64 / 64.0,
             Method::MinHash => estimate_jaccard(sig(m), sig(r)),
         };
-        let clusters = cluster::components(n, &verified)
+        // Documents with one exact key (the same normalized tokens) cluster whatever the
+        // matching above found: a copy of a document made only of boilerplate lines, or too
+        // short to sign, is still a copy.
+        let mut joined = verified.clone();
+        joined.extend(exact_copies(exact));
+        let clusters = cluster::components(n, &joined)
             .into_iter()
             .map(|members| make_cluster(members, c.keep, lens, &similarity))
             .collect();

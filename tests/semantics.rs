@@ -1,0 +1,110 @@
+//! What `dedup` removes: exact copies (the same normalized tokens) are never both kept, in every
+//! mode, including copies made only of lines that are boilerplate elsewhere, copies shorter
+//! than a shingle, and empty records.
+
+mod common;
+
+use common::{data, jsonl, run};
+
+/// The MIT license's body (its copyright line apart).
+const MIT: &str = "Permission is hereby granted, free of charge, to any person obtaining a copy\n\
+of this software and associated documentation files (the \"Software\"), to deal\n\
+in the Software without restriction, including without limitation the rights\n\
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell\n\
+copies of the Software, and to permit persons to whom the Software is\n\
+furnished to do so, subject to the following conditions:\n\
+The above copyright notice and this permission notice shall be included in all\n\
+copies or substantial portions of the Software.\n\
+THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR\n\
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,\n\
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT.";
+
+/// Records as the issue's reproducer builds them: the license as the footer of three unrelated
+/// NTREX articles, five standalone copies with different copyright lines, two more copies of
+/// one of them (one in other case, punctuation and spacing), two copies of the license alone
+/// (every line of it boilerplate elsewhere), and pairs of copies that are too short to sign,
+/// and empty.
+fn reproducer() -> String {
+    let articles: Vec<String> = std::fs::read_to_string(data("ntrex-dev/docs.jsonl"))
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("\"id\": \"eng/"))
+        .take(3)
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(articles.len(), 3);
+    let mut texts: Vec<String> = articles.iter().map(|a| format!("{a}\n{MIT}")).collect();
+    for (i, who) in [
+        "Ada Lovelace",
+        "Alan Turing",
+        "Grace Hopper",
+        "Edsger Dijkstra",
+        "Barbara Liskov",
+    ]
+    .iter()
+    .enumerate()
+    {
+        texts.push(format!("Copyright (c) {} {who}\n{MIT}", 2015 + i));
+    }
+    texts.push(format!("Copyright (c) 2015 Ada Lovelace\n{MIT}"));
+    texts.push(format!(
+        "copyright  (C) 2015 ada lovelace ... \n{}",
+        MIT.to_lowercase().replace(", ", " ")
+    ));
+    texts.extend([MIT.into(), MIT.into()]);
+    texts.extend(["Short note.".into(), "short NOTE".into(), String::new(), String::new()]);
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!("{}\n", serde_json::json!({"id": format!("d{i}"), "text": t})))
+        .collect()
+}
+
+/// A text as the pass compares it: lowercase words (letters and digits), in order.
+fn normalized(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+#[test]
+fn exact_copies_are_never_both_kept_in_any_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, reproducer()).unwrap();
+    let modes: [&[&str]; 6] = [
+        &[],
+        &["--keep-boilerplate"],
+        &["--method", "simhash"],
+        &["--method", "simhash", "--keep-boilerplate"],
+        &["--minhash", "classic"],
+        &["--cross-lingual"],
+    ];
+    for mode in modes {
+        let mut args = vec!["dedup", input.to_str().unwrap(), "-q"];
+        args.extend_from_slice(mode);
+        let o = run(&args);
+        assert!(o.status.success(), "{mode:?}");
+        let records = jsonl(&o.stdout);
+        let kept: Vec<Vec<String>> = records
+            .iter()
+            .map(|r| normalized(r["text"].as_str().unwrap()))
+            .collect();
+        for (i, a) in kept.iter().enumerate() {
+            assert!(
+                !kept[i + 1..].contains(a),
+                "{mode:?}: two kept records read {:?}",
+                a.join(" ").chars().take(60).collect::<String>()
+            );
+        }
+        // The articles with the footer are not copies of anything: all three are kept.
+        let ids: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
+        assert!(["d0", "d1", "d2"].iter().all(|d| ids.contains(d)), "{mode:?}: {ids:?}");
+    }
+}
