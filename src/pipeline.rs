@@ -956,7 +956,11 @@ impl Dedup {
                     .filter(|(h, _)| found.contains_key(h))
                     .map(|(_, &b)| b as u64)
                     .sum();
-                bp > 0 && (bp * 20 >= corpus.docs[d].text_len || first_pass.candidate_docs[d])
+                // A document made mostly of boilerplate lines (more than half its text) is not
+                // chrome around a body: the lines are its content, so it keeps the signature of
+                // its whole text and stays a duplicate of its copies (a license, a notice).
+                let mostly = bp * 2 > corpus.docs[d].text_len;
+                bp > 0 && !mostly && (bp * 20 >= corpus.docs[d].text_len || first_pass.candidate_docs[d])
             })
             .collect();
         corpus.boilerplate = found;
