@@ -956,10 +956,11 @@ impl Dedup {
                     .filter(|(h, _)| found.contains_key(h))
                     .map(|(_, &b)| b as u64)
                     .sum();
-                // A document made mostly of boilerplate lines (more than half its text) is not
-                // chrome around a body: the lines are its content, so it keeps the signature of
-                // its whole text and stays a duplicate of its copies (a license, a notice).
-                let mostly = bp * 2 > corpus.docs[d].text_len;
+                // A document made of boilerplate lines (more than four fifths of its text) is
+                // not chrome around a body: the lines are its content, so it keeps the signature
+                // of its whole text and stays a duplicate of its copies (a license, a notice).
+                // See docs/dedup-semantics.md for the share.
+                let mostly = bp * 5 > corpus.docs[d].text_len * 4;
                 bp > 0 && !mostly && (bp * 20 >= corpus.docs[d].text_len || first_pass.candidate_docs[d])
             })
             .collect();

@@ -1,6 +1,6 @@
 //! What `dedup` removes: exact copies (the same normalized tokens) are never both kept, in every
 //! mode, including copies made only of lines that are boilerplate elsewhere, copies shorter
-//! than a shingle, and empty records; a document made mostly of boilerplate lines is a
+//! than a shingle, and empty records; a document made of boilerplate lines is a
 //! duplicate of its near-copies, not chrome of itself.
 
 mod common;
