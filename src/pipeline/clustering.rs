@@ -1,0 +1,122 @@
+//! The result of a run: clusters of near-duplicates with their representatives, the counts
+//! behind them and the time and memory of each stage.
+//!
+//! In: the clusters the matching stages built. Out: which documents are kept
+//! ([`Clustering::keep_mask`]), which cluster each document is in, and the summary's counts.
+
+use super::corpus::DocId;
+use bitvec::prelude::*;
+use std::sync::Arc;
+
+/// One cluster of near-duplicates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    /// Members in input order (the representative among them).
+    pub members: Vec<DocId>,
+    /// The member that is kept.
+    pub representative: DocId,
+    /// Estimated Jaccard of each member to the representative (1.0 for itself).
+    pub similarity: Vec<f64>,
+    /// The languages of the members, distinct and sorted (filled by the cross-lingual stage
+    /// only; empty otherwise).
+    pub langs: Vec<Arc<str>>,
+    /// The language of each member, in member order (cross-lingual stage only): its label
+    /// field, or else the detector's.
+    pub member_langs: Vec<Arc<str>>,
+}
+
+/// The clusters of a corpus and the counts behind them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Clustering {
+    /// Clusters of two or more documents, ordered by their first member.
+    pub clusters: Vec<Cluster>,
+    /// Candidate pairs from LSH.
+    pub candidate_pairs: usize,
+    /// Candidate pairs that passed verification.
+    pub verified_pairs: usize,
+    /// Wall seconds and peak resident memory (MB, where the OS tells) at the end of each stage.
+    pub stages: Vec<Stage>,
+    /// Documents that appear in at least one candidate pair.
+    pub candidate_docs: BitVec,
+    /// Cross-lingual stage: candidate pairs scored and edges linked (zero when
+    /// the stage is off).
+    pub cross: CrossCounts,
+}
+
+/// The counts of the cross-lingual stage.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CrossCounts {
+    /// Candidate pairs scored.
+    pub candidate_pairs: usize,
+    /// Pairs linked.
+    pub edges: usize,
+}
+
+/// The time and memory of one stage of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stage {
+    /// The stage.
+    pub name: &'static str,
+    /// Wall seconds it took.
+    pub seconds: f64,
+    /// Peak resident memory of the process so far, in MiB (`None` where the OS does not say).
+    pub peak_rss_mb: Option<f64>,
+}
+
+impl Stage {
+    /// A stage that started at `start`, measured now.
+    pub fn since(name: &'static str, start: std::time::Instant) -> Self {
+        Stage {
+            name,
+            seconds: start.elapsed().as_secs_f64(),
+            peak_rss_mb: peak_rss_mb(),
+        }
+    }
+}
+
+/// Peak resident memory of this process in MiB (`VmHWM` of `/proc/self/status`; Linux only).
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+impl Clustering {
+    /// For every document, the index of its cluster, if it is in one.
+    pub fn cluster_of(&self, n: usize) -> Vec<Option<u32>> {
+        let mut v = vec![None; n];
+        for (ci, c) in self.clusters.iter().enumerate() {
+            for m in &c.members {
+                v[m.index()] = Some(ci as u32);
+            }
+        }
+        v
+    }
+    /// For every document, its group: the first member of its cluster, or itself.
+    pub fn groups(&self, n: usize) -> Vec<u32> {
+        let mut group: Vec<u32> = (0..n as u32).collect();
+        for c in &self.clusters {
+            for m in &c.members {
+                group[m.index()] = c.members[0].0;
+            }
+        }
+        group
+    }
+    /// Keep mask: every document outside clusters, and each cluster's representative.
+    pub fn keep_mask(&self, n: usize) -> BitVec {
+        let mut keep = bitvec![1; n];
+        for c in &self.clusters {
+            for m in &c.members {
+                if *m != c.representative {
+                    keep.set(m.index(), false);
+                }
+            }
+        }
+        keep
+    }
+    /// Documents removed as duplicates.
+    pub fn duplicates(&self) -> usize {
+        self.clusters.iter().map(|c| c.members.len() - 1).sum()
+    }
+}

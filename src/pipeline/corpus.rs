@@ -1,0 +1,145 @@
+//! The core types of a run: a document's place ([`DocId`], [`DocMeta`]) and the corpus read
+//! ([`Corpus`]: every document's place, id and signature, and the sources they point into).
+//!
+//! In: what the signing stage produced. Out: texts, ids and fields of documents read again in
+//! place from their sources (no copy of the corpus is kept).
+
+use crate::error::RecordError;
+use crate::reader::{self, Chunk, IdRef, ReadOptions, Source};
+use crate::spans::{HashKeyed, boilerplate};
+use std::borrow::Cow;
+
+/// A document's position in the input order (0-based), across all inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocId(pub u32);
+
+impl DocId {
+    /// As an index.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Where one document is and what it holds, without its text.
+#[derive(Debug, Clone)]
+pub struct DocMeta {
+    /// Index of its source.
+    pub source: u32,
+    /// 1-based line of the record in its source.
+    pub line: u64,
+    /// Byte range of the record (its line without the newline, or the whole file).
+    pub start: u64,
+    /// One past the record's last byte.
+    pub end: u64,
+    /// Length of the text in bytes (after JSON unescaping).
+    pub text_len: u64,
+    /// Number of shingles (with repeats); 0 means the document takes no part in matching.
+    pub shingles: u64,
+    /// The key of its whole normalized token sequence ([`ExactKey`]): documents with one key
+    /// always cluster, whatever the matching stages do.
+    pub exact: u64,
+    /// Where its id comes from.
+    pub id: IdRef,
+}
+
+/// Everything read from the inputs: sources, documents, signatures.
+#[derive(Debug)]
+pub struct Corpus {
+    /// The inputs.
+    pub sources: Vec<Source>,
+    /// The documents, in input order (`DocId` = index).
+    pub docs: Vec<DocMeta>,
+    /// MinHash signatures, `num_perm` slots per document, flat (empty with SimHash alone).
+    pub sigs: Vec<u32>,
+    /// SimHash fingerprints, one per document (empty with MinHash alone).
+    pub fingerprints: Vec<u64>,
+    /// The lines of every document: hash and bytes of each line with tokens, in order (with
+    /// boilerplate handling on; empty otherwise).
+    pub lines: boilerplate::LineStore,
+    /// The boilerplate lines found (hashes of normalized lines) and in how many clusters each
+    /// occurs.
+    pub boilerplate: HashKeyed<u32>,
+    /// Documents holding at least one boilerplate line (re-signed without them).
+    pub boilerplate_docs: usize,
+    /// Slots per signature (0 with SimHash alone).
+    pub num_perm: usize,
+    /// The seed the documents were signed with.
+    pub seed: u64,
+    /// Bad records skipped (with `--on-error skip`).
+    pub skipped: u64,
+    /// The first few skipped records' errors, for warnings.
+    pub skipped_sample: Vec<RecordError>,
+    /// Total text bytes of the documents.
+    pub text_bytes: u64,
+    /// Total input bytes (decompressed).
+    pub input_bytes: u64,
+    /// Pairs of documents that carry the same id (first place, later place).
+    pub duplicate_ids: Vec<(DocId, DocId)>,
+}
+
+impl Corpus {
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+    /// Whether there are no documents.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+    /// A document's signature.
+    pub fn signature(&self, d: DocId) -> &[u32] {
+        &self.sigs[d.index() * self.num_perm..(d.index() + 1) * self.num_perm]
+    }
+    /// `FILE:LINE` of a document.
+    pub fn location(&self, d: DocId) -> String {
+        let m = &self.docs[d.index()];
+        format!("{}:{}", self.sources[m.source as usize].name(), m.line)
+    }
+    /// A document's id: its id field, its folder-relative path, or `FILE:LINE`.
+    pub fn id(&self, d: DocId) -> Cow<'_, str> {
+        let m = &self.docs[d.index()];
+        let src = &self.sources[m.source as usize];
+        match &m.id {
+            IdRef::Span { start, len } => {
+                let b = &src.bytes()[*start as usize..*start as usize + *len as usize];
+                // The reader validated the record as UTF-8 and spans lie on char boundaries.
+                String::from_utf8_lossy(b)
+            }
+            IdRef::Owned(s) => Cow::Borrowed(s),
+            IdRef::FolderPath => Cow::Borrowed(src.folder_id().unwrap_or(src.name())),
+            IdRef::Location => Cow::Owned(self.location(d)),
+        }
+    }
+    /// The record's bytes as they are in the input.
+    pub fn record(&self, d: DocId) -> &[u8] {
+        let m = &self.docs[d.index()];
+        &self.sources[m.source as usize].bytes()[m.start as usize..m.end as usize]
+    }
+    /// A string field of a document's JSON record (`None` for other formats, and where the
+    /// field is absent, null, empty or not a string).
+    pub fn field(&self, d: DocId, name: &str) -> Option<String> {
+        if self.source_of(d).format() != reader::Format::Jsonl {
+            return None;
+        }
+        let v: serde_json::Value = serde_json::from_slice(self.record(d)).ok()?;
+        v.get(name)?.as_str().filter(|s| !s.is_empty()).map(str::to_string)
+    }
+    /// The source a document comes from.
+    pub fn source_of(&self, d: DocId) -> &Source {
+        &self.sources[self.docs[d.index()].source as usize]
+    }
+    /// Reads a document's text again.
+    pub fn text(&self, d: DocId, opts: &ReadOptions) -> String {
+        let m = &self.docs[d.index()];
+        let src = &self.sources[m.source as usize];
+        let chunk = Chunk {
+            source: m.source,
+            start: m.start as usize,
+            end: m.end as usize,
+        };
+        let mut out = String::new();
+        let mut scratch = String::new();
+        reader::read_chunk(src, chunk, opts, |r| out = r.text.resolve(&mut scratch).to_string());
+        out
+    }
+}

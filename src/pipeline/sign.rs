@@ -1,0 +1,344 @@
+//! Signing documents: per-thread buffers that normalize, tokenize and shingle a text and write
+//! its MinHash slots, SimHash fingerprint and exact key.
+//!
+//! In: a document's text (whole, in pieces for a long text, or without its boilerplate lines).
+//! Out: its signature slots (written in place), and what else signing gave ([`Signed`]).
+
+use crate::config::{Config, Method, SimHashWeights};
+use crate::normalize::{normalize_into, normalize_text_into};
+use crate::reader::Text;
+use crate::signature::simhash::{SimHashAcc, TfCounter};
+use crate::signature::{MinHashKind, MinHasher, oph_insert};
+use crate::spans::{HashKeyed, boilerplate};
+use crate::tokenize::{LineSpan, Shingler};
+use xxhash_rust::xxh3::Xxh3;
+
+/// Per-thread buffers for signing documents.
+pub(super) struct SignCtx {
+    pub(super) norm: String,
+    pub(super) json: String,
+    pub(super) shingler: Shingler,
+    pub(super) hashes: Vec<u64>,
+    pub(super) hasher: MinHasher,
+    pub(super) sim: SimHashAcc,
+    pub(super) tf: TfCounter,
+    /// Line hashes and lengths of the documents signed since the worker last took them, one
+    /// entry per document (boilerplate handling on).
+    pub(super) lines: boilerplate::LinePart,
+    /// The lines of the last document, from the tokenizer (boilerplate handling on).
+    pub(super) spans: Vec<LineSpan>,
+    /// Long documents, classic MinHash: the signature of the current piece.
+    pub(super) piece_sig: Vec<u32>,
+    /// The exact key of the text signed in pieces, streamed ([`exact_key`]).
+    pub(super) exact: Xxh3,
+    /// Documents longer than this (in stored bytes) are signed piece by piece.
+    pub(super) piece_bytes: usize,
+    pub(super) config: Config,
+}
+
+/// Documents longer than this are signed in pieces of about this many bytes, so that a
+/// thread's buffers stay bounded whatever the size of one document: the token buffer holds up
+/// to 4 bytes per byte of text and the normalized copy about 1, so 32 KiB pieces keep both
+/// under 200 KiB per thread. Pieces cost no speed since a piece signs one shingle size (2026-11-23,
+/// best of 15: 0.097 s CPU on the 32 MB slice with 128 KiB pieces, 0.102 s with 32 KiB; on the
+/// 250 MB corpus 0.73 and 0.72 s); 32 KiB pieces take 88 KiB less peak anonymous memory on one
+/// thread than 128 KiB ones (1 MiB pieces took 1.4 MB more than 128 KiB, 3.3 MB on two threads).
+pub(super) const PIECE_BYTES: usize = 1 << 15;
+
+/// What one pass of [`SignCtx::sign_pieces`] over a text gave.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct PiecePass {
+    /// Stored bytes of the text after normalization, tokens, unspaced-script characters among
+    /// them, and shingles signed.
+    pub(super) len: usize,
+    pub(super) tokens: usize,
+    pub(super) ideo: usize,
+    pub(super) shingles: usize,
+    /// Whether the shingles signed were of characters.
+    pub(super) chars: bool,
+}
+
+/// The key of a document's whole sequence of normalized tokens: the xxh3 of its token hashes
+/// in order (their bytes in native order: keys never leave the run). Two documents with the
+/// same words in the same order, case, punctuation and spacing aside, have one key, and so do
+/// two empty documents. A text signed in pieces streams its tokens through [`Xxh3`], which gives
+/// the hash of the whole.
+pub(crate) fn exact_key(tokens: &[u64]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(token_bytes(tokens))
+}
+
+/// The bytes of `tokens`, in place.
+fn token_bytes(tokens: &[u64]) -> &[u8] {
+    // SAFETY: the bytes are those of the initialized `u64`s of `tokens` (`8 * len` of them, in
+    // one allocation, living as long as `tokens`); `u8` has alignment 1 and no invalid values.
+    unsafe { std::slice::from_raw_parts(tokens.as_ptr().cast::<u8>(), std::mem::size_of_val(tokens)) }
+}
+
+/// What signing one document gave besides its MinHash slots.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Signed {
+    /// Shingles (MinHash) or features (SimHash only); 0 means the document takes no part.
+    pub(super) shingles: u64,
+    /// The key of the document's normalized token sequence ([`ExactKey`]).
+    pub(super) exact: u64,
+    /// SimHash fingerprint (0 when SimHash is off).
+    pub(super) fingerprint: u64,
+}
+
+pub(super) fn uses_minhash(m: Method) -> bool {
+    m == Method::MinHash
+}
+
+pub(super) fn uses_simhash(m: Method) -> bool {
+    m == Method::SimHash
+}
+
+impl SignCtx {
+    pub(super) fn new(c: &Config) -> Self {
+        SignCtx {
+            norm: String::new(),
+            json: String::new(),
+            shingler: Shingler::new(c.word_shingle, c.char_shingle, c.seed),
+            hashes: Vec::new(),
+            hasher: MinHasher::new(c.minhash, c.num_perm, c.seed),
+            sim: SimHashAcc::new(),
+            tf: TfCounter::default(),
+            lines: boilerplate::LinePart::default(),
+            spans: Vec::new(),
+            piece_sig: Vec::new(),
+            exact: Xxh3::new(),
+            piece_bytes: PIECE_BYTES,
+            config: c.clone(),
+        }
+    }
+
+    /// Whether `text` is signed piece by piece: a long text, with MinHash (SimHash weights
+    /// need the whole document's counts).
+    pub(super) fn in_pieces(&self, text: Text<'_>) -> bool {
+        text.raw_len() > self.piece_bytes && uses_minhash(self.config.method)
+    }
+
+    /// Signs a long text piece by piece ([`Text::pieces`]): each piece is normalized and
+    /// tokenized alone, and the last tokens of one piece stay in front of the next so shingles
+    /// across the cut are drawn. Whether the document counts as written without spaces (and
+    /// so which shingle size signs it) is known only at its end: the size the first piece
+    /// points to is signed, and in the rare text whose whole turns out otherwise, a second
+    /// pass signs the other size. The result is the one of signing the whole text at once
+    /// (min-hashes do not depend on the order shingles come in). With `strip`, lines in it are
+    /// left out; otherwise, with boilerplate handling on, the line hashes are added to
+    /// `self.lines` as the next document.
+    pub(super) fn sign_pieces(
+        &mut self,
+        text: Text<'_>,
+        strip: Option<&HashKeyed<u32>>,
+        out: &mut [u32],
+    ) -> (Signed, u64) {
+        let (wk, ck) = (self.config.word_shingle, self.config.char_shingle);
+        let kind = self.hasher.kind();
+        // Lines are recorded for the boilerplate stage unless this is the signing without them.
+        let record_lines = strip.is_none() && self.config.boilerplate;
+        self.exact.reset();
+        let first = self.piece_pass(text, strip, record_lines, None, out);
+        if record_lines {
+            self.lines.end_doc();
+        }
+        let (len, tokens) = (first.len, first.tokens);
+        let char_mode = first.ideo * 2 > tokens;
+        let mut count = first.shingles;
+        if char_mode != first.chars {
+            count = self.piece_pass(text, strip, false, Some(char_mode), out).shingles;
+        }
+        let k = if char_mode { ck } else { wk };
+        if tokens > 0 && tokens < k {
+            // Fewer tokens than a shingle: one shingle of them all, as for a short text. They
+            // are all among the tokens kept from the last piece (fewer than the larger size).
+            self.hashes.clear();
+            let hashes = &mut self.hashes;
+            count = self.shingler.emit_shingles(k, k, |h| hashes.push(h)).shingles;
+            self.hasher.sign(&self.hashes, out);
+        } else if kind == MinHashKind::OnePermutation {
+            self.hasher.densify(out);
+        }
+        let signed = Signed {
+            shingles: count as u64,
+            exact: self.exact.digest(),
+            fingerprint: 0,
+        };
+        (signed, len as u64)
+    }
+
+    /// One pass of [`SignCtx::sign_pieces`] over the pieces of `text`, signing the shingles of
+    /// one size into `out` (reset first): of characters if `chars`, else of words, or, with
+    /// `None`, of the size the first piece points to (most of its tokens unspaced-script
+    /// characters or not).
+    pub(super) fn piece_pass(
+        &mut self,
+        text: Text<'_>,
+        strip: Option<&HashKeyed<u32>>,
+        record_lines: bool,
+        chars: Option<bool>,
+        out: &mut [u32],
+    ) -> PiecePass {
+        let (wk, ck) = (self.config.word_shingle, self.config.char_shingle);
+        let kind = self.hasher.kind();
+        let want_lines = strip.is_some() || record_lines;
+        out.fill(u32::MAX);
+        let mut pass = PiecePass {
+            chars: chars.unwrap_or(false),
+            ..PiecePass::default()
+        };
+        let mut kept = 0usize;
+        for (i, piece) in text.pieces(self.piece_bytes).enumerate() {
+            pass.len += normalize_text_into(piece, &mut self.norm, &mut self.json);
+            let spans = want_lines.then_some(&mut self.spans);
+            self.shingler.load_next(&self.norm, spans, kept);
+            match strip {
+                Some(bp) => self.shingler.drop_lines(&self.spans, |l| bp.contains_key(&l.hash)),
+                None if record_lines => self.lines.push_spans(&self.spans),
+                None => {}
+            }
+            let now = self.shingler.token_hashes().len();
+            if chars.is_none() {
+                self.exact.update(token_bytes(&self.shingler.token_hashes()[kept..now]));
+            }
+            pass.tokens += now - kept;
+            pass.ideo += self.shingler.unspaced();
+            if i == 0 && chars.is_none() {
+                pass.chars = self.shingler.unspaced() * 2 > now;
+            }
+            let k = if pass.chars { ck } else { wk };
+            match kind {
+                MinHashKind::OnePermutation => {
+                    pass.shingles += self.shingler.emit_windows(k, kept, |h| oph_insert(out, h));
+                }
+                MinHashKind::Classic => {
+                    let hashes = &mut self.hashes;
+                    hashes.clear();
+                    pass.shingles += self.shingler.emit_windows(k, kept, |h| hashes.push(h));
+                    min_into(&self.hasher, &self.hashes, out, &mut self.piece_sig);
+                }
+            }
+            kept = now.min(wk.max(ck) - 1);
+        }
+        pass
+    }
+
+    /// Signs `text` into `out`; returns what else signing gave and the text's length. With
+    /// boilerplate handling on, also adds the document's line hashes to `self.lines`.
+    pub(super) fn sign_text(&mut self, text: Text<'_>, out: &mut [u32]) -> (Signed, u64) {
+        if self.in_pieces(text) {
+            return self.sign_pieces(text, None, out);
+        }
+        let len = normalize_text_into(text, &mut self.norm, &mut self.json);
+        if self.config.boilerplate {
+            // Lines are hashed by the tokenizer, in the same pass as the tokens.
+            self.shingler.load_lines(&self.norm, &mut self.spans);
+            self.lines.push_spans(&self.spans);
+            self.lines.end_doc();
+        } else {
+            self.shingler.load(&self.norm);
+        }
+        (self.sign_loaded(out), len as u64)
+    }
+
+    /// Signs `text` without its boilerplate lines: their tokens are dropped from the
+    /// document's tokens before shingling, as if the lines had not been there.
+    pub(super) fn sign_without(&mut self, text: Text<'_>, lines: &HashKeyed<u32>, out: &mut [u32]) -> Signed {
+        if self.in_pieces(text) {
+            return self.sign_pieces(text, Some(lines), out).0;
+        }
+        normalize_text_into(text, &mut self.norm, &mut self.json);
+        self.shingler.load_lines(&self.norm, &mut self.spans);
+        self.shingler.drop_lines(&self.spans, |l| lines.contains_key(&l.hash));
+        self.sign_loaded(out)
+    }
+
+    /// Signs `text` into `out`.
+    pub(super) fn sign(&mut self, text: &str, out: &mut [u32]) -> Signed {
+        normalize_into(text, &mut self.norm);
+        self.shingler.load(&self.norm);
+        self.sign_loaded(out)
+    }
+
+    /// Signs the tokens the shingler holds: the shingles of each signature from them.
+    pub(super) fn sign_loaded(&mut self, out: &mut [u32]) -> Signed {
+        let c = &self.config;
+        let mut shingles = 0;
+        if uses_minhash(c.method) {
+            let st = match self.hasher.kind() {
+                // Each shingle hash goes straight into its bin: no buffer of hashes.
+                MinHashKind::OnePermutation => {
+                    out.fill(u32::MAX);
+                    let st = self
+                        .shingler
+                        .emit_shingles(c.word_shingle, c.char_shingle, |h| oph_insert(out, h));
+                    self.hasher.densify(out);
+                    st
+                }
+                MinHashKind::Classic => {
+                    self.hashes.clear();
+                    let hashes = &mut self.hashes;
+                    let st = self
+                        .shingler
+                        .emit_shingles(c.word_shingle, c.char_shingle, |h| hashes.push(h));
+                    self.hasher.sign(&self.hashes, out);
+                    st
+                }
+            };
+            shingles = st.shingles as u64;
+        }
+        let mut fingerprint = 0;
+        if uses_simhash(c.method) {
+            self.sim.clear();
+            let (w, ch) = (c.simhash_words, c.simhash_chars);
+            let st = match c.simhash_weights {
+                SimHashWeights::Tf => {
+                    let sim = &mut self.sim;
+                    self.shingler.emit_shingles(w, ch, |h| sim.add(h))
+                }
+                SimHashWeights::Uniform | SimHashWeights::LogTf => {
+                    let tf = &mut self.tf;
+                    tf.start();
+                    let st = self.shingler.emit_shingles(w, ch, |h| tf.add(h));
+                    for (h, n) in tf.iter() {
+                        let times = match c.simhash_weights {
+                            SimHashWeights::LogTf => 1 + n.ilog2(),
+                            _ => 1,
+                        };
+                        for _ in 0..times {
+                            self.sim.add(h);
+                        }
+                    }
+                    st
+                }
+            };
+            fingerprint = self.sim.finish();
+            if !uses_minhash(c.method) {
+                shingles = st.shingles as u64;
+            }
+        }
+        Signed {
+            shingles,
+            exact: exact_key(self.shingler.token_hashes()),
+            fingerprint,
+        }
+    }
+
+    pub(super) fn shingle_set(&mut self, text: &str) -> Vec<u64> {
+        normalize_into(text, &mut self.norm);
+        self.shingler.shingle_set(&self.norm)
+    }
+}
+
+/// Classic MinHash of `hashes` merged into `out` slot by slot (the minimum of both), with
+/// `piece` for the piece's own signature.
+fn min_into(hasher: &MinHasher, hashes: &[u64], out: &mut [u32], piece: &mut Vec<u32>) {
+    if hashes.is_empty() {
+        return;
+    }
+    piece.resize(out.len(), u32::MAX);
+    hasher.sign(hashes, piece);
+    for (o, p) in out.iter_mut().zip(piece.iter()) {
+        *o = (*o).min(*p);
+    }
+}
