@@ -23,6 +23,7 @@
 //! (Uorren) become `65`. The skeleton is coarse on purpose: it is only ever compared in order,
 //! inside one candidate pair, where a chance collision costs little.
 
+use crate::normalize::BmpCache;
 use std::borrow::Cow;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
@@ -101,8 +102,19 @@ fn is_word_char(c: char) -> bool {
     {
         return true;
     }
+    WORD_CHARS.get(c, is_word_char_slow)
+}
+
+/// [`is_word_char`] beyond ASCII and its shortcuts, by the standard library's tables.
+fn is_word_char_slow(c: char) -> bool {
     c.is_alphabetic() || is_mark(c) || c == '\u{30FC}'
 }
+
+/// Anchor word characters of the Basic Multilingual Plane, cached.
+static WORD_CHARS: BmpCache = BmpCache::new();
+
+/// Letters of the Basic Multilingual Plane, cached.
+static LETTERS: BmpCache = BmpCache::new();
 
 /// Consonant class of an ASCII letter (Soundex), or 0 for letters that are dropped.
 fn class(b: u8) -> u8 {
@@ -349,7 +361,7 @@ pub fn detect_language(text: &str) -> (&'static str, f64) {
     // on a Scottish ice hockey match, a Russian man page) is in its own script's language,
     // however many Latin letters it holds; whatlang would weigh the scripts by letter count.
     let (mut latin, mut other) = (0usize, 0usize);
-    for c in head.chars().filter(|c| c.is_alphabetic()) {
+    for c in head.chars().filter(|&c| LETTERS.get(c, char::is_alphabetic)) {
         if is_latin(c) {
             latin += 1;
         } else {

@@ -435,10 +435,60 @@ pub fn classify(c: char) -> CharClass {
     if is_unspaced_script(u) {
         return CharClass::Ideo;
     }
-    if c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) {
+    if WORD_CHARS.get(c, is_word_char_slow) {
         CharClass::Word
     } else {
         CharClass::Sep
+    }
+}
+
+/// A letter, digit or combining mark, by the standard library's and unicode-normalization's
+/// tables (hundreds of instructions per call outside ASCII).
+fn is_word_char_slow(c: char) -> bool {
+    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
+}
+
+/// Word characters (see [`classify`]) of the Basic Multilingual Plane, cached.
+static WORD_CHARS: BmpCache = BmpCache::new();
+
+/// A property of characters, cached for the Basic Multilingual Plane one bit per character:
+/// each block of 64 code points is computed on first use (8 KB when all are), so a script
+/// outside the blocks that have shortcuts (Tamil, Bengali, Ethiopic, Thai) pays the standard
+/// library's slow lookup 64 times, not once per character of the text. Characters beyond the
+/// plane are looked up each time.
+pub struct BmpCache {
+    blocks: [std::sync::OnceLock<u64>; 1024],
+}
+
+impl BmpCache {
+    /// An empty cache.
+    pub const fn new() -> Self {
+        BmpCache {
+            blocks: [const { std::sync::OnceLock::new() }; 1024],
+        }
+    }
+
+    /// `property(c)`, from the cache for the Basic Multilingual Plane.
+    #[inline]
+    pub fn get(&self, c: char, property: fn(char) -> bool) -> bool {
+        let u = c as u32;
+        if u >= 0x10000 {
+            return property(c);
+        }
+        let bits = *self.blocks[(u >> 6) as usize].get_or_init(|| {
+            let base = u & !63;
+            (0..64).fold(0u64, |bits, i| {
+                let hit = char::from_u32(base + i).is_some_and(property);
+                bits | (u64::from(hit) << i)
+            })
+        });
+        bits >> (u & 63) & 1 == 1
+    }
+}
+
+impl Default for BmpCache {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
