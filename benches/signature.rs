@@ -1,5 +1,6 @@
 //! Hot stages on real text: normalize + tokenize + shingle + MinHash, and LSH banding.
-//! Input: the NTREX news articles shipped in tests/data (28 language variants).
+//! Input: the NTREX news articles shipped in tests/data (102 language variants), all of them
+//! and, for `text_to_signature_by_script`, those of one language per script family.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use neardup::normalize::normalize_into;
@@ -8,14 +9,66 @@ use neardup::tokenize::Shingler;
 use std::hint::black_box;
 
 fn texts() -> Vec<String> {
+    texts_of(|_| true)
+}
+
+/// The NTREX texts whose id (`variant/article`) `keep` accepts.
+fn texts_of(keep: impl Fn(&str) -> bool) -> Vec<String> {
     let data = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/ntrex-dev/docs.jsonl"))
         .expect("tests/data/ntrex-dev/docs.jsonl is shipped with the repo");
     data.lines()
-        .map(|l| {
+        .filter_map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).expect("valid JSONL");
-            v["text"].as_str().expect("text field").to_string()
+            keep(v["id"].as_str().expect("id field")).then(|| v["text"].as_str().expect("text field").to_string())
         })
         .collect()
+}
+
+/// Text to one-permutation signature (the default pass's signing, without reading) per script
+/// family, one NTREX language each, in bytes/s: the non-ASCII paths of normalization and
+/// tokenizing show here.
+fn text_to_signature_by_script(c: &mut Criterion) {
+    let mut g = c.benchmark_group("text_to_signature_by_script");
+    g.sample_size(10);
+    for (family, variant) in [
+        ("latin", "deu"),
+        ("cyrillic", "rus"),
+        ("greek", "ell"),
+        ("arabic", "arb"),
+        ("hebrew", "heb"),
+        ("devanagari", "hin"),
+        ("bengali", "ben"),
+        ("tamil", "tam"),
+        ("ethiopic", "amh"),
+        ("thai", "tha"),
+        ("cjk", "zho-CN"),
+        ("hangul", "kor"),
+    ] {
+        let texts = texts_of(|id| id.split_once('/').is_some_and(|(v, _)| v == variant));
+        assert_eq!(texts.len(), 40, "{variant}");
+        let bytes: usize = texts.iter().map(String::len).sum();
+        g.throughput(Throughput::Bytes(bytes as u64));
+        let mut norm = String::new();
+        let mut sh = Shingler::new(5, 5, 1);
+        let mh = MinHasher::new(MinHashKind::OnePermutation, 128, 1);
+        let mut hashes = Vec::new();
+        let mut sig = vec![0u32; 128];
+        g.bench_function(family, |b| {
+            b.iter(|| {
+                let mut acc = 0u64;
+                for t in &texts {
+                    normalize_into(t, &mut norm);
+                    hashes.clear();
+                    sh.shingles(&norm, |h| hashes.push(h));
+                    mh.sign(&hashes, &mut sig);
+                    acc = acc.wrapping_add(sig[0] as u64);
+                }
+                assert_ne!(acc, 0);
+                black_box(acc)
+            })
+        });
+    }
+    g.finish();
 }
 
 fn text_to_signature(c: &mut Criterion) {
@@ -166,5 +219,12 @@ fn simhash(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, text_to_signature, tokenize, lsh, simhash);
+criterion_group!(
+    benches,
+    text_to_signature,
+    text_to_signature_by_script,
+    tokenize,
+    lsh,
+    simhash
+);
 criterion_main!(benches);
