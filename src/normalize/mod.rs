@@ -425,13 +425,47 @@ fn fold_chars(chars: impl Iterator<Item = char>, out: &mut String) {
             0xA0..=0xBF | 0xD7 | 0xF7 | 0x2000..=0x206F | 0x2500..=0x25FF => out.push(' '),
             0xDF | 0x1E9E => out.push_str("ss"),
             0x3C2 => out.push('σ'),
-            _ => {
-                for l in c.to_lowercase() {
-                    out.push(if classify(l) == CharClass::Sep { ' ' } else { l });
-                }
-            }
+            _ => match single_fold(c) {
+                Some(f) => out.push(f),
+                None => push_fold_slow(c, out),
+            },
         }
     }
+}
+
+/// The lower case of `c`, with separators as spaces (the general case of [`fold_chars`]).
+fn push_fold_slow(c: char, out: &mut String) {
+    for l in c.to_lowercase() {
+        out.push(if classify(l) == CharClass::Sep { ' ' } else { l });
+    }
+}
+
+/// What [`push_fold_slow`] gives for a character of the Basic Multilingual Plane when it is
+/// one character, cached per block of 64 code points (`None` otherwise, and beyond the plane).
+#[inline]
+fn single_fold(c: char) -> Option<char> {
+    static FOLDS: [std::sync::OnceLock<[u32; 64]>; 1024] = [const { std::sync::OnceLock::new() }; 1024];
+    let u = c as u32;
+    if u >= 0x10000 {
+        return None;
+    }
+    let block = FOLDS[(u >> 6) as usize].get_or_init(|| {
+        let base = u & !63;
+        std::array::from_fn(|i| {
+            let Some(c) = char::from_u32(base + i as u32) else {
+                return 0;
+            };
+            let mut s = String::new();
+            push_fold_slow(c, &mut s);
+            let mut chars = s.chars();
+            match (chars.next(), chars.next()) {
+                (Some(f), None) => u32::from(f),
+                _ => 0,
+            }
+        })
+    });
+    // 0 (NUL, which is ASCII and never comes here) stands for none.
+    char::from_u32(block[(u & 63) as usize]).filter(|&f| f != '\0')
 }
 
 /// The script class of a character, as the tokenizer needs it.
@@ -465,6 +499,21 @@ pub fn classify(c: char) -> CharClass {
     if is_common_letter(u) {
         return CharClass::Word;
     }
+    if u < 0x10000 {
+        static CLASSES: [std::sync::OnceLock<[CharClass; 64]>; 1024] = [const { std::sync::OnceLock::new() }; 1024];
+        let block = CLASSES[(u >> 6) as usize].get_or_init(|| {
+            let base = u & !63;
+            std::array::from_fn(|i| char::from_u32(base + i as u32).map_or(CharClass::Sep, classify_slow))
+        });
+        return block[(u & 63) as usize];
+    }
+    classify_slow(c)
+}
+
+/// [`classify`] by ranges and the Unicode tables (cached by [`classify`] per block of 64 code
+/// points of the Basic Multilingual Plane).
+fn classify_slow(c: char) -> CharClass {
+    let u = c as u32;
     match u {
         0x2000..=0x206F | 0x2500..=0x25FF => return CharClass::Sep,
         0x3040..=0x30FF | 0x4E00..=0x9FFF => return CharClass::Ideo,
@@ -473,21 +522,12 @@ pub fn classify(c: char) -> CharClass {
     if is_unspaced_script(u) {
         return CharClass::Ideo;
     }
-    if WORD_CHARS.get(c, is_word_char_slow) {
+    if c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) {
         CharClass::Word
     } else {
         CharClass::Sep
     }
 }
-
-/// A letter, digit or combining mark, by the standard library's and unicode-normalization's
-/// tables (hundreds of instructions per call outside ASCII).
-fn is_word_char_slow(c: char) -> bool {
-    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
-}
-
-/// Word characters (see [`classify`]) of the Basic Multilingual Plane, cached.
-static WORD_CHARS: BmpCache = BmpCache::new();
 
 /// A property of characters, cached for the Basic Multilingual Plane one bit per character:
 /// each block of 64 code points is computed on first use (8 KB when all are), so a script
