@@ -23,7 +23,7 @@
 //! (Uorren) become `65`. The skeleton is coarse on purpose: it is only ever compared in order,
 //! inside one candidate pair, where a chance collision costs little.
 
-use crate::normalize::BmpCache;
+use crate::normalize::PlaneCache;
 use std::borrow::Cow;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
@@ -111,10 +111,10 @@ fn is_word_char_slow(c: char) -> bool {
 }
 
 /// Anchor word characters of the Basic Multilingual Plane, cached.
-static WORD_CHARS: BmpCache = BmpCache::new();
+static WORD_CHARS: PlaneCache<bool> = PlaneCache::new();
 
 /// Letters of the Basic Multilingual Plane, cached.
-static LETTERS: BmpCache = BmpCache::new();
+static LETTERS: PlaneCache<bool> = PlaneCache::new();
 
 /// Consonant class of an ASCII letter (Soundex), or 0 for letters that are dropped.
 fn class(b: u8) -> u8 {

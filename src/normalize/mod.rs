@@ -138,17 +138,11 @@ fn push_non_ascii_run(seg: &str, out: &mut String) {
 /// run and a case mapping per character.
 #[inline]
 fn cached_fold(c: char) -> Option<char> {
-    static FOLDS: [std::sync::OnceLock<[u32; 64]>; 1024] = [const { std::sync::OnceLock::new() }; 1024];
-    let u = c as u32;
-    if u >= 0x10000 {
+    static FOLDS: PlaneCache<Option<char>> = PlaneCache::new();
+    if c as u32 >= 0x10000 {
         return None;
     }
-    let block = FOLDS[(u >> 6) as usize].get_or_init(|| {
-        let base = u & !63;
-        std::array::from_fn(|i| char::from_u32(base + i as u32).and_then(fold_slow).map_or(0, u32::from))
-    });
-    // 0 (NUL, which is ASCII and never comes here) stands for none.
-    char::from_u32(block[(u & 63) as usize]).filter(|&f| f != '\0')
+    FOLDS.get(c, fold_slow)
 }
 
 /// [`cached_fold`] by the Unicode tables.
@@ -163,7 +157,7 @@ fn fold_slow(c: char) -> Option<char> {
     fold_chars(std::iter::once(c), &mut folded);
     let mut chars = folded.chars();
     match (chars.next(), chars.next()) {
-        (Some(f), None) if f != '\0' => Some(f),
+        (Some(f), None) => Some(f),
         _ => None,
     }
 }
@@ -444,32 +438,23 @@ fn push_fold_slow(c: char, out: &mut String) {
 /// one character, cached per block of 64 code points (`None` otherwise, and beyond the plane).
 #[inline]
 fn single_fold(c: char) -> Option<char> {
-    static FOLDS: [std::sync::OnceLock<[u32; 64]>; 1024] = [const { std::sync::OnceLock::new() }; 1024];
-    let u = c as u32;
-    if u >= 0x10000 {
+    static FOLDS: PlaneCache<Option<char>> = PlaneCache::new();
+    if c as u32 >= 0x10000 {
         return None;
     }
-    let block = FOLDS[(u >> 6) as usize].get_or_init(|| {
-        let base = u & !63;
-        std::array::from_fn(|i| {
-            let Some(c) = char::from_u32(base + i as u32) else {
-                return 0;
-            };
-            let mut s = String::new();
-            push_fold_slow(c, &mut s);
-            let mut chars = s.chars();
-            match (chars.next(), chars.next()) {
-                (Some(f), None) => u32::from(f),
-                _ => 0,
-            }
-        })
-    });
-    // 0 (NUL, which is ASCII and never comes here) stands for none.
-    char::from_u32(block[(u & 63) as usize]).filter(|&f| f != '\0')
+    FOLDS.get(c, |c| {
+        let mut s = String::new();
+        push_fold_slow(c, &mut s);
+        let mut chars = s.chars();
+        match (chars.next(), chars.next()) {
+            (Some(f), None) => Some(f),
+            _ => None,
+        }
+    })
 }
 
 /// The script class of a character, as the tokenizer needs it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CharClass {
     /// Part of a word in a script written with spaces (letters, digits, marks, `_`).
     Word,
@@ -477,6 +462,7 @@ pub enum CharClass {
     /// Khmer, Myanmar): each one is a token of its own.
     Ideo,
     /// Whitespace, punctuation, symbols: separates tokens.
+    #[default]
     Sep,
 }
 
@@ -499,15 +485,8 @@ pub fn classify(c: char) -> CharClass {
     if is_common_letter(u) {
         return CharClass::Word;
     }
-    if u < 0x10000 {
-        static CLASSES: [std::sync::OnceLock<[CharClass; 64]>; 1024] = [const { std::sync::OnceLock::new() }; 1024];
-        let block = CLASSES[(u >> 6) as usize].get_or_init(|| {
-            let base = u & !63;
-            std::array::from_fn(|i| char::from_u32(base + i as u32).map_or(CharClass::Sep, classify_slow))
-        });
-        return block[(u & 63) as usize];
-    }
-    classify_slow(c)
+    static CLASSES: PlaneCache<CharClass> = PlaneCache::new();
+    CLASSES.get(c, classify_slow)
 }
 
 /// [`classify`] by ranges and the Unicode tables (cached by [`classify`] per block of 64 code
@@ -529,42 +508,41 @@ fn classify_slow(c: char) -> CharClass {
     }
 }
 
-/// A property of characters, cached for the Basic Multilingual Plane one bit per character:
-/// each block of 64 code points is computed on first use (8 KB when all are), so a script
-/// outside the blocks that have shortcuts (Tamil, Bengali, Ethiopic, Thai) pays the standard
-/// library's slow lookup 64 times, not once per character of the text. Characters beyond the
-/// plane are looked up each time.
-pub struct BmpCache {
-    blocks: [std::sync::OnceLock<u64>; 1024],
+/// A function of characters, cached for the Basic Multilingual Plane: each block of 64 code
+/// points is computed on first use (from the standard library's and unicode-normalization's
+/// tables, hundreds of instructions per character outside the hand-written shortcuts), so a
+/// script without shortcuts (Tamil, Bengali, Ethiopic, Thai) pays the slow lookups 64 times,
+/// not once per character of the text. Characters beyond the plane are computed each time.
+pub struct PlaneCache<T: 'static> {
+    blocks: [std::sync::OnceLock<[T; 64]>; 1024],
 }
 
-impl BmpCache {
+impl<T: Copy + Default> PlaneCache<T> {
     /// An empty cache.
     pub const fn new() -> Self {
-        BmpCache {
+        PlaneCache {
             blocks: [const { std::sync::OnceLock::new() }; 1024],
         }
     }
 
-    /// `property(c)`, from the cache for the Basic Multilingual Plane.
+    /// `f(c)`, from the cache within the Basic Multilingual Plane (`f` must be the same function
+    /// at every call on one cache).
     #[inline]
-    pub fn get(&self, c: char, property: fn(char) -> bool) -> bool {
+    pub fn get(&self, c: char, f: fn(char) -> T) -> T {
         let u = c as u32;
         if u >= 0x10000 {
-            return property(c);
+            return f(c);
         }
-        let bits = *self.blocks[(u >> 6) as usize].get_or_init(|| {
+        let block = self.blocks[(u >> 6) as usize].get_or_init(|| {
             let base = u & !63;
-            (0..64).fold(0u64, |bits, i| {
-                let hit = char::from_u32(base + i).is_some_and(property);
-                bits | (u64::from(hit) << i)
-            })
+            // Surrogate code points are not characters and never looked up.
+            std::array::from_fn(|i| char::from_u32(base + i as u32).map_or_else(T::default, f))
         });
-        bits >> (u & 63) & 1 == 1
+        block[(u & 63) as usize]
     }
 }
 
-impl Default for BmpCache {
+impl<T: Copy + Default> Default for PlaneCache<T> {
     fn default() -> Self {
         Self::new()
     }
