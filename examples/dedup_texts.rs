@@ -12,7 +12,7 @@ fn main() -> neardup::Result<()> {
         article.replace("Saturday", "Sunday"),
     ];
     let config = Config::builder().threshold(0.6).keep(Keep::Longest).build()?;
-    let clustering = Dedup::new(config).cluster_texts(&texts);
+    let clustering = Dedup::new(config).cluster_texts(&texts)?;
     for c in &clustering.clusters {
         println!(
             "cluster: representative {} members {:?}",

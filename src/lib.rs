@@ -19,7 +19,7 @@
 //! let texts = vec![article.to_string(), copy, "An unrelated note about the weather.".into()];
 //!
 //! let dedup = Dedup::new(Config::default());
-//! let clustering = dedup.cluster_texts(&texts);
+//! let clustering = dedup.cluster_texts(&texts)?;
 //! assert_eq!(clustering.clusters.len(), 1);
 //! let cluster = &clustering.clusters[0];
 //! assert_eq!(cluster.members.len(), 2);
@@ -27,6 +27,7 @@
 //! // The keep mask says which documents survive.
 //! let keep = clustering.keep_mask(texts.len());
 //! assert_eq!(keep.count_ones(), 2);
+//! # Ok::<(), neardup::Error>(())
 //! ```
 #![deny(missing_docs)]
 

@@ -113,3 +113,49 @@ fn exact_copies_are_never_both_kept_in_any_mode() {
         assert_eq!(licenses, 1, "{mode:?}: {ids:?}");
     }
 }
+
+/// The library's `cluster_texts` runs what the CLI runs (boilerplate handling included): the
+/// same clusters on the reproducer, whose license lines are boilerplate.
+#[test]
+fn library_and_cli_give_the_same_clusters() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let records = reproducer();
+    std::fs::write(&input, &records).unwrap();
+    let report = dir.path().join("c.jsonl");
+    let o = run(&[
+        "dedup",
+        input.to_str().unwrap(),
+        "-o",
+        "/dev/null",
+        "--clusters",
+        report.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success());
+    let cli: Vec<Vec<String>> = jsonl(&std::fs::read(&report).unwrap())
+        .iter()
+        .map(|c| {
+            c["members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m.as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect();
+    let texts: Vec<String> = jsonl(records.as_bytes())
+        .iter()
+        .map(|r| r["text"].as_str().unwrap().to_string())
+        .collect();
+    let lib = neardup::Dedup::new(neardup::Config::default())
+        .cluster_texts(&texts)
+        .unwrap();
+    let lib: Vec<Vec<String>> = lib
+        .clusters
+        .iter()
+        .map(|c| c.members.iter().map(|m| format!("d{}", m.index())).collect())
+        .collect();
+    assert!(!cli.is_empty());
+    assert_eq!(lib, cli);
+}

@@ -64,7 +64,7 @@
 //!     .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_string())
 //!     .collect();
 //! let config = Config::builder().cross_lingual(Params::default()).build()?;
-//! let clustering = Dedup::new(config).cluster_texts(&texts);
+//! let clustering = Dedup::new(config).cluster_texts(&texts)?;
 //! assert_eq!(clustering.clusters.len(), 1);
 //! let c = &clustering.clusters[0];
 //! assert_eq!(c.members.iter().map(|m| m.index()).collect::<Vec<_>>(), [0, 1, 5]);

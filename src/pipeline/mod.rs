@@ -22,7 +22,7 @@ use crate::config::{Config, Keep, Method, Verify};
 use crate::crosslingual;
 use crate::error::{Error, Result};
 use crate::index;
-use crate::reader::{self, Chunk, IdRef, ReadOptions, Source};
+use crate::reader::{self, Chunk, Format, IdRef, ReadOptions, Source};
 use crate::signature::simhash::hamming;
 use crate::signature::{estimate_containment, estimate_jaccard, exact_containment, exact_jaccard};
 use crate::spans::{HashKeyed, boilerplate};
@@ -44,7 +44,7 @@ pub type ProgressFn = Arc<dyn Fn(u64) + Send + Sync>;
 /// let base = "the quick brown fox jumps over the lazy dog while the cat sleeps in the sun";
 /// let texts = [base.to_string(), format!("{base} today"), "something else entirely".into()];
 /// let dedup = Dedup::new(Config::builder().threshold(0.7).build()?);
-/// let clustering = dedup.cluster_texts(&texts);
+/// let clustering = dedup.cluster_texts(&texts)?;
 /// assert_eq!(clustering.clusters.len(), 1);
 /// assert_eq!(clustering.clusters[0].members.len(), 2);
 /// # Ok::<(), neardup::Error>(())
@@ -471,8 +471,10 @@ impl Dedup {
         })
     }
 
-    /// Clusters in-memory texts (document `i` is `texts[i]`).
-    pub fn cluster_texts<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Clustering {
+    /// Clusters in-memory texts (document `i` is `texts[i]`): the same stages as
+    /// [`Dedup::run`] on a file of them, boilerplate handling included, so the library and the
+    /// CLI give the same clusters.
+    pub fn cluster_texts<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Clustering> {
         self.cluster_texts_labelled(texts, None)
     }
 
@@ -492,7 +494,7 @@ impl Dedup {
     /// let mut labels = vec![None; texts.len()];
     /// labels[0] = Some("ind_Latn");
     /// let config = Config::builder().cross_lingual(Params::default()).build()?;
-    /// let c = Dedup::new(config).cluster_texts_labelled(&texts, Some(&labels));
+    /// let c = Dedup::new(config).cluster_texts_labelled(&texts, Some(&labels))?;
     /// let members: Vec<usize> = c.clusters[0].members.iter().map(|m| m.index()).collect();
     /// assert_eq!(members, [0, 1, 5]);
     /// // The label given, and the detector's where none is.
@@ -504,56 +506,30 @@ impl Dedup {
         &self,
         texts: &[S],
         labels: Option<&[Option<&str>]>,
-    ) -> Clustering {
-        let k = if uses_minhash(self.config.method) {
-            self.config.num_perm
-        } else {
-            0
-        };
-        let signed: Vec<(Vec<u32>, Signed)> = texts
-            .par_iter()
-            .map_init(
-                || SignCtx::new(&self.config),
-                |ctx, t| {
-                    let mut sig = vec![0u32; k];
-                    let signed = ctx.sign(t.as_ref(), &mut sig);
-                    (sig, signed)
-                },
-            )
-            .collect();
-        let sigs: Vec<u32> = signed.iter().flat_map(|(s, _)| s.iter().copied()).collect();
-        let fps: Vec<u64> = if uses_simhash(self.config.method) {
-            signed.iter().map(|(_, s)| s.fingerprint).collect()
-        } else {
-            Vec::new()
-        };
-        let active: BitVec = signed.iter().map(|(_, s)| s.shingles > 0).collect();
-        let lens: Vec<u64> = texts.iter().map(|t| t.as_ref().len() as u64).collect();
-        let sizes: Vec<u64> = signed.iter().map(|(_, s)| s.shingles).collect();
-        let exact: Vec<u64> = signed.iter().map(|(_, s)| s.exact).collect();
-        let docs = Signals {
-            sigs: &sigs,
-            fps: &fps,
-            exact: &exact,
-            active: &active,
-            lens: &lens,
-            sizes: &sizes,
-        };
-        let clustering = self.cluster_signatures(docs, &|d, ctx| ctx.shingle_set(texts[d as usize].as_ref()));
-        match self.config.cross_lingual {
-            Some(p) => self.link_languages(
-                &p,
-                &|d| {
-                    let label = labels.and_then(|l| l.get(d as usize).copied().flatten());
-                    (texts[d as usize].as_ref().to_string(), label.map(str::to_string))
-                },
-                &HashKeyed::default(),
-                clustering,
-                &lens,
-                &|a, b| self.pair_similarity(&sigs, &fps, a, b),
-            ),
-            None => clustering,
+    ) -> Result<Clustering> {
+        // The texts become JSONL records (with a `lang` field where a label is given), read
+        // as a file of them is.
+        let mut data = Vec::new();
+        for (i, t) in texts.iter().enumerate() {
+            let mut record = serde_json::Map::new();
+            record.insert("text".into(), t.as_ref().into());
+            if let Some(l) = labels.and_then(|l| l.get(i).copied().flatten()) {
+                record.insert("lang".into(), l.into());
+            }
+            // Writing a map of strings to memory cannot fail.
+            serde_json::to_writer(&mut data, &record).map_err(|e| Error::Config(e.to_string()))?;
+            data.push(b'\n');
         }
+        let dedup = Dedup {
+            read: ReadOptions {
+                format: Some(Format::Jsonl),
+                lang_field: labels.map(|_| "lang".to_string()),
+                ..ReadOptions::default()
+            },
+            ..self.clone()
+        };
+        let (_, clustering) = dedup.run_sources(vec![Source::from_bytes("texts", Format::Jsonl, data)])?;
+        Ok(clustering)
     }
 
     /// The same-language similarity of two documents: estimated Jaccard (MinHash) or

@@ -253,13 +253,6 @@ impl SignCtx {
         self.sign_loaded(out)
     }
 
-    /// Signs `text` into `out`.
-    pub(super) fn sign(&mut self, text: &str, out: &mut [u32]) -> Signed {
-        normalize_into(text, &mut self.norm);
-        self.shingler.load(&self.norm);
-        self.sign_loaded(out)
-    }
-
     /// Signs the tokens the shingler holds: the shingles of each signature from them.
     pub(super) fn sign_loaded(&mut self, out: &mut [u32]) -> Signed {
         let c = &self.config;
