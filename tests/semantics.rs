@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{data, jsonl, run};
+use common::{data, dedup_to, jsonl, run};
 
 /// The MIT license's body (its copyright line apart).
 const MIT: &str = "Permission is hereby granted, free of charge, to any person obtaining a copy\n\
@@ -123,16 +123,7 @@ fn library_and_cli_give_the_same_clusters() {
     let records = reproducer();
     std::fs::write(&input, &records).unwrap();
     let report = dir.path().join("c.jsonl");
-    let o = run(&[
-        "dedup",
-        input.to_str().unwrap(),
-        "-o",
-        "/dev/null",
-        "--clusters",
-        report.to_str().unwrap(),
-        "-q",
-    ]);
-    assert!(o.status.success());
+    dedup_to(&input, &report, &[]);
     let cli: Vec<Vec<String>> = jsonl(&std::fs::read(&report).unwrap())
         .iter()
         .map(|c| {
