@@ -89,6 +89,20 @@ pub fn components(n: usize, edges: &[(u32, u32)]) -> Vec<Vec<u32>> {
     out
 }
 
+/// Documents grouped by equal keys, from `(key, document)` entries: the first document of each
+/// group (by key, then document) and a pair `(first, other)` for every other document of it (a
+/// star: linear in the group, where all its pairs would be quadratic).
+pub fn equal_key_stars(mut keyed: Vec<(u64, u32)>) -> (Vec<u32>, Vec<(u32, u32)>) {
+    keyed.par_sort_unstable();
+    let (mut firsts, mut pairs) = (Vec::new(), Vec::new());
+    for equal in keyed.chunk_by(|x, y| x.0 == y.0) {
+        let first = equal[0].1;
+        firsts.push(first);
+        pairs.extend(equal[1..].iter().map(|&(_, d)| (first, d)));
+    }
+    (firsts, pairs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -43,16 +43,7 @@ pub fn table_masks(k: u32) -> Vec<u64> {
 pub fn pairs_within(fps: &[u64], active: &BitSlice, k: u32) -> Vec<(u32, u32)> {
     let pack = |a: u32, b: u32| ((a as u64) << 32) | b as u64;
     // Documents by fingerprint: the first of each fingerprint stands for the others.
-    let mut by_fp: Vec<(u64, u32)> = active.iter_ones().map(|d| (fps[d], d as u32)).collect();
-    by_fp.par_sort_unstable();
-    let mut star = Vec::new();
-    let mut firsts = Vec::new();
-    for equal in by_fp.chunk_by(|x, y| x.0 == y.0) {
-        let first = equal[0].1;
-        firsts.push(first);
-        star.extend(equal[1..].iter().map(|&(_, d)| pack(first, d)));
-    }
-    drop(by_fp);
+    let (firsts, star) = crate::cluster::equal_key_stars(active.iter_ones().map(|d| (fps[d], d as u32)).collect());
     let masks = table_masks(k);
     let per_table: Vec<Vec<u64>> = masks
         .par_iter()
@@ -73,7 +64,7 @@ pub fn pairs_within(fps: &[u64], active: &BitSlice, k: u32) -> Vec<(u32, u32)> {
         })
         .collect();
     let mut all = per_table.concat();
-    all.extend(star);
+    all.extend(star.into_iter().map(|(a, b)| pack(a, b)));
     all.par_sort_unstable();
     all.dedup();
     all.into_iter().map(|p| ((p >> 32) as u32, p as u32)).collect()

@@ -155,9 +155,14 @@ fn fold_slow(c: char) -> Option<char> {
     }
     let mut folded = String::new();
     fold_chars(std::iter::once(c), &mut folded);
-    let mut chars = folded.chars();
+    only_char(&folded)
+}
+
+/// The one character of `s`, if it has exactly one.
+fn only_char(s: &str) -> Option<char> {
+    let mut chars = s.chars();
     match (chars.next(), chars.next()) {
-        (Some(f), None) => Some(f),
+        (Some(c), None) => Some(c),
         _ => None,
     }
 }
@@ -443,13 +448,9 @@ fn single_fold(c: char) -> Option<char> {
         return None;
     }
     FOLDS.get(c, |c| {
-        let mut s = String::new();
-        push_fold_slow(c, &mut s);
-        let mut chars = s.chars();
-        match (chars.next(), chars.next()) {
-            (Some(f), None) => Some(f),
-            _ => None,
-        }
+        let mut folded = String::new();
+        push_fold_slow(c, &mut folded);
+        only_char(&folded)
     })
 }
 

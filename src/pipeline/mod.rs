@@ -88,12 +88,7 @@ struct Signals<'a> {
 
 /// Pairs linking each document to the first document with its exact key (a star per key).
 fn exact_copies(exact: &[u64]) -> Vec<(u32, u32)> {
-    let mut by_key: Vec<(u64, u32)> = exact.iter().enumerate().map(|(d, &k)| (k, d as u32)).collect();
-    by_key.par_sort_unstable();
-    by_key
-        .chunk_by(|x, y| x.0 == y.0)
-        .flat_map(|equal| equal[1..].iter().map(move |&(_, d)| (equal[0].1, d)))
-        .collect()
+    cluster::equal_key_stars(exact.iter().enumerate().map(|(d, &k)| (k, d as u32)).collect()).1
 }
 
 struct ChunkResult {
