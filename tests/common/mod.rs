@@ -114,8 +114,11 @@ pub fn ntrex28(file: &str) -> PathBuf {
         cut.push_str(l);
         cut.push('\n');
     }
-    // Written aside and renamed, so tests running at once never read half a file.
-    let tmp = dir.join(format!("{file}.{}", std::process::id()));
+    // Written aside (one name per process and call: tests run on several threads of one
+    // process) and renamed, so tests running at once never read half a file.
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!("{file}.{}.{call}", std::process::id()));
     std::fs::write(&tmp, cut).unwrap();
     std::fs::rename(&tmp, &out).unwrap();
     out
