@@ -1,7 +1,7 @@
 # Sourced by the measurement scripts, from the repository root: builds the release binary,
-# sets B to it and tmp to a scratch folder removed on exit.
-cargo build --release -q
-B=target/release/neardup
+# sets B to it (or to $NEARDUP_BIN, unbuilt, to measure another build such as a parent
+# commit's) and tmp to a scratch folder removed on exit.
+if [ -n "${NEARDUP_BIN:-}" ]; then B=$NEARDUP_BIN; else cargo build --release -q; B=target/release/neardup; fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # The cross-lingual modes to compare, as "name:flags" in the array `modes`: anchors only, and
