@@ -136,12 +136,13 @@ fn languages(docs: &[u32], same: &dyn Fn(u32, u32) -> bool) -> usize {
 /// document with the article's documents; or, whatever its lead, it has
 /// [`Params::attach_many`] mutual best matches per document with them. The evidence is summed
 /// over every language of the article, so a document with few anchors still finds its article.
-pub(super) fn join_groups(
+pub(super) fn join_groups<'l>(
     group: &[u32],
     edges: &[(u32, u32, f32)],
     scored: &Scored<'_>,
     same: &dyn Fn(u32, u32) -> bool,
     same_language: &dyn Fn(u32, u32) -> f32,
+    layout: &dyn Fn(u32) -> &'l [f32],
     p: &Params,
 ) -> Vec<(u32, u32)> {
     let n = group.len();
@@ -289,6 +290,55 @@ pub(super) fn join_groups(
         .map(|(x, b)| (x, b[0].1))
         .filter(|&(x, c)| compatible(&members[&x], &members[&c]))
         .collect();
+    // Attachment on layout (see [`super::layout`]), for the small groups anchors left alone:
+    // the mean agreement of the group's documents with an article's (those of other languages;
+    // a document whose paragraph count differs agrees 0), the best at least
+    // `layout_min` and `attach_margin` times the next best.
+    let placed: std::collections::HashSet<u32> = attach.iter().map(|a| a.0).collect();
+    let mut by_count: HashMap<usize, Vec<u32>> = HashMap::new();
+    for d in 0..n as u32 {
+        let len = layout(d).len();
+        if len > 0 && big(root[d as usize]) {
+            by_count.entry(len).or_default().push(d);
+        }
+    }
+    let mut alone: Vec<u32> = members
+        .keys()
+        .copied()
+        .filter(|&r| small(r) && !placed.contains(&r))
+        .collect();
+    alone.sort_unstable();
+    for r in alone {
+        let mut sums: HashMap<u32, f32> = HashMap::new();
+        for &x in &members[&r] {
+            let lx = layout(x);
+            let Some(others) = by_count.get(&lx.len()) else {
+                continue;
+            };
+            for &y in others.iter().take(super::layout::BUDGET) {
+                if !in_language_of(r, y) {
+                    let a = super::layout::agreement(lx, layout(y)).unwrap_or(0.0);
+                    *sums.entry(root[y as usize]).or_default() += a.max(0.0);
+                }
+            }
+        }
+        let mut means: Vec<(f32, u32)> = sums
+            .into_iter()
+            .map(|(c, sum)| {
+                let others = members[&c].iter().filter(|&&y| !in_language_of(r, y)).count();
+                (sum / (members[&r].len() * others.max(1)) as f32, c)
+            })
+            .collect();
+        means.sort_unstable_by(|u, v| v.0.total_cmp(&u.0).then(u.1.cmp(&v.1)));
+        let (best, second) = (means.first().copied(), means.get(1).map_or(0.0, |m| m.0));
+        if let Some((mean, c)) = best
+            && mean as f64 >= p.layout_min
+            && mean as f64 >= p.attach_margin * second as f64
+            && compatible(&members[&r], &members[&c])
+        {
+            attach.push((r, c));
+        }
+    }
     attach.sort_unstable();
     joins.extend(attach);
     joins
@@ -337,7 +387,15 @@ mod tests {
     ) -> bool {
         let same = |a: u32, b: u32| lang_of(a) == lang_of(b);
         let scored = Scored::new(group.len(), pairs, scores, &same);
-        let joins = join_groups(group, edges, &scored, &same, &|_, _| alike, &Params::default());
+        let joins = join_groups(
+            group,
+            edges,
+            &scored,
+            &same,
+            &|_, _| alike,
+            &|_| &[],
+            &Params::default(),
+        );
         let mut uf = UnionFind::new(group.len());
         for (a, b) in joins {
             uf.union(a, b);
@@ -476,6 +534,60 @@ mod tests {
         // The same lead, but A's documents each have a better match in that language (its own
         // translation elsewhere): no mutual best match, and 2.5 is short of a strong lead.
         assert!(!joins_article(true));
+    }
+
+    /// Article A (documents 0..5) and article B (5..10), each in five languages with every pair
+    /// linked, laid out as `a` and `b`; document 10, in a sixth language, has no anchor in
+    /// common with anyone, and is laid out as `x`. Does it join A?
+    fn attaches_on_layout(a: &[f32], b: &[f32], x: &[f32]) -> bool {
+        const LANGS: [&str; 6] = ["l0", "l1", "l2", "l3", "l4", "zzz"];
+        let lang_of = |d: u32| if d == 10 { LANGS[5] } else { LANGS[(d % 5) as usize] };
+        let group: Vec<u32> = (0..11).collect();
+        let edges = [clique(0..5, 0.8), clique(5..10, 0.8)].concat();
+        let (pairs, scores) = candidates_of(&edges);
+        let norm = |v: &[f32]| {
+            crate::crosslingual::layout::layout(
+                &v.iter().map(|&n| "x".repeat(n as usize)).collect::<Vec<_>>().join("\n"),
+            )
+        };
+        let (la, lb, lx) = (norm(a), norm(b), norm(x));
+        let layouts: Vec<&[f32]> = (0..11)
+            .map(|d| match d {
+                0..5 => &la[..],
+                5..10 => &lb[..],
+                _ => &lx[..],
+            })
+            .collect();
+        let same = |p: u32, q: u32| lang_of(p) == lang_of(q);
+        let scored = Scored::new(group.len(), &pairs, &scores, &same);
+        let joins = join_groups(
+            &group,
+            &edges,
+            &scored,
+            &same,
+            &|_, _| 0.0,
+            &|d| layouts[d as usize],
+            &Params::default(),
+        );
+        let mut uf = UnionFind::new(group.len());
+        for (p, q) in joins {
+            uf.union(p, q);
+        }
+        uf.find(10) == uf.find(0)
+    }
+
+    #[test]
+    fn a_document_without_anchors_attaches_on_its_paragraphs() {
+        let a = [10.0, 80.0, 20.0, 60.0, 30.0, 90.0];
+        let b = [50.0, 15.0, 70.0, 25.0, 90.0, 12.0];
+        // Paragraphs about 1.5 times as long as A's: A's translation.
+        let x: Vec<f32> = a.iter().map(|n| n * 1.5 + 3.0).collect();
+        assert!(attaches_on_layout(&a, &b, &x));
+        // Laid out like neither, or with another number of paragraphs: it stays alone.
+        assert!(!attaches_on_layout(&a, &b, &[40.0, 40.0, 90.0, 10.0, 20.0, 50.0]));
+        assert!(!attaches_on_layout(&a, &b, &x[..5]));
+        // Laid out like both articles (one template): no lead, it stays alone.
+        assert!(!attaches_on_layout(&a, &a, &x));
     }
 
     #[test]
