@@ -272,14 +272,15 @@ fn ntrex_all_variants_with_their_labels() {
 /// (Dhivehi, Dzongkha, Lao, Uyghur, Kurdish and Sindhi in Arabic script) and many it names
 /// as a neighbour. Labels only set documents apart; their common words decide the rest.
 /// Anchors only: precision 0.9989, recall 0.9079 when the test was written (0.9817 / 0.1744
-/// when every rule read whatlang's label), 0.9327 since documents also attach on their layout.
+/// when every rule read whatlang's label), 0.9327 since documents also attach on their layout,
+/// 0.9800 since groups laid out alike may join.
 #[test]
 fn ntrex_all_variants_with_the_detector() {
     let dir = tempfile::tempdir().unwrap();
     let flags = ["--cross-lingual", "--no-lexicon"];
     let cl = dedup(dir.path(), &data("ntrex-dev/docs.jsonl"), "c.jsonl", &flags);
     let (p, r) = precision_recall(&data("ntrex-dev/gold_translations.tsv"), &cl);
-    assert!(p >= 0.99 && r >= 0.92, "precision {p} recall {r}");
+    assert!(p >= 0.99 && r >= 0.95, "precision {p} recall {r}");
 }
 
 /// Writes the JSONL file `src` to `dst` with `edit(line number, record)` applied to each record.
@@ -297,7 +298,8 @@ fn rewrite_jsonl(src: &Path, dst: &Path, edit: impl Fn(usize, &mut serde_json::V
 /// All 102 variants with one placeholder label for every record (`"lang": "zz"`), so that
 /// labels say nothing: the grouping runs on the documents' text alone. Anchors only:
 /// precision 0.9936, recall 0.8729 when the test was written, 0.9931 / 0.9122 since documents
-/// also attach on their layout (the target: 0.98 / 0.90).
+/// also attach on their layout, 0.9933 / 0.9686 since groups laid out alike may join (the
+/// issue's target: 0.98 / 0.90).
 #[test]
 fn ntrex_all_variants_with_labels_that_say_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -306,7 +308,7 @@ fn ntrex_all_variants_with_labels_that_say_nothing() {
     let flags = ["--cross-lingual", "--no-lexicon", "--lang-field", "lang"];
     let cl = dedup(dir.path(), &input, "c.jsonl", &flags);
     let (p, r) = precision_recall(&data("ntrex-dev/gold_translations.tsv"), &cl);
-    assert!(p >= 0.99 && r >= 0.90, "precision {p} recall {r}");
+    assert!(p >= 0.99 && r >= 0.95, "precision {p} recall {r}");
 }
 
 /// A label that is absent, null or empty leaves the language to the detector; a label given

@@ -125,7 +125,8 @@ fn languages(docs: &[u32], same: &dyn Fn(u32, u32) -> bool) -> usize {
 /// group, while that density is at least [`Params::density`]. A single wrong edge between two
 /// articles of twenty languages each has density 1/20 and never joins them; a correct pair of
 /// one-document groups has density 1. Groups that share a language join only when their
-/// documents of that language are alike ([`Params::same_language_min`]).
+/// documents of that language are alike ([`Params::same_language_min`]), or when the two
+/// groups' documents are laid out alike (mean layout agreement ≥ [`Params::layout_min`]).
 ///
 /// Phase 2, attachment: a group in fewer than [`Params::min_langs`] languages (a translation
 /// whose own edges were too weak) joins the group of at least that many languages, dense in
@@ -157,7 +158,8 @@ pub(super) fn join_groups<'l>(
     // Two groups that both hold documents of one language may join only if some pair of those
     // documents is itself alike (two outlets' translations of one article keep its anchors in
     // order; two pages of one site in one language share little once the template filter has
-    // run), so that linking does not chain the pages of one template across languages.
+    // run), so that linking does not chain the pages of one template across languages; or the
+    // two groups are laid out alike.
     let compatible = |a: &[u32], b: &[u32]| -> bool {
         const CHECKED: usize = 16;
         // Per language the groups share, the best score of a pair of its documents.
@@ -177,7 +179,25 @@ pub(super) fn join_groups<'l>(
                 best[l] = best[l].max(m);
             }
         }
-        best.iter().all(|&s| s as f64 >= p.same_language_min)
+        if best.iter().all(|&s| s as f64 >= p.same_language_min) {
+            return true;
+        }
+        // Or the two groups are laid out alike (see [`super::layout`]): the mean agreement of
+        // their documents (up to `LAID_OUT` of each; 0 where paragraph counts differ) is at
+        // least `layout_min`. The words test takes two languages that share a few function
+        // words (Samoan and Serbian, Fijian and Polish) for one, and two translations of one
+        // article into them can score low on anchors when one has few; their paragraphs still
+        // agree. Pages of one template in one language agree too, but they have already
+        // passed the test above or failed it on anchors in order, never on layout alone.
+        const LAID_OUT: usize = 64;
+        let (mut sum, mut pairs) = (0f32, 0usize);
+        for &x in a.iter().take(LAID_OUT) {
+            for &y in b.iter().take(LAID_OUT) {
+                pairs += 1;
+                sum += super::layout::agreement(layout(x), layout(y)).unwrap_or(0.0).max(0.0);
+            }
+        }
+        pairs > 0 && (sum / pairs as f32) as f64 >= p.layout_min
     };
     let mut size = vec![0u32; n];
     for d in 0..n as u32 {
@@ -385,17 +405,26 @@ mod tests {
         x: u32,
         y: u32,
     ) -> bool {
+        joined_laid_out(group, edges, pairs, scores, lang_of, alike, &[], x, y)
+    }
+
+    /// [`joined_alike`], with the documents' layouts (`layouts[d]`, none past its end).
+    #[allow(clippy::too_many_arguments)]
+    fn joined_laid_out(
+        group: &[u32],
+        edges: &[(u32, u32, f32)],
+        pairs: &[(u32, u32)],
+        scores: &[f32],
+        lang_of: &(dyn Fn(u32) -> &'static str + Sync),
+        alike: f32,
+        layouts: &[Vec<f32>],
+        x: u32,
+        y: u32,
+    ) -> bool {
         let same = |a: u32, b: u32| lang_of(a) == lang_of(b);
         let scored = Scored::new(group.len(), pairs, scores, &same);
-        let joins = join_groups(
-            group,
-            edges,
-            &scored,
-            &same,
-            &|_, _| alike,
-            &|_| &[],
-            &Params::default(),
-        );
+        let layout = |d: u32| layouts.get(d as usize).map_or(&[][..], |l| l.as_slice());
+        let joins = join_groups(group, edges, &scored, &same, &|_, _| alike, &layout, &Params::default());
         let mut uf = UnionFind::new(group.len());
         for (a, b) in joins {
             uf.union(a, b);
@@ -476,12 +505,41 @@ mod tests {
     /// between them; documents 0 and 2 share a language and score `alike` with each other.
     /// Do the groups join?
     fn groups_sharing_a_language_join(alike: f32) -> bool {
+        groups_sharing_a_language_join_laid_out(alike, &[])
+    }
+
+    /// [`groups_sharing_a_language_join`], the documents laid out as `layouts` (paragraph
+    /// lengths per document).
+    fn groups_sharing_a_language_join_laid_out(alike: f32, layouts: &[&[usize]]) -> bool {
         let langs = ["aaa", "bbb", "aaa", "ccc"];
         let lang_of = |d: u32| langs[d as usize];
         let group: Vec<u32> = (0..4).collect();
         let edges = [(0, 1, 0.8), (2, 3, 0.8), (0, 3, 0.6), (1, 2, 0.6), (1, 3, 0.6)];
         let (pairs, scores) = candidates_of(&edges);
-        joined_alike(&group, &edges, &pairs, &scores, &lang_of, alike, 0, 2)
+        let layouts: Vec<Vec<f32>> = layouts
+            .iter()
+            .map(|lens| {
+                let text: Vec<String> = lens.iter().map(|&n| "x".repeat(n)).collect();
+                crate::crosslingual::layout::layout(&text.join("\n"))
+            })
+            .collect();
+        joined_laid_out(&group, &edges, &pairs, &scores, &lang_of, alike, &layouts, 0, 2)
+    }
+
+    #[test]
+    fn groups_laid_out_alike_join_though_their_documents_score_low() {
+        // Documents 0 and 2 score 0.15 (too low to be one article's two translations into
+        // one language), but all four documents have paragraphs of proportional lengths.
+        let a: &[usize] = &[10, 80, 20, 60, 30, 90];
+        let b: &[usize] = &[14, 120, 31, 88, 47, 140];
+        assert!(groups_sharing_a_language_join_laid_out(0.15, &[a, b, b, a]));
+        // Laid out otherwise, or with another paragraph count: no join.
+        let c: &[usize] = &[50, 15, 70, 25, 90, 12];
+        assert!(!groups_sharing_a_language_join_laid_out(0.15, &[a, b, c, c]));
+        assert!(!groups_sharing_a_language_join_laid_out(
+            0.15,
+            &[a, b, &a[..5], &b[..5]]
+        ));
     }
 
     #[test]

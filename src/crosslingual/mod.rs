@@ -154,9 +154,11 @@ pub struct Params {
     /// Common words two documents share at most to count as surely two languages, and so as
     /// candidates of a translation.
     pub apart_words: usize,
-    /// Phase 2: lowest mean layout agreement ([`layout`]) of a group with an article to attach
-    /// on layout; the article must also lead the next best by [`Params::attach_margin`]. On
-    /// NTREX dev 0.6–0.8 give the same clusters within 0.0005 recall (see docs/crosslingual.md).
+    /// Lowest mean layout agreement ([`layout`]): of a group with an article, to attach on
+    /// layout in phase 2 (the article must also lead the next best by
+    /// [`Params::attach_margin`]); of two groups that share a language, to join in phase 1 when
+    /// their documents of that language are not alike ([`Params::same_language_min`]). On
+    /// NTREX dev 0.5–0.8 give results within 0.0015 (see docs/crosslingual.md).
     pub layout_min: f64,
 }
 
