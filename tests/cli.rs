@@ -760,3 +760,32 @@ fn kept_records_skip_blank_lines_and_keep_bytes() {
     let expected = format!("{}\n{}\n{}\n", lines[0], lines[1], lines[3]);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), expected);
 }
+
+/// The library's `Dedup::sign_texts` (what the Python package's `sign` calls) gives the slots
+/// `neardup sign` writes for a file of the same texts.
+#[test]
+fn library_signatures_are_the_cli_signatures() {
+    let seeds = data("seeds.jsonl");
+    let o = run(&["sign", seeds.to_str().unwrap(), "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cli: Vec<u32> = o
+        .stdout
+        .chunks_exact(4)
+        .map(|b| u32::from_le_bytes(b.try_into().unwrap()))
+        .collect();
+    let texts: Vec<String> = std::fs::read_to_string(&seeds)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let config = neardup::Config::builder().build().unwrap();
+    let k = config.num_perm();
+    let lib = neardup::Dedup::new(config).sign_texts(&texts).unwrap();
+    assert_eq!(lib.len(), texts.len() * k);
+    assert_eq!(cli, lib);
+}

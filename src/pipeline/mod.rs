@@ -527,6 +527,38 @@ impl Dedup {
         Ok(clustering)
     }
 
+    /// The MinHash signatures of in-memory texts, `num_perm` slots per text in text order (flat),
+    /// signed in parallel in this pass's thread pool: the slots `neardup sign` writes for a file
+    /// of the same texts (the first pass's signatures; boilerplate handling does not change
+    /// them). Empty under SimHash alone.
+    ///
+    /// ```
+    /// use neardup::{Config, Dedup};
+    /// let dedup = Dedup::new(Config::builder().num_perm(64).build()?);
+    /// let sigs = dedup.sign_texts(&["one text to sign", "and another one"])?;
+    /// assert_eq!(sigs.len(), 2 * 64);
+    /// # Ok::<(), neardup::Error>(())
+    /// ```
+    pub fn sign_texts<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Vec<u32>> {
+        if !uses_minhash(self.config.method) {
+            return Ok(Vec::new());
+        }
+        let k = self.config.num_perm;
+        // The lines a signing context keeps for the boilerplate stage are not wanted here.
+        let mut config = self.config.clone();
+        config.boilerplate = false;
+        let mut sigs = vec![0u32; texts.len() * k];
+        self.in_pool(|| {
+            sigs.par_chunks_mut(k).zip(texts.par_iter()).for_each_init(
+                || SignCtx::new(&config),
+                |ctx, (out, t)| {
+                    ctx.sign_text(reader::Text::Plain(t.as_ref()), out);
+                },
+            )
+        })?;
+        Ok(sigs)
+    }
+
     /// The same-language similarity of two documents: estimated Jaccard (MinHash) or
     /// `1 - hamming/64` (SimHash).
     fn pair_similarity(&self, sigs: &[u32], fps: &[u64], a: u32, b: u32) -> f64 {

@@ -1,0 +1,135 @@
+"""neardup: near-duplicate detection for text corpora, from Python.
+
+The same engine as the ``neardup`` command line, called in process: MinHash (or SimHash)
+signatures, LSH candidates, verified pairs, clusters that keep one text each, and, with
+``cross_lingual=True``, translations of one article across languages. With no keyword
+arguments :func:`dedup` gives the command line's default result (``neardup dedup`` on a JSONL
+file of the same texts).
+
+>>> import neardup
+>>> r = neardup.dedup(["the cat sat on the mat today", "the cat sat on the mat today", "a dog"])
+>>> r.keep
+[True, False, True]
+>>> r.cluster
+[0, 0, -1]
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional, Sequence, Tuple
+
+from ._neardup import DedupResult, __version__, _dedup, _sign
+
+__all__ = ["DedupResult", "dedup", "sign", "__version__"]
+
+
+def _as_list(values) -> list:
+    """A list of Python values from a list, tuple, pandas Series, pyarrow Array or
+    ChunkedArray, numpy array or any iterable."""
+    if isinstance(values, list):
+        return values
+    to_pylist = getattr(values, "to_pylist", None)  # pyarrow
+    if callable(to_pylist):
+        return to_pylist()
+    tolist = getattr(values, "tolist", None)  # pandas, numpy
+    if callable(tolist):
+        return tolist()
+    return list(values)
+
+
+def dedup(
+    texts: Iterable[str],
+    *,
+    threshold: Optional[float] = None,
+    num_perm: Optional[int] = None,
+    bands: Optional[int] = None,
+    rows: Optional[int] = None,
+    shingle_words: Optional[int] = None,
+    shingle_chars: Optional[int] = None,
+    seed: Optional[int] = None,
+    method: str = "minhash",
+    keep: str = "first",
+    keep_boilerplate: bool = False,
+    cross_lingual: bool = False,
+    langs: Optional[Iterable[Optional[str]]] = None,
+    lexicon: Optional[str] = None,
+    threads: int = 0,
+) -> DedupResult:
+    """Cluster near-duplicate texts and decide which to keep.
+
+    Each argument is the command line's flag of the same name (``--threshold``,
+    ``--num-perm``, ...); ``None`` takes the command line's default.
+
+    Args:
+        texts: the documents, as a list of strings, a pandas Series, a pyarrow array or any
+            iterable of strings (``None`` is not a text).
+        threshold: Jaccard similarity at or above which two texts are near-duplicates.
+        num_perm: MinHash signature length.
+        bands, rows: LSH banding (default: derived from ``threshold`` and ``num_perm``).
+        shingle_words, shingle_chars: shingle sizes (words; characters for scripts written
+            without spaces).
+        seed: seed of every hash; the same texts and seed give the same result.
+        method: ``"minhash"`` or ``"simhash"``.
+        keep: which member of a cluster is kept: ``"first"``, ``"longest"`` or ``"shortest"``.
+        keep_boilerplate: skip the boilerplate stage (lines found in many clusters).
+        cross_lingual: also cluster translations of one article across languages.
+        langs: with ``cross_lingual``, each text's language label (``None`` where unknown:
+            the detector's is used).
+        lexicon: with ``cross_lingual``, the compiled dictionary pivot (default: the one
+            ``neardup lexicon build`` or ``scripts/setup.sh`` installed, if any).
+        threads: worker threads (0: one per core).
+
+    Returns:
+        A :class:`DedupResult`: ``keep`` (one bool per text), ``cluster`` (one cluster id per
+        text, -1 for a text in no cluster of two or more), ``clusters`` (the text indices of
+        each cluster), ``representatives`` (the text kept of each cluster) and, with
+        ``cross_lingual``, ``langs``.
+
+    The GIL is released while the texts are clustered.
+    """
+    texts = _as_list(texts)
+    if langs is not None:
+        langs = _as_list(langs)
+    return _dedup(
+        texts,
+        threshold=threshold,
+        num_perm=num_perm,
+        bands=bands,
+        rows=rows,
+        shingle_words=shingle_words,
+        shingle_chars=shingle_chars,
+        seed=seed,
+        method=method,
+        keep=keep,
+        keep_boilerplate=keep_boilerplate,
+        cross_lingual=cross_lingual,
+        langs=langs,
+        lexicon=lexicon,
+        threads=threads,
+    )
+
+
+def sign(
+    texts: Iterable[str],
+    *,
+    num_perm: Optional[int] = None,
+    shingle_words: Optional[int] = None,
+    shingle_chars: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: int = 0,
+) -> Tuple[int, bytes]:
+    """MinHash signatures of texts, as ``neardup sign`` writes them.
+
+    Returns ``(num_perm, data)``: ``data`` holds ``num_perm`` little-endian unsigned 32-bit
+    slots per text, in text order, with no Python object per text or slot
+    (``numpy.frombuffer(data, "<u4").reshape(-1, num_perm)`` or
+    ``pyarrow.py_buffer(data)`` read it without a copy). The GIL is released while signing.
+    """
+    return _sign(
+        _as_list(texts),
+        num_perm=num_perm,
+        shingle_words=shingle_words,
+        shingle_chars=shingle_chars,
+        seed=seed,
+        threads=threads,
+    )

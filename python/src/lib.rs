@@ -1,0 +1,251 @@
+//! The compiled part of the `neardup` Python package (`neardup._neardup`): a thin layer over
+//! the Rust library. In: Python strings and keyword arguments. Out: a `DedupResult` (one keep
+//! flag and one cluster id per text) or signature bytes. The GIL is released while Rust works.
+//! The Python wrapper (`neardup/__init__.py`) turns pandas and Arrow columns into lists and
+//! documents the API; this file only converts and calls [`neardup::Dedup`].
+
+use neardup::crosslingual::{Params, lexicon};
+use neardup::{Config, Dedup, Keep, Method};
+use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::prelude::*;
+use std::sync::Arc;
+
+/// The result of `neardup.dedup`: per text, whether it is kept and its cluster.
+#[pyclass(frozen, module = "neardup")]
+struct DedupResult {
+    /// One flag per text: false for a text that is a near-copy of a kept one.
+    #[pyo3(get)]
+    keep: Vec<bool>,
+    /// One cluster id per text (clusters numbered in order of their first member), -1 for a
+    /// text in no cluster of two or more.
+    #[pyo3(get)]
+    cluster: Vec<i64>,
+    /// The clusters: the text indices of each, in input order.
+    #[pyo3(get)]
+    clusters: Vec<Vec<usize>>,
+    /// Per cluster, the index of the text kept.
+    #[pyo3(get)]
+    representatives: Vec<usize>,
+    /// With `cross_lingual`: each text's language as the stage read it (its label, else the
+    /// detector's), `None` for a text in no cluster; otherwise an empty list.
+    #[pyo3(get)]
+    langs: Vec<Option<String>>,
+}
+
+#[pymethods]
+impl DedupResult {
+    fn __repr__(&self) -> String {
+        let removed = self.keep.iter().filter(|&&k| !k).count();
+        format!(
+            "DedupResult(texts={}, clusters={}, removed={})",
+            self.keep.len(),
+            self.clusters.len(),
+            removed
+        )
+    }
+
+    fn __len__(&self) -> usize {
+        self.keep.len()
+    }
+}
+
+/// The library's configuration from the keyword arguments (`None`: the CLI's default).
+#[allow(clippy::too_many_arguments)]
+fn config(
+    threshold: Option<f64>,
+    num_perm: Option<usize>,
+    bands: Option<usize>,
+    rows: Option<usize>,
+    shingle_words: Option<usize>,
+    shingle_chars: Option<usize>,
+    seed: Option<u64>,
+    method: &str,
+    keep: &str,
+    keep_boilerplate: bool,
+    cross_lingual: bool,
+) -> PyResult<Config> {
+    let mut b = Config::builder().boilerplate(!keep_boilerplate);
+    if let Some(v) = threshold {
+        b = b.threshold(v);
+    }
+    if let Some(v) = num_perm {
+        b = b.num_perm(v);
+    }
+    if let Some(v) = bands {
+        b = b.bands(v);
+    }
+    if let Some(v) = rows {
+        b = b.rows(v);
+    }
+    if let Some(v) = shingle_words {
+        b = b.word_shingle(v);
+    }
+    if let Some(v) = shingle_chars {
+        b = b.char_shingle(v);
+    }
+    if let Some(v) = seed {
+        b = b.seed(v);
+    }
+    b = b.method(match method {
+        "minhash" => Method::MinHash,
+        "simhash" => Method::SimHash,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "method: 'minhash' or 'simhash', not {other:?}"
+            )));
+        }
+    });
+    b = b.keep(match keep {
+        "first" => Keep::First,
+        "longest" => Keep::Longest,
+        "shortest" => Keep::Shortest,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "keep: 'first', 'longest' or 'shortest', not {other:?}"
+            )));
+        }
+    });
+    if cross_lingual {
+        b = b.cross_lingual(Params::default());
+    }
+    b.build().map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
+/// Clusters near-duplicate texts (and, with `cross_lingual`, translations); see
+/// `neardup.dedup` for the arguments.
+#[pyfunction]
+#[pyo3(signature = (texts, *, threshold=None, num_perm=None, bands=None, rows=None,
+    shingle_words=None, shingle_chars=None, seed=None, method="minhash", keep="first",
+    keep_boilerplate=false, cross_lingual=false, langs=None, lexicon=None, threads=0))]
+#[allow(clippy::too_many_arguments)]
+fn _dedup(
+    py: Python<'_>,
+    texts: Vec<String>,
+    threshold: Option<f64>,
+    num_perm: Option<usize>,
+    bands: Option<usize>,
+    rows: Option<usize>,
+    shingle_words: Option<usize>,
+    shingle_chars: Option<usize>,
+    seed: Option<u64>,
+    method: &str,
+    keep: &str,
+    keep_boilerplate: bool,
+    cross_lingual: bool,
+    langs: Option<Vec<Option<String>>>,
+    lexicon: Option<std::path::PathBuf>,
+    threads: usize,
+) -> PyResult<DedupResult> {
+    let config = config(
+        threshold,
+        num_perm,
+        bands,
+        rows,
+        shingle_words,
+        shingle_chars,
+        seed,
+        method,
+        keep,
+        keep_boilerplate,
+        cross_lingual,
+    )?;
+    if let Some(l) = &langs
+        && l.len() != texts.len()
+    {
+        return Err(PyValueError::new_err(format!(
+            "langs: {} labels for {} texts",
+            l.len(),
+            texts.len()
+        )));
+    }
+    let mut dedup = Dedup::new(config).threads(threads);
+    if cross_lingual {
+        // As the CLI: the lexicon named, else the default one if it was built.
+        let path = lexicon.or_else(|| lexicon::default_path().filter(|p| p.is_file()));
+        if let Some(path) = path {
+            let lex = py
+                .detach(|| lexicon::Lexicon::load(&path))
+                .map_err(|e| PyOSError::new_err(format!("lexicon {}: {e}", path.display())))?;
+            dedup = dedup.lexicon(Arc::new(lex));
+        }
+    }
+    let n = texts.len();
+    let clustering = py
+        .detach(|| {
+            let labels: Option<Vec<Option<&str>>> = langs.as_ref().map(|l| l.iter().map(|x| x.as_deref()).collect());
+            dedup.cluster_texts_labelled(&texts, labels.as_deref())
+        })
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let mut keep_flags = vec![true; n];
+    let mut cluster = vec![-1i64; n];
+    let mut member_langs = if cross_lingual { vec![None; n] } else { Vec::new() };
+    let mut clusters = Vec::with_capacity(clustering.clusters.len());
+    let mut representatives = Vec::with_capacity(clustering.clusters.len());
+    for (c, cl) in clustering.clusters.iter().enumerate() {
+        for (i, m) in cl.members.iter().enumerate() {
+            cluster[m.index()] = c as i64;
+            keep_flags[m.index()] = *m == cl.representative;
+            if let Some(l) = cl.member_langs.get(i)
+                && cross_lingual
+            {
+                member_langs[m.index()] = Some(l.to_string());
+            }
+        }
+        clusters.push(cl.members.iter().map(|m| m.index()).collect());
+        representatives.push(cl.representative.index());
+    }
+    Ok(DedupResult {
+        keep: keep_flags,
+        cluster,
+        clusters,
+        representatives,
+        langs: member_langs,
+    })
+}
+
+/// MinHash signatures of texts: `num_perm` little-endian u32 slots per text, in text order, as
+/// one bytes object (what `neardup sign` writes). See `neardup.sign`.
+#[pyfunction]
+#[pyo3(signature = (texts, *, num_perm=None, shingle_words=None, shingle_chars=None, seed=None, threads=0))]
+fn _sign(
+    py: Python<'_>,
+    texts: Vec<String>,
+    num_perm: Option<usize>,
+    shingle_words: Option<usize>,
+    shingle_chars: Option<usize>,
+    seed: Option<u64>,
+    threads: usize,
+) -> PyResult<(usize, Vec<u8>)> {
+    let config = config(
+        None,
+        num_perm,
+        None,
+        None,
+        shingle_words,
+        shingle_chars,
+        seed,
+        "minhash",
+        "first",
+        true,
+        false,
+    )?;
+    let k = config.num_perm();
+    let dedup = Dedup::new(config).threads(threads);
+    let bytes = py
+        .detach(|| {
+            dedup
+                .sign_texts(&texts)
+                .map(|sigs| sigs.iter().flat_map(|s| s.to_le_bytes()).collect::<Vec<u8>>())
+        })
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok((k, bytes))
+}
+
+#[pymodule]
+fn _neardup(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<DedupResult>()?;
+    m.add_function(wrap_pyfunction!(_dedup, m)?)?;
+    m.add_function(wrap_pyfunction!(_sign, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -1,0 +1,140 @@
+"""Tests of the Python package: the API, and the same results as the command line on the
+repository's real data (the seeds and NTREX dev)."""
+
+import json
+import os
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import neardup
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+
+
+@pytest.fixture(scope="session")
+def cli() -> Path:
+    """The neardup binary: $NEARDUP_BIN, else the repository's build (built if missing)."""
+    given = os.environ.get("NEARDUP_BIN")
+    if given:
+        return Path(given)
+    for profile in ("release", "debug"):
+        b = ROOT / "target" / profile / "neardup"
+        if b.is_file():
+            return b
+    subprocess.run(["cargo", "build", "--quiet"], cwd=ROOT, check=True)
+    return ROOT / "target" / "debug" / "neardup"
+
+
+def records(path: Path, limit=None):
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            out.append(json.loads(line))
+            if limit is not None and len(out) == limit:
+                break
+    return out
+
+
+def cli_clusters(cli: Path, tmp_path: Path, jsonl: Path, *flags: str):
+    """The command line's clusters (member ids, kept id) and kept ids on `jsonl`."""
+    kept, report = tmp_path / "kept.jsonl", tmp_path / "clusters.jsonl"
+    subprocess.run(
+        [str(cli), "dedup", str(jsonl), "-o", str(kept), "--clusters", str(report), "-q", *flags],
+        check=True,
+    )
+    clusters = [
+        (tuple(c["members"]), c["representative"]) for c in (json.loads(l) for l in open(report, encoding="utf-8"))
+    ]
+    return clusters, [r["id"] for r in records(kept)]
+
+
+def py_clusters(result, ids):
+    clusters = [
+        (tuple(ids[i] for i in members), ids[rep])
+        for members, rep in zip(result.clusters, result.representatives)
+    ]
+    return clusters, [i for i, k in zip(ids, result.keep) if k]
+
+
+def test_exact_copies_cluster_and_one_is_kept():
+    r = neardup.dedup(["the cat sat on the mat today", "The cat sat on the mat, today!", "a dog"])
+    assert r.keep == [True, False, True]
+    assert r.cluster == [0, 0, -1]
+    assert r.clusters == [[0, 1]]
+    assert r.representatives == [0]
+    assert len(r) == 3
+    assert "removed=1" in repr(r)
+
+
+def test_keep_longest_keeps_the_longest():
+    body = " ".join(f"w{i}" for i in range(60))
+    texts = [body, body + " and two more"]
+    assert neardup.dedup(texts).keep == [True, False]
+    assert neardup.dedup(texts, keep="longest").keep == [False, True]
+
+
+def test_columns_and_iterables_are_accepted():
+    texts = ["one two three four five six", "one two three four five six", "seven eight"]
+    want = neardup.dedup(texts).keep
+    assert neardup.dedup(tuple(texts)).keep == want
+    assert neardup.dedup(t for t in texts).keep == want
+
+
+def test_bad_arguments_raise_value_errors():
+    with pytest.raises(ValueError, match="method"):
+        neardup.dedup(["a"], method="bloom")
+    with pytest.raises(ValueError, match="keep"):
+        neardup.dedup(["a"], keep="random")
+    with pytest.raises(ValueError, match="threshold"):
+        neardup.dedup(["a"], threshold=1.5)
+    with pytest.raises(ValueError, match="labels"):
+        neardup.dedup(["a", "b"], cross_lingual=True, langs=["fra"])
+    with pytest.raises(TypeError):
+        neardup.dedup(["a", None])
+
+
+@pytest.mark.parametrize("flags", [(), ("--keep-boilerplate",), ("--method", "simhash")])
+def test_same_clusters_as_the_command_line_on_ntrex(cli, tmp_path, flags):
+    # 600 documents of NTREX dev: same-language near-duplicates of its articles among them.
+    recs = records(DATA / "ntrex-dev" / "docs.jsonl", limit=600)
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text("".join(json.dumps({"id": r["id"], "text": r["text"]}) + "\n" for r in recs), encoding="utf-8")
+    kwargs = {}
+    if "--keep-boilerplate" in flags:
+        kwargs["keep_boilerplate"] = True
+    if "simhash" in flags:
+        kwargs["method"] = "simhash"
+    result = neardup.dedup([r["text"] for r in recs], **kwargs)
+    want = cli_clusters(cli, tmp_path, jsonl, *flags)
+    assert want[0], "the slice has near-duplicates"
+    assert py_clusters(result, [r["id"] for r in recs]) == want
+
+
+def test_same_translations_as_the_command_line_on_the_seeds(cli, tmp_path):
+    recs = records(DATA / "seeds.jsonl")
+    ids = [r["id"] for r in recs]
+    result = neardup.dedup([r["text"] for r in recs], cross_lingual=True)
+    assert py_clusters(result, ids) == cli_clusters(cli, tmp_path, DATA / "seeds.jsonl", "--cross-lingual")
+    # 000 (Indonesian) and 001 (its French translation) form one cluster; 002-004 join none.
+    joined = {ids[i] for i in result.clusters[0]}
+    assert {"000", "001"} <= joined and not joined & {"002", "003", "004"}
+    assert result.langs[ids.index("001")] == "fra"
+    assert result.langs[ids.index("002")] is None
+
+
+def test_signatures_are_the_command_line_signatures(cli, tmp_path):
+    recs = records(DATA / "seeds.jsonl")
+    k, data = neardup.sign([r["text"] for r in recs])
+    out = subprocess.run([str(cli), "sign", str(DATA / "seeds.jsonl"), "-q"], check=True, capture_output=True).stdout
+    assert len(data) == 4 * k * len(recs)
+    assert data == out
+    # Slots are little-endian u32; two different texts differ.
+    slots = struct.unpack(f"<{k * len(recs)}I", data)
+    assert slots[:k] != slots[k : 2 * k]
+    k64, data64 = neardup.sign(["one text"], num_perm=64, seed=7)
+    assert k64 == 64 and len(data64) == 256
+    assert neardup.sign(["one text"], num_perm=64, seed=7) == (k64, data64)
