@@ -350,7 +350,7 @@ impl<'a> SameLanguage<'a> {
     fn shares(&self, a: u32, b: u32, k: usize) -> bool {
         let (x, y) = (&self.masks[a as usize], &self.masks[b as usize]);
         let bound: u32 = x.iter().zip(y).map(|(p, q)| (p & q).count_ones()).sum();
-        bound as usize >= k && words::shared(&self.docs[a as usize].words, &self.docs[b as usize].words) >= k
+        bound as usize >= k && words::shares_at_least(&self.docs[a as usize].words, &self.docs[b as usize].words, k)
     }
 
     /// Whether document `d` has a language at all.

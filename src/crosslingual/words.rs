@@ -100,9 +100,43 @@ pub fn shared(a: &[u64], b: &[u64]) -> usize {
     crate::signature::intersection_size(a, b)
 }
 
+/// Whether two documents share at least `k` common words (both lists sorted, each word once):
+/// `shared(a, b) >= k`, stopping as soon as the answer is known (`k` found, or too few words
+/// left on one side to reach it).
+pub fn shares_at_least(a: &[u64], b: &[u64], k: usize) -> bool {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while n < k {
+        if n + (a.len() - i).min(b.len() - j) < k {
+            return false;
+        }
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shares_at_least_agrees_with_the_count() {
+        let lists: Vec<Vec<u64>> = vec![vec![], vec![1], vec![1, 2, 3], vec![2, 3, 4, 9], vec![1, 3, 5, 7, 9], vec![0, 9]];
+        for a in &lists {
+            for b in &lists {
+                for k in 0..6 {
+                    assert_eq!(shares_at_least(a, b, k), shared(a, b) >= k, "{a:?} {b:?} {k}");
+                }
+            }
+        }
+    }
 
     fn words(text: &str) -> Vec<u64> {
         Profiler::default().common_words(text)
