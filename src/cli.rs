@@ -2,7 +2,7 @@
 
 use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use neardup::{Config, Format, Keep, Method, MinHashKind, OnError, ReadOptions, SimHashWeights, Verify};
+use neardup::{Config, Format, Grouping, Keep, Method, MinHashKind, OnError, ReadOptions, SimHashWeights, Verify};
 use std::path::PathBuf;
 
 /// Near-duplicate detection for text corpora.
@@ -82,6 +82,12 @@ pub enum KeepArg {
     First,
     Longest,
     Shortest,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GroupingArg {
+    Leader,
+    Components,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -252,6 +258,12 @@ pub struct DedupArgs {
     /// Which member of a cluster is kept.
     #[arg(long, value_enum, default_value = "first")]
     pub keep: KeepArg,
+    /// How verified pairs become clusters: `leader` takes documents in --keep order and removes
+    /// one only when a verified pair links it to a document already kept (every removed
+    /// document has a kept near-duplicate, named in the cluster report); `components` joins
+    /// every chain of verified pairs (union-find), as most dedup tools do.
+    #[arg(long, value_enum, default_value = "leader")]
+    pub grouping: GroupingArg,
     /// Worker threads (0: one per core; at most 1024). The output does not depend on it.
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=1024).map(usize::from))]
     pub threads: usize,
@@ -303,6 +315,10 @@ impl DedupArgs {
                 KeepArg::First => Keep::First,
                 KeepArg::Longest => Keep::Longest,
                 KeepArg::Shortest => Keep::Shortest,
+            })
+            .grouping(match self.grouping {
+                GroupingArg::Leader => Grouping::Leader,
+                GroupingArg::Components => Grouping::Components,
             });
         b = b.boilerplate(boilerplate);
         if let Some(t) = self.containment {

@@ -27,6 +27,19 @@ pub enum Verify {
     Exact,
 }
 
+/// How verified pairs become clusters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Grouping {
+    /// Greedy leaders in keep order ([`crate::cluster::leaders`]): a document is removed only
+    /// when a verified pair links it to a document kept; it names that document. Every removed
+    /// document has a kept near-duplicate, and no verified pair joins two kept documents.
+    #[default]
+    Leader,
+    /// Connected components of the verified pairs (union-find): chains of look-alikes join, and
+    /// a removed document may be far from the one kept.
+    Components,
+}
+
 /// Which member of a cluster is kept as its representative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Keep {
@@ -93,6 +106,7 @@ pub struct Config {
     pub(crate) minhash: MinHashKind,
     pub(crate) verify: Verify,
     pub(crate) keep: Keep,
+    pub(crate) grouping: Grouping,
     pub(crate) method: Method,
     pub(crate) max_hamming: u32,
     pub(crate) simhash_words: usize,
@@ -150,6 +164,10 @@ impl Config {
     /// Verification mode.
     pub fn verify(&self) -> Verify {
         self.verify
+    }
+    /// How verified pairs become clusters.
+    pub fn grouping(&self) -> Grouping {
+        self.grouping
     }
     /// Representative rule.
     pub fn keep(&self) -> Keep {
@@ -241,6 +259,7 @@ pub struct ConfigBuilder {
     minhash: Option<MinHashKind>,
     verify: Option<Verify>,
     keep: Option<Keep>,
+    grouping: Option<Grouping>,
     method: Option<Method>,
     max_hamming: Option<u32>,
     simhash_words: Option<usize>,
@@ -301,6 +320,12 @@ impl ConfigBuilder {
     /// Representative rule (default: first).
     pub fn keep(mut self, v: Keep) -> Self {
         self.keep = Some(v);
+        self
+    }
+
+    /// How verified pairs become clusters (default: greedy leaders).
+    pub fn grouping(mut self, v: Grouping) -> Self {
+        self.grouping = Some(v);
         self
     }
 
@@ -409,6 +434,7 @@ impl ConfigBuilder {
             minhash: self.minhash.unwrap_or_default(),
             verify: self.verify.unwrap_or_default(),
             keep: self.keep.unwrap_or_default(),
+            grouping: self.grouping.unwrap_or_default(),
             method: self.method.unwrap_or_default(),
             max_hamming,
             simhash_words,

@@ -45,7 +45,7 @@ pub mod signature;
 pub mod spans;
 pub mod tokenize;
 
-pub use config::{Config, ConfigBuilder, Keep, Method, SimHashWeights, Verify};
+pub use config::{Config, ConfigBuilder, Grouping, Keep, Method, SimHashWeights, Verify};
 pub use error::{Error, RecordError, RecordErrorKind, Result};
 pub use pipeline::{Cluster, Clustering, Corpus, Dedup, DocId, Stage};
 pub use reader::{Format, OnError, ReadOptions};

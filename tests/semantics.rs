@@ -79,9 +79,11 @@ fn exact_copies_are_never_both_kept_in_any_mode() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.jsonl");
     std::fs::write(&input, reproducer()).unwrap();
-    let modes: [&[&str]; 6] = [
+    let modes: [&[&str]; 8] = [
         &[],
         &["--keep-boilerplate"],
+        &["--grouping", "components"],
+        &["--grouping", "components", "--keep-boilerplate"],
         &["--method", "simhash"],
         &["--method", "simhash", "--keep-boilerplate"],
         &["--minhash", "classic"],
@@ -108,9 +110,15 @@ fn exact_copies_are_never_both_kept_in_any_mode() {
         let ids: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
         assert!(["d0", "d1", "d2"].iter().all(|d| ids.contains(d)), "{mode:?}: {ids:?}");
         // The license's copies (d3 to d11) are near-duplicates of each other, made mostly of
-        // lines that are boilerplate elsewhere: one is kept.
+        // lines that are boilerplate elsewhere: one is kept. Under SimHash with leader
+        // clustering two are: the license alone (d10, d11) is more than 6 fingerprint bits
+        // from the license under a copyright line (d3), so the two are no verified pair, and
+        // only union-find joined them, through the other copies.
         let licenses = (3..=11).filter(|i| ids.contains(&format!("d{i}").as_str())).count();
-        assert_eq!(licenses, 1, "{mode:?}: {ids:?}");
+        assert!(licenses >= 1, "{mode:?}: {ids:?}");
+        if mode.contains(&"components") || !mode.contains(&"simhash") {
+            assert_eq!(licenses, 1, "{mode:?}: {ids:?}");
+        }
     }
 }
 
@@ -149,4 +157,104 @@ fn library_and_cli_give_the_same_clusters() {
         .collect();
     assert!(!cli.is_empty());
     assert_eq!(lib, cli);
+}
+
+/// A text's shingle set as the pass builds it (default shingle sizes and seed).
+fn shingles(text: &str) -> Vec<u64> {
+    let c = neardup::Config::default();
+    let mut norm = String::new();
+    neardup::normalize::normalize_into(text, &mut norm);
+    neardup::tokenize::Shingler::new(c.word_shingle(), c.char_shingle(), c.seed()).shingle_set(&norm)
+}
+
+/// Clusters of `texts` as `(representative, members)` under `config`.
+fn clusters_of(texts: &[String], config: neardup::Config) -> Vec<(usize, Vec<usize>)> {
+    neardup::Dedup::new(config)
+        .cluster_texts(texts)
+        .unwrap()
+        .clusters
+        .iter()
+        .map(|c| (c.representative.index(), c.members.iter().map(|m| m.index()).collect()))
+        .collect()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// An edit chain A < B < C (input order, `--keep first`, exact verification): A and B
+    /// alike, B and C alike, A and C unlike (J(A,B), J(B,C) >= t + 0.1, J(A,C) <= t - 0.2).
+    /// Union-find removes B and C, and C has nothing like it kept; leader clustering removes B
+    /// only. Random words, with unrelated documents around the chain.
+    #[test]
+    fn leader_clustering_keeps_both_ends_of_an_edit_chain(seed in 0u64..1_000_000, noise in 0usize..4) {
+        let word = |i: u64| format!("w{:x}", xxhash_rust::xxh3::xxh3_64_with_seed(&i.to_le_bytes(), seed));
+        let block = |from: u64, n: u64| (from..from + n).map(word).collect::<Vec<_>>().join(" ");
+        // V (10 words) shared by all; X1, X2, W1, W2 (40 words each): J(A,B) about 0.375,
+        // J(B,C) 0.354, J(A,C) 0.048.
+        let (v, x1, x2, w1, w2) = (block(0, 10), block(100, 40), block(200, 40), block(300, 40), block(400, 40));
+        let a = format!("{v} {x1} {x2}");
+        let b = format!("{v} {x1} {w1}");
+        let c = format!("{v} {w1} {w2}");
+        let j = |p: &str, q: &str| neardup::signature::exact_jaccard(&shingles(p), &shingles(q));
+        let t = j(&a, &b).min(j(&b, &c)) - 0.1;
+        proptest::prop_assume!(j(&a, &c) <= t - 0.2);
+        let mut texts = vec![a, b, c];
+        texts.extend((0..noise as u64).map(|k| block(1000 + 100 * k, 60)));
+        let config = |g| {
+            neardup::Config::builder()
+                .threshold(t)
+                .verify(neardup::Verify::Exact)
+                .boilerplate(false)
+                .grouping(g)
+                .build()
+                .unwrap()
+        };
+        proptest::prop_assert_eq!(clusters_of(&texts, config(neardup::Grouping::Components)), vec![(0, vec![0, 1, 2])]);
+        proptest::prop_assert_eq!(clusters_of(&texts, config(neardup::Grouping::Leader)), vec![(0, vec![0, 1])]);
+    }
+}
+
+/// The guarantee on real text (600 NTREX documents, same-language near-duplicates among them,
+/// exact verification): every removed document is at exact Jaccard >= the threshold with the
+/// kept document it names, and no two kept documents are at 0.9 or more (where LSH finds a
+/// pair with certainty for all practical purposes).
+#[test]
+fn every_removed_document_has_a_kept_near_duplicate_on_real_text() {
+    let texts: Vec<String> = std::fs::read_to_string(data("ntrex-dev/docs.jsonl"))
+        .unwrap()
+        .lines()
+        .take(600)
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let config = neardup::Config::builder()
+        .verify(neardup::Verify::Exact)
+        .boilerplate(false)
+        .build()
+        .unwrap();
+    let t = config.threshold();
+    let clusters = clusters_of(&texts, config);
+    let sets: Vec<Vec<u64>> = texts.iter().map(|t| shingles(t)).collect();
+    let mut kept = vec![true; texts.len()];
+    let mut removed = 0;
+    for (rep, members) in &clusters {
+        for &m in members.iter().filter(|&&m| m != *rep) {
+            kept[m] = false;
+            removed += 1;
+            let j = neardup::signature::exact_jaccard(&sets[m], &sets[*rep]);
+            assert!(j >= t, "document {m} removed for {rep} at {j}");
+        }
+    }
+    assert!(removed >= 10, "the slice has near-duplicates: {removed} removed");
+    let kept: Vec<usize> = (0..texts.len()).filter(|&d| kept[d]).collect();
+    for (i, &a) in kept.iter().enumerate() {
+        for &b in &kept[i + 1..] {
+            let j = neardup::signature::exact_jaccard(&sets[a], &sets[b]);
+            assert!(j < 0.9, "kept {a} and {b} at {j}");
+        }
+    }
 }

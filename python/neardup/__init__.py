@@ -49,6 +49,7 @@ def dedup(
     seed: Optional[int] = None,
     method: str = "minhash",
     keep: str = "first",
+    grouping: str = "leader",
     keep_boilerplate: bool = False,
     cross_lingual: bool = False,
     langs: Optional[Iterable[Optional[str]]] = None,
@@ -71,6 +72,8 @@ def dedup(
         seed: seed of every hash; the same texts and seed give the same result.
         method: ``"minhash"`` or ``"simhash"``.
         keep: which member of a cluster is kept: ``"first"``, ``"longest"`` or ``"shortest"``.
+        grouping: ``"leader"`` (a text is removed only when it is a verified near-duplicate of
+            a text kept, in ``keep`` order) or ``"components"`` (union-find: chains join).
         keep_boilerplate: skip the boilerplate stage (lines found in many clusters).
         cross_lingual: also cluster translations of one article across languages.
         langs: with ``cross_lingual``, each text's language label (``None`` where unknown:
@@ -101,6 +104,7 @@ def dedup(
         seed=seed,
         method=method,
         keep=keep,
+        grouping=grouping,
         keep_boilerplate=keep_boilerplate,
         cross_lingual=cross_lingual,
         langs=langs,

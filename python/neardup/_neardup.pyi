@@ -29,6 +29,7 @@ def _dedup(
     seed: Optional[int] = ...,
     method: str = ...,
     keep: str = ...,
+    grouping: str = ...,
     keep_boilerplate: bool = ...,
     cross_lingual: bool = ...,
     langs: Optional[List[Optional[str]]] = ...,

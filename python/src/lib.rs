@@ -5,7 +5,7 @@
 //! documents the API; this file only converts and calls [`neardup::Dedup`].
 
 use neardup::crosslingual::{Params, lexicon};
-use neardup::{Config, Dedup, Keep, Method};
+use neardup::{Config, Dedup, Grouping, Keep, Method};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use std::sync::Arc;
@@ -61,6 +61,7 @@ fn config(
     seed: Option<u64>,
     method: &str,
     keep: &str,
+    grouping: &str,
     keep_boilerplate: bool,
     cross_lingual: bool,
 ) -> PyResult<Config> {
@@ -105,6 +106,15 @@ fn config(
             )));
         }
     });
+    b = b.grouping(match grouping {
+        "leader" => Grouping::Leader,
+        "components" => Grouping::Components,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "grouping: 'leader' or 'components', not {other:?}"
+            )));
+        }
+    });
     if cross_lingual {
         b = b.cross_lingual(Params::default());
     }
@@ -116,7 +126,7 @@ fn config(
 #[pyfunction]
 #[pyo3(signature = (texts, *, threshold=None, num_perm=None, bands=None, rows=None,
     shingle_words=None, shingle_chars=None, seed=None, method="minhash", keep="first",
-    keep_boilerplate=false, cross_lingual=false, langs=None, lexicon=None, threads=0))]
+    grouping="leader", keep_boilerplate=false, cross_lingual=false, langs=None, lexicon=None, threads=0))]
 #[allow(clippy::too_many_arguments)]
 fn _dedup(
     py: Python<'_>,
@@ -130,6 +140,7 @@ fn _dedup(
     seed: Option<u64>,
     method: &str,
     keep: &str,
+    grouping: &str,
     keep_boilerplate: bool,
     cross_lingual: bool,
     langs: Option<Vec<Option<String>>>,
@@ -146,6 +157,7 @@ fn _dedup(
         seed,
         method,
         keep,
+        grouping,
         keep_boilerplate,
         cross_lingual,
     )?;
@@ -226,6 +238,7 @@ fn _sign(
         seed,
         "minhash",
         "first",
+        "leader",
         true,
         false,
     )?;

@@ -89,6 +89,8 @@ def test_bad_arguments_raise_value_errors():
         neardup.dedup(["a"], method="bloom")
     with pytest.raises(ValueError, match="keep"):
         neardup.dedup(["a"], keep="random")
+    with pytest.raises(ValueError, match="grouping"):
+        neardup.dedup(["a"], grouping="cliques")
     with pytest.raises(ValueError, match="threshold"):
         neardup.dedup(["a"], threshold=1.5)
     with pytest.raises(ValueError, match="labels"):
@@ -97,7 +99,9 @@ def test_bad_arguments_raise_value_errors():
         neardup.dedup(["a", None])
 
 
-@pytest.mark.parametrize("flags", [(), ("--keep-boilerplate",), ("--method", "simhash")])
+@pytest.mark.parametrize(
+    "flags", [(), ("--keep-boilerplate",), ("--method", "simhash"), ("--grouping", "components", "--keep-boilerplate")]
+)
 def test_same_clusters_as_the_command_line_on_ntrex(cli, tmp_path, flags):
     # 600 documents of NTREX dev: same-language near-duplicates of its articles among them.
     recs = records(DATA / "ntrex-dev" / "docs.jsonl", limit=600)
@@ -108,6 +112,8 @@ def test_same_clusters_as_the_command_line_on_ntrex(cli, tmp_path, flags):
         kwargs["keep_boilerplate"] = True
     if "simhash" in flags:
         kwargs["method"] = "simhash"
+    if "components" in flags:
+        kwargs["grouping"] = "components"
     result = neardup.dedup([r["text"] for r in recs], **kwargs)
     want = cli_clusters(cli, tmp_path, jsonl, *flags)
     assert want[0], "the slice has near-duplicates"

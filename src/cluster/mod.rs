@@ -89,6 +89,119 @@ pub fn components(n: usize, edges: &[(u32, u32)]) -> Vec<Vec<u32>> {
     out
 }
 
+/// Greedy leader clustering: documents are taken in `order` (keep priority, first first); a
+/// document is removed when one of its `edges` leads to a document already kept, and is then
+/// assigned to the kept neighbour it is most similar to (`similarity`, ties by priority); else it
+/// is kept. The kept documents are the lexicographically first maximal independent set of the
+/// edge graph in that order (Blelloch, Fineman and Shun, SPAA 2012, compute the same set in
+/// parallel rounds), so every removed document has a kept neighbour, and no edge joins two kept
+/// documents. Union-find ([`components`]) instead removes every document connected to the kept
+/// one through any chain of edges, however unlike its two ends are.
+///
+/// `copies` are `(first, other)` pairs of documents with one exact key ([`equal_key_stars`]):
+/// the copies of one group act as one document, whatever the edges say: the one first in
+/// priority is kept or removed as above, and every other goes where it went, so no two copies
+/// are ever kept.
+///
+/// Returns clusters as `(leader, members)`: members ascending, the leader among them, clusters
+/// in order of their first member; only clusters of two or more. Linear in the edges.
+pub fn leaders(
+    n: usize,
+    edges: &[(u32, u32)],
+    copies: &[(u32, u32)],
+    order: &[u32],
+    similarity: &(dyn Fn(u32, u32) -> f64 + Sync),
+) -> Vec<(u32, Vec<u32>)> {
+    // Adjacency in compressed rows.
+    let mut start = vec![0u32; n + 1];
+    for &(a, b) in edges.iter().chain(copies) {
+        start[a as usize + 1] += 1;
+        start[b as usize + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut next = start.clone();
+    let mut adj = vec![0u32; start[n] as usize];
+    for &(a, b) in edges.iter().chain(copies) {
+        adj[next[a as usize] as usize] = b;
+        next[a as usize] += 1;
+        adj[next[b as usize] as usize] = a;
+        next[b as usize] += 1;
+    }
+    let mut rank = vec![u32::MAX; n];
+    for (r, &d) in order.iter().enumerate() {
+        rank[d as usize] = r as u32;
+    }
+    const KEPT: u32 = u32::MAX;
+    // Per document: KEPT, or the leader it was assigned to (`u32::MAX - 1`: not yet seen).
+    const UNSEEN: u32 = u32::MAX - 1;
+    let mut leader = vec![UNSEEN; n];
+    for &d in order {
+        let du = d as usize;
+        let mut best: Option<(f64, u32)> = None;
+        for &e in &adj[start[du] as usize..start[du + 1] as usize] {
+            if leader[e as usize] == KEPT {
+                let s = similarity(d, e);
+                let better = match best {
+                    None => true,
+                    Some((bs, be)) => s > bs || (s == bs && rank[e as usize] < rank[be as usize]),
+                };
+                if better {
+                    best = Some((s, e));
+                }
+            }
+        }
+        leader[du] = best.map_or(KEPT, |b| b.1);
+    }
+    // Copies are one document: the one of each group first in priority decided (kept, or
+    // removed to a kept neighbour); every other copy still kept goes where it went, and so do
+    // the documents assigned to those copies (copies have one token sequence, so they are as
+    // similar to it).
+    let mut group_of: Vec<(u32, u32)> = copies.iter().flat_map(|&(f, o)| [(f, f), (f, o)]).collect();
+    group_of.sort_unstable();
+    group_of.dedup();
+    for group in group_of.chunk_by(|x, y| x.0 == y.0) {
+        let Some(first) = group.iter().map(|&(_, d)| d).min_by_key(|&d| rank[d as usize]) else {
+            continue;
+        };
+        let to = match leader[first as usize] {
+            KEPT => first,
+            l => l,
+        };
+        for &(_, d) in group {
+            if d != to && leader[d as usize] == KEPT {
+                leader[d as usize] = to;
+            }
+        }
+    }
+    for d in 0..n {
+        let l = leader[d];
+        if l != KEPT && l != UNSEEN && leader[l as usize] != KEPT {
+            leader[d] = leader[l as usize];
+        }
+    }
+    let mut members: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for d in 0..n as u32 {
+        let l = leader[d as usize];
+        if l != KEPT && l != UNSEEN {
+            members[l as usize].push(d);
+        }
+    }
+    let mut out: Vec<(u32, Vec<u32>)> = members
+        .into_iter()
+        .enumerate()
+        .filter(|(_, m)| !m.is_empty())
+        .map(|(l, mut m)| {
+            m.push(l as u32);
+            m.sort_unstable();
+            (l as u32, m)
+        })
+        .collect();
+    out.sort_unstable_by_key(|c| c.1[0]);
+    out
+}
+
 /// Documents grouped by equal keys, from `(key, document)` entries: the first document of each
 /// group (by key, then document) and a pair `(first, other)` for every other document of it (a
 /// star: linear in the group, where all its pairs would be quadratic).
@@ -105,6 +218,45 @@ pub fn equal_key_stars(mut keyed: Vec<(u64, u32)>) -> (Vec<u32>, Vec<(u32, u32)>
 
 #[cfg(test)]
 mod tests {
+    /// Leader clusters as `(leader, members)` of `edges` in priority `order`, every pair at
+    /// similarity `sim(a, b)`.
+    fn lead(n: usize, edges: &[(u32, u32)], copies: &[(u32, u32)], order: &[u32]) -> Vec<(u32, Vec<u32>)> {
+        leaders(n, edges, copies, order, &|a, b| 1.0 / (1.0 + a.abs_diff(b) as f64))
+    }
+
+    #[test]
+    fn a_chain_keeps_its_ends_where_components_remove_them() {
+        // A - B - C (A and C unlike): union-find removes B and C; leaders keep A and C.
+        let edges = [(0, 1), (1, 2)];
+        assert_eq!(components(3, &edges), vec![vec![0, 1, 2]]);
+        assert_eq!(lead(3, &edges, &[], &[0, 1, 2]), vec![(0, vec![0, 1])]);
+        // In another priority (B first) B is kept and both ends go to it.
+        assert_eq!(lead(3, &edges, &[], &[1, 0, 2]), vec![(1, vec![0, 1, 2])]);
+        // No edges: nothing removed.
+        assert!(lead(3, &[], &[], &[0, 1, 2]).is_empty());
+    }
+
+    #[test]
+    fn a_removed_document_goes_to_its_most_similar_kept_neighbour() {
+        // 3 has edges to kept 0 and kept 2 (0 and 2 unlinked); it is closer to 2.
+        let clusters = lead(4, &[(0, 3), (2, 3)], &[], &[0, 1, 2, 3]);
+        assert_eq!(clusters, vec![(2, vec![2, 3])]);
+    }
+
+    #[test]
+    fn copies_are_never_both_kept() {
+        // 0 is the first of copies {0, 1, 2} (stars 0-1, 0-2) but last in priority: 1 and 2
+        // meet no kept neighbour through the stars alone; one of them must still go.
+        let clusters = lead(3, &[], &[(0, 1), (0, 2)], &[1, 2, 0]);
+        assert_eq!(clusters, vec![(1, vec![0, 1, 2])]);
+        // A document assigned to a copy that is then removed follows to the copy kept.
+        let clusters = lead(4, &[(2, 3)], &[(0, 1), (0, 2)], &[1, 2, 3, 0]);
+        assert_eq!(clusters, vec![(1, vec![0, 1, 2, 3])]);
+        // The first copy removed to another document: the other copies go with it.
+        let clusters = lead(4, &[(3, 0)], &[(0, 1), (0, 2)], &[3, 0, 1, 2]);
+        assert_eq!(clusters, vec![(3, vec![0, 1, 2, 3])]);
+    }
+
     use super::*;
     use proptest::prelude::*;
 

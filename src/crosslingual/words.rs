@@ -128,7 +128,14 @@ mod tests {
 
     #[test]
     fn shares_at_least_agrees_with_the_count() {
-        let lists: Vec<Vec<u64>> = vec![vec![], vec![1], vec![1, 2, 3], vec![2, 3, 4, 9], vec![1, 3, 5, 7, 9], vec![0, 9]];
+        let lists: Vec<Vec<u64>> = vec![
+            vec![],
+            vec![1],
+            vec![1, 2, 3],
+            vec![2, 3, 4, 9],
+            vec![1, 3, 5, 7, 9],
+            vec![0, 9],
+        ];
         for a in &lists {
             for b in &lists {
                 for k in 0..6 {

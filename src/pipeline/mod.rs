@@ -18,7 +18,7 @@ pub use corpus::{Corpus, DocId, DocMeta};
 use sign::{SignCtx, Signed, uses_minhash, uses_simhash};
 
 use crate::cluster;
-use crate::config::{Config, Keep, Method, Verify};
+use crate::config::{Config, Grouping, Keep, Method, Verify};
 use crate::crosslingual;
 use crate::error::{Error, Result};
 use crate::index;
@@ -714,12 +714,32 @@ impl Dedup {
         // Documents with one exact key (the same normalized tokens) cluster whatever the
         // matching above found: a copy of a document made only of boilerplate lines, or too
         // short to sign, is still a copy.
-        let mut joined = verified.clone();
-        joined.extend(exact_copies(exact));
-        let clusters = cluster::components(n, &joined)
-            .into_iter()
-            .map(|members| make_cluster(members, c.keep, lens, &similarity))
-            .collect();
+        let clusters = match c.grouping {
+            Grouping::Components => {
+                let mut joined = verified.clone();
+                joined.extend(exact_copies(exact));
+                cluster::components(n, &joined)
+                    .into_iter()
+                    .map(|members| make_cluster(members, c.keep, lens, &similarity))
+                    .collect()
+            }
+            Grouping::Leader => {
+                let order = keep_order(n, c.keep, lens);
+                cluster::leaders(n, &verified, &exact_copies(exact), &order, &similarity)
+                    .into_iter()
+                    .map(|(leader, members)| {
+                        let similarity = members.iter().map(|&m| similarity(m, leader)).collect();
+                        Cluster {
+                            members: members.into_iter().map(DocId).collect(),
+                            representative: DocId(leader),
+                            similarity,
+                            langs: Vec::new(),
+                            member_langs: Vec::new(),
+                        }
+                    })
+                    .collect()
+            }
+        };
         let mut candidate_docs = bitvec![0; n];
         for &(a, b) in &candidates {
             candidate_docs.set(a as usize, true);
@@ -734,6 +754,18 @@ impl Dedup {
             cross: CrossCounts::default(),
         }
     }
+}
+
+/// The documents in keep priority: input order, or by length (longest or shortest first,
+/// ties in input order).
+fn keep_order(n: usize, keep: Keep, lens: &[u64]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    match keep {
+        Keep::First => {}
+        Keep::Longest => order.sort_by_key(|&d| (std::cmp::Reverse(lens[d as usize]), d)),
+        Keep::Shortest => order.sort_by_key(|&d| (lens[d as usize], d)),
+    }
+    order
 }
 
 /// A cluster of `members` (ascending) with its representative chosen by `keep`.
