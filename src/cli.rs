@@ -226,6 +226,10 @@ pub struct DedupArgs {
     /// this times the cosine of their dictionary pivots.
     #[arg(long, value_name = "W", default_value_t = neardup::crosslingual::Params::default().pivot_weight)]
     pub cross_pivot_weight: f64,
+    /// Cross-lingual: set any tuning parameter of the stage, NAME=VALUE (repeatable; the
+    /// names are the fields of `crosslingual::Params`, e.g. `layout_min=0.7`): for sweeps.
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub cross_param: Vec<String>,
     /// Cross-lingual: a link's two documents must name the anchors they share about as often
     /// (cosine of their anchor counts over the shared anchors, 0..1).
     #[arg(long, value_name = "C", default_value_t = neardup::crosslingual::Params::default().profile_min)]
@@ -325,14 +329,21 @@ impl DedupArgs {
             b = b.containment(t);
         }
         if self.cross_lingual {
-            b = b.cross_lingual(neardup::crosslingual::Params {
+            let mut p = neardup::crosslingual::Params {
                 min_score: self.cross_min_score,
                 ratio: self.cross_ratio,
                 lift: self.cross_lift,
                 pivot_weight: self.cross_pivot_weight,
                 profile_min: self.cross_profile_min,
                 ..Default::default()
-            });
+            };
+            for kv in &self.cross_param {
+                let (k, v) = kv
+                    .split_once('=')
+                    .ok_or_else(|| neardup::Error::Config(format!("--cross-param {kv}: expected NAME=VALUE")))?;
+                p.set(k, v)?;
+            }
+            b = b.cross_lingual(p);
         }
         if let Some(v) = self.bands {
             b = b.bands(v);

@@ -190,6 +190,67 @@ impl Default for Params {
     }
 }
 
+impl Params {
+    /// The names of the parameters [`Params::set`] takes, in field order.
+    pub const NAMES: [&'static str; 21] = [
+        "min_score",
+        "ratio",
+        "per_language",
+        "max_anchors",
+        "lift",
+        "pivot_weight",
+        "profile_min",
+        "same_language_min",
+        "template_groups",
+        "density",
+        "min_langs",
+        "attach_density",
+        "attach_min",
+        "attach_margin",
+        "attach_strong",
+        "attach_mutual",
+        "attach_many",
+        "same_words",
+        "template_words",
+        "apart_words",
+        "layout_min",
+    ];
+
+    /// Sets the parameter `name` (a field's name, see [`Params::NAMES`]) from its text: the
+    /// one way the sweeps of `scripts/crosslingual_sweep.sh` reach every parameter.
+    pub fn set(&mut self, name: &str, value: &str) -> crate::Result<()> {
+        let bad =
+            |e: &dyn std::fmt::Display| crate::Error::Config(format!("cross-lingual parameter {name}={value}: {e}"));
+        let f = || value.parse::<f64>().map_err(|e| bad(&e));
+        let u = || value.parse::<usize>().map_err(|e| bad(&e));
+        match name {
+            "min_score" => self.min_score = f()?,
+            "ratio" => self.ratio = f()?,
+            "per_language" => self.per_language = u()?,
+            "max_anchors" => self.max_anchors = u()?,
+            "lift" => self.lift = f()?,
+            "pivot_weight" => self.pivot_weight = f()?,
+            "profile_min" => self.profile_min = f()?,
+            "same_language_min" => self.same_language_min = f()?,
+            "template_groups" => self.template_groups = u()?,
+            "density" => self.density = f()?,
+            "min_langs" => self.min_langs = u()?,
+            "attach_density" => self.attach_density = f()?,
+            "attach_min" => self.attach_min = f()?,
+            "attach_margin" => self.attach_margin = f()?,
+            "attach_strong" => self.attach_strong = f()?,
+            "attach_mutual" => self.attach_mutual = f()?,
+            "attach_many" => self.attach_many = f()?,
+            "same_words" => self.same_words = u()?,
+            "template_words" => self.template_words = u()?,
+            "apart_words" => self.apart_words = u()?,
+            "layout_min" => self.layout_min = f()?,
+            _ => return Err(bad(&format!("no such parameter (one of {})", Self::NAMES.join(", ")))),
+        }
+        Ok(())
+    }
+}
+
 /// What the cross-lingual stage knows of one document.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocFeatures {
@@ -468,6 +529,20 @@ mod tests {
             anchors: keys.iter().map(|&key| Anchor { key, strong: true }).collect(),
             ..DocFeatures::default()
         }
+    }
+
+    #[test]
+    fn every_parameter_can_be_set_by_name() {
+        for name in Params::NAMES {
+            let mut p = Params::default();
+            p.set(name, "7").unwrap();
+            assert_ne!(p, Params::default(), "{name} did not change");
+        }
+        let mut p = Params::default();
+        assert!(p.set("no_such", "1").is_err());
+        assert!(p.set("per_language", "0.5").is_err());
+        assert!(p.set("layout_min", "high").is_err());
+        assert_eq!(p, Params::default());
     }
 
     #[test]
