@@ -46,25 +46,7 @@ for v in "${values[@]}"; do
   man=
   if [ -n "$MAN" ]; then
     "$B" dedup "$MAN" -o /dev/null --clusters "$tmp/m.jsonl" -q "${p[@]}"
-    man=$(python3 - "$tmp/m.jsonl" "$MAN" <<'PY'
-import collections, json, re, sys
-def page(i):
-    m = re.match(r'man:(?:[a-z]{2}(?:_[A-Z]{2})?/)?(man\w+/[^/]+)$', i)
-    return m.group(1) if m else None
-predicted = true = 0
-for line in open(sys.argv[1]):
-    c = json.loads(line)
-    if len(c.get('langs', [])) < 2:
-        continue
-    m = c['members']
-    predicted += len(m) * (len(m) - 1) // 2
-    n = collections.Counter(page(x) or x for x in m)
-    true += sum(v * (v - 1) // 2 for v in n.values())
-pages = collections.Counter(p for p in (page(json.loads(l)['id']) for l in open(sys.argv[2])) if p)
-gold = sum(v * (v - 1) // 2 for v in pages.values())
-print(f"{true / max(predicted, 1):.3f} / {true / max(gold, 1):.3f}")
-PY
-)
+    man=$(python3 scripts/manpage_score.py "$tmp/m.jsonl" "$MAN")
   fi
   printf '%-22s %-18s %-18s %-18s %s\n' "$v" "$(score "$D/gold_translations.tsv" "$tmp/a.jsonl")" \
     "$(score "$D/gold_translations.tsv" "$tmp/c.jsonl")" "$(score "$tmp/n28.tsv" "$tmp/b.jsonl")" "$man"

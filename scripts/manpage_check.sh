@@ -14,23 +14,5 @@ shift
 for mode in --no-lexicon ""; do
   # shellcheck disable=SC2086
   "$B" dedup "$CORPUS" -o /dev/null --clusters "$tmp/c.jsonl" -q --cross-lingual $mode "$@"
-  python3 - "${mode:-with lexicon}" "$tmp/c.jsonl" "$CORPUS" <<'PY'
-import collections, json, re, sys
-def page(i):
-    m = re.match(r'man:(?:[a-z]{2}(?:_[A-Z]{2})?/)?(man\w+/[^/]+)$', i)
-    return m.group(1) if m else None
-predicted = true = 0
-for line in open(sys.argv[2]):
-    c = json.loads(line)
-    if len(c.get('langs', [])) < 2:
-        continue
-    m = c['members']
-    predicted += len(m) * (len(m) - 1) // 2
-    n = collections.Counter(page(x) or x for x in m)
-    true += sum(v * (v - 1) // 2 for v in n.values())
-pages = collections.Counter(p for p in (page(json.loads(l)['id']) for l in open(sys.argv[3])) if p)
-gold = sum(v * (v - 1) // 2 for v in pages.values())
-print(f"{sys.argv[1]}: multilingual cluster pairs {predicted}, same page {true}, "
-      f"precision {true / max(predicted, 1):.3f}; same-page pairs in the corpus {gold}, found {true / max(gold, 1):.3f}")
-PY
+  python3 scripts/manpage_score.py "$tmp/c.jsonl" "$CORPUS" "${mode:-with lexicon}"
 done

@@ -773,16 +773,7 @@ fn library_signatures_are_the_cli_signatures() {
         .chunks_exact(4)
         .map(|b| u32::from_le_bytes(b.try_into().unwrap()))
         .collect();
-    let texts: Vec<String> = std::fs::read_to_string(&seeds)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let texts = common::texts_of(&seeds, usize::MAX);
     let config = neardup::Config::builder().build().unwrap();
     let k = config.num_perm();
     let lib = neardup::Dedup::new(config).sign_texts(&texts).unwrap();

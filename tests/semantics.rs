@@ -220,17 +220,7 @@ proptest::proptest! {
 /// pair with certainty for all practical purposes).
 #[test]
 fn every_removed_document_has_a_kept_near_duplicate_on_real_text() {
-    let texts: Vec<String> = std::fs::read_to_string(data("ntrex-dev/docs.jsonl"))
-        .unwrap()
-        .lines()
-        .take(600)
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let texts = common::texts_of(&data("ntrex-dev/docs.jsonl"), 600);
     let config = neardup::Config::builder()
         .verify(neardup::Verify::Exact)
         .boilerplate(false)

@@ -33,6 +33,15 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The `text` fields of the first `limit` records of a JSONL file.
+pub fn texts_of(path: &Path, limit: usize) -> Vec<String> {
+    jsonl(&std::fs::read(path).unwrap())
+        .iter()
+        .take(limit)
+        .map(|r| r["text"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// Every line of JSONL bytes, parsed.
 pub fn jsonl(bytes: &[u8]) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(bytes)
