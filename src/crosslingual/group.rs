@@ -134,9 +134,9 @@ fn languages(docs: &[u32], same: &dyn Fn(u32, u32) -> bool) -> usize {
 /// mean score is highest, when that mean is at least [`Params::attach_min`] and
 /// [`Params::attach_margin`] times the next best, and, unless it is [`Params::attach_strong`]
 /// times the next best, the group has [`Params::attach_mutual`] mutual best matches per
-/// document with the article's documents; or, whatever its lead, it has
-/// [`Params::attach_many`] mutual best matches per document with them. The evidence is summed
-/// over every language of the article, so a document with few anchors still finds its article.
+/// document with the article's documents. The evidence is summed over every language of the
+/// article, so a document with few anchors still finds its article. A group anchors leave
+/// alone attaches on its layout (see the code below).
 pub(super) fn join_groups<'l>(
     group: &[u32],
     edges: &[(u32, u32, f32)],
@@ -305,7 +305,7 @@ pub(super) fn join_groups<'l>(
             let mutual = affinity[&(*x, b[0].1)].1 as f64 / size[*x as usize] as f64;
             let lead =
                 mean >= p.attach_margin * second && (mean >= p.attach_strong * second || mutual >= p.attach_mutual);
-            mean >= p.attach_min && mean > second && (lead || mutual >= p.attach_many)
+            mean >= p.attach_min && mean > second && lead
         })
         .map(|(x, b)| (x, b[0].1))
         .filter(|&(x, c)| compatible(&members[&x], &members[&c]))
@@ -556,32 +556,6 @@ mod tests {
         assert!(!second_group_joins_article(true));
         // Two are a fragment of an article (fewer languages than an article): they attach.
         assert!(second_group_joins_article(false));
-    }
-
-    /// Articles A (documents 0..n) and B (n..2n), each in the same `n` languages with every
-    /// pair linked; document 2n, in a language of its own, scores 0.5 with A's documents and
-    /// 0.4 with B's (a lead of 1.25, short of the margin), so it is the best match of each of
-    /// A's documents in its language and they are its. Does it join A?
-    fn joins_with_many_mutual_matches(n: u32) -> bool {
-        const LANGS: [&str; 10] = ["l0", "l1", "l2", "l3", "l4", "l5", "l6", "l7", "l8", "l9"];
-        let x = 2 * n;
-        let lang_of = move |d: u32| if d == x { "zzz" } else { LANGS[(d % n) as usize] };
-        let group: Vec<u32> = (0..=x).collect();
-        let edges = [clique(0..n, 0.8), clique(n..2 * n, 0.8)].concat();
-        let (mut pairs, mut scores) = candidates_of(&edges);
-        for d in 0..n {
-            pairs.extend([(d, x), (d + n, x)]);
-            scores.extend([0.5f32, 0.4]);
-        }
-        joined(&group, &edges, &pairs, &scores, &lang_of, x, 0)
-    }
-
-    #[test]
-    fn many_mutual_best_matches_stand_for_a_lead() {
-        // The mutual best match of A's documents in 10 languages: it joins A.
-        assert!(joins_with_many_mutual_matches(10));
-        // In 8: the lead of 1.25 alone is too small.
-        assert!(!joins_with_many_mutual_matches(8));
     }
 
     #[test]

@@ -46,10 +46,9 @@
 //!    in few languages to the article they score best with, given a strong lead
 //!    ([`Params::attach_strong`]) or mutual best matches with its documents
 //!    ([`Params::attach_mutual`]): where a document's own article is absent, another report
-//!    on the same story is still its best. Many mutual best matches
-//!    ([`Params::attach_many`]) stand for the lead: a document with few anchors may score
-//!    nearly as well on average with another report on its story, yet still be the best match
-//!    of its article's documents in a dozen languages, and they its.
+//!    on the same story is still its best. A group anchors leave alone attaches on its
+//!    paragraphs' lengths ([`layout`], [`Params::layout_min`]), and two groups laid out alike
+//!    may join though their documents of one language score low.
 //!
 //! All stages exchange plain data (keys, postings, pairs, edges), so each can run per shard.
 //!
@@ -141,10 +140,6 @@ pub struct Params {
     /// are absent still has a best article among those present (another report on the same
     /// story), but the documents of that article have better matches than it.
     pub attach_mutual: f64,
-    /// Phase 2: with at least this many mutual best matches per document with the article it
-    /// scores best with, a group attaches to it without [`Params::attach_margin`]'s lead
-    /// (its mean must still be the highest and at least [`Params::attach_min`]).
-    pub attach_many: f64,
     /// Common words ([`words`]) two documents share at least to count as one language for
     /// the linking and grouping rules (see [`SameLanguage`]).
     pub same_words: usize,
@@ -181,7 +176,6 @@ impl Default for Params {
             attach_margin: 1.5,
             attach_strong: 4.0,
             attach_mutual: 3.0,
-            attach_many: 9.0,
             same_words: 3,
             template_words: 15,
             apart_words: 1,
@@ -192,7 +186,7 @@ impl Default for Params {
 
 impl Params {
     /// The names of the parameters [`Params::set`] takes, in field order.
-    pub const NAMES: [&'static str; 21] = [
+    pub const NAMES: [&'static str; 20] = [
         "min_score",
         "ratio",
         "per_language",
@@ -209,7 +203,6 @@ impl Params {
         "attach_margin",
         "attach_strong",
         "attach_mutual",
-        "attach_many",
         "same_words",
         "template_words",
         "apart_words",
@@ -240,7 +233,6 @@ impl Params {
             "attach_margin" => self.attach_margin = f()?,
             "attach_strong" => self.attach_strong = f()?,
             "attach_mutual" => self.attach_mutual = f()?,
-            "attach_many" => self.attach_many = f()?,
             "same_words" => self.same_words = u()?,
             "template_words" => self.template_words = u()?,
             "apart_words" => self.apart_words = u()?,
