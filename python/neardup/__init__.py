@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from typing import Iterable, Optional, Sequence, Tuple
 
-from ._neardup import DedupResult, __version__, _dedup, _sign
+from ._neardup import DedupResult, __version__, _band_keys, _dedup, _sign
 
-__all__ = ["DedupResult", "dedup", "sign", "__version__"]
+__all__ = ["DedupResult", "band_keys", "dedup", "sign", "__version__"]
 
 
 def _as_list(values) -> list:
@@ -132,6 +132,39 @@ def sign(
     return _sign(
         _as_list(texts),
         num_perm=num_perm,
+        shingle_words=shingle_words,
+        shingle_chars=shingle_chars,
+        seed=seed,
+        threads=threads,
+    )
+
+
+def band_keys(
+    texts: Iterable[str],
+    *,
+    threshold: Optional[float] = None,
+    num_perm: Optional[int] = None,
+    bands: Optional[int] = None,
+    rows: Optional[int] = None,
+    shingle_words: Optional[int] = None,
+    shingle_chars: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: int = 0,
+) -> Tuple[int, int, bytes]:
+    """LSH band keys of texts, the keys the CLI's LSH stage groups documents by.
+
+    Returns ``(bands, rows, data)``: ``data`` holds ``bands`` little-endian unsigned 64-bit keys
+    per text, text after text (``numpy.frombuffer(data, "<u8").reshape(-1, bands)``). Two texts
+    with one key in the same band are candidates; bands and rows follow ``threshold`` and
+    ``num_perm`` as in the CLI unless given. For a distributed run: group by (band, key), pair
+    within groups, verify. The GIL is released while signing.
+    """
+    return _band_keys(
+        _as_list(texts),
+        threshold=threshold,
+        num_perm=num_perm,
+        bands=bands,
+        rows=rows,
         shingle_words=shingle_words,
         shingle_chars=shingle_chars,
         seed=seed,

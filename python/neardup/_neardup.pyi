@@ -45,3 +45,15 @@ def _sign(
     seed: Optional[int] = ...,
     threads: int = ...,
 ) -> Tuple[int, bytes]: ...
+def _band_keys(
+    texts: List[str],
+    *,
+    threshold: Optional[float] = ...,
+    num_perm: Optional[int] = ...,
+    bands: Optional[int] = ...,
+    rows: Optional[int] = ...,
+    shingle_words: Optional[int] = ...,
+    shingle_chars: Optional[int] = ...,
+    seed: Optional[int] = ...,
+    threads: int = ...,
+) -> Tuple[int, int, bytes]: ...

@@ -254,11 +254,66 @@ fn _sign(
     Ok((k, bytes))
 }
 
+/// LSH band keys of texts: `bands` little-endian u64 keys per text, in text order (text-major),
+/// as one bytes object; two texts that share a key in one band are candidates. The keys of band
+/// `b` are xxh3 of its `rows` signature slots with the band's seed (`neardup::index::band_keys`),
+/// so they are the keys the CLI's LSH stage sorts. See `neardup.band_keys`.
+#[pyfunction]
+#[pyo3(signature = (texts, *, threshold=None, num_perm=None, bands=None, rows=None,
+    shingle_words=None, shingle_chars=None, seed=None, threads=0))]
+#[allow(clippy::too_many_arguments)]
+fn _band_keys(
+    py: Python<'_>,
+    texts: Vec<String>,
+    threshold: Option<f64>,
+    num_perm: Option<usize>,
+    bands: Option<usize>,
+    rows: Option<usize>,
+    shingle_words: Option<usize>,
+    shingle_chars: Option<usize>,
+    seed: Option<u64>,
+    threads: usize,
+) -> PyResult<(usize, usize, Vec<u8>)> {
+    let config = config(
+        threshold,
+        num_perm,
+        bands,
+        rows,
+        shingle_words,
+        shingle_chars,
+        seed,
+        "minhash",
+        "first",
+        "leader",
+        true,
+        false,
+    )?;
+    let (k, b, r, s) = (config.num_perm(), config.bands(), config.rows(), config.seed());
+    let n = texts.len();
+    let dedup = Dedup::new(config).threads(threads);
+    let bytes = py
+        .detach(|| {
+            dedup.sign_texts(&texts).map(|sigs| {
+                let all = bitvec::bitvec![1; n];
+                let mut keys = vec![0u64; n * b];
+                for band in 0..b {
+                    for (key, d) in neardup::index::band_keys(&sigs, k, band, r, &all, s) {
+                        keys[d as usize * b + band] = key;
+                    }
+                }
+                keys.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>()
+            })
+        })
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok((b, r, bytes))
+}
+
 #[pymodule]
 fn _neardup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<DedupResult>()?;
     m.add_function(wrap_pyfunction!(_dedup, m)?)?;
     m.add_function(wrap_pyfunction!(_sign, m)?)?;
+    m.add_function(wrap_pyfunction!(_band_keys, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

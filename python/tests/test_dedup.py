@@ -144,3 +144,22 @@ def test_signatures_are_the_command_line_signatures(cli, tmp_path):
     k64, data64 = neardup.sign(["one text"], num_perm=64, seed=7)
     assert k64 == 64 and len(data64) == 256
     assert neardup.sign(["one text"], num_perm=64, seed=7) == (k64, data64)
+
+
+def test_band_keys_make_near_duplicates_candidates():
+    recs = records(DATA / "seeds.jsonl")
+    texts = [r["text"] for r in recs]
+    bands, rows, data = neardup.band_keys(texts)
+    assert len(data) == 8 * bands * len(texts)
+    keys = [struct.unpack_from(f"<{bands}Q", data, 8 * bands * i) for i in range(len(texts))]
+    ids = [r["id"] for r in recs]
+    first, copy = ids.index("000"), ids.index("000-first-body")
+    # 000 and its first body's copy (the CLI's one same-language cluster) share a band's key;
+    # 000 and 002 (another article) share none.
+    assert any(a == b for a, b in zip(keys[first], keys[copy]))
+    assert not any(a == b for a, b in zip(keys[first], keys[ids.index("002")]))
+    # Identical texts have identical keys; the same call gives the same bytes.
+    assert neardup.band_keys([texts[0], texts[0]])[2][: 8 * bands] == neardup.band_keys([texts[0], texts[0]])[2][8 * bands :]
+    assert neardup.band_keys(texts) == (bands, rows, data)
+    # Bands follow the threshold as in the CLI (fewer rows per band for a lower threshold).
+    assert neardup.band_keys(texts, threshold=0.3)[1] < rows
