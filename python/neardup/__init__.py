@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Iterable, Optional, Sequence, Tuple
 
-from ._neardup import DedupResult, __version__, _band_keys, _dedup, _sign
+from ._neardup import DedupResult, __version__, _dedup, _sign
 
 __all__ = ["DedupResult", "band_keys", "dedup", "sign", "__version__"]
 
@@ -129,14 +129,11 @@ def sign(
     (``numpy.frombuffer(data, "<u4").reshape(-1, num_perm)`` or
     ``pyarrow.py_buffer(data)`` read it without a copy). The GIL is released while signing.
     """
-    return _sign(
-        _as_list(texts),
-        num_perm=num_perm,
-        shingle_words=shingle_words,
-        shingle_chars=shingle_chars,
-        seed=seed,
+    k, _, _, data = _sign(
+        _as_list(texts), num_perm=num_perm, shingle_words=shingle_words, shingle_chars=shingle_chars, seed=seed,
         threads=threads,
     )
+    return k, data
 
 
 def band_keys(
@@ -159,14 +156,8 @@ def band_keys(
     ``num_perm`` as in the CLI unless given. For a distributed run: group by (band, key), pair
     within groups, verify. The GIL is released while signing.
     """
-    return _band_keys(
-        _as_list(texts),
-        threshold=threshold,
-        num_perm=num_perm,
-        bands=bands,
-        rows=rows,
-        shingle_words=shingle_words,
-        shingle_chars=shingle_chars,
-        seed=seed,
-        threads=threads,
+    _, bands, rows, data = _sign(
+        _as_list(texts), band_keys=True, threshold=threshold, num_perm=num_perm, bands=bands, rows=rows,
+        shingle_words=shingle_words, shingle_chars=shingle_chars, seed=seed, threads=threads,
     )
+    return bands, rows, data

@@ -39,15 +39,7 @@ def _dedup(
 def _sign(
     texts: List[str],
     *,
-    num_perm: Optional[int] = ...,
-    shingle_words: Optional[int] = ...,
-    shingle_chars: Optional[int] = ...,
-    seed: Optional[int] = ...,
-    threads: int = ...,
-) -> Tuple[int, bytes]: ...
-def _band_keys(
-    texts: List[str],
-    *,
+    band_keys: bool = ...,
     threshold: Optional[float] = ...,
     num_perm: Optional[int] = ...,
     bands: Optional[int] = ...,
@@ -56,4 +48,4 @@ def _band_keys(
     shingle_chars: Optional[int] = ...,
     seed: Optional[int] = ...,
     threads: int = ...,
-) -> Tuple[int, int, bytes]: ...
+) -> Tuple[int, int, int, bytes]: ...

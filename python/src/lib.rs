@@ -215,56 +215,19 @@ fn _dedup(
     })
 }
 
-/// MinHash signatures of texts: `num_perm` little-endian u32 slots per text, in text order, as
-/// one bytes object (what `neardup sign` writes). See `neardup.sign`.
+/// MinHash signatures of texts, or with `band_keys` their LSH band keys, as one bytes object
+/// each: `num_perm` little-endian u32 slots per text (what `neardup sign` writes), or `bands`
+/// little-endian u64 keys per text (xxh3 of each band's `rows` slots with the band's seed,
+/// `neardup::index::band_keys`: the keys the CLI's LSH stage sorts). Returns `(num_perm, bands,
+/// rows, bytes)`. See `neardup.sign` and `neardup.band_keys`.
 #[pyfunction]
-#[pyo3(signature = (texts, *, num_perm=None, shingle_words=None, shingle_chars=None, seed=None, threads=0))]
+#[pyo3(signature = (texts, *, band_keys=false, threshold=None, num_perm=None, bands=None, rows=None,
+    shingle_words=None, shingle_chars=None, seed=None, threads=0))]
+#[allow(clippy::too_many_arguments)]
 fn _sign(
     py: Python<'_>,
     texts: Vec<String>,
-    num_perm: Option<usize>,
-    shingle_words: Option<usize>,
-    shingle_chars: Option<usize>,
-    seed: Option<u64>,
-    threads: usize,
-) -> PyResult<(usize, Vec<u8>)> {
-    let config = config(
-        None,
-        num_perm,
-        None,
-        None,
-        shingle_words,
-        shingle_chars,
-        seed,
-        "minhash",
-        "first",
-        "leader",
-        true,
-        false,
-    )?;
-    let k = config.num_perm();
-    let dedup = Dedup::new(config).threads(threads);
-    let bytes = py
-        .detach(|| {
-            dedup
-                .sign_texts(&texts)
-                .map(|sigs| sigs.iter().flat_map(|s| s.to_le_bytes()).collect::<Vec<u8>>())
-        })
-        .map_err(|e| PyValueError::new_err(e.to_string()))?;
-    Ok((k, bytes))
-}
-
-/// LSH band keys of texts: `bands` little-endian u64 keys per text, in text order (text-major),
-/// as one bytes object; two texts that share a key in one band are candidates. The keys of band
-/// `b` are xxh3 of its `rows` signature slots with the band's seed (`neardup::index::band_keys`),
-/// so they are the keys the CLI's LSH stage sorts. See `neardup.band_keys`.
-#[pyfunction]
-#[pyo3(signature = (texts, *, threshold=None, num_perm=None, bands=None, rows=None,
-    shingle_words=None, shingle_chars=None, seed=None, threads=0))]
-#[allow(clippy::too_many_arguments)]
-fn _band_keys(
-    py: Python<'_>,
-    texts: Vec<String>,
+    band_keys: bool,
     threshold: Option<f64>,
     num_perm: Option<usize>,
     bands: Option<usize>,
@@ -273,7 +236,7 @@ fn _band_keys(
     shingle_chars: Option<usize>,
     seed: Option<u64>,
     threads: usize,
-) -> PyResult<(usize, usize, Vec<u8>)> {
+) -> PyResult<(usize, usize, usize, Vec<u8>)> {
     let config = config(
         threshold,
         num_perm,
@@ -294,6 +257,9 @@ fn _band_keys(
     let bytes = py
         .detach(|| {
             dedup.sign_texts(&texts).map(|sigs| {
+                if !band_keys {
+                    return sigs.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+                }
                 let all = bitvec::bitvec![1; n];
                 let mut keys = vec![0u64; n * b];
                 for band in 0..b {
@@ -301,11 +267,11 @@ fn _band_keys(
                         keys[d as usize * b + band] = key;
                     }
                 }
-                keys.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>()
+                keys.iter().flat_map(|x| x.to_le_bytes()).collect()
             })
         })
         .map_err(|e| PyValueError::new_err(e.to_string()))?;
-    Ok((b, r, bytes))
+    Ok((k, b, r, bytes))
 }
 
 #[pymodule]
@@ -313,7 +279,6 @@ fn _neardup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<DedupResult>()?;
     m.add_function(wrap_pyfunction!(_dedup, m)?)?;
     m.add_function(wrap_pyfunction!(_sign, m)?)?;
-    m.add_function(wrap_pyfunction!(_band_keys, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -379,8 +379,8 @@ mod tests {
         joined(&group, edges, &pairs, &scores, &lang_of, 5, 0)
     }
 
-    /// Whether `join_groups` (default parameters, no same-language similarity) puts
-    /// documents `x` and `y` in one cluster.
+    /// Whether `join_groups` (default parameters, no same-language similarity, no layouts)
+    /// puts documents `x` and `y` in one cluster.
     fn joined(
         group: &[u32],
         edges: &[(u32, u32, f32)],
@@ -390,25 +390,11 @@ mod tests {
         x: u32,
         y: u32,
     ) -> bool {
-        joined_alike(group, edges, pairs, scores, lang_of, 0.0, x, y)
+        joined_laid_out(group, edges, pairs, scores, lang_of, 0.0, &[], x, y)
     }
 
-    /// [`joined`], with every pair of same-language documents scoring `alike`.
-    #[allow(clippy::too_many_arguments)]
-    fn joined_alike(
-        group: &[u32],
-        edges: &[(u32, u32, f32)],
-        pairs: &[(u32, u32)],
-        scores: &[f32],
-        lang_of: &(dyn Fn(u32) -> &'static str + Sync),
-        alike: f32,
-        x: u32,
-        y: u32,
-    ) -> bool {
-        joined_laid_out(group, edges, pairs, scores, lang_of, alike, &[], x, y)
-    }
-
-    /// [`joined_alike`], with the documents' layouts (`layouts[d]`, none past its end).
+    /// [`joined`], with every pair of same-language documents scoring `alike` and the
+    /// documents' layouts (`layouts[d]`, none past its end).
     #[allow(clippy::too_many_arguments)]
     fn joined_laid_out(
         group: &[u32],
@@ -430,6 +416,12 @@ mod tests {
             uf.union(a, b);
         }
         uf.find(x) == uf.find(y)
+    }
+
+    /// The layout of a text whose paragraphs are `lens` characters long.
+    fn layout_of(lens: &[usize]) -> Vec<f32> {
+        let text: Vec<String> = lens.iter().map(|&n| "x".repeat(n)).collect();
+        crate::crosslingual::layout::layout(&text.join("\n"))
     }
 
     /// Every pair of the documents `docs` linked at `score`: an article whose documents all
@@ -516,13 +508,7 @@ mod tests {
         let group: Vec<u32> = (0..4).collect();
         let edges = [(0, 1, 0.8), (2, 3, 0.8), (0, 3, 0.6), (1, 2, 0.6), (1, 3, 0.6)];
         let (pairs, scores) = candidates_of(&edges);
-        let layouts: Vec<Vec<f32>> = layouts
-            .iter()
-            .map(|lens| {
-                let text: Vec<String> = lens.iter().map(|&n| "x".repeat(n)).collect();
-                crate::crosslingual::layout::layout(&text.join("\n"))
-            })
-            .collect();
+        let layouts: Vec<Vec<f32>> = layouts.iter().map(|lens| layout_of(lens)).collect();
         joined_laid_out(&group, &edges, &pairs, &scores, &lang_of, alike, &layouts, 0, 2)
     }
 
@@ -571,52 +557,35 @@ mod tests {
     /// Article A (documents 0..5) and article B (5..10), each in five languages with every pair
     /// linked, laid out as `a` and `b`; document 10, in a sixth language, has no anchor in
     /// common with anyone, and is laid out as `x`. Does it join A?
-    fn attaches_on_layout(a: &[f32], b: &[f32], x: &[f32]) -> bool {
+    fn attaches_on_layout(a: &[usize], b: &[usize], x: &[usize]) -> bool {
         const LANGS: [&str; 6] = ["l0", "l1", "l2", "l3", "l4", "zzz"];
         let lang_of = |d: u32| if d == 10 { LANGS[5] } else { LANGS[(d % 5) as usize] };
         let group: Vec<u32> = (0..11).collect();
         let edges = [clique(0..5, 0.8), clique(5..10, 0.8)].concat();
         let (pairs, scores) = candidates_of(&edges);
-        let norm = |v: &[f32]| {
-            crate::crosslingual::layout::layout(
-                &v.iter().map(|&n| "x".repeat(n as usize)).collect::<Vec<_>>().join("\n"),
-            )
-        };
-        let (la, lb, lx) = (norm(a), norm(b), norm(x));
-        let layouts: Vec<&[f32]> = (0..11)
-            .map(|d| match d {
-                0..5 => &la[..],
-                5..10 => &lb[..],
-                _ => &lx[..],
+        let layouts: Vec<Vec<f32>> = (0..11)
+            .map(|d| {
+                layout_of(if d < 5 {
+                    a
+                } else if d < 10 {
+                    b
+                } else {
+                    x
+                })
             })
             .collect();
-        let same = |p: u32, q: u32| lang_of(p) == lang_of(q);
-        let scored = Scored::new(group.len(), &pairs, &scores, &same);
-        let joins = join_groups(
-            &group,
-            &edges,
-            &scored,
-            &same,
-            &|_, _| 0.0,
-            &|d| layouts[d as usize],
-            &Params::default(),
-        );
-        let mut uf = UnionFind::new(group.len());
-        for (p, q) in joins {
-            uf.union(p, q);
-        }
-        uf.find(10) == uf.find(0)
+        joined_laid_out(&group, &edges, &pairs, &scores, &lang_of, 0.0, &layouts, 10, 0)
     }
 
     #[test]
     fn a_document_without_anchors_attaches_on_its_paragraphs() {
-        let a = [10.0, 80.0, 20.0, 60.0, 30.0, 90.0];
-        let b = [50.0, 15.0, 70.0, 25.0, 90.0, 12.0];
+        let a = [10, 80, 20, 60, 30, 90];
+        let b = [50, 15, 70, 25, 90, 12];
         // Paragraphs about 1.5 times as long as A's: A's translation.
-        let x: Vec<f32> = a.iter().map(|n| n * 1.5 + 3.0).collect();
+        let x: Vec<usize> = a.iter().map(|n| n * 3 / 2 + 3).collect();
         assert!(attaches_on_layout(&a, &b, &x));
         // Laid out like neither, or with another number of paragraphs: it stays alone.
-        assert!(!attaches_on_layout(&a, &b, &[40.0, 40.0, 90.0, 10.0, 20.0, 50.0]));
+        assert!(!attaches_on_layout(&a, &b, &[40, 40, 90, 10, 20, 50]));
         assert!(!attaches_on_layout(&a, &b, &x[..5]));
         // Laid out like both articles (one template): no lead, it stays alone.
         assert!(!attaches_on_layout(&a, &a, &x));

@@ -23,22 +23,24 @@
 /// fewer than [`MIN_PARAGRAPHS`] paragraphs, more than [`MAX_PARAGRAPHS`], or paragraphs all of
 /// one length (nothing to correlate).
 pub fn layout(text: &str) -> Vec<f32> {
-    let lens: Vec<f32> = text
+    let mut v: Vec<f32> = text
         .lines()
         .map(|l| l.trim().chars().count())
         .filter(|&n| n > 0)
         .map(|n| (n as f32).ln())
         .collect();
-    if lens.len() < MIN_PARAGRAPHS || lens.len() > MAX_PARAGRAPHS {
+    if v.len() < MIN_PARAGRAPHS || v.len() > MAX_PARAGRAPHS {
         return Vec::new();
     }
-    let mean = lens.iter().sum::<f32>() / lens.len() as f32;
-    let centred: Vec<f32> = lens.iter().map(|x| x - mean).collect();
-    let norm = centred.iter().map(|x| x * x).sum::<f32>().sqrt();
+    // Centred and scaled in place.
+    let mean = v.iter().sum::<f32>() / v.len() as f32;
+    v.iter_mut().for_each(|x| *x -= mean);
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
     if norm < 1e-6 {
         return Vec::new();
     }
-    centred.into_iter().map(|x| x / norm).collect()
+    v.iter_mut().for_each(|x| *x /= norm);
+    v
 }
 
 /// The agreement of two layouts: their correlation when both have one number of paragraphs,

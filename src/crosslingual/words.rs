@@ -100,26 +100,10 @@ pub fn shared(a: &[u64], b: &[u64]) -> usize {
     crate::signature::intersection_size(a, b)
 }
 
-/// Whether two documents share at least `k` common words (both lists sorted, each word once):
-/// `shared(a, b) >= k`, stopping as soon as the answer is known (`k` found, or too few words
-/// left on one side to reach it).
+/// Whether two documents share at least `k` common words (both lists sorted, each word once),
+/// stopping as soon as the answer is known.
 pub fn shares_at_least(a: &[u64], b: &[u64], k: usize) -> bool {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while n < k {
-        if n + (a.len() - i).min(b.len() - j) < k {
-            return false;
-        }
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    true
+    crate::signature::intersection_at_least(a, b, k)
 }
 
 #[cfg(test)]

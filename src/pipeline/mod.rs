@@ -727,16 +727,7 @@ impl Dedup {
                 let order = keep_order(n, c.keep, lens);
                 cluster::leaders(n, &verified, &exact_copies(exact), &order, &similarity)
                     .into_iter()
-                    .map(|(leader, members)| {
-                        let similarity = members.iter().map(|&m| similarity(m, leader)).collect();
-                        Cluster {
-                            members: members.into_iter().map(DocId).collect(),
-                            representative: DocId(leader),
-                            similarity,
-                            langs: Vec::new(),
-                            member_langs: Vec::new(),
-                        }
-                    })
+                    .map(|(leader, members)| cluster_around(members, leader, &similarity))
                     .collect()
             }
         };
@@ -756,31 +747,38 @@ impl Dedup {
     }
 }
 
+/// A document's place in keep priority under `keep` (lower first; ties in input order): 0 for
+/// all under `first`, else by length.
+fn keep_rank(keep: Keep, len: u64) -> u64 {
+    match keep {
+        Keep::First => 0,
+        Keep::Longest => u64::MAX - len,
+        Keep::Shortest => len,
+    }
+}
+
 /// The documents in keep priority: input order, or by length (longest or shortest first,
 /// ties in input order).
 fn keep_order(n: usize, keep: Keep, lens: &[u64]) -> Vec<u32> {
     let mut order: Vec<u32> = (0..n as u32).collect();
-    match keep {
-        Keep::First => {}
-        Keep::Longest => order.sort_by_key(|&d| (std::cmp::Reverse(lens[d as usize]), d)),
-        Keep::Shortest => order.sort_by_key(|&d| (lens[d as usize], d)),
+    if keep != Keep::First {
+        order.sort_by_key(|&d| (keep_rank(keep, lens[d as usize]), d));
     }
     order
 }
 
 /// A cluster of `members` (ascending) with its representative chosen by `keep`.
 fn make_cluster(members: Vec<u32>, keep: Keep, lens: &[u64], similarity: &dyn Fn(u32, u32) -> f64) -> Cluster {
-    let representative = match keep {
-        Keep::First => members[0],
-        Keep::Longest => *members
-            .iter()
-            .min_by_key(|&&m| (std::cmp::Reverse(lens[m as usize]), m))
-            .unwrap_or(&members[0]),
-        Keep::Shortest => *members
-            .iter()
-            .min_by_key(|&&m| (lens[m as usize], m))
-            .unwrap_or(&members[0]),
-    };
+    let representative = *members
+        .iter()
+        .min_by_key(|&&m| (keep_rank(keep, lens[m as usize]), m))
+        .unwrap_or(&members[0]);
+    cluster_around(members, representative, similarity)
+}
+
+/// A cluster of `members` (ascending) kept as `representative`, with each member's similarity
+/// to it.
+fn cluster_around(members: Vec<u32>, representative: u32, similarity: &dyn Fn(u32, u32) -> f64) -> Cluster {
     let similarity = members.iter().map(|&m| similarity(m, representative)).collect();
     Cluster {
         members: members.into_iter().map(DocId).collect(),

@@ -337,6 +337,27 @@ pub fn intersection_size(x: &[u64], y: &[u64]) -> usize {
     n
 }
 
+/// Whether two sorted lists of distinct hashes share at least `k`: `intersection_size(x, y) >=
+/// k`, stopping as soon as the answer is known (`k` found, or too few left on one side).
+pub fn intersection_at_least(x: &[u64], y: &[u64], k: usize) -> bool {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while n < k {
+        if n + (x.len() - i).min(y.len() - j) < k {
+            return false;
+        }
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
