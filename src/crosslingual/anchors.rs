@@ -348,15 +348,28 @@ impl Extractor {
 /// Lowest whatlang confidence at which a language is taken.
 pub const MIN_CONFIDENCE: f64 = 0.5;
 
-/// The language of `text` as an ISO 639-3 code (whatlang), with whatlang's confidence, or
-/// `"und"` (confidence 0) when it cannot tell.
-pub fn detect_language(text: &str) -> (&'static str, f64) {
-    // The first 2 KB decide (whatlang's trigram model settles long before that).
-    let mut end = text.len().min(2048);
+/// Bytes of a text's head [`detect_language`] reads (whatlang's trigram model settles long
+/// before that).
+const HEAD_BYTES: usize = 2048;
+
+/// The first [`HEAD_BYTES`] of `text` (to a character boundary).
+fn head(text: &str) -> &str {
+    let mut end = text.len().min(HEAD_BYTES);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let head = &text[..end];
+    &text[..end]
+}
+
+/// Whether [`detect_language`] reads the same head in `a` and in `b`.
+pub fn same_head(a: &str, b: &str) -> bool {
+    head(a) == head(b)
+}
+
+/// The language of `text` as an ISO 639-3 code (whatlang), with whatlang's confidence, or
+/// `"und"` (confidence 0) when it cannot tell.
+pub fn detect_language(text: &str) -> (&'static str, f64) {
+    let head = head(text);
     // A text in another script that carries many Latin names or identifiers (a Chinese report
     // on a Scottish ice hockey match, a Russian man page) is in its own script's language,
     // however many Latin letters it holds; whatlang would weigh the scripts by letter count.

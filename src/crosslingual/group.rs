@@ -61,51 +61,111 @@ pub(super) fn mutual_best(
         .collect()
 }
 
-/// The candidate pairs with their scores, and for each pair both documents' best score in the
-/// other's language, computed once and read by linking (mutual best edges) and grouping
-/// (mutual best matches of an attachment).
+/// The candidate pairs with their scores, and the question linking (mutual best edges) and
+/// grouping (mutual best matches of an attachment) ask of them: is the pair within `ratio` of
+/// both documents' best score in the other's language? Answered on demand (most pairs are
+/// never asked: an edge needs [`Params::min_score`] first), from each document's candidates
+/// sorted best first.
 pub(super) struct Scored<'a> {
     pub(super) pairs: &'a [(u32, u32)],
     pub(super) scores: &'a [f32],
-    /// Per pair `(a, b)`: `a`'s best score with a document in `b`'s language (`b` included),
-    /// and `b`'s in `a`'s.
-    best: Vec<[f32; 2]>,
+    /// Per document its candidates `(score, other)`, best first (ties by document).
+    by_doc: Vec<Vec<(f32, u32)>>,
+    /// Per document the positions of its candidates in `by_doc`, sorted by `(label, position)`.
+    by_label: Vec<Vec<(u32, u32)>>,
+    labels: &'a [u32],
+    same: &'a (dyn Fn(u32, u32) -> bool + Sync),
 }
 
 impl<'a> Scored<'a> {
+    /// `labels[d]`: document `d`'s language label as a small id (`u32::MAX` when unknown):
+    /// two documents with two different known labels are never in one language, so a
+    /// document's best in `b`'s language is looked for among its candidates labelled as `b`
+    /// or unlabelled only (the same answer as asking `same` of every candidate, for less).
     pub(super) fn new(
         n: usize,
         pairs: &'a [(u32, u32)],
         scores: &'a [f32],
-        same: &(dyn Fn(u32, u32) -> bool + Sync),
+        labels: &'a [u32],
+        same: &'a (dyn Fn(u32, u32) -> bool + Sync),
     ) -> Self {
-        // Per document its candidates `(score, other)`, best first (ties by document).
         let mut by_doc: Vec<Vec<(f32, u32)>> = vec![Vec::new(); n];
         for (&(a, b), &s) in pairs.iter().zip(scores) {
             by_doc[a as usize].push((s, b));
             by_doc[b as usize].push((s, a));
         }
-        for v in &mut by_doc {
-            v.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-        }
-        let best_like = |a: u32, b: u32| {
-            by_doc[a as usize]
-                .iter()
-                .find(|&&(_, c)| c == b || same(b, c))
-                .map_or(0.0, |e| e.0)
-        };
-        let best = pairs
-            .par_iter()
-            .map(|&(a, b)| [best_like(a, b), best_like(b, a)])
+        let by_label = by_doc
+            .par_iter_mut()
+            .map(|v| {
+                v.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+                let mut l: Vec<(u32, u32)> = v
+                    .iter()
+                    .enumerate()
+                    .map(|(pos, &(_, c))| (labels[c as usize], pos as u32))
+                    .collect();
+                l.sort_unstable();
+                l
+            })
             .collect();
-        Scored { pairs, scores, best }
+        Scored {
+            pairs,
+            scores,
+            by_doc,
+            by_label,
+            labels,
+            same,
+        }
+    }
+
+    /// `a`'s best score with a document in `b`'s language (`b` included): the first of its
+    /// candidates, best first, that is `b` or in one language with it.
+    fn best_like(&self, a: u32, b: u32) -> f32 {
+        const UNKNOWN: u32 = u32::MAX;
+        let list = &self.by_doc[a as usize];
+        let like = |c: u32| c == b || (self.same)(b, c);
+        let lb = self.labels[b as usize];
+        let first = if lb == UNKNOWN {
+            list.iter().position(|&(_, c)| like(c))
+        } else {
+            // The candidates labelled as `b` and the unlabelled ones, merged by position.
+            let l = &self.by_label[a as usize];
+            let range = |label: u32| {
+                let from = l.partition_point(|&(x, _)| x < label);
+                let to = l.partition_point(|&(x, _)| x <= label);
+                &l[from..to]
+            };
+            let (mut x, mut y) = (range(lb), range(UNKNOWN));
+            let mut hit = None;
+            while hit.is_none() {
+                let pos = match (x.first(), y.first()) {
+                    (Some(&(_, p)), Some(&(_, q))) if p < q => {
+                        x = &x[1..];
+                        p
+                    }
+                    (Some(&(_, p)), None) => {
+                        x = &x[1..];
+                        p
+                    }
+                    (_, Some(&(_, q))) => {
+                        y = &y[1..];
+                        q
+                    }
+                    (None, None) => break,
+                };
+                if like(list[pos as usize].1) {
+                    hit = Some(pos as usize);
+                }
+            }
+            hit
+        };
+        first.map_or(0.0, |p| list[p].0)
     }
 
     /// Whether pair `i` is a mutual best match within `ratio`: its score at least `ratio`
     /// times each side's best in the other's language.
     pub(super) fn mutual(&self, i: usize, ratio: f32) -> bool {
-        let s = self.scores[i];
-        s >= ratio * self.best[i][0] && s >= ratio * self.best[i][1]
+        let (s, (a, b)) = (self.scores[i], self.pairs[i]);
+        s >= ratio * self.best_like(a, b) && s >= ratio * self.best_like(b, a)
     }
 }
 
@@ -274,13 +334,14 @@ pub(super) fn join_groups<'l>(
     // Per (small group, article): the summed score and the number of mutual best matches.
     let mut affinity: HashMap<(u32, u32), (f32, u32)> = HashMap::new();
     for (i, (&(a, b), &s)) in pairs.iter().zip(scores).enumerate() {
-        let mutual = scored.mutual(i, 1.0);
+        let mut mutual = None;
         for (x, y) in [(a, b), (b, a)] {
             let (rx, ry) = (root[x as usize], root[y as usize]);
             if rx != ry && small(rx) && big(ry) && !in_language_of(rx, y) {
+                let m = *mutual.get_or_insert_with(|| scored.mutual(i, 1.0));
                 let e = affinity.entry((rx, ry)).or_default();
                 e.0 += s;
-                e.1 += u32::from(mutual);
+                e.1 += u32::from(m);
             }
         }
     }
@@ -366,6 +427,48 @@ pub(super) fn join_groups<'l>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Looking for a document's best in another's language among the candidates labelled
+        /// alike or unlabelled gives the answer of asking every candidate, best first.
+        #[test]
+        fn scored_answers_as_asking_every_candidate(
+            edges in proptest::collection::btree_map((0u32..12, 0u32..12), 0u8..6, 0..50),
+            labels in proptest::collection::vec(0u32..4, 12),
+            words in proptest::collection::vec(0u32..3, 12),
+        ) {
+            // Label 3 stands for unknown; two documents are in one language when no two known
+            // labels differ and their "words" agree (not transitive through unknowns).
+            let labels: Vec<u32> = labels.iter().map(|&l| if l == 3 { u32::MAX } else { l }).collect();
+            let same = |a: u32, b: u32| {
+                let (x, y) = (labels[a as usize], labels[b as usize]);
+                (x == u32::MAX || y == u32::MAX || x == y) && words[a as usize] == words[b as usize]
+            };
+            let pairs: Vec<(u32, u32)> = edges.keys().filter(|(a, b)| a < b).copied().collect();
+            let scores: Vec<f32> = pairs.iter().map(|p| edges[p] as f32 / 4.0).collect();
+            let scored = Scored::new(12, &pairs, &scores, &labels, &same);
+            let best_like = |a: u32, b: u32| {
+                let mut list: Vec<(f32, u32)> = pairs
+                    .iter()
+                    .zip(&scores)
+                    .filter_map(|(&(x, y), &s)| (x == a).then_some((s, y)).or((y == a).then_some((s, x))))
+                    .collect();
+                list.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+                list.iter().find(|&&(_, c)| c == b || same(b, c)).map_or(0.0, |e| e.0)
+            };
+            for (i, &(a, b)) in pairs.iter().enumerate() {
+                proptest::prop_assert_eq!(scored.best_like(a, b), best_like(a, b));
+                proptest::prop_assert_eq!(scored.best_like(b, a), best_like(b, a));
+                let s = scores[i];
+                for ratio in [0.9f32, 1.0] {
+                    proptest::prop_assert_eq!(
+                        scored.mutual(i, ratio),
+                        s >= ratio * best_like(a, b) && s >= ratio * best_like(b, a)
+                    );
+                }
+            }
+        }
+    }
     use crate::cluster::UnionFind;
 
     /// Documents 0..5 in five languages, linked by `edges`; document 5 (a sixth language)
@@ -408,7 +511,8 @@ mod tests {
         y: u32,
     ) -> bool {
         let same = |a: u32, b: u32| lang_of(a) == lang_of(b);
-        let scored = Scored::new(group.len(), pairs, scores, &same);
+        let unlabelled = vec![u32::MAX; group.len()];
+        let scored = Scored::new(group.len(), pairs, scores, &unlabelled, &same);
         let layout = |d: u32| layouts.get(d as usize).map_or(&[][..], |l| l.as_slice());
         let joins = join_groups(group, edges, &scored, &same, &|_, _| alike, &layout, &Params::default());
         let mut uf = UnionFind::new(group.len());
@@ -602,7 +706,7 @@ mod tests {
             let anchors = [anchor, 0.2, 0.2, 0.2, 0.2];
             let same = |a: u32, b: u32| lang_of(a) == lang_of(b);
             mutual_best(
-                &Scored::new(4, &pairs, &scores, &same),
+                &Scored::new(4, &pairs, &scores, &[u32::MAX; 4], &same),
                 &anchors,
                 &|_, _| true,
                 &Params::default(),

@@ -42,6 +42,9 @@ pub(super) struct ScoreScratch {
     row: Vec<f32>,
     a: Vec<u32>,
     b: Vec<u32>,
+    /// Per key, the call of [`AnchorIndex::score`] that last found it shared (see `call`).
+    shared: Vec<u32>,
+    call: u32,
 }
 
 impl AnchorIndex {
@@ -156,57 +159,90 @@ impl AnchorIndex {
         }
         let mut pairs: Vec<(u32, u32)> = (0..n as u32)
             .into_par_iter()
-            .flat_map_iter(|d| {
-                let du = d as usize;
-                if !same.known(d) {
-                    return Vec::new();
-                }
-                let mut keys = self.key_sets[du].clone();
-                keys.sort_unstable_by_key(|&k| (self.df[k as usize], k));
-                let mut budget = POSTINGS_BUDGET;
-                let mut acc: HashMap<u32, Option<f32>> = HashMap::new();
-                for k in keys {
-                    let list = &postings[k as usize];
-                    if list.len() > budget {
-                        break;
-                    }
-                    budget -= list.len();
-                    for &e in list {
-                        // The test runs once per document met; `None` marks one left out.
-                        let w = acc
-                            .entry(e)
-                            .or_insert_with(|| (group[e as usize] != group[du] && same.differ(d, e)).then_some(0.0));
-                        if let Some(w) = w {
-                            *w += self.weight[k as usize];
-                        }
-                    }
-                }
-                let mut ranked: Vec<(f32, u32)> = acc.into_iter().filter_map(|(e, w)| Some((w?, e))).collect();
-                let order = |x: &(f32, u32), y: &(f32, u32)| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1));
-                if ranked.len() > RANKED {
-                    ranked.select_nth_unstable_by(RANKED, order);
-                    ranked.truncate(RANKED);
-                }
-                ranked.sort_unstable_by(order);
-                // The best `per_language` of each language, in rank order.
-                let (mut langs, mut taken) = (Languages::default(), Vec::new());
-                let mut out = Vec::new();
-                for (_, e) in ranked {
-                    let l = langs.of(e, |r, e| same.same(r, e));
-                    if l == taken.len() {
-                        taken.push(0);
-                    }
-                    if taken[l] < per_language {
-                        taken[l] += 1;
-                        out.push((d.min(e), d.max(e)));
-                    }
-                }
-                out
-            })
+            .map_init(
+                || CandidateScratch::new(n),
+                |scratch, d| self.candidates_of(d, &postings, group, same, per_language, scratch),
+            )
+            .flatten_iter()
             .collect();
         pairs.sort_unstable();
         pairs.dedup();
         pairs
+    }
+
+    /// The candidates of document `d` (see [`AnchorIndex::candidates`]), as pairs `(min, max)`.
+    /// The weights shared with every document met are summed first (in a dense scratch
+    /// array); the language test then runs on the best of them only, in rank order, until
+    /// [`RANKED`] have passed: the same candidates as testing every document met.
+    fn candidates_of(
+        &self,
+        d: u32,
+        postings: &[Vec<u32>],
+        group: &[u32],
+        same: &SameLanguage<'_>,
+        per_language: usize,
+        scratch: &mut CandidateScratch,
+    ) -> Vec<(u32, u32)> {
+        let du = d as usize;
+        if !same.known(d) {
+            return Vec::new();
+        }
+        let CandidateScratch { acc, seen, met, keys } = scratch;
+        keys.clear();
+        keys.extend_from_slice(&self.key_sets[du]);
+        keys.sort_unstable_by_key(|&k| (self.df[k as usize], k));
+        let mut budget = POSTINGS_BUDGET;
+        for &k in keys.iter() {
+            let list = &postings[k as usize];
+            if list.len() > budget {
+                break;
+            }
+            budget -= list.len();
+            let w = self.weight[k as usize];
+            for &e in list {
+                if !std::mem::replace(&mut seen[e as usize], true) {
+                    met.push(e);
+                }
+                acc[e as usize] += w;
+            }
+        }
+        let mut met_w: Vec<(f32, u32)> = met
+            .drain(..)
+            .map(|e| {
+                seen[e as usize] = false;
+                (std::mem::take(&mut acc[e as usize]), e)
+            })
+            .collect();
+        let order = |x: &(f32, u32), y: &(f32, u32)| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1));
+        let passes = |e: u32| group[e as usize] != group[du] && same.differ(d, e);
+        // The best RANKED documents that pass the test, in rank order: sort the met ones a
+        // chunk at a time, best chunk first.
+        let mut ranked: Vec<(f32, u32)> = Vec::with_capacity(RANKED);
+        let mut rest = &mut met_w[..];
+        while ranked.len() < RANKED && !rest.is_empty() {
+            let take = (RANKED - ranked.len()).min(rest.len());
+            if take < rest.len() {
+                rest.select_nth_unstable_by(take - 1, order);
+            }
+            let (chunk, tail) = rest.split_at_mut(take);
+            chunk.sort_unstable_by(order);
+            ranked.extend(chunk.iter().filter(|&&(_, e)| passes(e)));
+            rest = tail;
+        }
+        // The best `per_language` of each language, in rank order.
+        let (mut langs, mut taken) = (Languages::default(), Vec::new());
+        let mut out = Vec::new();
+        for (_, e) in ranked {
+            let l = langs.of(e, |r, e| same.same(r, e));
+            if l == taken.len() {
+                taken.push(0);
+            }
+            if taken[l] < per_language {
+                taken[l] += 1;
+                out.push((d.min(e), d.max(e)));
+            }
+        }
+        out
     }
 
     /// The order-aware score of a pair, `2·LCS_w / (W(a) + W(b) + 2·prior)`.
@@ -217,11 +253,25 @@ impl AnchorIndex {
         if denom <= 0.0 {
             return 0.0;
         }
-        let (ka, kb) = (&self.key_sets[a], &self.key_sets[b]);
+        // Mark the keys both hold (one merge of the sorted key sets), then keep the marked
+        // ones of each sequence.
+        if s.shared.len() != self.weight.len() || s.call == u32::MAX {
+            s.shared = vec![0; self.weight.len()];
+            s.call = 0;
+        }
+        s.call += 1;
+        let (call, shared) = (s.call, &mut s.shared);
+        for_common(
+            &self.key_sets[a],
+            &self.key_sets[b],
+            |&k| k,
+            |i, _| shared[self.key_sets[a][i] as usize] = call,
+        );
+        let shared = &s.shared;
         s.a.clear();
-        s.a.extend(self.seqs[a].iter().copied().filter(|k| kb.binary_search(k).is_ok()));
+        s.a.extend(self.seqs[a].iter().copied().filter(|&k| shared[k as usize] == call));
         s.b.clear();
-        s.b.extend(self.seqs[b].iter().copied().filter(|k| ka.binary_search(k).is_ok()));
+        s.b.extend(self.seqs[b].iter().copied().filter(|&k| shared[k as usize] == call));
         2.0 * weighted_lcs(&s.a, &s.b, &self.weight, &mut s.row) / denom
     }
 
@@ -365,6 +415,26 @@ fn strip_templates(seqs: Vec<Vec<u32>>, group: &[u32], same: &SameLanguage<'_>, 
         .collect()
 }
 
+/// Scratch space of [`AnchorIndex::candidates_of`]: the weight shared with each document met
+/// (zero for the others), the documents met, and the keys in the order they are read.
+pub(super) struct CandidateScratch {
+    acc: Vec<f32>,
+    seen: Vec<bool>,
+    met: Vec<u32>,
+    keys: Vec<u32>,
+}
+
+impl CandidateScratch {
+    fn new(n: usize) -> Self {
+        CandidateScratch {
+            acc: vec![0.0; n],
+            seen: vec![false; n],
+            met: Vec::new(),
+            keys: Vec::new(),
+        }
+    }
+}
+
 /// Candidates a document ranks by shared anchor weight before taking the best of each
 /// language: bounds the work of sorting them into languages.
 pub const RANKED: usize = 256;
@@ -395,16 +465,15 @@ pub fn weighted_lcs(a: &[u32], b: &[u32], weight: &[f32], row: &mut Vec<f32>) ->
     row.clear();
     row.resize(b.len() + 1, 0.0);
     for &x in a {
-        let mut diag = 0.0f32;
-        for (j, &y) in b.iter().enumerate() {
-            let up = row[j + 1];
-            let v = if x == y {
-                diag + weight[x as usize]
-            } else {
-                up.max(row[j])
-            };
+        let wx = weight[x as usize];
+        // `left` is row[j] of this row, `diag` row[j] of the row before.
+        let (mut diag, mut left) = (0.0f32, 0.0f32);
+        for (&y, cell) in b.iter().zip(row[1..].iter_mut()) {
+            let up = *cell;
+            let v = if x == y { diag + wx } else { up.max(left) };
             diag = up;
-            row[j + 1] = v;
+            left = v;
+            *cell = v;
         }
     }
     row[b.len()]

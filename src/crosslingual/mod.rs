@@ -310,6 +310,9 @@ pub fn features(
         Some(l) => Arc::from(l),
         None => Arc::from(match anchors::detect_language(&kept) {
             (lang, c) if c >= anchors::MIN_CONFIDENCE => lang,
+            // The detector reads a text's head only: when nothing was set aside there, the
+            // whole text would get the same answer.
+            _ if anchors::same_head(&kept, text) => UNDETERMINED,
             _ => anchors::language(text),
         }),
     };
@@ -351,10 +354,8 @@ pub(crate) struct SameLanguage<'a> {
     docs: &'a [DocFeatures],
     /// Each document's label as a small id (`u32::MAX`: [`UNDETERMINED`]).
     label: Vec<u32>,
-    /// Each document's common words as a 1,024-bit set (one bit per word): the popcount of two
-    /// sets' intersection bounds from above the words they share, which settles most pairs
-    /// without comparing the lists.
-    masks: Vec<[u64; 16]>,
+    /// Each document's common words, ready for the test (see [`words::WordSet`]).
+    sets: Vec<words::WordSet<'a>>,
     same_words: usize,
     apart_words: usize,
     template_words: usize,
@@ -373,21 +374,11 @@ impl<'a> SameLanguage<'a> {
                 }
             })
             .collect();
-        let masks = docs
-            .iter()
-            .map(|d| {
-                let mut m = [0u64; 16];
-                for &w in &d.words {
-                    let bit = (w >> 54) as usize;
-                    m[bit / 64] |= 1 << (bit % 64);
-                }
-                m
-            })
-            .collect();
+        let sets = docs.iter().map(|d| words::WordSet::new(&d.words)).collect();
         SameLanguage {
             docs,
             label,
-            masks,
+            sets,
             same_words: p.same_words,
             apart_words: p.apart_words,
             template_words: p.template_words,
@@ -401,9 +392,7 @@ impl<'a> SameLanguage<'a> {
 
     /// Whether documents `a` and `b` share at least `k` common words.
     fn shares(&self, a: u32, b: u32, k: usize) -> bool {
-        let (x, y) = (&self.masks[a as usize], &self.masks[b as usize]);
-        let bound: u32 = x.iter().zip(y).map(|(p, q)| (p & q).count_ones()).sum();
-        bound as usize >= k && words::shares_at_least(&self.docs[a as usize].words, &self.docs[b as usize].words, k)
+        self.sets[a as usize].shares_at_least(&self.sets[b as usize], k)
     }
 
     /// Whether document `d` has a language at all.
@@ -495,7 +484,7 @@ pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
         let (shared, profile) = index.overlap(a as usize, b as usize);
         shared >= MIN_SHARED_KEYS && profile as f64 >= p.profile_min
     };
-    let scored = Scored::new(n, &pairs, &scores, &same_fn);
+    let scored = Scored::new(n, &pairs, &scores, &same.label, &same_fn);
     let edges = mutual_best(&scored, &anchor_scores, &admit, p);
     // Scored on demand while grouping (single-threaded), with one scratch space.
     let scratch = std::cell::RefCell::new(ScoreScratch::default());

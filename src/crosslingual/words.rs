@@ -100,6 +100,101 @@ pub fn shared(a: &[u64], b: &[u64]) -> usize {
     crate::signature::intersection_size(a, b)
 }
 
+/// A document's common words, ready for many "do these two share at least `k`?" questions:
+/// the sorted hashes, and a 1,024-bit mask with one bit per word (the hash's top ten bits).
+/// The popcount of two masks' intersection bounds from above the words two documents share,
+/// which settles most pairs; when neither document has two words on one bit, each shared bit
+/// names one word on each side (its rank among the set bits is its place in the sorted list,
+/// since the bit is the hash's top bits), so only those words are compared.
+#[derive(Debug, Clone)]
+pub struct WordSet<'a> {
+    words: &'a [u64],
+    mask: [u64; 16],
+    /// Set bits of the mask before each of its 16 words.
+    before: [u8; 16],
+    /// Whether every word has a bit of its own.
+    distinct: bool,
+}
+
+impl<'a> WordSet<'a> {
+    /// The set of `words` (sorted, each once, at most 255).
+    pub fn new(words: &'a [u64]) -> Self {
+        let mut mask = [0u64; 16];
+        for &w in words {
+            let bit = (w >> 54) as usize;
+            mask[bit / 64] |= 1 << (bit % 64);
+        }
+        let mut before = [0u8; 16];
+        let mut total = 0u32;
+        for (b, m) in before.iter_mut().zip(&mask) {
+            *b = total as u8;
+            total += m.count_ones();
+        }
+        WordSet {
+            words,
+            mask,
+            before,
+            distinct: total as usize == words.len() && words.len() < 256,
+        }
+    }
+
+    /// Whether the two sets share at least `k` words.
+    pub fn shares_at_least(&self, other: &WordSet<'_>, k: usize) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("popcnt") {
+                // SAFETY: the CPU has `popcnt`, checked just above.
+                return unsafe { self.shares_popcnt(other, k) };
+            }
+        }
+        self.shares_portable(other, k)
+    }
+
+    /// [`WordSet::shares_at_least`] with the CPU's `popcnt` instruction (the build targets
+    /// every x86-64; counting bits in software is several times the work).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt")]
+    fn shares_popcnt(&self, other: &WordSet<'_>, k: usize) -> bool {
+        self.shares_portable(other, k)
+    }
+
+    #[inline(always)]
+    fn shares_portable(&self, other: &WordSet<'_>, k: usize) -> bool {
+        let (x, y) = (&self.mask, &other.mask);
+        let mut left: usize = x.iter().zip(y).map(|(p, q)| (p & q).count_ones() as usize).sum();
+        if left < k {
+            return false;
+        }
+        if k == 0 {
+            return true;
+        }
+        if !(self.distinct && other.distinct) {
+            return shares_at_least(self.words, other.words, k);
+        }
+        let mut found = 0;
+        for i in 0..16 {
+            let mut both = x[i] & y[i];
+            while both != 0 {
+                let below = (1u64 << both.trailing_zeros()) - 1;
+                both &= both - 1;
+                let ra = self.before[i] as usize + (x[i] & below).count_ones() as usize;
+                let rb = other.before[i] as usize + (y[i] & below).count_ones() as usize;
+                if self.words[ra] == other.words[rb] {
+                    found += 1;
+                    if found >= k {
+                        return true;
+                    }
+                }
+                left -= 1;
+                if found + left < k {
+                    return false;
+                }
+            }
+        }
+        false
+    }
+}
+
 /// Whether two documents share at least `k` common words (both lists sorted, each word once),
 /// stopping as soon as the answer is known.
 pub fn shares_at_least(a: &[u64], b: &[u64], k: usize) -> bool {
@@ -109,6 +204,35 @@ pub fn shares_at_least(a: &[u64], b: &[u64], k: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The mask-and-rank answer is the merge's, for words with and without two on one
+        /// bit (few distinct top bits force collisions).
+        #[test]
+        fn word_sets_answer_as_the_merge(
+            a in proptest::collection::vec((0u64..24, proptest::num::u64::ANY), 0..40),
+            b in proptest::collection::vec((0u64..24, proptest::num::u64::ANY), 0..40),
+            common in proptest::collection::vec((0u64..24, proptest::num::u64::ANY), 0..12),
+            spread in proptest::bool::ANY,
+            k in 0usize..6,
+        ) {
+            // Top ten bits from a small range (collisions) or spread over all 1,024.
+            let word = |&(top, low): &(u64, u64)| {
+                let top = if spread { top * 41 % 1024 } else { top };
+                (top << 54) | (low >> 10)
+            };
+            let set = |v: &[(u64, u64)]| {
+                let mut w: Vec<u64> = v.iter().chain(&common).map(word).collect();
+                w.sort_unstable();
+                w.dedup();
+                w
+            };
+            let (x, y) = (set(&a), set(&b));
+            let (sx, sy) = (WordSet::new(&x), WordSet::new(&y));
+            proptest::prop_assert_eq!(sx.shares_at_least(&sy, k), shares_at_least(&x, &y, k));
+            proptest::prop_assert_eq!(sy.shares_at_least(&sx, k), shares_at_least(&x, &y, k));
+        }
+    }
 
     #[test]
     fn shares_at_least_agrees_with_the_count() {
