@@ -44,6 +44,7 @@ pub mod reader;
 pub mod signature;
 pub mod spans;
 pub mod tokenize;
+pub mod types;
 
 pub use config::{Config, ConfigBuilder, Grouping, Keep, Method, SimHashWeights, Verify};
 pub use error::{Error, RecordError, RecordErrorKind, Result};

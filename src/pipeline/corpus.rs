@@ -1,5 +1,5 @@
-//! The core types of a run: a document's place ([`DocId`], [`DocMeta`]) and the corpus read
-//! ([`Corpus`]: every document's place, id and signature, and the sources they point into).
+//! The corpus read ([`Corpus`]: every document's place ([`DocMeta`]), id and signature, and the
+//! sources they point into).
 //!
 //! In: what the signing stage produced. Out: texts, ids and fields of documents read again in
 //! place from their sources (no copy of the corpus is kept).
@@ -7,18 +7,8 @@
 use crate::error::RecordError;
 use crate::reader::{self, Chunk, IdRef, ReadOptions, Source};
 use crate::spans::{HashKeyed, boilerplate};
+use crate::types::DocId;
 use std::borrow::Cow;
-
-/// A document's position in the input order (0-based), across all inputs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct DocId(pub u32);
-
-impl DocId {
-    /// As an index.
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
-}
 
 /// Where one document is and what it holds, without its text.
 #[derive(Debug, Clone)]

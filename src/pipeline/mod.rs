@@ -9,12 +9,12 @@
 //! The stages' data live in submodules: [`corpus`] (documents and their places), [`clustering`]
 //! (the result), `sign` (per-thread signing).
 
-mod clustering;
 mod corpus;
+mod report;
 mod sign;
 
-pub use clustering::{Cluster, Clustering, CrossCounts, Stage, peak_rss_mb};
-pub use corpus::{Corpus, DocId, DocMeta};
+pub use crate::types::{Cluster, Clustering, CrossCounts, DocId, Stage, peak_rss_mb};
+pub use corpus::{Corpus, DocMeta};
 use sign::{SignCtx, Signed, uses_minhash, uses_simhash};
 
 use crate::cluster;
@@ -194,9 +194,11 @@ impl Dedup {
         })?
     }
 
-    /// The span report of a corpus (see [`crate::spans::report`]), in this pass's thread pool.
+    /// The span report of a corpus: repeats, boilerplate lines and, with `substrings`, spans of at
+    /// least 50 tokens shared with another document (see [`crate::spans`]), ordered by document,
+    /// then start; in this pass's thread pool.
     pub fn spans(&self, corpus: &Corpus, substrings: bool) -> Result<Vec<crate::spans::Span>> {
-        self.in_pool(|| crate::spans::report(corpus, &self.read, substrings))
+        self.in_pool(|| report::report(corpus, &self.read, substrings))
     }
 
     /// Reads and signs every document of `sources` in this pass's thread pool.

@@ -5,7 +5,7 @@
 //! Out: its signature slots (written in place), and what else signing gave ([`Signed`]).
 
 use crate::config::{Config, Method, SimHashWeights};
-use crate::normalize::{normalize_into, normalize_text_into};
+use crate::normalize::normalize_into;
 use crate::reader::Text;
 use crate::signature::simhash::{SimHashAcc, TfCounter};
 use crate::signature::{MinHashKind, MinHasher, oph_insert};
@@ -189,7 +189,7 @@ impl SignCtx {
         };
         let mut kept = 0usize;
         for (i, piece) in text.pieces(self.piece_bytes).enumerate() {
-            pass.len += normalize_text_into(piece, &mut self.norm, &mut self.json);
+            pass.len += piece.normalize_into(&mut self.norm, &mut self.json);
             let spans = want_lines.then_some(&mut self.spans);
             self.shingler.load_next(&self.norm, spans, kept);
             match strip {
@@ -229,7 +229,7 @@ impl SignCtx {
         if self.in_pieces(text) {
             return self.sign_pieces(text, None, out);
         }
-        let len = normalize_text_into(text, &mut self.norm, &mut self.json);
+        let len = text.normalize_into(&mut self.norm, &mut self.json);
         if self.config.boilerplate {
             // Lines are hashed by the tokenizer, in the same pass as the tokens.
             self.shingler.load_lines(&self.norm, &mut self.spans);
@@ -247,7 +247,7 @@ impl SignCtx {
         if self.in_pieces(text) {
             return self.sign_pieces(text, Some(lines), out).0;
         }
-        normalize_text_into(text, &mut self.norm, &mut self.json);
+        text.normalize_into(&mut self.norm, &mut self.json);
         self.shingler.load_lines(&self.norm, &mut self.spans);
         self.shingler.drop_lines(&self.spans, |l| lines.contains_key(&l.hash));
         self.sign_loaded(out)

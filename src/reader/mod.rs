@@ -22,6 +22,7 @@
 pub(crate) mod json;
 
 use crate::error::{Error, RecordError, RecordErrorKind, Result};
+use crate::normalize;
 use memmap2::Mmap;
 use std::fs::File;
 use std::io::{self, Read};
@@ -399,11 +400,32 @@ pub enum Text<'a> {
     /// The text itself.
     Plain(&'a str),
     /// The content of a JSON string that holds escapes (already validated), still escaped:
-    /// [`crate::normalize::normalize_text_into`] unescapes it while normalizing, in one pass.
+    /// [`Text::normalize_into`] unescapes it while normalizing, in one pass.
     Json(&'a str),
 }
 
 impl<'a> Text<'a> {
+    /// Normalizes the text (see [`crate::normalize::normalize_into`]) into `out`: escaped JSON
+    /// is unescaped and normalized in one pass. `scratch` is used only when a `\u` escape stands
+    /// for a non-ASCII character (then the text is unescaped first). Returns the length in
+    /// bytes of the unescaped text.
+    pub fn normalize_into(self, out: &mut String, scratch: &mut String) -> usize {
+        match self {
+            Text::Plain(t) => {
+                normalize::normalize_into(t, out);
+                t.len()
+            }
+            Text::Json(raw) => match normalize::normalize_json(raw, out) {
+                Some(len) => len,
+                None => {
+                    let t = self.resolve(scratch);
+                    normalize::normalize_into(t, out);
+                    t.len()
+                }
+            },
+        }
+    }
+
     /// The text, unescaping into `scratch` if needed.
     pub fn resolve<'b>(&self, scratch: &'b mut String) -> &'b str
     where
@@ -624,6 +646,29 @@ pub fn record_error(source: &Source, line: u64, kind: RecordErrorKind) -> Record
 mod tests {
     use super::*;
 
+    #[test]
+    fn json_path_equals_unescape_then_normalize() {
+        let cases = [
+            r#"Line one\nLine TWO\t\"quoted\" \\ \/ caf\u00e9 \u0041BC"#,
+            r#"Cafe\u0301 and CAFE\u0301"#,
+            r#"CAFE\u0301"#,
+            r#"\ud83d\ude00 emoji"#,
+            "Ünïcödé \\n mixed ＡＢＣ e\u{301}\\nX",
+            r#"short\n"#,
+            r#"\nstarts with an escape and has a long ASCII tail to cross sixteen bytes"#,
+        ];
+        for raw in cases {
+            let mut unescaped = String::new();
+            let t = Text::Json(raw).resolve(&mut unescaped).to_string();
+            let mut expected = String::new();
+            normalize::normalize_into(&t, &mut expected);
+            let (mut got, mut scratch) = (String::new(), String::new());
+            let len = Text::Json(raw).normalize_into(&mut got, &mut scratch);
+            assert_eq!(got, expected, "{raw}");
+            assert_eq!(len, t.len(), "{raw}");
+        }
+    }
+
     type Read = (Vec<(u64, String, IdRef)>, Vec<(u64, RecordErrorKind)>);
 
     fn read_all(src: &Source, opts: &ReadOptions, target: usize) -> Read {
@@ -693,7 +738,6 @@ mod tests {
 #[cfg(test)]
 mod robustness {
     use super::*;
-    use crate::normalize::normalize_text_into;
     use proptest::prelude::*;
 
     proptest! {
@@ -718,7 +762,7 @@ mod robustness {
                 let (mut norm, mut scratch) = (String::new(), String::new());
                 for c in chunks(std::slice::from_ref(&src), 7) {
                     let o = read_chunk(&src, c, &opts, |r| {
-                        normalize_text_into(r.text, &mut norm, &mut scratch);
+                        r.text.normalize_into(&mut norm, &mut scratch);
                     });
                     prop_assert!(o.errors.iter().all(|(l, _)| *l >= 1 && *l <= n_lines));
                 }

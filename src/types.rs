@@ -1,12 +1,23 @@
-//! The result of a run: clusters of near-duplicates with their representatives, the counts
-//! behind them and the time and memory of each stage.
+//! Plain types shared by every stage: a document's place in the input ([`DocId`]), the
+//! clusters of a run ([`Cluster`], [`Clustering`]) and the time and memory of its stages
+//! ([`Stage`]). Imports nothing of the crate, so every module may use it.
 //!
 //! In: the clusters the matching stages built. Out: which documents are kept
 //! ([`Clustering::keep_mask`]), which cluster each document is in, and the summary's counts.
 
-use super::corpus::DocId;
 use bitvec::prelude::*;
 use std::sync::Arc;
+
+/// A document's position in the input order (0-based), across all inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocId(pub u32);
+
+impl DocId {
+    /// As an index.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
 
 /// One cluster of near-duplicates.
 #[derive(Debug, Clone, PartialEq)]
