@@ -9,20 +9,22 @@
 //! The stages' data live in submodules: [`corpus`] (documents and their places), [`clustering`]
 //! (the result), `sign` (per-thread signing).
 
+mod boilerplate_pass;
 mod corpus;
+mod languages;
 mod report;
 mod sign;
 
 pub use crate::types::{Cluster, Clustering, CrossCounts, DocId, Stage, peak_rss_mb};
 pub use corpus::{Corpus, DocMeta};
-use sign::{SignCtx, Signed, uses_minhash, uses_simhash};
+use sign::{SignCtx, uses_minhash, uses_simhash};
 
 use crate::cluster;
 use crate::config::{Config, Grouping, Keep, Method, Verify};
 use crate::crosslingual;
 use crate::error::{Error, Result};
 use crate::index;
-use crate::reader::{self, Chunk, Format, IdRef, ReadOptions, Source};
+use crate::reader::{self, Format, IdRef, ReadOptions, Source};
 use crate::signature::simhash::hamming;
 use crate::signature::{estimate_containment, estimate_jaccard, exact_containment, exact_jaccard};
 use crate::spans::{HashKeyed, boilerplate};
@@ -366,87 +368,6 @@ impl Dedup {
         Ok(corpus)
     }
 
-    /// Finds the boilerplate lines (counting each line once per cluster of `first_pass`) and
-    /// re-signs the documents that hold any, without them. Returns whether any document changed.
-    pub fn remove_boilerplate(&self, corpus: &mut Corpus, first_pass: &Clustering) -> bool {
-        let n = corpus.len();
-        let group = first_pass.groups(n);
-        let found = boilerplate::find(&corpus.lines, &group, self.config.boilerplate_min_groups);
-        // A document is signed again without its boilerplate when that can change a verdict:
-        // when boilerplate is at least 5% of its text, or when it has a candidate pair. With
-        // less than a fraction f of each text removed, a pair's Jaccard similarity rises at most
-        // to J/(1−2f); a pair below t(1−2f) = 0.9·t cannot reach t, and pairs above it are
-        // candidates already (P(candidate) ≥ 0.98 at 0.9·t with the default bands).
-        let is_affected: BitVec = (0..n)
-            .map(|d| {
-                let (hashes, bytes) = corpus.lines.doc(d);
-                let bp: u64 = hashes
-                    .iter()
-                    .zip(bytes)
-                    .filter(|(h, _)| found.contains_key(h))
-                    .map(|(_, &b)| b as u64)
-                    .sum();
-                // A document made of boilerplate lines (more than four fifths of its text) is
-                // not chrome around a body: the lines are its content, so it keeps the signature
-                // of its whole text and stays a duplicate of its copies (a license, a notice).
-                // See docs/dedup-semantics.md for the share.
-                let mostly = bp * 5 > corpus.docs[d].text_len * 4;
-                bp > 0 && !mostly && (bp * 20 >= corpus.docs[d].text_len || first_pass.candidate_docs[d])
-            })
-            .collect();
-        corpus.boilerplate = found;
-        corpus.boilerplate_docs = is_affected.count_ones();
-        if is_affected.not_any() {
-            return false;
-        }
-        let k = corpus.num_perm;
-        let read = &self.read;
-        // Each document is signed again straight into its own signature slots.
-        let (docs, sources, lines) = (&corpus.docs, &corpus.sources, &corpus.boilerplate);
-        // Without MinHash slots (k = 0, SimHash alone) every document's row is empty.
-        let rows = corpus
-            .sigs
-            .chunks_mut(k.max(1))
-            .chain(std::iter::repeat_with(<&mut [u32]>::default));
-        let slots: Vec<(u32, &mut [u32])> = (0..n as u32)
-            .zip(rows)
-            .filter(|(d, _)| is_affected[*d as usize])
-            .collect();
-        let resigned: Vec<(u32, Signed)> = slots
-            .into_par_iter()
-            .map_init(
-                || SignCtx::new(&self.config),
-                |ctx, (d, sig)| {
-                    // The record is read again in place (no copy of its text) and signed
-                    // without its boilerplate lines.
-                    let m = &docs[d as usize];
-                    let chunk = Chunk {
-                        source: m.source,
-                        start: m.start as usize,
-                        end: m.end as usize,
-                    };
-                    let mut signed = Signed {
-                        shingles: 0,
-                        exact: 0,
-                        fingerprint: 0,
-                    };
-                    reader::read_chunk(&sources[m.source as usize], chunk, read, |r| {
-                        signed = ctx.sign_without(r.text, lines, sig);
-                    });
-                    (d, signed)
-                },
-            )
-            .collect();
-        for (d, signed) in resigned {
-            let d = d as usize;
-            if !corpus.fingerprints.is_empty() {
-                corpus.fingerprints[d] = signed.fingerprint;
-            }
-            corpus.docs[d].shingles = signed.shingles;
-        }
-        true
-    }
-
     /// Clusters a corpus that [`Dedup::read_sources`] read.
     pub fn cluster_corpus(&self, corpus: &Corpus) -> Clustering {
         let active: BitVec = corpus.docs.iter().map(|d| d.shingles > 0).collect();
@@ -571,73 +492,6 @@ impl Dedup {
                 &sigs[a as usize * k..(a as usize + 1) * k],
                 &sigs[b as usize * k..(b as usize + 1) * k],
             ),
-        }
-    }
-
-    /// The cross-lingual stage (see [`crate::crosslingual`]): joins the same-language clusters
-    /// of `same` with the translations found among the documents (`doc_of(d)` is document
-    /// `d`'s text and language label, if the corpus gives one; its repeats and `boilerplate` lines are set aside first).
-    fn link_languages(
-        &self,
-        p: &crosslingual::Params,
-        doc_of: &(dyn Fn(u32) -> (String, Option<String>) + Sync),
-        boilerplate: &HashKeyed<u32>,
-        same: Clustering,
-        lens: &[u64],
-        similarity: &(dyn Fn(u32, u32) -> f64 + Sync),
-    ) -> Clustering {
-        let n = lens.len();
-        let seed = self.config.seed;
-        let feats: Vec<crosslingual::DocFeatures> = (0..n as u32)
-            .into_par_iter()
-            .map_init(
-                || {
-                    (
-                        crosslingual::anchors::Extractor::new(),
-                        crosslingual::words::Profiler::default(),
-                    )
-                },
-                |(ex, profiler), d| {
-                    let (text, label) = doc_of(d);
-                    crosslingual::features(
-                        &text,
-                        label.as_deref(),
-                        boilerplate,
-                        seed,
-                        self.lexicon.as_deref(),
-                        p.max_anchors,
-                        ex,
-                        profiler,
-                    )
-                },
-            )
-            .collect();
-        let group = same.groups(n);
-        let mut edges: Vec<(u32, u32)> = same
-            .clusters
-            .iter()
-            .flat_map(|c| c.members.windows(2).map(|w| (w[0].0, w[1].0)))
-            .collect();
-        let links = crosslingual::link(&feats, &group, p);
-        edges.extend(links.joins.iter().copied());
-        let clusters = cluster::components(n, &edges)
-            .into_iter()
-            .map(|members| {
-                let mut c = make_cluster(members, self.config.keep, lens, similarity);
-                c.member_langs = c.members.iter().map(|m| feats[m.index()].lang.clone()).collect();
-                c.langs = c.member_langs.clone();
-                c.langs.sort_unstable();
-                c.langs.dedup();
-                c
-            })
-            .collect();
-        Clustering {
-            clusters,
-            cross: CrossCounts {
-                candidate_pairs: links.candidate_pairs,
-                edges: links.edges.len(),
-            },
-            ..same
         }
     }
 
@@ -811,95 +665,4 @@ fn find_duplicate_ids(corpus: &Corpus) -> Vec<(DocId, DocId)> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::reader::Text;
-    use crate::signature::MinHashKind;
-
-    /// Runs `sign` with a fresh context, once signing whole texts and once in pieces of
-    /// `piece` bytes; returns the signature and what `sign` gave, both ways.
-    fn both_ways<T>(c: &Config, piece: usize, sign: impl Fn(&mut SignCtx, &mut [u32]) -> T) -> [(Vec<u32>, T); 2] {
-        [usize::MAX, piece].map(|piece_bytes| {
-            let mut ctx = SignCtx::new(c);
-            ctx.piece_bytes = piece_bytes;
-            let mut sig = vec![0u32; c.num_perm];
-            let got = sign(&mut ctx, &mut sig);
-            (sig, got)
-        })
-    }
-
-    proptest::proptest! {
-        /// A long text signed piece by piece gives the signature, shingle count, length and
-        /// lines of the whole text signed at once, for both MinHash kinds, plain and escaped
-        /// JSON text, word and character shingles; and so does signing without boilerplate
-        /// lines.
-        #[test]
-        fn pieces_sign_like_the_whole_text(
-            parts in proptest::collection::vec(
-                proptest::sample::select(vec!["alpha ", "beta ", "gamma\n", "\n", "\n\n", "中文", "字", "x1, ", "\"q\" ", "\\", "é ", "\t", "end.\n"]),
-                0..200,
-            ),
-            piece in 1usize..80,
-            classic in proptest::bool::ANY,
-        ) {
-            let text: String = parts.concat();
-            let kind = if classic { MinHashKind::Classic } else { MinHashKind::OnePermutation };
-            let c = Config::builder().num_perm(32).word_shingle(3).char_shingle(2).minhash(kind).build().unwrap();
-            let escaped = serde_json::to_string(&text).unwrap();
-            for t in [Text::Plain(&text), Text::Json(&escaped[1..escaped.len() - 1])] {
-                // Signature, shingles, text length and lines of the document.
-                let [whole, pieces] = both_ways(&c, piece, |ctx, sig| {
-                    let (signed, len) = ctx.sign_text(t, sig);
-                    (signed.shingles, len, ctx.lines.clone())
-                });
-                proptest::prop_assert_eq!(&whole, &pieces);
-                let lines = &whole.1.2;
-                proptest::prop_assert_eq!(lines.docs(), 1);
-                // Without the lines of one hash (the first line's), both ways again.
-                if let Some(&h) = lines.doc(0).0.first() {
-                    let strip: HashKeyed<u32> = [(h, 3)].into_iter().collect();
-                    let [a, b] = both_ways(&c, piece, |ctx, sig| ctx.sign_without(t, &strip, sig).shingles);
-                    proptest::prop_assert_eq!(a, b);
-                }
-            }
-        }
-    }
-
-    /// Where the first piece points to the wrong shingle size (Latin words, then mostly
-    /// Chinese, and the other way round), the second pass gives the whole text's signature.
-    #[test]
-    fn a_first_piece_that_misleads_still_signs_like_the_whole_text() {
-        let words = "the quick brown fox jumps over the lazy dog\n".repeat(3);
-        let chars = "中文字符的文本没有空格分隔词语因此按字切分\n".repeat(12);
-        for kind in [MinHashKind::OnePermutation, MinHashKind::Classic] {
-            // Shingle sizes that differ, so the two sizes sign differently.
-            let c = Config::builder()
-                .num_perm(32)
-                .word_shingle(5)
-                .char_shingle(2)
-                .minhash(kind)
-                .build()
-                .unwrap();
-            for text in [format!("{words}{chars}"), format!("{chars}{}", words.repeat(10))] {
-                let [whole, pieces] = both_ways(&c, 40, |ctx, sig| ctx.sign_text(Text::Plain(&text), sig).0.shingles);
-                assert_eq!(whole, pieces);
-                assert!(whole.1 > 0);
-            }
-        }
-    }
-
-    #[test]
-    fn pieces_end_at_line_breaks_outside_escapes() {
-        let raw = r#"ab\\ncd\nef\\\nxy\ngh"#;
-        let pieces: Vec<&str> = Text::Json(raw)
-            .pieces(1)
-            .map(|t| match t {
-                Text::Json(p) => p,
-                Text::Plain(p) => p,
-            })
-            .collect();
-        // `\\n` is a backslash and an `n`, `\\\n` a backslash and a newline.
-        assert_eq!(pieces, [r#"ab\\ncd\n"#, r#"ef\\\n"#, r#"xy\n"#, "gh"]);
-        assert_eq!(pieces.concat(), raw);
-    }
-}
+mod tests;

@@ -1,0 +1,155 @@
+//! Tests of [`super`].
+
+use super::build::english_words;
+use super::*;
+
+fn write_dictd(dir: &Path, name: &str, entries: &[(&str, &str)]) {
+    use std::io::Write;
+    // The body: entries one after the other; the index: base-64 offsets and lengths.
+    let mut body = String::new();
+    let mut index = String::new();
+    let enc = |mut v: usize| {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut s = Vec::new();
+        loop {
+            s.push(A[v % 64]);
+            v /= 64;
+            if v == 0 {
+                break;
+            }
+        }
+        s.reverse();
+        String::from_utf8(s).unwrap()
+    };
+    for (head, text) in entries {
+        let start = body.len();
+        body.push_str(text);
+        index.push_str(&format!("{head}\t{}\t{}\n", enc(start), enc(text.len())));
+    }
+    std::fs::write(dir.join(format!("{name}.index")), index).unwrap();
+    let f = std::fs::File::create(dir.join(format!("{name}.dict.dz"))).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(f, flate2::Compression::default());
+    gz.write_all(body.as_bytes()).unwrap();
+    gz.finish().unwrap();
+}
+
+#[test]
+fn dictd_both_directions_and_the_compiled_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write_dictd(
+        dir.path(),
+        "freedict-fra-eng",
+        &[
+            ("00databaseinfo", "00databaseinfo\nabout this dictionary\n"),
+            ("élection", "élection /elɛksjɔ̃/ <n>\n1. election\n2. choice, poll\n"),
+            ("sénatrice", "sénatrice <n>\n(politique) senator\nune femme au sénat\n"),
+        ],
+    );
+    write_dictd(
+        dir.path(),
+        "freedict-eng-ind",
+        &[(
+            "president",
+            "president /ˈprɛzɪdənt/ <n>\npresiden, kepala negara\nhead of a state\n",
+        )],
+    );
+    let built = LexiconBuilder::from_dictd_dir(dir.path()).unwrap();
+    assert_eq!(built.languages(), ["fra", "ind"]);
+    let path = dir.path().join("lex.bin");
+    std::fs::write(&path, built.to_bytes()).unwrap();
+    let lex = Lexicon::load(&path).unwrap();
+    let ids = |p: Option<Pivots<'_>>| p.map(|p| p.iter().collect::<Vec<_>>());
+    let want = |w: &[&str]| Some(w.iter().map(|x| pivot_id(x)).collect::<Vec<_>>());
+    assert_eq!(lex.languages(), ["fra", "ind"]);
+    assert_eq!(
+        ids(lex.lookup("fra", "élection")),
+        want(&["election", "choice", "poll"])
+    );
+    // The gloss line in French is not taken for English.
+    assert_eq!(ids(lex.lookup("fra", "sénatrice")), want(&["senator"]));
+    // Inverted: the Indonesian word maps to the English headword; multiword phrases do not.
+    assert_eq!(ids(lex.lookup("ind", "presiden")), want(&["president"]));
+    assert!(lex.lookup("ind", "kepala negara").is_none());
+    assert!(lex.lookup("deu", "wahl").is_none());
+    // A plural finds its headword by prefix.
+    assert_eq!(
+        ids(lex.lookup("fra", "élections")),
+        want(&["election", "choice", "poll"])
+    );
+    assert_eq!(lex.len_of("ind"), 1);
+    let back = lex;
+    // A French and an English text meet on their pivots.
+    let fr = back.pivot_bag("fra", "La sénatrice et les élections");
+    let en = back.pivot_bag("eng", "The senator and the elections");
+    let ids = |b: &[(u32, f32)]| b.iter().map(|e| e.0).collect::<Vec<_>>();
+    assert!(ids(&fr).contains(&pivot_id("senator")) && ids(&en).contains(&pivot_id("senator")));
+    assert!(ids(&en).contains(&pivot_id("election")));
+}
+
+#[test]
+fn cedict_both_forms_and_no_pointer_glosses() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cedict.txt");
+    std::fs::write(
+        &path,
+        "# CC-CEDICT\n\
+         選舉 选举 [xuan3 ju3] /to elect/election/CL:次[ci4]/\n\
+         參議員 参议员 [can1 yi4 yuan2] /senator/\n\
+         王 王 [Wang2] /surname Wang/\n\
+         囯 囯 [guo2] /old variant of 國|国[guo2]/\n",
+    )
+    .unwrap();
+    let mut built = LexiconBuilder::new();
+    built.read_cedict(&path).unwrap();
+    // Traditional and simplified headwords; the two pointer-only entries are left out.
+    assert_eq!(built.len_of("cmn"), 4);
+    let lex = Lexicon::from_bytes(built.to_bytes()).unwrap();
+    let ids = |p: Option<Pivots<'_>>| p.map(|p| p.iter().collect::<Vec<_>>());
+    let want = |w: &str| Some(english_words(w).iter().map(|x| pivot_id(x)).collect::<Vec<_>>());
+    assert_eq!(ids(lex.lookup("cmn", "选举")), want("elect election"));
+    assert_eq!(ids(lex.lookup("cmn", "選舉")), want("elect election"));
+    assert!(lex.lookup("cmn", "王").is_none());
+    // Chinese, written without spaces, meets English on its pivots by longest headword.
+    let zh = lex.pivot_bag("cmn", "参议员和选举");
+    let en = lex.pivot_bag("eng", "The senator and the election");
+    let has = |b: &[(u32, f32)], w: &str| b.iter().any(|e| e.0 == pivot_id(&english_words(w)[0]));
+    assert!(has(&zh, "senator") && has(&en, "senator") && has(&zh, "election"));
+    // A file without entries is an error, not an empty language.
+    std::fs::write(&path, "# nothing\n").unwrap();
+    assert!(LexiconBuilder::new().read_cedict(&path).is_err());
+}
+
+#[test]
+fn arabic_folding_drops_marks_and_unifies_letters() {
+    let mut out = String::new();
+    fold_word("ara", "أَحْمَد", &mut out);
+    assert_eq!(out, "احمد");
+    fold_word("ara", "مدرسة", &mut out);
+    assert_eq!(out, "مدرسه");
+    // Other languages keep their letters.
+    fold_word("fra", "Élection", &mut out);
+    assert_eq!(out, "élection");
+}
+
+#[test]
+fn english_stems_agree_on_inflections() {
+    assert_eq!(english_stem("elections"), english_stem("election"));
+    assert_eq!(english_stem("parties").as_deref(), Some("party"));
+    assert_eq!(english_stem("the"), None);
+}
+
+#[test]
+fn not_a_lexicon_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("x.bin");
+    std::fs::write(&p, "hello\n").unwrap();
+    assert!(Lexicon::load(&p).is_err());
+    // A header that points past the end is refused, not followed.
+    let mut b = MAGIC.to_vec();
+    b.extend_from_slice(&1u32.to_le_bytes());
+    b.extend_from_slice(b"fra\0");
+    b.extend_from_slice(&1000u32.to_le_bytes());
+    b.extend_from_slice(&12u32.to_le_bytes());
+    b.extend_from_slice(&0u32.to_le_bytes());
+    assert!(Lexicon::from_bytes(b).is_err());
+}

@@ -1,0 +1,210 @@
+//! Tests of [`super`].
+
+use super::*;
+
+fn norm(s: &str) -> String {
+    let mut b = String::new();
+    normalize_into(s, &mut b);
+    b
+}
+
+#[test]
+fn ascii_fast_path_lowercases() {
+    assert_eq!(norm("Hello, WORLD 42"), "hello, world 42");
+}
+
+#[test]
+fn nfkc_and_folding() {
+    // Full-width letters and the "ﬁ" ligature are compatibility characters.
+    assert_eq!(norm("ＡＢＣ ﬁle"), "abc file");
+    assert_eq!(norm("ΣΟΦΟΣ σοφος"), "σοφοσ σοφοσ");
+    assert_eq!(norm("GROẞE Straße"), "grosse strasse");
+    // Decomposed é composes under NFKC, also with an uppercase base letter.
+    assert_eq!(norm("Cafe\u{301}"), "café");
+    assert_eq!(norm("CAFE\u{301} x"), "café x");
+    assert_eq!(norm("ab\u{2460}cd"), "ab1cd");
+    assert_eq!(norm("It’s “quoted” — ok•x"), "it's  quoted    ok x");
+}
+
+#[test]
+fn runs_agree_with_whole_text_nfkc() {
+    use unicode_normalization::UnicodeNormalization;
+    for t in [
+        "a\u{300}\u{301}b",
+        "Ǆemal ﬃ ＡＢ ²",
+        "x\u{1100}\u{1161}y",
+        "e\u{301}\u{327}",
+        "tail é",
+    ] {
+        let whole: String = t.nfkc().collect::<String>().to_lowercase();
+        assert_eq!(norm(t), whole, "{t:?}");
+    }
+    for len in 0..80 {
+        let prefix: String = "Ab".repeat(len).chars().take(len).collect();
+        // Plain text: the copy stops at the first non-ASCII byte, lowercased.
+        let text = format!("{prefix}éZ");
+        let mut out = String::from("x");
+        assert_eq!(copy_lower_until(text.as_bytes(), 0, &mut out), len);
+        assert_eq!(out, format!("x{}", prefix.to_ascii_lowercase()));
+        // JSON text: simple escapes are decoded on the way; the copy stops at `\\u`.
+        let raw = format!("{prefix}\\nQ\\\"{prefix}\\u00e9Z");
+        let mut out = String::new();
+        let (j, added) = copy_json_ascii(raw.as_bytes(), 0, &mut out);
+        let want = format!("{p}\nq\"{p}", p = prefix.to_ascii_lowercase());
+        assert_eq!(out, want);
+        assert_eq!(added, want.len());
+        assert_eq!(&raw[j..j + 2], "\\u");
+    }
+}
+
+/// The reference: NFKC of the whole text, then the same per-character folding.
+fn reference(t: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::new();
+    fold_chars(t.nfkc(), &mut out);
+    out
+}
+
+proptest::proptest! {
+    #[test]
+    fn runs_equal_whole_text_reference(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "a", "E", "Z", " ", "\\", "\n", "\u{301}", "\u{327}", "é", "Ç", "ﬁ", "Ａ", "²", "’", "—",
+                "Д", "ё", "中", "が", "\u{3099}", "ｶ", "ß", "Σ", "ς", "\u{1100}", "\u{1161}", "1", "abcdefghijklmnop",
+            ]),
+            0..200,
+        )
+    ) {
+        let text: String = parts.concat();
+        let mut got = String::new();
+        normalize_into(&text, &mut got);
+        proptest::prop_assert_eq!(got, reference(&text));
+        // The JSON path, on the same text escaped as JSON, gives the same.
+        let escaped = serde_json::to_string(&text).unwrap();
+        let raw = &escaped[1..escaped.len() - 1];
+        let mut got_json = String::new();
+        if normalize_json(raw, &mut got_json).is_none() {
+            normalize_into(&serde_json::from_str::<String>(&escaped).unwrap(), &mut got_json);
+        }
+        proptest::prop_assert_eq!(got_json, reference(&text));
+    }
+}
+
+#[test]
+fn simd_lowercase_matches_std() {
+    let all: String = (0u8..128).map(char::from).collect::<String>().repeat(3);
+    let mut out = String::from("x");
+    push_ascii_lowercase(&all, &mut out);
+    assert_eq!(out, format!("x{}", all.to_ascii_lowercase()));
+}
+
+#[test]
+fn fast_paths_agree_with_unicode_tables() {
+    use unicode_normalization::UnicodeNormalization;
+    for u in (0x80u32..0x600)
+        .chain(0x2000..0x2C00)
+        .chain(0x3000..0x3100)
+        .chain(0xAC00..0xAC10)
+    {
+        let Some(c) = char::from_u32(u) else { continue };
+        // fold_chars only ever sees NFKC text.
+        if c.to_string().nfkc().ne(std::iter::once(c)) {
+            continue;
+        }
+        let mut fast = String::new();
+        fold_chars(std::iter::once(c), &mut fast);
+        let slow: String = match c {
+            'ß' | 'ẞ' => "ss".into(),
+            'ς' => "σ".into(),
+            '’' => "'".into(),
+            _ => c
+                .to_lowercase()
+                .map(|l| if classify(l) == CharClass::Sep { ' ' } else { l })
+                .collect(),
+        };
+        assert_eq!(fast, slow, "fold U+{u:04X}");
+        let class = if c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) {
+            CharClass::Word
+        } else {
+            CharClass::Sep
+        };
+        if !is_unspaced_script(u) {
+            assert_eq!(classify(c), class, "class U+{u:04X}");
+        }
+    }
+}
+
+#[test]
+fn fast_fold_equals_nfkc_then_fold() {
+    use unicode_normalization::UnicodeNormalization;
+    for u in 0x80u32..0x10000 {
+        let Some(c) = char::from_u32(u) else { continue };
+        if let Some(f) = fast_fold(c) {
+            let nfkc: String = c.to_string().nfkc().collect();
+            if nfkc.chars().eq(std::iter::once(c)) {
+                assert_eq!(
+                    unicode_normalization::char::canonical_combining_class(c),
+                    0,
+                    "U+{u:04X}"
+                );
+            } else {
+                // A compatibility character: its NFKC form is one ASCII character that is
+                // not the first element of any canonical composition.
+                assert!(
+                    nfkc.len() == 1
+                        && nfkc.is_ascii()
+                        && !nfkc.chars().all(|a| a.is_ascii_alphabetic() || "<=>".contains(a)),
+                    "U+{u:04X}"
+                );
+            }
+            let mut reference = String::new();
+            fold_chars(c.to_string().nfkc(), &mut reference);
+            assert_eq!(f.to_string(), reference, "U+{u:04X}");
+        }
+    }
+}
+
+#[test]
+fn cached_fold_equals_nfkc_then_fold_and_runs_of_it_are_nfkc() {
+    use unicode_normalization::UnicodeNormalization;
+    let mut folded = Vec::new();
+    for u in 0x80u32..0x10000 {
+        let Some(c) = char::from_u32(u) else { continue };
+        if let Some(f) = cached_fold(c) {
+            assert_eq!(
+                unicode_normalization::char::canonical_combining_class(c),
+                0,
+                "U+{u:04X}"
+            );
+            assert_eq!(is_nfkc_quick(std::iter::once(c)), IsNormalized::Yes, "U+{u:04X}");
+            let mut reference = String::new();
+            fold_chars(c.to_string().nfkc(), &mut reference);
+            assert_eq!(f.to_string(), reference, "U+{u:04X}");
+            folded.push(c);
+        }
+    }
+    // Runs of such characters, after ASCII letters and between them, normalize as the
+    // reference does (NFKC of the whole text, then folding).
+    for (i, w) in folded.chunks(7).enumerate() {
+        let run: String = w.iter().collect();
+        let text = format!("a{run}B {run}{run} x{}", w[0]);
+        let mut got = String::new();
+        normalize_into(&text, &mut got);
+        let mut reference = String::new();
+        fold_chars(text.nfkc(), &mut reference);
+        assert_eq!(got, reference, "chunk {i}: {text:?}");
+    }
+}
+
+#[test]
+fn classes() {
+    assert_eq!(classify('中'), CharClass::Ideo);
+    assert_eq!(classify('ก'), CharClass::Ideo);
+    assert_eq!(classify('カ'), CharClass::Ideo);
+    assert_eq!(classify('é'), CharClass::Word);
+    assert_eq!(classify('ب'), CharClass::Word);
+    assert_eq!(classify('\u{94d}'), CharClass::Word); // Devanagari virama, a mark
+    assert_eq!(classify('—'), CharClass::Sep);
+    assert_eq!(classify('。'), CharClass::Sep);
+}

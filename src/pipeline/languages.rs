@@ -1,0 +1,81 @@
+//! The cross-lingual stage wired into a run: each document's features (see
+//! [`crate::crosslingual::features`]) from its text, the links among them, and the clusters of
+//! the same-language pass joined with them.
+//!
+//! In: the same-language [`Clustering`], each document's text and label. Out: the clustering
+//! with translations joined, each member's language named.
+
+use super::{Clustering, CrossCounts, Dedup, make_cluster};
+use crate::cluster;
+use crate::crosslingual;
+use crate::spans::HashKeyed;
+use rayon::prelude::*;
+
+impl Dedup {
+    /// The cross-lingual stage (see [`crate::crosslingual`]): joins the same-language clusters
+    /// of `same` with the translations found among the documents (`doc_of(d)` is document
+    /// `d`'s text and language label, if the corpus gives one; its repeats and `boilerplate` lines are set aside first).
+    pub(super) fn link_languages(
+        &self,
+        p: &crosslingual::Params,
+        doc_of: &(dyn Fn(u32) -> (String, Option<String>) + Sync),
+        boilerplate: &HashKeyed<u32>,
+        same: Clustering,
+        lens: &[u64],
+        similarity: &(dyn Fn(u32, u32) -> f64 + Sync),
+    ) -> Clustering {
+        let n = lens.len();
+        let seed = self.config.seed;
+        let feats: Vec<crosslingual::DocFeatures> = (0..n as u32)
+            .into_par_iter()
+            .map_init(
+                || {
+                    (
+                        crosslingual::anchors::Extractor::new(),
+                        crosslingual::words::Profiler::default(),
+                    )
+                },
+                |(ex, profiler), d| {
+                    let (text, label) = doc_of(d);
+                    crosslingual::features(
+                        &text,
+                        label.as_deref(),
+                        boilerplate,
+                        seed,
+                        self.lexicon.as_deref(),
+                        p.max_anchors,
+                        ex,
+                        profiler,
+                    )
+                },
+            )
+            .collect();
+        let group = same.groups(n);
+        let mut edges: Vec<(u32, u32)> = same
+            .clusters
+            .iter()
+            .flat_map(|c| c.members.windows(2).map(|w| (w[0].0, w[1].0)))
+            .collect();
+        let links = crosslingual::link(&feats, &group, p);
+        edges.extend(links.joins.iter().copied());
+        let clusters = cluster::components(n, &edges)
+            .into_iter()
+            .map(|members| {
+                let mut c = make_cluster(members, self.config.keep, lens, similarity);
+                c.member_langs = c.members.iter().map(|m| feats[m.index()].lang.clone()).collect();
+                c.langs = c.member_langs.clone();
+                c.langs.sort_unstable();
+                c.langs.dedup();
+                c
+            })
+            .collect();
+        Clustering {
+            clusters,
+            cross: CrossCounts {
+                candidate_pairs: links.candidate_pairs,
+                edges: links.edges.len(),
+            },
+            ..same
+        }
+    }
+}

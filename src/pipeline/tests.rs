@@ -1,0 +1,92 @@
+//! Tests of [`super`].
+
+use super::*;
+use crate::reader::Text;
+use crate::signature::MinHashKind;
+
+/// Runs `sign` with a fresh context, once signing whole texts and once in pieces of
+/// `piece` bytes; returns the signature and what `sign` gave, both ways.
+fn both_ways<T>(c: &Config, piece: usize, sign: impl Fn(&mut SignCtx, &mut [u32]) -> T) -> [(Vec<u32>, T); 2] {
+    [usize::MAX, piece].map(|piece_bytes| {
+        let mut ctx = SignCtx::new(c);
+        ctx.piece_bytes = piece_bytes;
+        let mut sig = vec![0u32; c.num_perm];
+        let got = sign(&mut ctx, &mut sig);
+        (sig, got)
+    })
+}
+
+proptest::proptest! {
+    /// A long text signed piece by piece gives the signature, shingle count, length and
+    /// lines of the whole text signed at once, for both MinHash kinds, plain and escaped
+    /// JSON text, word and character shingles; and so does signing without boilerplate
+    /// lines.
+    #[test]
+    fn pieces_sign_like_the_whole_text(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec!["alpha ", "beta ", "gamma\n", "\n", "\n\n", "中文", "字", "x1, ", "\"q\" ", "\\", "é ", "\t", "end.\n"]),
+            0..200,
+        ),
+        piece in 1usize..80,
+        classic in proptest::bool::ANY,
+    ) {
+        let text: String = parts.concat();
+        let kind = if classic { MinHashKind::Classic } else { MinHashKind::OnePermutation };
+        let c = Config::builder().num_perm(32).word_shingle(3).char_shingle(2).minhash(kind).build().unwrap();
+        let escaped = serde_json::to_string(&text).unwrap();
+        for t in [Text::Plain(&text), Text::Json(&escaped[1..escaped.len() - 1])] {
+            // Signature, shingles, text length and lines of the document.
+            let [whole, pieces] = both_ways(&c, piece, |ctx, sig| {
+                let (signed, len) = ctx.sign_text(t, sig);
+                (signed.shingles, len, ctx.lines.clone())
+            });
+            proptest::prop_assert_eq!(&whole, &pieces);
+            let lines = &whole.1.2;
+            proptest::prop_assert_eq!(lines.docs(), 1);
+            // Without the lines of one hash (the first line's), both ways again.
+            if let Some(&h) = lines.doc(0).0.first() {
+                let strip: HashKeyed<u32> = [(h, 3)].into_iter().collect();
+                let [a, b] = both_ways(&c, piece, |ctx, sig| ctx.sign_without(t, &strip, sig).shingles);
+                proptest::prop_assert_eq!(a, b);
+            }
+        }
+    }
+}
+
+/// Where the first piece points to the wrong shingle size (Latin words, then mostly
+/// Chinese, and the other way round), the second pass gives the whole text's signature.
+#[test]
+fn a_first_piece_that_misleads_still_signs_like_the_whole_text() {
+    let words = "the quick brown fox jumps over the lazy dog\n".repeat(3);
+    let chars = "中文字符的文本没有空格分隔词语因此按字切分\n".repeat(12);
+    for kind in [MinHashKind::OnePermutation, MinHashKind::Classic] {
+        // Shingle sizes that differ, so the two sizes sign differently.
+        let c = Config::builder()
+            .num_perm(32)
+            .word_shingle(5)
+            .char_shingle(2)
+            .minhash(kind)
+            .build()
+            .unwrap();
+        for text in [format!("{words}{chars}"), format!("{chars}{}", words.repeat(10))] {
+            let [whole, pieces] = both_ways(&c, 40, |ctx, sig| ctx.sign_text(Text::Plain(&text), sig).0.shingles);
+            assert_eq!(whole, pieces);
+            assert!(whole.1 > 0);
+        }
+    }
+}
+
+#[test]
+fn pieces_end_at_line_breaks_outside_escapes() {
+    let raw = r#"ab\\ncd\nef\\\nxy\ngh"#;
+    let pieces: Vec<&str> = Text::Json(raw)
+        .pieces(1)
+        .map(|t| match t {
+            Text::Json(p) => p,
+            Text::Plain(p) => p,
+        })
+        .collect();
+    // `\\n` is a backslash and an `n`, `\\\n` a backslash and a newline.
+    assert_eq!(pieces, [r#"ab\\ncd\n"#, r#"ef\\\n"#, r#"xy\n"#, "gh"]);
+    assert_eq!(pieces.concat(), raw);
+}
