@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Byte-identity of two builds' outputs in every mode the README documents: kept records, cluster
+# Byte-identity of two builds' outputs in every mode the documentation names: kept records, cluster
 # report, spans and the summary's counts (its timings aside), on the bench slice (when given),
 # NTREX dev and the seeds. For refactors and speed-ups that must not change a result.
 # Usage: scripts/identical.sh OLD_BIN NEW_BIN [SLICE.jsonl]

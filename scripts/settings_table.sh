@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Same-language precision/recall on the NTREX set for a grid of settings (the table in README).
+# Same-language precision/recall on the NTREX set for a grid of settings (the table in docs/method.md).
 # Usage: scripts/settings_table.sh [DOCS.jsonl] [GOLD.tsv]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -107,7 +107,7 @@ pub struct Params {
     /// Where both documents have a pivot bag, the score is the anchor score plus this times
     /// the cosine of the pivot bags (for ranking: [`Params::min_score`] reads the anchor score
     /// alone). The default, 0.75, gives NTREX the recall of 1.0 (0.5 loses some) and the man
-    /// pages the same precision as 0.5 and 1.0, see the README.
+    /// pages the same precision as 0.5 and 1.0, see docs/crosslingual.md.
     pub pivot_weight: f64,
     /// Lowest frequency profile of an edge: the cosine of the two documents' anchor counts
     /// over the anchors they share (see the module doc, step 4).

@@ -39,8 +39,8 @@ pub(super) struct SignCtx {
 /// Documents longer than this are signed in pieces of about this many bytes, so that a
 /// thread's buffers stay bounded whatever the size of one document: the token buffer holds up
 /// to 4 bytes per byte of text and the normalized copy about 1, so 32 KiB pieces keep both
-/// under 200 KiB per thread. Pieces cost no speed since a piece signs one shingle size (2026-11-23,
-/// best of 15: 0.097 s CPU on the 32 MB slice with 128 KiB pieces, 0.102 s with 32 KiB; on the
+/// under 200 KiB per thread. Pieces cost no speed since a piece signs one shingle size (best
+/// of 15: 0.097 s CPU on the 32 MB slice with 128 KiB pieces, 0.102 s with 32 KiB; on the
 /// 250 MB corpus 0.73 and 0.72 s); 32 KiB pieces take 88 KiB less peak anonymous memory on one
 /// thread than 128 KiB ones (1 MiB pieces took 1.4 MB more than 128 KiB, 3.3 MB on two threads).
 pub(super) const PIECE_BYTES: usize = 1 << 15;

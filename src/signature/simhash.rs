@@ -7,7 +7,7 @@
 //! tracks the angle between the documents' weighted feature vectors: `P(bit differs) = θ/π`.
 //!
 //! Weights: feeding every occurrence gives term-frequency weights (the default: measured best on
-//! the NTREX gold, see README); feeding each distinct feature once gives uniform weights.
+//! the NTREX gold, see docs/method.md); feeding each distinct feature once gives uniform weights.
 //!
 //! Cost: O(n) per document and no allocation. The bit counts are kept byte-sliced: a table maps
 //! each byte of a hash to eight byte-wide 0/1 lanes of a `u64`, so a feature costs eight table
