@@ -11,9 +11,7 @@ use cli::{Cli, Command, DedupArgs, EvalArgs, LexiconAction, LexiconArgs};
 use indicatif::{ProgressBar, ProgressStyle};
 use neardup::crosslingual::lexicon::{self, Lexicon};
 use neardup::output::{self, AtomicFile, Summary};
-use neardup::spans::repeats;
 use neardup::{Dedup, eval};
-use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
@@ -275,16 +273,7 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     };
     // With --strip-substrings, a shared span is cut from every document but the first that holds
     // it (its earliest occurrence stays).
-    let mut substring_cuts: HashMap<u32, Vec<(usize, usize)>> = HashMap::new();
-    if a.strip_substrings {
-        for s in &spans {
-            if let neardup::spans::SpanMatch::Other { doc, .. } = s.matched {
-                if doc < s.doc {
-                    substring_cuts.entry(s.doc).or_default().push((s.start, s.end));
-                }
-            }
-        }
-    }
+    let stripping = neardup::spans::Stripping::new(a.strip_repeats, if a.strip_substrings { &spans } else { &[] });
     let write_start = Instant::now();
     let write_records = |w: &mut dyn Write| -> io::Result<()> {
         let mut w = io::BufWriter::with_capacity(output::BUF_BYTES, w);
@@ -292,20 +281,7 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         if a.annotate {
             output::write_annotated(&mut w, &corpus, &clustering, &read)?;
         } else if a.strip_repeats || a.strip_substrings {
-            let strip = |d: neardup::DocId, text: &str| {
-                let mut cut: Vec<(usize, usize)> = Vec::new();
-                if a.strip_repeats {
-                    let r = repeats::find_repeats(text, repeats::DEFAULT_WINDOW, repeats::DEFAULT_MIN_TOKENS);
-                    cut.extend(r.iter().map(|r| (r.start, r.end)));
-                }
-                if let Some(c) = substring_cuts.get(&d.0) {
-                    cut.extend_from_slice(c);
-                }
-                if cut.is_empty() {
-                    return None;
-                }
-                Some(neardup::spans::remove_ranges(text, &neardup::spans::merge_ranges(cut)))
-            };
+            let strip = |d: neardup::DocId, text: &str| stripping.apply(d.0, text);
             output::write_kept_rewritten(&mut w, &corpus, &keep, &read, &strip)?;
         } else {
             output::write_kept(&mut w, &corpus, &keep)?;

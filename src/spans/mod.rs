@@ -18,6 +18,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn stripping_cuts_repeats_and_spans_shared_with_an_earlier_document() {
+        let shared = |doc, other| Span {
+            doc,
+            kind: SpanKind::Substring,
+            start: 0,
+            end: 4,
+            matched: SpanMatch::Other {
+                doc: other,
+                start: 0,
+                end: 4,
+            },
+        };
+        // Documents 0 and 1 share their first four bytes: only the later one loses them.
+        let spans = [shared(0, 1), shared(1, 0)];
+        let s = Stripping::new(false, &spans);
+        assert_eq!(s.apply(0, "abcd efgh"), None);
+        assert_eq!(s.apply(1, "abcd efgh").as_deref(), Some(" efgh"));
+        assert_eq!(Stripping::new(false, &[]).apply(1, "abcd efgh"), None);
+        // A body carried twice keeps its first copy.
+        let body: String = (0..60).map(|i| format!("w{i} ")).collect();
+        let twice = format!("{body}\n{body}");
+        let cut = Stripping::new(true, &[]).apply(0, &twice).unwrap();
+        assert!(cut.len() < twice.len() && cut.starts_with(body.trim_end()), "{cut:?}");
+    }
+
+    #[test]
     fn ranges_merge_and_cut() {
         assert_eq!(merge_ranges(vec![(5, 8), (0, 2), (1, 3), (8, 9)]), [(0, 3), (5, 9)]);
         assert_eq!(remove_ranges("0123456789", &[(0, 3), (5, 9)]), "349");
@@ -157,4 +183,43 @@ pub fn remove_ranges(text: &str, cut: &[(usize, usize)]) -> String {
     }
     out.push_str(&text[at.min(text.len())..]);
     out
+}
+
+/// What `--strip-repeats` and `--strip-substrings` cut from the kept records' texts: a
+/// document's repeats (spans repeating an earlier span of itself), and spans shared with an
+/// earlier document (each shared span stays in the first document that holds it).
+#[derive(Debug, Clone, Default)]
+pub struct Stripping {
+    repeats: bool,
+    /// Per document, the spans it shares with an earlier document.
+    shared: std::collections::HashMap<u32, Vec<(usize, usize)>>,
+}
+
+impl Stripping {
+    /// Cuts repeats when `repeats`, and the spans of `substrings` (the span report of a corpus
+    /// with substrings, see [`SpanKind::Substring`]) whose other document comes first.
+    pub fn new(repeats: bool, substrings: &[Span]) -> Self {
+        let mut shared: std::collections::HashMap<u32, Vec<(usize, usize)>> = std::collections::HashMap::new();
+        for s in substrings {
+            if let SpanMatch::Other { doc, .. } = s.matched
+                && doc < s.doc
+            {
+                shared.entry(s.doc).or_default().push((s.start, s.end));
+            }
+        }
+        Stripping { repeats, shared }
+    }
+
+    /// Document `doc`'s text with its cuts removed, or `None` when nothing is cut from it.
+    pub fn apply(&self, doc: u32, text: &str) -> Option<String> {
+        let mut cut: Vec<(usize, usize)> = Vec::new();
+        if self.repeats {
+            let r = repeats::find_repeats(text, repeats::DEFAULT_WINDOW, repeats::DEFAULT_MIN_TOKENS);
+            cut.extend(r.iter().map(|r| (r.start, r.end)));
+        }
+        if let Some(c) = self.shared.get(&doc) {
+            cut.extend_from_slice(c);
+        }
+        (!cut.is_empty()).then(|| remove_ranges(text, &merge_ranges(cut)))
+    }
 }
