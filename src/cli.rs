@@ -153,12 +153,13 @@ pub struct DedupArgs {
     /// What to do with a bad record: stop with an error naming file and line, or skip and count it.
     #[arg(long, value_enum, default_value = "fail")]
     pub on_error: OnErrorArg,
-    /// Jaccard similarity at or above which two documents are near-duplicates.
-    #[arg(short, long, default_value_t = neardup::config::DEFAULT_THRESHOLD)]
-    pub threshold: f64,
-    /// MinHash signature length (slots).
-    #[arg(long, default_value_t = neardup::config::DEFAULT_NUM_PERM)]
-    pub num_perm: usize,
+    /// MinHash: Jaccard similarity at or above which two documents are near-duplicates
+    /// [default: 0.7].
+    #[arg(short, long)]
+    pub threshold: Option<f64>,
+    /// MinHash signature length (slots) [default: 128].
+    #[arg(long)]
+    pub num_perm: Option<usize>,
     /// LSH bands (default: derived from --threshold and --num-perm; see --print-curve).
     #[arg(long)]
     pub bands: Option<usize>,
@@ -174,24 +175,24 @@ pub struct DedupArgs {
     /// Seed of every hash: the same input and seed give byte-identical output.
     #[arg(long, default_value_t = neardup::config::DEFAULT_SEED)]
     pub seed: u64,
-    /// MinHash scheme.
-    #[arg(long, value_enum, default_value = "oph")]
-    pub minhash: MinHashArg,
+    /// MinHash scheme [default: oph].
+    #[arg(long, value_enum)]
+    pub minhash: Option<MinHashArg>,
     /// Signature method.
     #[arg(long, value_enum, default_value = "minhash")]
     pub method: MethodArg,
-    /// SimHash: largest Hamming distance (of 64 bits) between near-duplicates.
-    #[arg(long, default_value_t = neardup::config::DEFAULT_MAX_HAMMING)]
-    pub max_hamming: u32,
-    /// SimHash feature size in words (1: word unigrams).
-    #[arg(long, default_value_t = neardup::config::DEFAULT_SIMHASH_WORDS)]
-    pub simhash_words: usize,
-    /// SimHash feature size in characters, for unspaced scripts.
-    #[arg(long, default_value_t = neardup::config::DEFAULT_SIMHASH_CHARS)]
-    pub simhash_chars: usize,
-    /// SimHash feature weights.
-    #[arg(long, value_enum, default_value = "log-tf")]
-    pub simhash_weights: WeightsArg,
+    /// SimHash: largest Hamming distance (of 64 bits) between near-duplicates [default: 6].
+    #[arg(long)]
+    pub max_hamming: Option<u32>,
+    /// SimHash feature size in words (1: word unigrams) [default: 1].
+    #[arg(long)]
+    pub simhash_words: Option<usize>,
+    /// SimHash feature size in characters, for unspaced scripts [default: 2].
+    #[arg(long)]
+    pub simhash_chars: Option<usize>,
+    /// SimHash feature weights [default: log-tf].
+    #[arg(long, value_enum)]
+    pub simhash_weights: Option<WeightsArg>,
     /// Keep boilerplate lines (those in 3 or more clusters) in the shingles used for similarity.
     /// By default they are left out, so shared page chrome neither joins different articles
     /// nor splits one article wrapped in different chrome.
@@ -256,9 +257,10 @@ pub struct DedupArgs {
     /// -o (the earliest occurrence stays); implies --substrings.
     #[arg(long)]
     pub strip_substrings: bool,
-    /// How candidate pairs are verified: Jaccard estimated from signatures, or exact Jaccard.
-    #[arg(long, value_enum, default_value = "estimate")]
-    pub verify: VerifyArg,
+    /// MinHash: how candidate pairs are verified: Jaccard estimated from signatures, or exact
+    /// Jaccard [default: estimate].
+    #[arg(long, value_enum)]
+    pub verify: Option<VerifyArg>,
     /// Which member of a cluster is kept.
     #[arg(long, value_enum, default_value = "first")]
     pub keep: KeepArg,
@@ -290,30 +292,12 @@ impl DedupArgs {
     /// The configuration, with the boilerplate stage on or off (`sign` has no use for it).
     pub fn config_with(&self, boilerplate: bool) -> neardup::Result<Config> {
         let mut b = Config::builder()
-            .threshold(self.threshold)
-            .num_perm(self.num_perm)
             .word_shingle(self.shingle_words)
             .char_shingle(self.shingle_chars)
             .seed(self.seed)
-            .minhash(match self.minhash {
-                MinHashArg::Oph => MinHashKind::OnePermutation,
-                MinHashArg::Classic => MinHashKind::Classic,
-            })
-            .verify(match self.verify {
-                VerifyArg::Estimate => Verify::Estimate,
-                VerifyArg::Exact => Verify::Exact,
-            })
             .method(match self.method {
                 MethodArg::Minhash => Method::MinHash,
                 MethodArg::Simhash => Method::SimHash,
-            })
-            .max_hamming(self.max_hamming)
-            .simhash_words(self.simhash_words)
-            .simhash_chars(self.simhash_chars)
-            .simhash_weights(match self.simhash_weights {
-                WeightsArg::Tf => SimHashWeights::Tf,
-                WeightsArg::Uniform => SimHashWeights::Uniform,
-                WeightsArg::LogTf => SimHashWeights::LogTf,
             })
             .keep(match self.keep {
                 KeepArg::First => Keep::First,
@@ -324,6 +308,42 @@ impl DedupArgs {
                 GroupingArg::Leader => Grouping::Leader,
                 GroupingArg::Components => Grouping::Components,
             });
+        // Options of one method only: set when given, so that the builder can reject the ones
+        // the chosen method cannot use.
+        if let Some(v) = self.threshold {
+            b = b.threshold(v);
+        }
+        if let Some(v) = self.num_perm {
+            b = b.num_perm(v);
+        }
+        if let Some(v) = self.minhash {
+            b = b.minhash(match v {
+                MinHashArg::Oph => MinHashKind::OnePermutation,
+                MinHashArg::Classic => MinHashKind::Classic,
+            });
+        }
+        if let Some(v) = self.verify {
+            b = b.verify(match v {
+                VerifyArg::Estimate => Verify::Estimate,
+                VerifyArg::Exact => Verify::Exact,
+            });
+        }
+        if let Some(v) = self.max_hamming {
+            b = b.max_hamming(v);
+        }
+        if let Some(v) = self.simhash_words {
+            b = b.simhash_words(v);
+        }
+        if let Some(v) = self.simhash_chars {
+            b = b.simhash_chars(v);
+        }
+        if let Some(v) = self.simhash_weights {
+            b = b.simhash_weights(match v {
+                WeightsArg::Tf => SimHashWeights::Tf,
+                WeightsArg::Uniform => SimHashWeights::Uniform,
+                WeightsArg::LogTf => SimHashWeights::LogTf,
+            });
+        }
         b = b.boilerplate(boilerplate);
         if let Some(t) = self.containment {
             b = b.containment(t);

@@ -382,6 +382,45 @@ impl ConfigBuilder {
 
     /// Checks every value and derives bands × rows.
     pub fn build(self) -> Result<Config> {
+        // An option of one method given with the other is an error, not ignored.
+        let method = self.method.unwrap_or_default();
+        let (given, other): (Vec<&str>, &str) = match method {
+            Method::SimHash => (
+                [
+                    ("num-perm", self.num_perm.is_some()),
+                    ("threshold", self.threshold.is_some()),
+                    ("bands", self.bands.is_some()),
+                    ("rows", self.rows.is_some()),
+                    ("minhash", self.minhash.is_some()),
+                    ("verify", self.verify.is_some()),
+                    ("containment", self.containment.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(n, g)| g.then_some(n))
+                .collect(),
+                "MinHash",
+            ),
+            Method::MinHash => (
+                [
+                    ("max-hamming", self.max_hamming.is_some()),
+                    ("simhash-words", self.simhash_words.is_some()),
+                    ("simhash-chars", self.simhash_chars.is_some()),
+                    ("simhash-weights", self.simhash_weights.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(n, g)| g.then_some(n))
+                .collect(),
+                "SimHash",
+            ),
+        };
+        if !given.is_empty() {
+            return Err(Error::Config(format!(
+                "{} {} to {other} only; the method chosen is {}",
+                given.join(", "),
+                if given.len() == 1 { "applies" } else { "apply" },
+                if other == "MinHash" { "SimHash" } else { "MinHash" }
+            )));
+        }
         let num_perm = self.num_perm.unwrap_or(DEFAULT_NUM_PERM);
         if !(8..=1024).contains(&num_perm) {
             return Err(Error::Config(format!("num-perm must be in 8..=1024, got {num_perm}")));
@@ -466,6 +505,31 @@ impl ConfigBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_option_of_the_other_method_is_rejected() {
+        let simhash = || Config::builder().method(Method::SimHash);
+        for (b, name) in [
+            (simhash().num_perm(64), "num-perm"),
+            (simhash().threshold(0.8), "threshold"),
+            (simhash().containment(0.8), "containment"),
+            (simhash().verify(Verify::Exact), "verify"),
+            (Config::builder().max_hamming(3), "max-hamming"),
+            (Config::builder().simhash_words(2), "simhash-words"),
+        ] {
+            let e = b.build().unwrap_err().to_string();
+            assert!(e.contains(name), "{e}");
+        }
+        assert!(simhash().max_hamming(3).seed(7).keep(Keep::Longest).build().is_ok());
+        assert!(
+            Config::builder()
+                .num_perm(64)
+                .threshold(0.8)
+                .containment(0.9)
+                .build()
+                .is_ok()
+        );
+    }
 
     #[test]
     fn bands_rows_rule() {
