@@ -2,7 +2,9 @@
 
 use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use neardup::{Config, Format, Grouping, Keep, Method, MinHashKind, OnError, ReadOptions, SimHashWeights, Verify};
+use neardup::{
+    Config, ConfigBuilder, Format, Grouping, Keep, Method, MinHashKind, OnError, ReadOptions, SimHashWeights, Verify,
+};
 use std::path::PathBuf;
 
 /// Near-duplicate detection for text corpora.
@@ -310,40 +312,33 @@ impl DedupArgs {
             });
         // Options of one method only: set when given, so that the builder can reject the ones
         // the chosen method cannot use.
-        if let Some(v) = self.threshold {
-            b = b.threshold(v);
+        fn given<T>(b: ConfigBuilder, v: Option<T>, set: fn(ConfigBuilder, T) -> ConfigBuilder) -> ConfigBuilder {
+            match v {
+                Some(v) => set(b, v),
+                None => b,
+            }
         }
-        if let Some(v) = self.num_perm {
-            b = b.num_perm(v);
-        }
-        if let Some(v) = self.minhash {
-            b = b.minhash(match v {
-                MinHashArg::Oph => MinHashKind::OnePermutation,
-                MinHashArg::Classic => MinHashKind::Classic,
-            });
-        }
-        if let Some(v) = self.verify {
-            b = b.verify(match v {
-                VerifyArg::Estimate => Verify::Estimate,
-                VerifyArg::Exact => Verify::Exact,
-            });
-        }
-        if let Some(v) = self.max_hamming {
-            b = b.max_hamming(v);
-        }
-        if let Some(v) = self.simhash_words {
-            b = b.simhash_words(v);
-        }
-        if let Some(v) = self.simhash_chars {
-            b = b.simhash_chars(v);
-        }
-        if let Some(v) = self.simhash_weights {
-            b = b.simhash_weights(match v {
-                WeightsArg::Tf => SimHashWeights::Tf,
-                WeightsArg::Uniform => SimHashWeights::Uniform,
-                WeightsArg::LogTf => SimHashWeights::LogTf,
-            });
-        }
+        b = given(b, self.threshold, ConfigBuilder::threshold);
+        b = given(b, self.num_perm, ConfigBuilder::num_perm);
+        b = given(b, self.max_hamming, ConfigBuilder::max_hamming);
+        b = given(b, self.simhash_words, ConfigBuilder::simhash_words);
+        b = given(b, self.simhash_chars, ConfigBuilder::simhash_chars);
+        let minhash = self.minhash.map(|v| match v {
+            MinHashArg::Oph => MinHashKind::OnePermutation,
+            MinHashArg::Classic => MinHashKind::Classic,
+        });
+        b = given(b, minhash, ConfigBuilder::minhash);
+        let verify = self.verify.map(|v| match v {
+            VerifyArg::Estimate => Verify::Estimate,
+            VerifyArg::Exact => Verify::Exact,
+        });
+        b = given(b, verify, ConfigBuilder::verify);
+        let weights = self.simhash_weights.map(|v| match v {
+            WeightsArg::Tf => SimHashWeights::Tf,
+            WeightsArg::Uniform => SimHashWeights::Uniform,
+            WeightsArg::LogTf => SimHashWeights::LogTf,
+        });
+        b = given(b, weights, ConfigBuilder::simhash_weights);
         b = b.boilerplate(boilerplate);
         if let Some(t) = self.containment {
             b = b.containment(t);

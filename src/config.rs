@@ -384,41 +384,34 @@ impl ConfigBuilder {
     pub fn build(self) -> Result<Config> {
         // An option of one method given with the other is an error, not ignored.
         let method = self.method.unwrap_or_default();
-        let (given, other): (Vec<&str>, &str) = match method {
-            Method::SimHash => (
-                [
-                    ("num-perm", self.num_perm.is_some()),
-                    ("threshold", self.threshold.is_some()),
-                    ("bands", self.bands.is_some()),
-                    ("rows", self.rows.is_some()),
-                    ("minhash", self.minhash.is_some()),
-                    ("verify", self.verify.is_some()),
-                    ("containment", self.containment.is_some()),
-                ]
-                .into_iter()
-                .filter_map(|(n, g)| g.then_some(n))
-                .collect(),
-                "MinHash",
-            ),
-            Method::MinHash => (
-                [
-                    ("max-hamming", self.max_hamming.is_some()),
-                    ("simhash-words", self.simhash_words.is_some()),
-                    ("simhash-chars", self.simhash_chars.is_some()),
-                    ("simhash-weights", self.simhash_weights.is_some()),
-                ]
-                .into_iter()
-                .filter_map(|(n, g)| g.then_some(n))
-                .collect(),
-                "SimHash",
-            ),
+        let options = [
+            ("num-perm", self.num_perm.is_some(), Method::MinHash),
+            ("threshold", self.threshold.is_some(), Method::MinHash),
+            ("bands", self.bands.is_some(), Method::MinHash),
+            ("rows", self.rows.is_some(), Method::MinHash),
+            ("minhash", self.minhash.is_some(), Method::MinHash),
+            ("verify", self.verify.is_some(), Method::MinHash),
+            ("containment", self.containment.is_some(), Method::MinHash),
+            ("max-hamming", self.max_hamming.is_some(), Method::SimHash),
+            ("simhash-words", self.simhash_words.is_some(), Method::SimHash),
+            ("simhash-chars", self.simhash_chars.is_some(), Method::SimHash),
+            ("simhash-weights", self.simhash_weights.is_some(), Method::SimHash),
+        ];
+        let given: Vec<&str> = options
+            .iter()
+            .filter(|&&(_, given, of)| given && of != method)
+            .map(|&(name, ..)| name)
+            .collect();
+        let (other, chosen) = match method {
+            Method::SimHash => ("MinHash", "SimHash"),
+            Method::MinHash => ("SimHash", "MinHash"),
         };
         if !given.is_empty() {
             return Err(Error::Config(format!(
                 "{} {} to {other} only; the method chosen is {}",
                 given.join(", "),
                 if given.len() == 1 { "applies" } else { "apply" },
-                if other == "MinHash" { "SimHash" } else { "MinHash" }
+                chosen
             )));
         }
         let num_perm = self.num_perm.unwrap_or(DEFAULT_NUM_PERM);
