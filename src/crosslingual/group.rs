@@ -315,6 +315,36 @@ pub(super) fn join_groups<'l>(
     }
     // Phase 2.
     let root: Vec<u32> = (0..n as u32).map(|d| uf.find(d)).collect();
+    let ctx = Grouped {
+        members: &members,
+        root: &root,
+        size: &size,
+    };
+    joins.extend(attach(&ctx, edges, scored, same, layout, &compatible, p));
+    joins
+}
+
+/// The groups after phase 1 of [`join_groups`]: each root's members, each document's root,
+/// each root's size.
+struct Grouped<'g> {
+    members: &'g HashMap<u32, Vec<u32>>,
+    root: &'g [u32],
+    size: &'g [u32],
+}
+
+/// Phase 2 of [`join_groups`], attachment: the pairs `(small group, article)` to join (see
+/// there), on anchors, else on layout; `compatible` is phase 1's test of two groups.
+fn attach<'l>(
+    g: &Grouped<'_>,
+    edges: &[(u32, u32, f32)],
+    scored: &Scored<'_>,
+    same: &dyn Fn(u32, u32) -> bool,
+    layout: &dyn Fn(u32) -> &'l [f32],
+    compatible: &dyn Fn(&[u32], &[u32]) -> bool,
+    p: &Params,
+) -> Vec<(u32, u32)> {
+    let (members, root, size) = (g.members, g.root, g.size);
+    let n = root.len();
     let langs: HashMap<u32, usize> = members.iter().map(|(&r, m)| (r, languages(m, same))).collect();
     let mut internal: HashMap<u32, u32> = HashMap::new();
     for &(a, b, _) in edges {
@@ -421,8 +451,7 @@ pub(super) fn join_groups<'l>(
         }
     }
     attach.sort_unstable();
-    joins.extend(attach);
-    joins
+    attach
 }
 #[cfg(test)]
 mod tests;
