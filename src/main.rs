@@ -219,27 +219,7 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         bar.finish_and_clear();
     }
     if !a.quiet {
-        for e in &corpus.skipped_sample {
-            diag!("neardup: warning: skipped {e}");
-        }
-        let more = corpus.skipped.saturating_sub(corpus.skipped_sample.len() as u64);
-        if more > 0 {
-            diag!("neardup: warning: and {more} more skipped records (the summary counts them all)");
-        }
-        for (first, later) in corpus.duplicate_ids.iter().take(10) {
-            diag!(
-                "neardup: warning: id {:?} at {} repeats the id at {}; both are kept as documents",
-                corpus.id(*later),
-                corpus.location(*later),
-                corpus.location(*first)
-            );
-        }
-        if corpus.duplicate_ids.len() > 10 {
-            diag!(
-                "neardup: warning: {} more repeated ids",
-                corpus.duplicate_ids.len() - 10
-            );
-        }
+        warn_about(&corpus);
     }
 
     // Every file is written to a temporary name first and renamed once all are complete (the
@@ -344,13 +324,43 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         diag_text!("{}", summary.to_text());
     }
     if a.timings {
-        diag!("stage                                      seconds  peak_RSS_MiB");
-        for s in &clustering.stages {
-            let rss = s.peak_rss_mb.map_or("-".to_string(), |m| format!("{m:.1}"));
-            diag!("{:<42} {:>8.3} {:>12}", s.name, s.seconds, rss);
-        }
+        print_timings(&clustering.stages);
     }
     Ok(())
+}
+
+/// Warnings about what was read: skipped records (the first few) and repeated ids.
+fn warn_about(corpus: &neardup::Corpus) {
+    for e in &corpus.skipped_sample {
+        diag!("neardup: warning: skipped {e}");
+    }
+    let more = corpus.skipped.saturating_sub(corpus.skipped_sample.len() as u64);
+    if more > 0 {
+        diag!("neardup: warning: and {more} more skipped records (the summary counts them all)");
+    }
+    for (first, later) in corpus.duplicate_ids.iter().take(10) {
+        diag!(
+            "neardup: warning: id {:?} at {} repeats the id at {}; both are kept as documents",
+            corpus.id(*later),
+            corpus.location(*later),
+            corpus.location(*first)
+        );
+    }
+    if corpus.duplicate_ids.len() > 10 {
+        diag!(
+            "neardup: warning: {} more repeated ids",
+            corpus.duplicate_ids.len() - 10
+        );
+    }
+}
+
+/// The `--timings` table: each stage's seconds and the peak memory after it.
+fn print_timings(stages: &[neardup::Stage]) {
+    diag!("stage                                      seconds  peak_RSS_MiB");
+    for s in stages {
+        let rss = s.peak_rss_mb.map_or("-".to_string(), |m| format!("{m:.1}"));
+        diag!("{:<42} {:>8.3} {:>12}", s.name, s.seconds, rss);
+    }
 }
 
 fn sign(a: &DedupArgs) -> anyhow::Result<()> {
