@@ -76,16 +76,16 @@ pub enum SimHashWeights {
 }
 
 /// Default SimHash distance.
-pub const DEFAULT_MAX_HAMMING: u32 = 6;
+pub(crate) const DEFAULT_MAX_HAMMING: u32 = 6;
 /// Default SimHash feature size in words.
-pub const DEFAULT_SIMHASH_WORDS: usize = 1;
+pub(crate) const DEFAULT_SIMHASH_WORDS: usize = 1;
 /// Default SimHash feature size in characters.
-pub const DEFAULT_SIMHASH_CHARS: usize = 2;
+pub(crate) const DEFAULT_SIMHASH_CHARS: usize = 2;
 
 /// Default number of MinHash slots.
-pub const DEFAULT_NUM_PERM: usize = 128;
+pub(crate) const DEFAULT_NUM_PERM: usize = 128;
 /// Default Jaccard threshold.
-pub const DEFAULT_THRESHOLD: f64 = 0.7;
+pub(crate) const DEFAULT_THRESHOLD: f64 = 0.7;
 /// Default shingle size in words.
 pub const DEFAULT_WORD_SHINGLE: usize = 3;
 /// Default shingle size in characters (Chinese, Japanese, Thai…).
@@ -227,12 +227,12 @@ impl Config {
 }
 
 /// `1 − (1 − s^r)^b`.
-pub fn candidate_probability(s: f64, bands: usize, rows: usize) -> f64 {
+pub(crate) fn candidate_probability(s: f64, bands: usize, rows: usize) -> f64 {
     1.0 - (1.0 - s.powi(rows as i32)).powi(bands as i32)
 }
 
 /// The bands × rows rule described in the module docs.
-pub fn choose_bands_rows(num_perm: usize, threshold: f64) -> (usize, usize) {
+pub(crate) fn choose_bands_rows(num_perm: usize, threshold: f64) -> (usize, usize) {
     let mut best = (num_perm, 1);
     for r in 1..=num_perm {
         let b = num_perm / r;

@@ -57,7 +57,7 @@ where
 }
 
 /// The pairs that pass `test`, in the input order (computed in parallel).
-pub fn verify_with<F>(pairs: &[(u32, u32)], test: F) -> Vec<(u32, u32)>
+pub(crate) fn verify_with<F>(pairs: &[(u32, u32)], test: F) -> Vec<(u32, u32)>
 where
     F: Fn(u32, u32) -> bool + Sync,
 {

@@ -61,7 +61,7 @@ fn script_of(c: char) -> Script {
 }
 
 /// The value of a decimal digit of any common script, if `c` is one.
-pub fn digit_value(c: char) -> Option<u8> {
+pub(crate) fn digit_value(c: char) -> Option<u8> {
     let u = c as u32;
     if c.is_ascii() {
         return c.is_ascii_digit().then(|| (u - 0x30) as u8);
@@ -130,7 +130,7 @@ fn class(b: u8) -> u8 {
 }
 
 /// Appends the consonant skeleton of `word`'s transliteration to `out` (cleared first).
-pub fn skeleton(word: &str, out: &mut Vec<u8>) {
+pub(crate) fn skeleton(word: &str, out: &mut Vec<u8>) {
     out.clear();
     let mut last = 0u8;
     let mut push = |b: u8, out: &mut Vec<u8>| {
@@ -157,7 +157,7 @@ const NAME_SEED: u64 = 0x4e41_4d45;
 const NUMBER_SEED: u64 = 0x4e55_4d42;
 
 /// The key of a number given by its ASCII digits (leading zeros dropped).
-pub fn number_key(digits: &[u8]) -> u64 {
+pub(crate) fn number_key(digits: &[u8]) -> u64 {
     let start = digits
         .iter()
         .position(|&d| d != b'0')
@@ -170,7 +170,7 @@ const IDENT_SEED: u64 = 0x4944_454e;
 /// The key of an identifier: a Latin word written against `(` or `_` (`wcschr(3)`,
 /// `sched_setscheduler`, `printf()`), the way code and commands are named in any language.
 /// Identifiers are not translated or transliterated, so the key is the word itself, lowercased.
-pub fn ident_key(word: &[u8]) -> u64 {
+pub(crate) fn ident_key(word: &[u8]) -> u64 {
     let mut lower = [0u8; 64];
     let n = word.len().min(64);
     for (l, w) in lower.iter_mut().zip(&word[..n]) {
@@ -180,7 +180,7 @@ pub fn ident_key(word: &[u8]) -> u64 {
 }
 
 /// The key of a name given by its skeleton.
-pub fn name_key(skeleton: &[u8]) -> u64 {
+pub(crate) fn name_key(skeleton: &[u8]) -> u64 {
     xxh3_64_with_seed(skeleton, NAME_SEED)
 }
 
@@ -362,7 +362,7 @@ fn head(text: &str) -> &str {
 }
 
 /// Whether [`detect_language`] reads the same head in `a` and in `b`.
-pub fn same_head(a: &str, b: &str) -> bool {
+pub(crate) fn same_head(a: &str, b: &str) -> bool {
     head(a) == head(b)
 }
 

@@ -437,7 +437,7 @@ impl CandidateScratch {
 
 /// Candidates a document ranks by shared anchor weight before taking the best of each
 /// language: bounds the work of sorting them into languages.
-pub const RANKED: usize = 256;
+pub(crate) const RANKED: usize = 256;
 
 /// Calls `f(i, j)` for every pair of elements with equal keys, `key(&a[i]) == key(&b[j])`, of
 /// two lists sorted by distinct keys.
@@ -457,7 +457,7 @@ pub(super) fn for_common<T>(a: &[T], b: &[T], key: impl Fn(&T) -> u32, mut f: im
 }
 
 /// Weight of the heaviest common subsequence of `a` and `b` (`row` is scratch space).
-pub fn weighted_lcs(a: &[u32], b: &[u32], weight: &[f32], row: &mut Vec<f32>) -> f32 {
+pub(crate) fn weighted_lcs(a: &[u32], b: &[u32], weight: &[f32], row: &mut Vec<f32>) -> f32 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }

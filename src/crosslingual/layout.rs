@@ -45,7 +45,7 @@ pub fn layout(text: &str) -> Vec<f32> {
 
 /// The agreement of two layouts: their correlation when both have one number of paragraphs,
 /// else `None` (nothing to compare).
-pub fn agreement(a: &[f32], b: &[f32]) -> Option<f32> {
+pub(crate) fn agreement(a: &[f32], b: &[f32]) -> Option<f32> {
     (!a.is_empty() && a.len() == b.len()).then(|| a.iter().zip(b).map(|(x, y)| x * y).sum())
 }
 
@@ -61,7 +61,7 @@ pub const MAX_PARAGRAPHS: usize = 4096;
 
 /// Documents of one paragraph count a document's layout is compared with, at most, when
 /// attaching it: bounds the work in a corpus where one count is common.
-pub const BUDGET: usize = 4096;
+pub(crate) const BUDGET: usize = 4096;
 
 #[cfg(test)]
 mod tests {

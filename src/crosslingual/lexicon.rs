@@ -34,7 +34,7 @@ mod build;
 pub use build::LexiconBuilder;
 
 /// The pivot id of a stemmed English word.
-pub fn pivot_id(stem: &str) -> u32 {
+pub(crate) fn pivot_id(stem: &str) -> u32 {
     xxh3_64(stem.as_bytes()) as u32
 }
 
@@ -113,7 +113,7 @@ const STOP: &[&str] = &[
 
 /// A crude English stemmer (plural and verb endings), applied alike to English text and to the
 /// dictionaries' English side; `None` for function words and words shorter than 2 letters.
-pub fn english_stem(word: &str) -> Option<String> {
+pub(crate) fn english_stem(word: &str) -> Option<String> {
     if word.len() < 2 || STOP.contains(&word) || !word.bytes().all(|b| b.is_ascii_lowercase()) {
         return None;
     }
@@ -137,13 +137,13 @@ pub fn english_stem(word: &str) -> Option<String> {
 /// The language a dictionary is looked up by for a label: the label up to its first `-` or `_`
 /// (`por-BR` and `por_Latn` use the `por` tables), lowercased ISO 639-3 codes as whatlang
 /// and most corpora write them.
-pub fn base_language(label: &str) -> &str {
+pub(crate) fn base_language(label: &str) -> &str {
     label.split(['-', '_']).next().unwrap_or(label)
 }
 
 /// Folds a word for lookup: NFKC, case folding, and for Arabic, no vowel marks or tatweel and
 /// one form of alef, yeh and teh marbuta.
-pub fn fold_word(lang: &str, word: &str, out: &mut String) {
+pub(crate) fn fold_word(lang: &str, word: &str, out: &mut String) {
     normalize_into(word, out);
     if lang == "ara" && !out.is_ascii() {
         // In place: marks removed, then letters replaced by others of the same UTF-8 length.

@@ -141,7 +141,7 @@ pub struct Params {
     /// story), but the documents of that article have better matches than it.
     pub attach_mutual: f64,
     /// Common words ([`words`]) two documents share at least to count as one language for
-    /// the linking and grouping rules (see [`SameLanguage`]).
+    /// the linking and grouping rules (see the same-language test in the module documentation).
     pub same_words: usize,
     /// Common words two documents share at least to count as one language for the template
     /// rule ([`Params::template_groups`]).
@@ -334,7 +334,7 @@ pub fn features(
 }
 
 /// The language of a document whatlang cannot identify reliably.
-pub const UNDETERMINED: &str = "und";
+pub(crate) const UNDETERMINED: &str = "und";
 
 /// The same-language test the linking and grouping rules read, from two sources: the labels
 /// ([`DocFeatures::lang`]) and the documents' common words ([`words`]). Labels only ever set
@@ -446,7 +446,7 @@ impl Languages {
 }
 
 /// Postings entries one document reads to find its candidates.
-pub const POSTINGS_BUDGET: usize = 4096;
+pub(crate) const POSTINGS_BUDGET: usize = 4096;
 
 /// Distinct anchors an edge's two documents must share: one name or number in common, however
 /// often repeated, is a coincidence (four `intro` pages of different man sections linked through

@@ -234,7 +234,7 @@ impl<'a> WordSet<'a> {
 
 /// Whether two documents share at least `k` common words (both lists sorted, each word once),
 /// stopping as soon as the answer is known.
-pub fn shares_at_least(a: &[u64], b: &[u64], k: usize) -> bool {
+pub(crate) fn shares_at_least(a: &[u64], b: &[u64], k: usize) -> bool {
     crate::signature::intersection_at_least(a, b, k)
 }
 

@@ -19,7 +19,7 @@ use bitvec::slice::BitSlice;
 use rayon::prelude::*;
 
 /// The masks of the tables for distance `k`: each keeps `m − k` of `m = k + 2` blocks.
-pub fn table_masks(k: u32) -> Vec<u64> {
+pub(crate) fn table_masks(k: u32) -> Vec<u64> {
     let m = k as usize + 2;
     let block = |j: usize| -> u64 {
         let (lo, hi) = (64 * j / m, 64 * (j + 1) / m);

@@ -43,7 +43,7 @@ pub fn band_keys(sigs: &[u32], k: usize, band: usize, rows: usize, active: &BitS
 }
 
 /// Emits the pairs of the buckets of one band's sorted keys, packed as `a << 32 | b`.
-pub fn bucket_pairs(keys: &[(u64, u32)], out: &mut Vec<u64>) {
+pub(crate) fn bucket_pairs(keys: &[(u64, u32)], out: &mut Vec<u64>) {
     let pack = |a: u32, b: u32| ((a as u64) << 32) | b as u64;
     for bucket in keys.chunk_by(|x, y| x.0 == y.0) {
         let m = bucket.len();

@@ -41,7 +41,7 @@ pub fn normalize_into(text: &str, out: &mut String) {
 /// [`normalize_into`] over the content of a JSON string with escapes, unescaping as it goes;
 /// the length of the unescaped text, or `None` if an escape stands for a non-ASCII character
 /// (then the caller unescapes first and normalizes the result).
-pub fn normalize_json(raw: &str, out: &mut String) -> Option<usize> {
+pub(crate) fn normalize_json(raw: &str, out: &mut String) -> Option<usize> {
     out.clear();
     out.reserve(raw.len() + raw.len() / 8);
     let b = raw.as_bytes();
@@ -451,14 +451,14 @@ pub enum CharClass {
 /// `char::is_alphabetic` costs hundreds of instructions for these (exhaustive tests check that
 /// the shortcut agrees with it).
 #[inline]
-pub fn is_common_letter(u: u32) -> bool {
+pub(crate) fn is_common_letter(u: u32) -> bool {
     matches!(u, 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x388..=0x38A | 0x38C | 0x38E..=0x3A1
         | 0x3A3..=0x3F5 | 0x400..=0x481 | 0x48A..=0x52F | 0x5D0..=0x5EA | 0x620..=0x64A | 0x671..=0x6D3
         | 0x904..=0x939 | 0xAC00..=0xD7A3)
 }
 
 /// Classifies a non-ASCII character.
-pub fn classify(c: char) -> CharClass {
+pub(crate) fn classify(c: char) -> CharClass {
     let u = c as u32;
     // Fast paths for frequent blocks: their letters are word characters; general punctuation
     // and box drawing separate.

@@ -25,7 +25,7 @@ pub struct DocMeta {
     pub text_len: u64,
     /// Number of shingles (with repeats); 0 means the document takes no part in matching.
     pub shingles: u64,
-    /// The key of its whole normalized token sequence ([`ExactKey`]): documents with one key
+    /// The key of its whole normalized token sequence: documents with one key
     /// always cluster, whatever the matching stages do.
     pub exact: u64,
     /// Where its id comes from.

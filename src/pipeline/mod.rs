@@ -6,8 +6,9 @@
 //! bands are processed in parallel, candidates are verified in parallel. The output is the same
 //! whatever the thread count: every stage's result is ordered by document id.
 //!
-//! The stages' data live in submodules: [`corpus`] (documents and their places), [`clustering`]
-//! (the result), `sign` (per-thread signing).
+//! The stages' data live in submodules: `corpus` (documents and their places, [`Corpus`]),
+//! `sign` (per-thread signing), `boilerplate_pass`, `languages` (the cross-lingual stage wired
+//! in) and `report` (the span report); the result is [`crate::types::Clustering`].
 
 mod boilerplate_pass;
 mod corpus;

@@ -329,7 +329,7 @@ fn spool(mut r: impl Read) -> io::Result<Data> {
 /// The most records `chunk` of `source` can hold: 1 for a file of a folder, else its lines
 /// (every record is one line). Counted at memory speed, so that buffers for everything the
 /// records give can be sized before they are read.
-pub fn max_records(source: &Source, chunk: Chunk) -> usize {
+pub(crate) fn max_records(source: &Source, chunk: Chunk) -> usize {
     if source.format == Format::Folder {
         return 1;
     }
@@ -349,7 +349,7 @@ pub struct Chunk {
 }
 
 /// Splits every source into chunks of about `target` bytes, cut after a newline.
-pub fn chunks(sources: &[Source], target: usize) -> Vec<Chunk> {
+pub(crate) fn chunks(sources: &[Source], target: usize) -> Vec<Chunk> {
     let mut out = Vec::new();
     for (si, s) in sources.iter().enumerate() {
         let b = s.bytes();
@@ -522,7 +522,12 @@ pub struct ChunkOutcome {
 }
 
 /// Reads the records of `chunk`, calling `f` for each good one.
-pub fn read_chunk(source: &Source, chunk: Chunk, opts: &ReadOptions, mut f: impl FnMut(Record<'_>)) -> ChunkOutcome {
+pub(crate) fn read_chunk(
+    source: &Source,
+    chunk: Chunk,
+    opts: &ReadOptions,
+    mut f: impl FnMut(Record<'_>),
+) -> ChunkOutcome {
     let all = source.bytes();
     let mut out = ChunkOutcome::default();
     if source.format == Format::Folder {
@@ -634,7 +639,7 @@ fn jsonl_record<'a>(rec: &'a [u8], s: usize, line: u64, opts: &ReadOptions) -> R
 }
 
 /// Turns a chunk-relative error into a [`RecordError`] naming the source and absolute line.
-pub fn record_error(source: &Source, line: u64, kind: RecordErrorKind) -> RecordError {
+pub(crate) fn record_error(source: &Source, line: u64, kind: RecordErrorKind) -> RecordError {
     RecordError {
         file: source.name.clone(),
         line,

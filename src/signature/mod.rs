@@ -230,7 +230,7 @@ pub const PROBES: usize = 16;
 /// multiply-shift maps them uniformly onto `0..k`), the low 32 bits are the value, and the
 /// bin keeps its minimum.
 #[inline(always)]
-pub fn oph_insert(out: &mut [u32], h: u64) {
+pub(crate) fn oph_insert(out: &mut [u32], h: u64) {
     let bin = (((h >> 32) * out.len() as u64) >> 32) as usize;
     let v = h as u32;
     // `bin < out.len()` by construction of the multiply-shift. A branch-free min: whether a
@@ -271,7 +271,7 @@ fn classic_portable(hashes: &[u64], a: &[u32], b: &[u32], out: &mut [u32]) {
 }
 
 /// Estimated Jaccard similarity: the fraction of slots where two signatures agree.
-pub fn estimate_jaccard(x: &[u32], y: &[u32]) -> f64 {
+pub(crate) fn estimate_jaccard(x: &[u32], y: &[u32]) -> f64 {
     debug_assert_eq!(x.len(), y.len());
     if x.is_empty() {
         return 0.0;
@@ -283,7 +283,8 @@ pub fn estimate_jaccard(x: &[u32], y: &[u32]) -> f64 {
 /// Estimated number of distinct shingles behind a signature: a slot is the minimum of about
 /// `n/k` (one permutation) or `n` (classic) uniform 32-bit values, whose mean is `1/(m+1)` of
 /// the range.
-pub fn estimate_cardinality(sig: &[u32], kind: MinHashKind) -> f64 {
+#[cfg(test)]
+pub(crate) fn estimate_cardinality(sig: &[u32], kind: MinHashKind) -> f64 {
     let k = sig.len() as f64;
     let mean: f64 = sig.iter().map(|&v| (v as f64 + 1.0) / 4_294_967_296.0).sum::<f64>() / k;
     let per_slot = (1.0 / mean - 1.0).max(0.0);
@@ -295,7 +296,7 @@ pub fn estimate_cardinality(sig: &[u32], kind: MinHashKind) -> f64 {
 
 /// Estimated containment `|A∩B| / min(|A|, |B|)` from the Jaccard estimate and the set sizes:
 /// `|A∩B| = J·(|A| + |B|)/(1 + J)`.
-pub fn estimate_containment(jaccard: f64, size_a: f64, size_b: f64) -> f64 {
+pub(crate) fn estimate_containment(jaccard: f64, size_a: f64, size_b: f64) -> f64 {
     let small = size_a.min(size_b);
     if small <= 0.0 {
         return 0.0;
@@ -304,7 +305,7 @@ pub fn estimate_containment(jaccard: f64, size_a: f64, size_b: f64) -> f64 {
 }
 
 /// Exact containment `|A∩B| / min(|A|, |B|)` of two sorted, deduplicated sets.
-pub fn exact_containment(x: &[u64], y: &[u64]) -> f64 {
+pub(crate) fn exact_containment(x: &[u64], y: &[u64]) -> f64 {
     let small = x.len().min(y.len());
     if small == 0 {
         0.0
@@ -321,7 +322,7 @@ pub fn exact_jaccard(x: &[u64], y: &[u64]) -> f64 {
 }
 
 /// Size of the intersection of two sorted, deduplicated sets.
-pub fn intersection_size(x: &[u64], y: &[u64]) -> usize {
+pub(crate) fn intersection_size(x: &[u64], y: &[u64]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < x.len() && j < y.len() {
         match x[i].cmp(&y[j]) {
@@ -339,7 +340,7 @@ pub fn intersection_size(x: &[u64], y: &[u64]) -> usize {
 
 /// Whether two sorted lists of distinct hashes share at least `k`: `intersection_size(x, y) >=
 /// k`, stopping as soon as the answer is known (`k` found, or too few left on one side).
-pub fn intersection_at_least(x: &[u64], y: &[u64], k: usize) -> bool {
+pub(crate) fn intersection_at_least(x: &[u64], y: &[u64], k: usize) -> bool {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while n < k {
         if n + (x.len() - i).min(y.len() - j) < k {

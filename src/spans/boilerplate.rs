@@ -26,13 +26,13 @@ use super::HashKeyed;
 use crate::tokenize::{LineSpan, line_hash};
 
 /// Default minimum number of groups.
-pub const DEFAULT_MIN_GROUPS: u32 = 3;
+pub(crate) const DEFAULT_MIN_GROUPS: u32 = 3;
 
 /// Calls `f(start, end, groups)` for every line of raw (not normalized) `text` that is in
 /// `boilerplate`; `start..end` are the line's bytes in `text` (without its newline) and
 /// `groups` the number of groups it occurs in. Each line is normalized on its own, so offsets
 /// stay those of the original text.
-pub fn for_each_boilerplate_line(
+pub(crate) fn for_each_boilerplate_line(
     text: &str,
     seed: u64,
     boilerplate: &HashKeyed<u32>,

@@ -159,7 +159,7 @@ pub fn write_span(w: &mut impl Write, span: &Span, id_of: &dyn Fn(u32) -> String
 }
 
 /// Sorts byte ranges and merges those that overlap or touch.
-pub fn merge_ranges(mut r: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+pub(crate) fn merge_ranges(mut r: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
     r.sort_unstable();
     let mut out: Vec<(usize, usize)> = Vec::with_capacity(r.len());
     for (s, e) in r {
@@ -172,7 +172,7 @@ pub fn merge_ranges(mut r: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
 }
 
 /// `text` without the byte ranges `cut` (sorted, not overlapping); every other byte unchanged.
-pub fn remove_ranges(text: &str, cut: &[(usize, usize)]) -> String {
+pub(crate) fn remove_ranges(text: &str, cut: &[(usize, usize)]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for &(s, e) in cut {

@@ -17,9 +17,9 @@ use crate::tokenize::token_spans;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// Default window, in tokens.
-pub const DEFAULT_WINDOW: usize = 8;
+pub(crate) const DEFAULT_WINDOW: usize = 8;
 /// Default minimum repeat, in tokens.
-pub const DEFAULT_MIN_TOKENS: usize = 50;
+pub(crate) const DEFAULT_MIN_TOKENS: usize = 50;
 
 /// A repeated span and what it repeats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub struct Repeat {
 }
 
 /// Finds repeats of at least `min_tokens` tokens, with windows of `window` tokens.
-pub fn find_repeats(text: &str, window: usize, min_tokens: usize) -> Vec<Repeat> {
+pub(crate) fn find_repeats(text: &str, window: usize, min_tokens: usize) -> Vec<Repeat> {
     let spans = token_spans(text);
     let n = spans.len();
     if n < window.max(1) * 2 || window == 0 {

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// Default minimum span, in tokens (Lee et al.).
-pub const DEFAULT_MIN_TOKENS: usize = 50;
+pub(crate) const DEFAULT_MIN_TOKENS: usize = 50;
 
 /// One document's tokens: byte spans in its text and normalized-token hashes.
 #[derive(Debug, Clone, Default)]
@@ -31,7 +31,7 @@ pub struct DocTokens {
 }
 
 /// Tokenizes one text for [`shared_spans`].
-pub fn doc_tokens(text: &str) -> DocTokens {
+pub(crate) fn doc_tokens(text: &str) -> DocTokens {
     let mut buf = String::new();
     let spans = token_spans(text);
     let hashes = spans
@@ -72,7 +72,7 @@ fn window_key(h: &[u64]) -> u64 {
 }
 
 /// Every span of at least `m` tokens that occurs in two different documents.
-pub fn shared_spans(docs: &[DocTokens], m: usize) -> Vec<Shared> {
+pub(crate) fn shared_spans(docs: &[DocTokens], m: usize) -> Vec<Shared> {
     if m == 0 {
         return Vec::new();
     }

@@ -426,7 +426,7 @@ fn finish(h: u64, len: usize, seed: u64) -> u64 {
 /// The byte spans `(start, end)` of the tokens of `text`, by the same rules as [`Shingler`].
 /// On text that is not normalized, uppercase letters still count as word characters, so the
 /// spans are those of the normalized text mapped back (for reports in the input's own bytes).
-pub fn token_spans(text: &str) -> Vec<(usize, usize)> {
+pub(crate) fn token_spans(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     scan(text, |s, e, _| out.push((s, e)));
     out
