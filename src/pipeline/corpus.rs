@@ -9,6 +9,7 @@ use crate::reader::{self, Chunk, IdRef, ReadOptions, Source};
 use crate::spans::{HashKeyed, boilerplate};
 use crate::types::DocId;
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// Where one document is and what it holds, without its text.
 #[derive(Debug, Clone)]
@@ -132,4 +133,23 @@ impl Corpus {
         reader::read_chunk(src, chunk, opts, |r| out = r.text.resolve(&mut scratch).to_string());
         out
     }
+}
+
+/// Pairs (first place, later place) of documents whose explicit ids are equal.
+pub(super) fn find_duplicate_ids(corpus: &Corpus) -> Vec<(DocId, DocId)> {
+    let mut seen: HashMap<Cow<'_, str>, DocId> = HashMap::new();
+    let mut dups = Vec::new();
+    for (i, m) in corpus.docs.iter().enumerate() {
+        if matches!(m.id, IdRef::Location) {
+            continue;
+        }
+        let d = DocId(i as u32);
+        match seen.entry(corpus.id(d)) {
+            std::collections::hash_map::Entry::Occupied(e) => dups.push((*e.get(), d)),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(d);
+            }
+        }
+    }
+    dups
 }

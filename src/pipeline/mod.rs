@@ -17,6 +17,7 @@ mod report;
 mod sign;
 
 pub use crate::types::{Cluster, Clustering, CrossCounts, DocId, Stage, peak_rss_mb};
+use corpus::find_duplicate_ids;
 pub use corpus::{Corpus, DocMeta};
 use sign::{SignCtx, uses_minhash, uses_simhash};
 
@@ -25,14 +26,12 @@ use crate::config::{Config, Grouping, Keep, Method, Verify};
 use crate::crosslingual;
 use crate::error::{Error, Result};
 use crate::index;
-use crate::reader::{self, Format, IdRef, ReadOptions, Source};
+use crate::reader::{self, Format, ReadOptions, Source};
 use crate::signature::simhash::hamming;
 use crate::signature::{estimate_containment, estimate_jaccard, exact_containment, exact_jaccard};
 use crate::spans::{HashKeyed, boilerplate};
 use bitvec::prelude::*;
 use rayon::prelude::*;
-use std::borrow::Cow;
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -154,7 +153,21 @@ impl Dedup {
         Ok(pool.install(f))
     }
 
-    /// Reads and clusters the inputs at `paths` (`-` is stdin).
+    /// Reads and clusters the inputs at `paths` (`-` is stdin): what `neardup dedup` runs
+    /// before writing its outputs.
+    ///
+    /// ```
+    /// use neardup::{Config, Dedup};
+    /// let seeds = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seeds.jsonl"));
+    /// let (corpus, clustering) = Dedup::new(Config::default()).run(&[seeds])?;
+    /// assert_eq!(corpus.len(), 6);
+    /// // Page 000 and a copy of its first body (the sixth record) are one cluster.
+    /// let c = &clustering.clusters[0];
+    /// assert_eq!(corpus.id(c.members[0]), "000");
+    /// assert_eq!(corpus.id(c.members[1]), "000-first-body");
+    /// assert_eq!(clustering.keep_mask(corpus.len()).count_ones(), 5);
+    /// # Ok::<(), neardup::Error>(())
+    /// ```
     pub fn run(&self, paths: &[PathBuf]) -> Result<(Corpus, Clustering)> {
         let sources = reader::open_inputs(paths, &self.read)?;
         self.run_sources(sources)
@@ -200,6 +213,18 @@ impl Dedup {
     /// The span report of a corpus: repeats, boilerplate lines and, with `substrings`, spans of at
     /// least 50 tokens shared with another document (see [`crate::spans`]), ordered by document,
     /// then start; in this pass's thread pool.
+    ///
+    /// ```
+    /// use neardup::spans::SpanKind;
+    /// use neardup::{Config, Dedup};
+    /// let seeds = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seeds.jsonl"));
+    /// let dedup = Dedup::new(Config::default());
+    /// let (corpus, _) = dedup.run(&[seeds])?;
+    /// let spans = dedup.spans(&corpus, false)?;
+    /// // Page 000 carries its body twice: the second copy is a repeat of the first.
+    /// assert!(spans.iter().any(|s| s.doc == 0 && s.kind == SpanKind::Repeat));
+    /// # Ok::<(), neardup::Error>(())
+    /// ```
     pub fn spans(&self, corpus: &Corpus, substrings: bool) -> Result<Vec<crate::spans::Span>> {
         self.in_pool(|| report::report(corpus, &self.read, substrings))
     }
@@ -369,7 +394,18 @@ impl Dedup {
         Ok(corpus)
     }
 
-    /// Clusters a corpus that [`Dedup::read_sources`] read.
+    /// Clusters a corpus that [`Dedup::read_sources`] read (the first pass only: the
+    /// boilerplate pass and the cross-lingual stage are [`Dedup::run_sources`]'s).
+    ///
+    /// ```
+    /// use neardup::{Config, Dedup, Format, ReadOptions, reader::Source};
+    /// let records = "{\"text\": \"one two three four five six\"}\n{\"text\": \"one two three four five six\"}\n";
+    /// let source = Source::from_bytes("memory", Format::Jsonl, records.as_bytes().to_vec());
+    /// let dedup = Dedup::new(Config::default());
+    /// let corpus = dedup.read_sources(vec![source])?;
+    /// assert_eq!(dedup.cluster_corpus(&corpus).clusters.len(), 1);
+    /// # Ok::<(), neardup::Error>(())
+    /// ```
     pub fn cluster_corpus(&self, corpus: &Corpus) -> Clustering {
         let active: BitVec = corpus.docs.iter().map(|d| d.shingles > 0).collect();
         let lens: Vec<u64> = corpus.docs.iter().map(|d| d.text_len).collect();
@@ -644,25 +680,6 @@ fn cluster_around(members: Vec<u32>, representative: u32, similarity: &dyn Fn(u3
         langs: Vec::new(),
         member_langs: Vec::new(),
     }
-}
-
-/// Pairs (first place, later place) of documents whose explicit ids are equal.
-fn find_duplicate_ids(corpus: &Corpus) -> Vec<(DocId, DocId)> {
-    let mut seen: HashMap<Cow<'_, str>, DocId> = HashMap::new();
-    let mut dups = Vec::new();
-    for (i, m) in corpus.docs.iter().enumerate() {
-        if matches!(m.id, IdRef::Location) {
-            continue;
-        }
-        let d = DocId(i as u32);
-        match seen.entry(corpus.id(d)) {
-            std::collections::hash_map::Entry::Occupied(e) => dups.push((*e.get(), d)),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(d);
-            }
-        }
-    }
-    dups
 }
 
 #[cfg(test)]
