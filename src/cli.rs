@@ -312,37 +312,29 @@ impl DedupArgs {
             });
         // Options of one method only: set when given, so that the builder can reject the ones
         // the chosen method cannot use.
-        fn given<T>(b: ConfigBuilder, v: Option<T>, set: fn(ConfigBuilder, T) -> ConfigBuilder) -> ConfigBuilder {
-            match v {
-                Some(v) => set(b, v),
-                None => b,
-            }
-        }
-        b = given(b, self.threshold, ConfigBuilder::threshold);
-        b = given(b, self.num_perm, ConfigBuilder::num_perm);
-        b = given(b, self.max_hamming, ConfigBuilder::max_hamming);
-        b = given(b, self.simhash_words, ConfigBuilder::simhash_words);
-        b = given(b, self.simhash_chars, ConfigBuilder::simhash_chars);
+        b = b.maybe(self.threshold, ConfigBuilder::threshold);
+        b = b.maybe(self.num_perm, ConfigBuilder::num_perm);
+        b = b.maybe(self.max_hamming, ConfigBuilder::max_hamming);
+        b = b.maybe(self.simhash_words, ConfigBuilder::simhash_words);
+        b = b.maybe(self.simhash_chars, ConfigBuilder::simhash_chars);
         let minhash = self.minhash.map(|v| match v {
             MinHashArg::Oph => MinHashKind::OnePermutation,
             MinHashArg::Classic => MinHashKind::Classic,
         });
-        b = given(b, minhash, ConfigBuilder::minhash);
+        b = b.maybe(minhash, ConfigBuilder::minhash);
         let verify = self.verify.map(|v| match v {
             VerifyArg::Estimate => Verify::Estimate,
             VerifyArg::Exact => Verify::Exact,
         });
-        b = given(b, verify, ConfigBuilder::verify);
+        b = b.maybe(verify, ConfigBuilder::verify);
         let weights = self.simhash_weights.map(|v| match v {
             WeightsArg::Tf => SimHashWeights::Tf,
             WeightsArg::Uniform => SimHashWeights::Uniform,
             WeightsArg::LogTf => SimHashWeights::LogTf,
         });
-        b = given(b, weights, ConfigBuilder::simhash_weights);
+        b = b.maybe(weights, ConfigBuilder::simhash_weights);
         b = b.boilerplate(boilerplate);
-        if let Some(t) = self.containment {
-            b = b.containment(t);
-        }
+        b = b.maybe(self.containment, ConfigBuilder::containment);
         if self.cross_lingual {
             let mut p = neardup::crosslingual::Params {
                 min_score: self.cross_min_score,
@@ -360,12 +352,9 @@ impl DedupArgs {
             }
             b = b.cross_lingual(p);
         }
-        if let Some(v) = self.bands {
-            b = b.bands(v);
-        }
-        if let Some(v) = self.rows {
-            b = b.rows(v);
-        }
+        b = b
+            .maybe(self.bands, ConfigBuilder::bands)
+            .maybe(self.rows, ConfigBuilder::rows);
         b.build()
     }
 

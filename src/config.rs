@@ -272,6 +272,15 @@ pub struct ConfigBuilder {
 }
 
 impl ConfigBuilder {
+    /// Applies `set` with `v` when there is one, for options that are given or not (a flag, a
+    /// keyword argument): `b.maybe(threshold, ConfigBuilder::threshold)`.
+    pub fn maybe<T>(self, v: Option<T>, set: fn(Self, T) -> Self) -> Self {
+        match v {
+            Some(v) => set(self, v),
+            None => self,
+        }
+    }
+
     /// MinHash slots (default 128, range 8..=1024).
     pub fn num_perm(mut self, v: usize) -> Self {
         self.num_perm = Some(v);

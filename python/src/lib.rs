@@ -5,7 +5,7 @@
 //! documents the API; this file only converts and calls [`neardup::Dedup`].
 
 use neardup::crosslingual::{Params, lexicon};
-use neardup::{Config, Dedup, Grouping, Keep, Method};
+use neardup::{Config, ConfigBuilder, Dedup, Grouping, Keep, Method};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use std::sync::Arc;
@@ -65,28 +65,15 @@ fn config(
     keep_boilerplate: bool,
     cross_lingual: bool,
 ) -> PyResult<Config> {
-    let mut b = Config::builder().boilerplate(!keep_boilerplate);
-    if let Some(v) = threshold {
-        b = b.threshold(v);
-    }
-    if let Some(v) = num_perm {
-        b = b.num_perm(v);
-    }
-    if let Some(v) = bands {
-        b = b.bands(v);
-    }
-    if let Some(v) = rows {
-        b = b.rows(v);
-    }
-    if let Some(v) = shingle_words {
-        b = b.word_shingle(v);
-    }
-    if let Some(v) = shingle_chars {
-        b = b.char_shingle(v);
-    }
-    if let Some(v) = seed {
-        b = b.seed(v);
-    }
+    let mut b = Config::builder()
+        .boilerplate(!keep_boilerplate)
+        .maybe(threshold, ConfigBuilder::threshold)
+        .maybe(num_perm, ConfigBuilder::num_perm)
+        .maybe(bands, ConfigBuilder::bands)
+        .maybe(rows, ConfigBuilder::rows)
+        .maybe(shingle_words, ConfigBuilder::word_shingle)
+        .maybe(shingle_chars, ConfigBuilder::char_shingle)
+        .maybe(seed, ConfigBuilder::seed);
     b = b.method(match method {
         "minhash" => Method::MinHash,
         "simhash" => Method::SimHash,

@@ -188,6 +188,7 @@ impl AnchorIndex {
             return Vec::new();
         }
         let CandidateScratch { acc, seen, met, keys } = scratch;
+        met.clear();
         keys.clear();
         keys.extend_from_slice(&self.key_sets[du]);
         keys.sort_unstable_by_key(|&k| (self.df[k as usize], k));
@@ -201,24 +202,22 @@ impl AnchorIndex {
             let w = self.weight[k as usize];
             for &e in list {
                 if !std::mem::replace(&mut seen[e as usize], true) {
-                    met.push(e);
+                    met.push((0.0, e));
                 }
                 acc[e as usize] += w;
             }
         }
-        let mut met_w: Vec<(f32, u32)> = met
-            .drain(..)
-            .map(|e| {
-                seen[e as usize] = false;
-                (std::mem::take(&mut acc[e as usize]), e)
-            })
-            .collect();
+        // Each document met with its summed weight; the dense arrays cleared for the next.
+        for (w, e) in met.iter_mut() {
+            seen[*e as usize] = false;
+            *w = std::mem::take(&mut acc[*e as usize]);
+        }
         let order = |x: &(f32, u32), y: &(f32, u32)| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1));
         let passes = |e: u32| group[e as usize] != group[du] && same.differ(d, e);
         // The best RANKED documents that pass the test, in rank order: sort the met ones a
         // chunk at a time, best chunk first.
         let mut ranked: Vec<(f32, u32)> = Vec::with_capacity(RANKED);
-        let mut rest = &mut met_w[..];
+        let mut rest = &mut met[..];
         while ranked.len() < RANKED && !rest.is_empty() {
             let take = (RANKED - ranked.len()).min(rest.len());
             if take < rest.len() {
@@ -416,11 +415,12 @@ fn strip_templates(seqs: Vec<Vec<u32>>, group: &[u32], same: &SameLanguage<'_>, 
 }
 
 /// Scratch space of [`AnchorIndex::candidates_of`]: the weight shared with each document met
-/// (zero for the others), the documents met, and the keys in the order they are read.
+/// (zero for the others), the documents met (with their weights once summed), and the keys in
+/// the order they are read.
 pub(super) struct CandidateScratch {
     acc: Vec<f32>,
     seen: Vec<bool>,
-    met: Vec<u32>,
+    met: Vec<(f32, u32)>,
     keys: Vec<u32>,
 }
 
@@ -439,21 +439,12 @@ impl CandidateScratch {
 /// language: bounds the work of sorting them into languages.
 pub(crate) const RANKED: usize = 256;
 
-/// Calls `f(i, j)` for every pair of elements with equal keys, `key(&a[i]) == key(&b[j])`, of
-/// two lists sorted by distinct keys.
-pub(super) fn for_common<T>(a: &[T], b: &[T], key: impl Fn(&T) -> u32, mut f: impl FnMut(usize, usize)) {
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match key(&a[i]).cmp(&key(&b[j])) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                f(i, j);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+/// [`crate::signature::for_common`] over the whole lists.
+fn for_common<T>(a: &[T], b: &[T], key: impl Fn(&T) -> u32, mut f: impl FnMut(usize, usize)) {
+    crate::signature::for_common(a, b, key, |i, j| {
+        f(i, j);
+        std::ops::ControlFlow::Continue(())
+    });
 }
 
 /// Weight of the heaviest common subsequence of `a` and `b` (`row` is scratch space).

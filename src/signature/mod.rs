@@ -321,42 +321,66 @@ pub fn exact_jaccard(x: &[u64], y: &[u64]) -> f64 {
     if union == 0 { 0.0 } else { inter as f64 / union as f64 }
 }
 
-/// Size of the intersection of two sorted, deduplicated sets.
-pub(crate) fn intersection_size(x: &[u64], y: &[u64]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < x.len() && j < y.len() {
-        match x[i].cmp(&y[j]) {
+/// Calls `f(i, j)` for every pair of elements with equal keys, `key(&a[i]) == key(&b[j])`, of
+/// two lists sorted by distinct keys, in order, until `f` breaks: the one merge of sorted lists
+/// the crate's set operations share.
+pub(crate) fn for_common<T, K: Ord>(
+    a: &[T],
+    b: &[T],
+    key: impl Fn(&T) -> K,
+    mut f: impl FnMut(usize, usize) -> std::ops::ControlFlow<()>,
+) {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match key(&a[i]).cmp(&key(&b[j])) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                n += 1;
+                if f(i, j).is_break() {
+                    return;
+                }
                 i += 1;
                 j += 1;
             }
         }
     }
+}
+
+/// Size of the intersection of two sorted, deduplicated sets.
+pub(crate) fn intersection_size(x: &[u64], y: &[u64]) -> usize {
+    let mut n = 0;
+    for_common(
+        x,
+        y,
+        |&v| v,
+        |_, _| {
+            n += 1;
+            std::ops::ControlFlow::Continue(())
+        },
+    );
     n
 }
 
 /// Whether two sorted lists of distinct hashes share at least `k`: `intersection_size(x, y) >=
-/// k`, stopping as soon as the answer is known (`k` found, or too few left on one side).
+/// k`, stopping as soon as `k` are found.
 pub(crate) fn intersection_at_least(x: &[u64], y: &[u64], k: usize) -> bool {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while n < k {
-        if n + (x.len() - i).min(y.len() - j) < k {
-            return false;
-        }
-        match x[i].cmp(&y[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
+    let mut n = 0;
+    if k > 0 {
+        for_common(
+            x,
+            y,
+            |&v| v,
+            |_, _| {
                 n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+                if n >= k {
+                    std::ops::ControlFlow::Break(())
+                } else {
+                    std::ops::ControlFlow::Continue(())
+                }
+            },
+        );
     }
-    true
+    n >= k
 }
 
 #[cfg(test)]
