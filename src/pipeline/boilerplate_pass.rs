@@ -42,6 +42,8 @@ impl Dedup {
             .collect();
         corpus.boilerplate = found;
         corpus.boilerplate_docs = is_affected.count_ones();
+        // The tokens kept for this pass are not needed after it.
+        let tokens = std::mem::take(&mut corpus.tokens);
         if is_affected.not_any() {
             return false;
         }
@@ -63,8 +65,12 @@ impl Dedup {
             .map_init(
                 || SignCtx::new(&self.config),
                 |ctx, (d, sig)| {
-                    // The record is read again in place (no copy of its text) and signed
-                    // without its boilerplate lines.
+                    // Signed again from the tokens the first pass kept, or else from the
+                    // record read again in place (no copy of its text), without its
+                    // boilerplate lines.
+                    if let Some(cached) = tokens.doc(d as usize) {
+                        return (d, ctx.sign_cached_without(cached, lines, sig));
+                    }
                     let m = &docs[d as usize];
                     let chunk = Chunk {
                         source: m.source,

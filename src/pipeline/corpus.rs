@@ -47,6 +47,9 @@ pub struct Corpus {
     /// The lines of every document: hash and bytes of each line with tokens, in order (with
     /// boilerplate handling on; empty otherwise).
     pub lines: boilerplate::LineStore,
+    /// The tokens of the documents the boilerplate pass may sign again, as far as a memory
+    /// budget allows (see [`super::sign::TokenPart`]); emptied by that pass.
+    pub(crate) tokens: super::sign::TokenStore,
     /// The boilerplate lines found (hashes of normalized lines) and in how many clusters each
     /// occurs.
     pub boilerplate: HashKeyed<u32>,

@@ -97,6 +97,7 @@ struct ChunkResult {
     docs: Vec<DocMeta>,
     fps: Vec<u64>,
     lines: boilerplate::LinePart,
+    tokens: sign::TokenPart,
     outcome: reader::ChunkOutcome,
     text_bytes: u64,
 }
@@ -243,6 +244,8 @@ impl Dedup {
         };
         let with_fps = uses_simhash(self.config.method);
         let chunks = reader::chunks(&sources, self.chunk_bytes);
+        // The bytes of tokens the whole run may keep for the boilerplate pass.
+        let cache = Arc::new(std::sync::atomic::AtomicUsize::new(sign::TOKEN_CACHE_BYTES));
         // The signatures go straight into one buffer sized for the most records the chunks can
         // hold (pages never written are never resident), each chunk into its own slice; the
         // slices are closed up afterwards. No per-chunk copy exists beside the final one.
@@ -266,7 +269,11 @@ impl Dedup {
             .into_iter()
             .par_bridge()
             .map_init(
-                || SignCtx::new(&self.config),
+                || {
+                    let mut ctx = SignCtx::new(&self.config);
+                    ctx.cache = self.config.boilerplate.then(|| cache.clone());
+                    ctx
+                },
                 |ctx, (ci, slice)| {
                     let chunk = chunks[ci];
                     let src = &sources[chunk.source as usize];
@@ -298,6 +305,7 @@ impl Dedup {
                     // The chunk's lines, one entry per document signed (none without
                     // boilerplate handling).
                     let lines = std::mem::take(&mut ctx.lines);
+                    let tokens = std::mem::take(&mut ctx.tokens);
                     if let Some(p) = &self.progress {
                         p((chunk.end - chunk.start) as u64);
                     }
@@ -307,6 +315,7 @@ impl Dedup {
                             docs,
                             fps,
                             lines,
+                            tokens,
                             outcome,
                             text_bytes,
                         },
@@ -338,6 +347,7 @@ impl Dedup {
         sigs.shrink_to_fit();
         let mut fingerprints = Vec::with_capacity(if with_fps { n } else { 0 });
         let mut lines = boilerplate::LineStore::default();
+        let mut tokens = sign::TokenStore::default();
         let mut skipped = 0;
         let mut skipped_sample = Vec::new();
         let mut text_bytes = 0;
@@ -366,6 +376,7 @@ impl Dedup {
             fingerprints.extend_from_slice(&r.fps);
             if self.config.boilerplate {
                 lines.push_part(r.lines);
+                tokens.push_part(r.tokens);
             }
             text_bytes += r.text_bytes;
             line_base += r.outcome.lines;
@@ -380,6 +391,7 @@ impl Dedup {
             sigs,
             fingerprints,
             lines,
+            tokens,
             boilerplate: HashKeyed::default(),
             boilerplate_docs: 0,
             num_perm: k,

@@ -11,6 +11,8 @@ use crate::signature::simhash::{SimHashAcc, TfCounter};
 use crate::signature::{MinHashKind, MinHasher, oph_insert};
 use crate::spans::{HashKeyed, boilerplate};
 use crate::tokenize::{LineSpan, Shingler};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use xxhash_rust::xxh3::Xxh3;
 
 /// Per-thread buffers for signing documents.
@@ -33,8 +35,116 @@ pub(super) struct SignCtx {
     pub(super) exact: Xxh3,
     /// Documents longer than this (in stored bytes) are signed piece by piece.
     pub(super) piece_bytes: usize,
+    /// The tokens of the documents signed since the worker last took them, kept for the
+    /// boilerplate pass while `cache` (the bytes the whole run may still keep) lasts.
+    pub(super) tokens: TokenPart,
+    pub(super) cache: Option<Arc<AtomicUsize>>,
     pub(super) config: Config,
 }
+
+/// Bytes of token hashes and line spans the first pass keeps for the boilerplate pass (see
+/// [`TokenPart`]): a bound on memory, not a tuning; documents past it are read and tokenized
+/// again, with the same result.
+pub(crate) const TOKEN_CACHE_BYTES: usize = 1 << 28;
+
+/// The tokens and lines of a run of consecutive documents as the first pass's tokenizer gave
+/// them, so that the boilerplate pass can sign a document again without its boilerplate lines
+/// without reading, normalizing and tokenizing it again (most of the cost of signing). A
+/// document signed in pieces, or met once the budget is spent, is not kept.
+#[derive(Debug, Default)]
+pub(crate) struct TokenPart {
+    tokens: Vec<u64>,
+    spans: Vec<LineSpan>,
+    /// Per document: one past its last token and line in `tokens` and `spans`, how many of its
+    /// tokens are characters of unspaced scripts, and whether it was kept.
+    docs: Vec<(usize, usize, usize, bool)>,
+    /// Whether the open document (added piece by piece) has been refused by the budget.
+    refused: bool,
+}
+
+impl TokenPart {
+    /// Adds `tokens` to the open document, and its lines `spans` (token indices counting
+    /// `kept` tokens of the previous piece in front), if `budget` has room for them.
+    fn add(&mut self, budget: &AtomicUsize, tokens: &[u64], spans: &[LineSpan], kept: usize) {
+        let bytes = std::mem::size_of_val(tokens) + std::mem::size_of_val(spans);
+        self.refused = self.refused
+            || budget
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(bytes))
+                .is_err();
+        if self.refused {
+            return;
+        }
+        // Token indices within the document: those of this piece follow the ones added before.
+        let base = self.tokens.len() - self.docs.last().map_or(0, |d| d.0);
+        let shift = |i: u32| i - kept as u32 + base as u32;
+        self.spans.extend(spans.iter().map(|l| LineSpan {
+            first: shift(l.first),
+            end: shift(l.end),
+            ..*l
+        }));
+        self.tokens.extend_from_slice(tokens);
+    }
+
+    /// Closes the open document (`ideo`: its unspaced-script characters); one the budget
+    /// refused in part is not kept.
+    fn end_doc(&mut self, ideo: usize) {
+        let kept = !std::mem::take(&mut self.refused);
+        if !kept {
+            let (t, s) = self.docs.last().map_or((0, 0), |d| (d.0, d.1));
+            self.tokens.truncate(t);
+            self.spans.truncate(s);
+        }
+        self.docs.push((self.tokens.len(), self.spans.len(), ideo, kept));
+    }
+
+    /// Number of documents added.
+    pub(crate) fn docs(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Document `i` of the part, if it was kept.
+    pub(crate) fn doc(&self, i: usize) -> Option<CachedTokens<'_>> {
+        let (t_end, s_end, ideo, kept) = self.docs[i];
+        let (t_start, s_start) = match i {
+            0 => (0, 0),
+            _ => (self.docs[i - 1].0, self.docs[i - 1].1),
+        };
+        kept.then(|| (&self.tokens[t_start..t_end], &self.spans[s_start..s_end], ideo))
+    }
+}
+
+/// The [`TokenPart`]s of a corpus, in document order.
+#[derive(Debug, Default)]
+pub(crate) struct TokenStore {
+    parts: Vec<TokenPart>,
+    /// Index of each part's first document.
+    first_doc: Vec<usize>,
+    docs: usize,
+}
+
+impl TokenStore {
+    /// Appends a part (its documents follow the documents already stored).
+    pub(crate) fn push_part(&mut self, part: TokenPart) {
+        if part.docs() > 0 {
+            self.first_doc.push(self.docs);
+            self.docs += part.docs();
+            self.parts.push(part);
+        }
+    }
+
+    /// Document `d`'s tokens, if they were kept.
+    pub(crate) fn doc(&self, d: usize) -> Option<CachedTokens<'_>> {
+        if d >= self.docs {
+            return None;
+        }
+        // The last part starting at or before `d` (parts are never empty).
+        let p = self.first_doc.partition_point(|&f| f <= d) - 1;
+        self.parts[p].doc(d - self.first_doc[p])
+    }
+}
+
+/// A document's tokens as [`TokenPart`] kept them: token hashes, lines, unspaced count.
+pub(crate) type CachedTokens<'a> = (&'a [u64], &'a [LineSpan], usize);
 
 /// Documents longer than this are signed in pieces of about this many bytes, so that a
 /// thread's buffers stay bounded whatever the size of one document: the token buffer holds up
@@ -108,6 +218,8 @@ impl SignCtx {
             piece_sig: Vec::new(),
             exact: Xxh3::new(),
             piece_bytes: PIECE_BYTES,
+            tokens: TokenPart::default(),
+            cache: None,
             config: c.clone(),
         }
     }
@@ -141,6 +253,9 @@ impl SignCtx {
         let first = self.piece_pass(text, strip, record_lines, None, out);
         if record_lines {
             self.lines.end_doc();
+            if self.cache.is_some() {
+                self.tokens.end_doc(first.ideo);
+            }
         }
         let (len, tokens) = (first.len, first.tokens);
         let char_mode = first.ideo * 2 > tokens;
@@ -198,6 +313,10 @@ impl SignCtx {
                 None => {}
             }
             let now = self.shingler.token_hashes().len();
+            if let (true, Some(budget)) = (record_lines, &self.cache) {
+                let new = &self.shingler.token_hashes()[kept..now];
+                self.tokens.add(budget, new, &self.spans, kept);
+            }
             if chars.is_none() {
                 self.exact.update(token_bytes(&self.shingler.token_hashes()[kept..now]));
             }
@@ -235,6 +354,10 @@ impl SignCtx {
             self.shingler.load_lines(&self.norm, &mut self.spans);
             self.lines.push_spans(&self.spans);
             self.lines.end_doc();
+            if let Some(budget) = &self.cache {
+                self.tokens.add(budget, self.shingler.token_hashes(), &self.spans, 0);
+                self.tokens.end_doc(self.shingler.unspaced());
+            }
         } else {
             self.shingler.load(&self.norm);
         }
@@ -250,6 +373,19 @@ impl SignCtx {
         text.normalize_into(&mut self.norm, &mut self.json);
         self.shingler.load_lines(&self.norm, &mut self.spans);
         self.shingler.drop_lines(&self.spans, |l| lines.contains_key(&l.hash));
+        self.sign_loaded(out)
+    }
+
+    /// Signs a document whose tokens the first pass kept ([`TokenPart`]) without its
+    /// boilerplate `lines`: the same as [`SignCtx::sign_without`] on its text.
+    pub(super) fn sign_cached_without(
+        &mut self,
+        (tokens, spans, ideo): CachedTokens<'_>,
+        lines: &HashKeyed<u32>,
+        out: &mut [u32],
+    ) -> Signed {
+        self.shingler.load_tokens(tokens, ideo);
+        self.shingler.drop_lines(spans, |l| lines.contains_key(&l.hash));
         self.sign_loaded(out)
     }
 

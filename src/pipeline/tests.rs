@@ -16,6 +16,44 @@ fn both_ways<T>(c: &Config, piece: usize, sign: impl Fn(&mut SignCtx, &mut [u32]
     })
 }
 
+/// Signs `t` with a token cache of `budget` bytes, then signs it again from the tokens kept,
+/// without the lines of `strip`: its shingle count and fingerprint, or `None` if the tokens
+/// were not kept.
+fn sign_again_from_cache(
+    ctx: &mut SignCtx,
+    t: Text<'_>,
+    strip: &HashKeyed<u32>,
+    sig: &mut [u32],
+    budget: usize,
+) -> Option<(u64, u64)> {
+    ctx.cache = Some(Arc::new(std::sync::atomic::AtomicUsize::new(budget)));
+    ctx.sign_text(t, &mut vec![0u32; sig.len()]);
+    let part = std::mem::take(&mut ctx.tokens);
+    assert_eq!(part.docs(), 1);
+    let signed = ctx.sign_cached_without(part.doc(0)?, strip, sig);
+    Some((signed.shingles, signed.fingerprint))
+}
+
+#[test]
+fn tokens_kept_within_the_budget_sign_like_the_text() {
+    let text = Text::Plain("a line of chrome here\nthe body of the page, one line\nand one more line of it\n");
+    let chrome = crate::tokenize::line_hash("a line of chrome here", 0).unwrap();
+    let strip: HashKeyed<u32> = [(chrome, 3)].into_iter().collect();
+    for method in [Method::MinHash, Method::SimHash] {
+        let c = Config::builder().method(method).seed(0).build().unwrap();
+        let mut ctx = SignCtx::new(&c);
+        let mut want = vec![0u32; c.num_perm];
+        let expected = ctx.sign_without(text, &strip, &mut want);
+        let mut got = vec![0u32; c.num_perm];
+        let cached = sign_again_from_cache(&mut ctx, text, &strip, &mut got, usize::MAX);
+        assert_eq!(cached, Some((expected.shingles, expected.fingerprint)));
+        assert!(expected.shingles > 0);
+        assert_eq!(got, want);
+        // A budget too small for the document keeps nothing (the text is then read again).
+        assert_eq!(sign_again_from_cache(&mut ctx, text, &strip, &mut got, 100), None);
+    }
+}
+
 proptest::proptest! {
     /// A long text signed piece by piece gives the signature, shingle count, length and
     /// lines of the whole text signed at once, for both MinHash kinds, plain and escaped
@@ -47,7 +85,14 @@ proptest::proptest! {
             if let Some(&h) = lines.doc(0).0.first() {
                 let strip: HashKeyed<u32> = [(h, 3)].into_iter().collect();
                 let [a, b] = both_ways(&c, piece, |ctx, sig| ctx.sign_without(t, &strip, sig).shingles);
-                proptest::prop_assert_eq!(a, b);
+                proptest::prop_assert_eq!(&a, &b);
+                // Signed again from the tokens the first signing kept: the same again.
+                let again = |ctx: &mut SignCtx, sig: &mut [u32]| {
+                    sign_again_from_cache(ctx, t, &strip, sig, usize::MAX).map(|(shingles, _)| shingles)
+                };
+                let [x, y] = both_ways(&c, piece, again);
+                proptest::prop_assert_eq!(&x, &(a.0.clone(), Some(a.1)));
+                proptest::prop_assert_eq!(&y, &(a.0.clone(), Some(a.1)));
             }
         }
     }

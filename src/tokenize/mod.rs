@@ -155,6 +155,14 @@ impl Shingler {
         };
     }
 
+    /// Loads tokens that [`Shingler::load`] gave before (`unspaced`: their
+    /// [`Shingler::unspaced`]), as if their text were loaded again.
+    pub fn load_tokens(&mut self, tokens: &[u64], unspaced: usize) {
+        self.tokens.clear();
+        self.tokens.extend_from_slice(tokens);
+        self.ideo = unspaced;
+    }
+
     /// The token hashes loaded.
     pub fn token_hashes(&self) -> &[u64] {
         &self.tokens
@@ -266,71 +274,85 @@ impl Shingler {
         let mut n = 0;
         let mut ideo = 0usize;
         // The open line, and where the last token ended: a line ends at a newline between two
-        // tokens (most gaps are one space, decided without a scan).
+        // tokens. Lines are only delimited here; their hashes are folded from the token hashes
+        // once the text is tokenized, which keeps this loop as lean as without lines.
         let mut line = OpenLine {
             first: keep,
             ..OpenLine::default()
         };
+        let listed = lines.len();
         let mut prev_end = 0usize;
+        // The first newline at or after `prev_end` (`bytes.len()` if none): a token starting
+        // past it begins a new line. Found again once per line, not per gap between tokens.
+        let mut newline = if LINES { next_newline(bytes, 0) } else { 0 };
         scan(
             text,
             #[inline(always)]
             |s, e, is_ideo| {
-                ideo += usize::from(is_ideo);
-                // Indexing is checked: a wrong bound would panic, never write out of bounds.
-                let th = token_hash(bytes, s, e, seed);
-                spare[n].write(th);
                 if LINES {
-                    let gap = &bytes[prev_end..s];
-                    if !(gap.len() == 1 && gap[0] == b' ') && gap.contains(&b'\n') {
-                        line.close(keep + n, prev_end, seed, lines);
+                    if newline < s {
+                        // Tokens hold no newline, so the next one is at or after this token's end.
+                        newline = next_newline(bytes, e);
+                        line.close(keep + n, prev_end, ideo, lines);
                         line = OpenLine {
                             first: keep + n,
-                            ..OpenLine::default()
+                            start: s,
+                            ideo,
                         };
-                    }
-                    if line.first == keep + n {
-                        // The line's first token: where its bytes start.
+                    } else if n == 0 {
                         line.start = s;
                     }
-                    line.hash = fold_line(line.hash, th);
-                    line.ideo += u32::from(is_ideo);
                     prev_end = e;
                 }
+                ideo += usize::from(is_ideo);
+                // Indexing is checked: a wrong bound would panic, never write out of bounds.
+                spare[n].write(token_hash(bytes, s, e, seed));
                 n += 1;
             },
         );
         if LINES {
-            line.close(keep + n, prev_end, seed, lines);
+            line.close(keep + n, prev_end, ideo, lines);
         }
         // SAFETY: the first `n` elements of the spare capacity were written just above.
         unsafe { tokens.set_len(keep + n) };
+        for l in &mut lines[listed..] {
+            let words = &tokens[l.first as usize..l.end as usize];
+            let h = words.iter().fold(0, |h, &t| fold_line(h, t));
+            l.hash = finish(h, words.len(), seed ^ LINE_SEED);
+        }
         self.tokens = tokens;
         ideo
     }
 }
 
-/// The line the tokenizer is in: its first token, first token's byte, folded hash.
+/// The position of the first newline of `bytes` at or after `from`, or `bytes.len()`.
+#[inline]
+fn next_newline(bytes: &[u8], from: usize) -> usize {
+    memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |i| from + i)
+}
+
+/// The line the tokenizer is in: its first token, its first token's first byte, and the
+/// unspaced-script characters among the tokens before it.
 #[derive(Default)]
 struct OpenLine {
     first: usize,
     start: usize,
-    ideo: u32,
-    hash: u64,
+    ideo: usize,
 }
 
 impl OpenLine {
-    /// Lists the line, if it has tokens (`n` is one past its last token, `end` one past its
-    /// last token's last byte).
+    /// Lists the line, if it has tokens, without its hash (`n` is one past its last token,
+    /// `end` one past its last token's last byte, `ideo` the unspaced-script characters up to
+    /// its end).
     #[inline]
-    fn close(&self, n: usize, end: usize, seed: u64, lines: &mut Vec<LineSpan>) {
+    fn close(&self, n: usize, end: usize, ideo: usize, lines: &mut Vec<LineSpan>) {
         if n > self.first {
             lines.push(LineSpan {
-                hash: finish(self.hash, n - self.first, seed ^ LINE_SEED),
+                hash: 0,
                 first: self.first as u32,
                 end: n as u32,
                 bytes: (end - self.start).min(u32::MAX as usize) as u32,
-                ideo: self.ideo,
+                ideo: (ideo - self.ideo) as u32,
             });
         }
     }
