@@ -34,6 +34,12 @@ pub struct Cluster {
     /// The language of each member, in member order (cross-lingual stage only): its label
     /// field, or else the detector's.
     pub member_langs: Vec<Arc<str>>,
+    /// For each member, in member order, whether it joined the representative as a
+    /// translation (in another same-language group than the representative's) and then the
+    /// anchor score of the two (the cross-lingual stage's; that stage only, empty
+    /// otherwise). A removed translation is removed for the representative, the kept document
+    /// of its article.
+    pub translation_score: Vec<Option<f32>>,
 }
 
 /// The clusters of a corpus and the counts behind them.

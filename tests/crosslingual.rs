@@ -14,12 +14,17 @@ fn dedup(dir: &Path, input: &Path, name: &str, extra: &[&str]) -> PathBuf {
 
 /// The seeds' cross-lingual report is one cluster: 000 (Indonesian), 001 (its French
 /// translation) and 000's first-body copy; 002, 003 and 004 (other articles on the same story)
-/// join nothing.
+/// join nothing. 000 is kept; 001 is removed as its translation, with their anchor score (an
+/// edge's least is `min_score`, 0.3); the copy is in 000's same-language group, no translation.
 fn assert_seed_translation_cluster(cl: &Path) {
     let clusters = report(cl);
     assert_eq!(clusters.len(), 1, "{clusters:?}");
     assert_eq!(strings(&clusters[0]["members"]), ["000", "001", "000-first-body"]);
     assert_eq!(strings(&clusters[0]["langs"]), ["fra", "ind"]);
+    assert_eq!(clusters[0]["representative"], "000");
+    let scores = clusters[0]["translation_score"].as_array().unwrap();
+    assert!(scores[0].is_null() && scores[2].is_null(), "{scores:?}");
+    assert!(scores[1].as_f64().unwrap() >= 0.3, "{scores:?}");
 }
 
 fn report(path: &Path) -> Vec<serde_json::Value> {

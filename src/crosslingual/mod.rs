@@ -462,6 +462,18 @@ pub const PRIOR_ANCHORS: f32 = 1.5;
 /// Finds the cross-lingual links among `docs`; `group[d]` is the same-language group of `d`
 /// (documents of one group are never scored against each other).
 pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
+    link_with(docs, group, p, |links, _| links)
+}
+
+/// [`link`], then `then` with the links and the anchor score of any two documents (the score
+/// edges are drawn on, without the pivot): what the clusters built from the links report of
+/// their members.
+pub fn link_with<T>(
+    docs: &[DocFeatures],
+    group: &[u32],
+    p: &Params,
+    then: impl FnOnce(Links, &dyn Fn(u32, u32) -> f32) -> T,
+) -> T {
     let n = docs.len();
     let same = SameLanguage::new(docs, p);
     let index = AnchorIndex::build(docs, group, &same, p.max_anchors, p.template_groups);
@@ -491,11 +503,12 @@ pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
     let same_language = |a: u32, b: u32| index.score(a as usize, b as usize, prior, &mut scratch.borrow_mut());
     let layouts = |d: u32| docs[d as usize].layout.as_slice();
     let joins = join_groups(group, &edges, &scored, &same_fn, &same_language, &layouts, p);
-    Links {
+    let links = Links {
         joins,
         edges,
         candidate_pairs: pairs.len(),
-    }
+    };
+    then(links, &same_language)
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@
 //!   `{"id", "text", "dup_cluster"}` objects;
 //! - cluster report: JSONL, one line per cluster of two or more, `{"cluster", "representative",
 //!   "members", "similarity", "locations"}`, where `locations[i]` is `FILE:LINE` of `members[i]`
-//!   (it tells apart two records that carry the same id).
+//!   (it tells apart two records that carry the same id); with the cross-lingual stage also
+//!   `"langs"`, `"member_langs"` and `"translation_score"` (see [`crate::Cluster`]).
 //!
 //! Files are written through [`AtomicFile`]: to a temporary file in the destination folder,
 //! renamed over the destination only once complete, so a failed run never leaves a partial file.
@@ -401,6 +402,12 @@ pub fn write_clusters(w: &mut impl Write, corpus: &Corpus, clustering: &Clusteri
                 list(&c.langs),
                 list(&c.member_langs)
             )?;
+            let scores: Vec<String> = c
+                .translation_score
+                .iter()
+                .map(|s| s.map_or("null".to_string(), |s| format!("{s:.4}")))
+                .collect();
+            write!(w, ",\"translation_score\":[{}]", scores.join(","))?;
         }
         writeln!(w, "}}")?;
     }

@@ -56,25 +56,36 @@ impl Dedup {
             .iter()
             .flat_map(|c| c.members.windows(2).map(|w| (w[0].0, w[1].0)))
             .collect();
-        let links = crosslingual::link(&feats, &group, p);
-        edges.extend(links.joins.iter().copied());
-        let clusters = cluster::components(n, &edges)
-            .into_iter()
-            .map(|members| {
-                let mut c = make_cluster(members, self.config.keep, lens, similarity);
-                c.member_langs = c.members.iter().map(|m| feats[m.index()].lang.clone()).collect();
-                c.langs = c.member_langs.clone();
-                c.langs.sort_unstable();
-                c.langs.dedup();
-                c
-            })
-            .collect();
-        Clustering {
-            clusters,
-            cross: CrossCounts {
+        let (clusters, cross) = crosslingual::link_with(&feats, &group, p, |links, anchor_score| {
+            edges.extend(links.joins.iter().copied());
+            let clusters = cluster::components(n, &edges)
+                .into_iter()
+                .map(|members| {
+                    let mut c = make_cluster(members, self.config.keep, lens, similarity);
+                    c.member_langs = c.members.iter().map(|m| feats[m.index()].lang.clone()).collect();
+                    c.langs = c.member_langs.clone();
+                    c.langs.sort_unstable();
+                    c.langs.dedup();
+                    // A member outside the representative's same-language group is there as a
+                    // translation of it: the anchor score of the two says how close.
+                    let r = c.representative.0;
+                    c.translation_score = c
+                        .members
+                        .iter()
+                        .map(|m| (group[m.index()] != group[r as usize]).then(|| anchor_score(m.0, r)))
+                        .collect();
+                    c
+                })
+                .collect();
+            let cross = CrossCounts {
                 candidate_pairs: links.candidate_pairs,
                 edges: links.edges.len(),
-            },
+            };
+            (clusters, cross)
+        });
+        Clustering {
+            clusters,
+            cross,
             ..same
         }
     }

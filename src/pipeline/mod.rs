@@ -691,6 +691,7 @@ fn cluster_around(members: Vec<u32>, representative: u32, similarity: &dyn Fn(u3
         similarity,
         langs: Vec::new(),
         member_langs: Vec::new(),
+        translation_score: Vec::new(),
     }
 }
 
