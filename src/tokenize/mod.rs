@@ -273,36 +273,26 @@ impl Shingler {
         let spare = tokens.spare_capacity_mut();
         let mut n = 0;
         let mut ideo = 0usize;
-        // The open line, and where the last token ended: a line ends at a newline between two
-        // tokens. Lines are only delimited here; their hashes are folded from the token hashes
-        // once the text is tokenized, which keeps this loop as lean as without lines.
-        let mut line = OpenLine {
-            first: keep,
-            ..OpenLine::default()
-        };
+        // The open line: a line ends at a newline between two tokens. Lines are only delimited
+        // here; their hashes are folded from the token hashes once the text is tokenized.
         let listed = lines.len();
-        let mut prev_end = 0usize;
-        // The first newline at or after `prev_end` (`bytes.len()` if none): a token starting
-        // past it begins a new line. Found again once per line, not per gap between tokens.
-        let mut newline = if LINES { next_newline(bytes, 0) } else { 0 };
+        let mut at = LineCursor {
+            line: OpenLine {
+                first: keep,
+                ..OpenLine::default()
+            },
+            prev_end: 0,
+            newline: if LINES { next_newline(bytes, 0) } else { 0 },
+        };
         scan(
             text,
             #[inline(always)]
             |s, e, is_ideo| {
                 if LINES {
-                    if newline < s {
-                        // Tokens hold no newline, so the next one is at or after this token's end.
-                        newline = next_newline(bytes, e);
-                        line.close(keep + n, prev_end, ideo, lines);
-                        line = OpenLine {
-                            first: keep + n,
-                            start: s,
-                            ideo,
-                        };
-                    } else if n == 0 {
-                        line.start = s;
+                    if at.newline < s || n == 0 {
+                        at.line_break(bytes, s, e, keep + n, ideo, lines);
                     }
-                    prev_end = e;
+                    at.prev_end = e;
                 }
                 ideo += usize::from(is_ideo);
                 // Indexing is checked: a wrong bound would panic, never write out of bounds.
@@ -311,7 +301,7 @@ impl Shingler {
             },
         );
         if LINES {
-            line.close(keep + n, prev_end, ideo, lines);
+            at.line.close(keep + n, at.prev_end, ideo, lines);
         }
         // SAFETY: the first `n` elements of the spare capacity were written just above.
         unsafe { tokens.set_len(keep + n) };
@@ -325,10 +315,60 @@ impl Shingler {
     }
 }
 
-/// The position of the first newline of `bytes` at or after `from`, or `bytes.len()`.
+/// The position of the first newline of `bytes` at or after `from`, or `bytes.len()`. Most
+/// lines are short, so 16 bytes are compared at a time inline (SSE2, which every x86-64 has)
+/// rather than through a call whose set-up outweighs a line's worth of search.
 #[inline]
 fn next_newline(bytes: &[u8], from: usize) -> usize {
-    memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |i| from + i)
+    let mut i = from;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{__m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8};
+        while i + 16 <= bytes.len() {
+            // SAFETY: `i + 16 <= bytes.len()`, so the unaligned 16-byte load is inside `bytes`;
+            // SSE2 is part of the x86-64 baseline.
+            let found = unsafe {
+                let v = _mm_loadu_si128(bytes.as_ptr().add(i).cast::<__m128i>());
+                _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)))
+            };
+            if found != 0 {
+                return i + found.trailing_zeros() as usize;
+            }
+            i += 16;
+        }
+    }
+    memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |j| i + j)
+}
+
+/// Where the tokenizer is in the lines of a text: the open line, where the last token ended,
+/// and the first newline at or after that (`bytes.len()` if none), found again once per line,
+/// not per gap between tokens: a token starting past it begins a new line.
+struct LineCursor {
+    line: OpenLine,
+    prev_end: usize,
+    newline: usize,
+}
+
+impl LineCursor {
+    /// At the first token of the text (`n == 0`) or of a line (the token `s..e`, number `n`,
+    /// `ideo` unspaced-script characters before it): lists the line it ends and opens its own.
+    /// Out of the token loop, which it would otherwise crowd.
+    #[cold]
+    #[inline(never)]
+    fn line_break(&mut self, bytes: &[u8], s: usize, e: usize, n: usize, ideo: usize, lines: &mut Vec<LineSpan>) {
+        if self.newline < s {
+            // Tokens hold no newline, so the next one is at or after this token's end.
+            self.newline = next_newline(bytes, e);
+            self.line.close(n, self.prev_end, ideo, lines);
+            self.line = OpenLine {
+                first: n,
+                start: s,
+                ideo,
+            };
+        } else {
+            self.line.start = s;
+        }
+    }
 }
 
 /// The line the tokenizer is in: its first token, its first token's first byte, and the
