@@ -189,7 +189,7 @@ pub struct DedupArgs {
     /// SimHash feature size in words (1: word unigrams) [default: 1].
     #[arg(long)]
     pub simhash_words: Option<usize>,
-    /// SimHash feature size in characters, for unspaced scripts [default: 2].
+    /// SimHash feature size in characters, for unspaced scripts [default: 3].
     #[arg(long)]
     pub simhash_chars: Option<usize>,
     /// SimHash feature weights [default: log-tf].

@@ -80,7 +80,7 @@ pub(crate) const DEFAULT_MAX_HAMMING: u32 = 6;
 /// Default SimHash feature size in words.
 pub(crate) const DEFAULT_SIMHASH_WORDS: usize = 1;
 /// Default SimHash feature size in characters.
-pub(crate) const DEFAULT_SIMHASH_CHARS: usize = 2;
+pub(crate) const DEFAULT_SIMHASH_CHARS: usize = 3;
 
 /// Default number of MinHash slots.
 pub(crate) const DEFAULT_NUM_PERM: usize = 128;
