@@ -79,34 +79,130 @@ pub(crate) fn normalize_json(raw: &str, out: &mut String) -> Option<usize> {
 /// its own, together with the ASCII character before it (which a combining mark may compose
 /// with): that one is taken back from `out` first.
 fn push_non_ascii_run(seg: &str, out: &mut String) {
-    // Fast path: every character is a starter whose NFKC quick check is Yes (checked by a
-    // unit test against the Unicode tables), so the run is already NFKC.
-    let mark = out.len();
-    let mut fast = true;
-    for c in seg.chars() {
-        match fast_fold(c).or_else(|| cached_fold(c)) {
-            Some(f) => out.push(f),
-            None => {
-                fast = false;
-                break;
+    // Stable characters (starters whose NFKC quick check is Yes, checked by a unit test against
+    // the Unicode tables) fold in one look-up each. Normalization can restart before any of
+    // them (UAX #15, 9.1: nothing composes with what precedes one), so the other characters are
+    // normalized a segment at a time: from the stable character before them (or, at the start
+    // of the run, the ASCII character before it, which a combining mark may compose with) to
+    // the next stable one.
+    let mut rest = seg;
+    // Where in `out` the last character pushed starts, and its byte length in `rest`.
+    let mut last: Option<(usize, usize)> = None;
+    loop {
+        let mut stop = None;
+        for (i, c) in rest.char_indices() {
+            match fast_fold(c).or_else(|| cached_fold(c)) {
+                Some(f) => {
+                    last = Some((out.len(), c.len_utf8()));
+                    out.push(f);
+                }
+                None => {
+                    stop = Some(i);
+                    break;
+                }
             }
         }
-    }
-    if fast {
-        return;
-    }
-    out.truncate(mark);
-    if is_nfkc_quick(seg.chars()) == IsNormalized::Yes {
-        fold_chars(seg.chars(), out);
-        return;
-    }
-    match out.chars().next_back().filter(char::is_ascii) {
-        Some(prev) => {
-            out.pop();
-            fold_chars(std::iter::once(prev).chain(seg.chars()).nfkc(), out);
+        let Some(i) = stop else { return };
+        // The segment's end: the next stable character, or the run's end.
+        let end = rest[i..]
+            .char_indices()
+            .skip(1)
+            .find(|&(_, c)| fast_fold(c).or_else(|| cached_fold(c)).is_some())
+            .map_or(rest.len(), |(j, _)| i + j);
+        let (start, taken) = match last {
+            // The stable character before it, taken back from `out`.
+            Some((at, len)) if i > 0 => {
+                out.truncate(at);
+                (i - len, None)
+            }
+            // At the run's start: the ASCII character before it, if any.
+            _ => match out.chars().next_back().filter(char::is_ascii) {
+                Some(prev) => {
+                    out.pop();
+                    (i, Some(prev))
+                }
+                None => (i, None),
+            },
+        };
+        let segment = &rest[start..end];
+        let chars = taken.into_iter().chain(segment.chars());
+        if is_normalized_segment(chars.clone()) {
+            fold_chars(chars, out);
+        } else {
+            fold_chars(chars.nfkc(), out);
         }
-        None => fold_chars(seg.nfkc(), out),
+        rest = &rest[end..];
+        last = None;
     }
+}
+
+/// Whether a segment (characters from one restart point of normalization to the next) is
+/// already NFKC: every character's quick check is Yes or Maybe, the combining marks are in
+/// canonical order, no mark or Maybe character follows a starter that decomposes (`é` then a
+/// cedilla reorders to `e`, cedilla, acute, which compose to `ḝ`), and no Maybe character
+/// composes with the last starter before it (blocked or not). Conservative: where it says no,
+/// the caller normalizes the segment.
+fn is_normalized_segment(chars: impl Iterator<Item = char>) -> bool {
+    let (mut starter, mut decomposes, mut prev_ccc) = (None, false, 0u8);
+    for c in chars {
+        let p = norm_props(c);
+        if p.quick == Quick::No || (p.ccc != 0 && p.ccc < prev_ccc) {
+            return false;
+        }
+        if (p.ccc != 0 || p.quick == Quick::Maybe) && decomposes {
+            return false;
+        }
+        if p.quick == Quick::Maybe && starter.is_some_and(|s| unicode_normalization::char::compose(s, c).is_some()) {
+            return false;
+        }
+        if p.ccc == 0 {
+            starter = Some(c);
+            decomposes = p.decomposes;
+        }
+        prev_ccc = p.ccc;
+    }
+    true
+}
+
+/// A character's NFKC quick check (Yes, Maybe or No), canonical combining class, and whether it
+/// decomposes.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct NormProps {
+    quick: Quick,
+    ccc: u8,
+    /// Whether its compatibility decomposition is other than itself.
+    decomposes: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+enum Quick {
+    Yes,
+    Maybe,
+    #[default]
+    No,
+}
+
+/// [`NormProps`] of `c`, cached per block of the Basic Multilingual Plane.
+#[inline]
+fn norm_props(c: char) -> NormProps {
+    static PROPS: PlaneCache<NormProps> = PlaneCache::new();
+    PROPS.get(c, |c| NormProps {
+        quick: match is_nfkc_quick(std::iter::once(c)) {
+            IsNormalized::Yes => Quick::Yes,
+            IsNormalized::Maybe => Quick::Maybe,
+            IsNormalized::No => Quick::No,
+        },
+        ccc: unicode_normalization::char::canonical_combining_class(c),
+        decomposes: {
+            let mut n = 0;
+            let mut same = true;
+            unicode_normalization::char::decompose_compatible(c, |d| {
+                n += 1;
+                same &= d == c;
+            });
+            !(n == 1 && same)
+        },
+    })
 }
 
 /// The folded form of a character of the Basic Multilingual Plane that is a starter with NFKC

@@ -72,6 +72,12 @@ proptest::proptest! {
             proptest::sample::select(vec![
                 "a", "E", "Z", " ", "\\", "\n", "\u{301}", "\u{327}", "é", "Ç", "ﬁ", "Ａ", "²", "’", "—",
                 "Д", "ё", "中", "が", "\u{3099}", "ｶ", "ß", "Σ", "ς", "\u{1100}", "\u{1161}", "1", "abcdefghijklmnop",
+                // Tamil, Bengali, Devanagari: vowel signs that compose (Maybe), a virama and a
+                // nukta (combining classes 9 and 7), precomposed letters; Hangul syllables and
+                // trailing jamo; Greek with a tonos; Arabic with harakat (classes 30-33).
+                "க", "\u{BC6}", "\u{BBE}", "\u{BD7}", "\u{BCA}", "\u{BCD}", "ஒ", "ব", "\u{9C7}", "\u{9BE}",
+                "\u{9D7}", "\u{9CB}", "क", "न", "\u{93C}", "\u{929}", "\u{94D}", "가", "\u{11A8}", "ά", "ἀ",
+                "\u{300}", "\u{345}", "ب", "\u{64E}", "\u{651}", "\u{650}", "ﬀ", "㎏",
             ]),
             0..200,
         )
