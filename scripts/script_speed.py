@@ -6,7 +6,10 @@ For each language variant of NTREX dev, its documents repeated (ids made unique)
 `read+sign` line), best of --runs, for each binary given, in one run (binaries interleaved).
 Prints MB/s per language and each language's share of English's, then the whole dev set's.
 
-Usage: scripts/script_speed.py [--mb 8] [--runs 3] [--langs eng,tam,...] BIN [BIN...]
+With --instructions, counts instead the instructions `neardup sign` executes per MB (valgrind
+callgrind, one run): a figure the load of a shared machine does not move.
+
+Usage: scripts/script_speed.py [--mb 8] [--runs 3] [--instructions] [--langs eng,tam,...] BIN [BIN...]
 """
 import argparse, json, os, subprocess, sys, tempfile
 
@@ -15,6 +18,7 @@ ap.add_argument("bins", nargs="+")
 ap.add_argument("--mb", type=float, default=8)
 ap.add_argument("--runs", type=int, default=3)
 ap.add_argument("--langs", default="")
+ap.add_argument("--instructions", action="store_true")
 ap.add_argument("--docs", default=os.path.join(os.path.dirname(__file__), "..", "tests", "data", "ntrex-dev", "docs.jsonl"))
 a = ap.parse_args()
 
@@ -34,8 +38,17 @@ def sign_seconds(b, path):
     return next(float(l.split()[1]) for l in out.splitlines() if l.startswith("read+sign"))
 
 
+def instructions(b, path):
+    err = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", b, "sign", path,
+                          "-o", "/dev/null", "-q", "--threads", "1"], capture_output=True, text=True, check=True).stderr
+    return int(next(l for l in err.splitlines() if "Collected" in l).split()[-1])
+
+
 def measure(path):
     mb = os.path.getsize(path) / 1e6
+    if a.instructions:
+        # Reported as "MB per G instructions", so that higher is faster as for MB/s.
+        return [mb / (instructions(b, path) / 1e9) for b in a.bins]
     best = [float("inf")] * len(a.bins)
     for _ in range(a.runs):
         for i, b in enumerate(a.bins):
@@ -55,10 +68,11 @@ with tempfile.TemporaryDirectory() as tmp:
                 rep += 1
         rates[lang] = measure(path)
         eng = rates["eng"]
-        cells = "  ".join(f"{r:7.1f} MB/s {r / e:5.0%}" for r, e in zip(rates[lang], eng))
+        unit = "MB/GIr" if a.instructions else "MB/s"
+        cells = "  ".join(f"{r:7.1f} {unit} {r / e:5.0%}" for r, e in zip(rates[lang], eng))
         print(f"{lang:10s} {cells}", flush=True)
     whole = measure(a.docs)
-    print("whole dev set " + "  ".join(f"{r:7.1f} MB/s" for r in whole))
+    print("whole dev set " + "  ".join(f"{r:7.1f}" for r in whole))
     for i, b in enumerate(a.bins):
         worst = min(langs, key=lambda l: rates[l][i])
-        print(f"{b}: slowest {worst} {rates[worst][i]:.1f} MB/s = {rates[worst][i] / rates['eng'][i]:.0%} of English")
+        print(f"{b}: slowest {worst} {rates[worst][i]:.1f} = {rates[worst][i] / rates['eng'][i]:.0%} of English")

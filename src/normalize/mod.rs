@@ -78,100 +78,149 @@ pub(crate) fn normalize_json(raw: &str, out: &mut String) -> Option<usize> {
 /// composition has an ASCII character as its second element, so the run can be normalized on
 /// its own, together with the ASCII character before it (which a combining mark may compose
 /// with): that one is taken back from `out` first.
-fn push_non_ascii_run(seg: &str, out: &mut String) {
-    // Stable characters (starters whose NFKC quick check is Yes, checked by a unit test against
-    // the Unicode tables) fold in one look-up each. Normalization can restart before any of
-    // them (UAX #15, 9.1: nothing composes with what precedes one), so the other characters are
-    // normalized a segment at a time: from the stable character before them (or, at the start
-    // of the run, the ASCII character before it, which a combining mark may compose with) to
-    // the next stable one.
-    let mut rest = seg;
-    // Where in `out` the last character pushed starts, and its byte length in `rest`.
-    let mut last: Option<(usize, usize)> = None;
-    loop {
-        let mut stop = None;
-        for (i, c) in rest.char_indices() {
-            match fast_fold(c).or_else(|| cached_fold(c)) {
-                Some(f) => {
-                    last = Some((out.len(), c.len_utf8()));
-                    out.push(f);
-                }
-                None => {
-                    stop = Some(i);
-                    break;
-                }
+fn push_non_ascii_run(run: &str, out: &mut String) {
+    // Normalization can restart before any stable character (a starter whose NFKC quick check
+    // is Yes: UAX #15, 9.1, nothing composes with what precedes it). Stable characters that fold
+    // to one character take one look-up each; from the first one that is not stable on, the
+    // text is checked a segment at a time, from a stable character to the next, and the rare
+    // segment that is not NFKC as it stands is written again through NFKC. The ASCII character
+    // before the run opens its first segment (a combining mark may compose with it).
+    let mut stop = None;
+    for (j, c) in run.char_indices() {
+        match fast_fold(c).or_else(|| stable_fold(c)) {
+            Some(f) => out.push(f),
+            None => {
+                stop = Some(j);
+                break;
             }
         }
-        let Some(i) = stop else { return };
-        // The segment's end: the next stable character, or the run's end.
-        let end = rest[i..]
-            .char_indices()
-            .skip(1)
-            .find(|&(_, c)| fast_fold(c).or_else(|| cached_fold(c)).is_some())
-            .map_or(rest.len(), |(j, _)| i + j);
-        let (start, taken) = match last {
-            // The stable character before it, taken back from `out`.
-            Some((at, len)) if i > 0 => {
-                out.truncate(at);
-                (i - len, None)
+    }
+    let Some(at) = stop else { return };
+    // The first segment's stable character: the one just written, or the ASCII one before the
+    // run.
+    let mut stable = match run[..at].chars().next_back() {
+        Some(prev) => {
+            let len = fast_fold(prev).or_else(|| stable_fold(prev)).map_or(0, char::len_utf8);
+            Stable {
+                at: at - prev.len_utf8(),
+                out: out.len() - len,
+                c: Some(prev),
+                taken: false,
             }
-            // At the run's start: the ASCII character before it, if any.
-            _ => match out.chars().next_back().filter(char::is_ascii) {
-                Some(prev) => {
-                    out.pop();
-                    (i, Some(prev))
-                }
-                None => (i, None),
+        }
+        None => match out.chars().next_back().filter(char::is_ascii) {
+            Some(prev) => Stable {
+                at,
+                out: out.len() - 1,
+                c: Some(prev),
+                taken: true,
             },
-        };
-        let segment = &rest[start..end];
-        let chars = taken.into_iter().chain(segment.chars());
-        if is_normalized_segment(chars.clone()) {
-            fold_chars(chars, out);
+            None => Stable {
+                at,
+                out: out.len(),
+                c: None,
+                taken: false,
+            },
+        },
+    };
+    // From here on, character by character: a script with marks has them in most words.
+    let mut seg = Segment::after(stable.c);
+    for (j, c) in run[at..].char_indices() {
+        let info = char_info(c);
+        if info.ccc == 0 && info.quick == Quick::Yes {
+            seg.finish(run, &stable, at + j, out);
+            stable = Stable {
+                at: at + j,
+                out: out.len(),
+                c: Some(c),
+                taken: false,
+            };
+            seg = Segment::after(Some(c));
         } else {
-            fold_chars(chars.nfkc(), out);
+            seg.admit(c, info);
         }
-        rest = &rest[end..];
-        last = None;
+        match info.fold {
+            Some(f) => out.push(f),
+            None => fold_chars(std::iter::once(c), out),
+        }
+    }
+    seg.finish(run, &stable, run.len(), out);
+}
+
+/// The stable character a segment of [`push_non_ascii_run`] starts with: its byte in the run,
+/// where its folded form starts in the output, the character, and whether it is the ASCII
+/// character before the run (then not part of the run).
+struct Stable {
+    at: usize,
+    out: usize,
+    c: Option<char>,
+    taken: bool,
+}
+
+/// What [`push_non_ascii_run`] knows of a segment with characters that are not stable: the last
+/// starter and whether it decomposes, the combining class of the last character, and whether
+/// the segment may not be NFKC as it stands.
+struct Segment {
+    starter: Option<char>,
+    decomposes: bool,
+    prev_ccc: u8,
+    dirty: bool,
+}
+
+impl Segment {
+    /// A segment whose stable first character is `c`.
+    fn after(c: Option<char>) -> Self {
+        Segment {
+            starter: c,
+            decomposes: c.is_some_and(|c| char_info(c).decomposes),
+            prev_ccc: 0,
+            dirty: false,
+        }
+    }
+
+    /// Takes in a character that is not stable. The segment stays NFKC when the character's
+    /// quick check is not No, it keeps the marks in canonical order, it is neither a mark nor a
+    /// Maybe character after a starter that decomposes (`é` then a cedilla reorders to `e`,
+    /// cedilla, acute, which compose to `ḝ`), and, if Maybe, it does not compose with the last
+    /// starter (blocked or not). Conservative: where in doubt, the segment is normalized.
+    #[inline]
+    fn admit(&mut self, c: char, info: CharInfo) {
+        let composes = || {
+            self.starter
+                .is_some_and(|s| unicode_normalization::char::compose(s, c).is_some())
+        };
+        self.dirty = self.dirty
+            || info.quick == Quick::No
+            || (info.ccc != 0 && info.ccc < self.prev_ccc)
+            || ((info.ccc != 0 || info.quick == Quick::Maybe) && self.decomposes)
+            || (info.quick == Quick::Maybe && composes());
+        if info.ccc == 0 {
+            self.starter = Some(c);
+            self.decomposes = info.decomposes;
+        }
+        self.prev_ccc = info.ccc;
+    }
+
+    /// Ends the segment that started at `stable` at byte `end` of `run`: one that may not be
+    /// NFKC is written again through it.
+    fn finish(&self, run: &str, stable: &Stable, end: usize, out: &mut String) {
+        if self.dirty {
+            out.truncate(stable.out);
+            let taken = stable.c.filter(|_| stable.taken);
+            fold_chars(taken.into_iter().chain(run[stable.at..end].chars()).nfkc(), out);
+        }
     }
 }
 
-/// Whether a segment (characters from one restart point of normalization to the next) is
-/// already NFKC: every character's quick check is Yes or Maybe, the combining marks are in
-/// canonical order, no mark or Maybe character follows a starter that decomposes (`é` then a
-/// cedilla reorders to `e`, cedilla, acute, which compose to `ḝ`), and no Maybe character
-/// composes with the last starter before it (blocked or not). Conservative: where it says no,
-/// the caller normalizes the segment.
-fn is_normalized_segment(chars: impl Iterator<Item = char>) -> bool {
-    let (mut starter, mut decomposes, mut prev_ccc) = (None, false, 0u8);
-    for c in chars {
-        let p = norm_props(c);
-        if p.quick == Quick::No || (p.ccc != 0 && p.ccc < prev_ccc) {
-            return false;
-        }
-        if (p.ccc != 0 || p.quick == Quick::Maybe) && decomposes {
-            return false;
-        }
-        if p.quick == Quick::Maybe && starter.is_some_and(|s| unicode_normalization::char::compose(s, c).is_some()) {
-            return false;
-        }
-        if p.ccc == 0 {
-            starter = Some(c);
-            decomposes = p.decomposes;
-        }
-        prev_ccc = p.ccc;
-    }
-    true
-}
-
-/// A character's NFKC quick check (Yes, Maybe or No), canonical combining class, and whether it
-/// decomposes.
+/// What normalizing and folding need to know of a character: its NFKC quick check (Yes, Maybe
+/// or No), canonical combining class, whether its compatibility decomposition is other than
+/// itself, and its folded form ([`fold_chars`]) when that is one character.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-struct NormProps {
+struct CharInfo {
     quick: Quick,
     ccc: u8,
-    /// Whether its compatibility decomposition is other than itself.
     decomposes: bool,
+    fold: Option<char>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -182,55 +231,46 @@ enum Quick {
     No,
 }
 
-/// [`NormProps`] of `c`, cached per block of the Basic Multilingual Plane.
+/// [`CharInfo`] of `c`, cached per block of the Basic Multilingual Plane.
 #[inline]
-fn norm_props(c: char) -> NormProps {
-    static PROPS: PlaneCache<NormProps> = PlaneCache::new();
-    PROPS.get(c, |c| NormProps {
+fn char_info(c: char) -> CharInfo {
+    static INFO: PlaneCache<CharInfo> = PlaneCache::new();
+    INFO.get(c, char_info_slow)
+}
+
+/// [`CharInfo`] by the Unicode tables.
+fn char_info_slow(c: char) -> CharInfo {
+    let (mut parts, mut same) = (0, true);
+    unicode_normalization::char::decompose_compatible(c, |d| {
+        parts += 1;
+        same &= d == c;
+    });
+    let mut folded = String::new();
+    fold_chars(std::iter::once(c), &mut folded);
+    CharInfo {
         quick: match is_nfkc_quick(std::iter::once(c)) {
             IsNormalized::Yes => Quick::Yes,
             IsNormalized::Maybe => Quick::Maybe,
             IsNormalized::No => Quick::No,
         },
         ccc: unicode_normalization::char::canonical_combining_class(c),
-        decomposes: {
-            let mut n = 0;
-            let mut same = true;
-            unicode_normalization::char::decompose_compatible(c, |d| {
-                n += 1;
-                same &= d == c;
-            });
-            !(n == 1 && same)
-        },
-    })
+        decomposes: !(parts == 1 && same),
+        fold: only_char(&folded),
+    }
 }
 
-/// The folded form of a character of the Basic Multilingual Plane that is a starter with NFKC
-/// quick check Yes and folds to one character (`None` for every other character): what
-/// [`fast_fold`] gives for the frequent blocks, for every script, computed with the Unicode
-/// tables once per block of 64 code points ([`fold_slow`]) and cached. Greek, Arabic, Hebrew,
-/// Thai, Indic and Ethiopic letters then fold in one look-up instead of a quick check of the
-/// run and a case mapping per character.
+/// The folded form of a stable character (a starter with NFKC quick check Yes) that folds to
+/// one character, from [`char_info`]; `None` for every other character (ASCII included).
+/// Greek, Arabic, Hebrew, Thai, Indic and Ethiopic letters fold in one look-up.
 #[inline]
-fn cached_fold(c: char) -> Option<char> {
+fn stable_fold(c: char) -> Option<char> {
     static FOLDS: PlaneCache<Option<char>> = PlaneCache::new();
-    if c as u32 >= 0x10000 {
-        return None;
-    }
-    FOLDS.get(c, fold_slow)
-}
-
-/// [`cached_fold`] by the Unicode tables.
-fn fold_slow(c: char) -> Option<char> {
-    if c.is_ascii()
-        || unicode_normalization::char::canonical_combining_class(c) != 0
-        || is_nfkc_quick(std::iter::once(c)) != IsNormalized::Yes
-    {
-        return None;
-    }
-    let mut folded = String::new();
-    fold_chars(std::iter::once(c), &mut folded);
-    only_char(&folded)
+    FOLDS.get(c, |c| {
+        let info = char_info_slow(c);
+        (!c.is_ascii() && info.ccc == 0 && info.quick == Quick::Yes)
+            .then_some(info.fold)
+            .flatten()
+    })
 }
 
 /// The one character of `s`, if it has exactly one.
