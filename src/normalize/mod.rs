@@ -85,17 +85,29 @@ fn push_non_ascii_run(run: &str, out: &mut String) {
     // text is checked a segment at a time, from a stable character to the next, and the rare
     // segment that is not NFKC as it stands is written again through NFKC. The ASCII character
     // before the run opens its first segment (a combining mark may compose with it).
+    // Characters that fold to themselves (every one of a script without case) are copied a
+    // stretch at a time: `run[pending..]` up to the current character is still to be copied.
+    let mut pending = 0;
     let mut stop = None;
     for (j, c) in run.char_indices() {
         match fast_fold(c).or_else(|| stable_fold(c)) {
-            Some(f) => out.push(f),
+            Some(f) if f == c => {}
+            Some(f) => {
+                out.push_str(&run[pending..j]);
+                out.push(f);
+                pending = j + c.len_utf8();
+            }
             None => {
                 stop = Some(j);
                 break;
             }
         }
     }
-    let Some(at) = stop else { return };
+    let Some(at) = stop else {
+        out.push_str(&run[pending..]);
+        return;
+    };
+    out.push_str(&run[pending..at]);
     // The first segment's stable character: the one just written, or the ASCII one before the
     // run.
     let mut stable = match run[..at].chars().next_back() {
@@ -123,15 +135,23 @@ fn push_non_ascii_run(run: &str, out: &mut String) {
             },
         },
     };
-    // From here on, character by character: a script with marks has them in most words.
+    // From here on, character by character: a script with marks has them in most words. A
+    // character's place in `out` counts the bytes still to be copied (a fold to itself keeps
+    // its length).
+    let mut pending = at;
     let mut seg = Segment::after(stable.c);
     for (j, c) in run[at..].char_indices() {
+        let i = at + j;
         let info = char_info(c);
         if info.ccc == 0 && info.quick == Quick::Yes {
-            seg.finish(run, &stable, at + j, out);
+            if seg.dirty {
+                out.push_str(&run[pending..i]);
+                pending = i;
+                seg.finish(run, &stable, i, out);
+            }
             stable = Stable {
-                at: at + j,
-                out: out.len(),
+                at: i,
+                out: out.len() + (i - pending),
                 c: Some(c),
                 taken: false,
             };
@@ -139,11 +159,16 @@ fn push_non_ascii_run(run: &str, out: &mut String) {
         } else {
             seg.admit(c, info);
         }
-        match info.fold {
-            Some(f) => out.push(f),
-            None => fold_chars(std::iter::once(c), out),
+        if info.fold != Some(c) {
+            out.push_str(&run[pending..i]);
+            match info.fold {
+                Some(f) => out.push(f),
+                None => fold_chars(std::iter::once(c), out),
+            }
+            pending = i + c.len_utf8();
         }
     }
+    out.push_str(&run[pending..]);
     seg.finish(run, &stable, run.len(), out);
 }
 
