@@ -45,12 +45,18 @@ fn seeds_under_simhash() {
     }
 }
 
+/// SimHash at its defaults on a copy of `docs` (the clusters are written beside it) scored
+/// against the same-language `gold`: (precision, recall).
+fn simhash_scores(docs: &std::path::Path, gold: &std::path::Path) -> (f64, f64) {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("docs.jsonl");
+    std::fs::copy(docs, &copy).unwrap();
+    scores(&copy, gold, &["--method", "simhash"])
+}
+
 #[test]
 fn ntrex_simhash_defaults_meet_the_targets() {
-    let dir = tempfile::tempdir().unwrap();
-    let docs = dir.path().join("docs.jsonl");
-    std::fs::copy(ntrex28("docs.jsonl"), &docs).unwrap();
-    let (p, r) = scores(&docs, &ntrex28("gold_samelang.tsv"), &["--method", "simhash"]);
+    let (p, r) = simhash_scores(&ntrex28("docs.jsonl"), &ntrex28("gold_samelang.tsv"));
     assert!(p >= 0.98 && r >= 0.90, "precision {p} recall {r}");
 }
 
@@ -58,10 +64,7 @@ fn ntrex_simhash_defaults_meet_the_targets() {
 /// or Myanmar (bigrams gave 0.985); the recall is what k = 6 allows (0.939, docs/method.md).
 #[test]
 fn ntrex_all_variants_simhash_precision() {
-    let dir = tempfile::tempdir().unwrap();
-    let docs = dir.path().join("docs.jsonl");
-    std::fs::copy(data("ntrex-dev/docs.jsonl"), &docs).unwrap();
-    let (p, r) = scores(&docs, &data("ntrex-dev/gold_samelang.tsv"), &["--method", "simhash"]);
+    let (p, r) = simhash_scores(&data("ntrex-dev/docs.jsonl"), &data("ntrex-dev/gold_samelang.tsv"));
     assert!(p >= 0.99 && r >= 0.93, "precision {p} recall {r}");
 }
 

@@ -48,9 +48,9 @@ pub(super) struct SignCtx {
 pub(crate) const TOKEN_CACHE_BYTES: usize = 1 << 28;
 
 /// The tokens and lines of a run of consecutive documents as the first pass's tokenizer gave
-/// them, so that the boilerplate pass can sign a document again without its boilerplate lines
-/// without reading, normalizing and tokenizing it again (most of the cost of signing). A
-/// document signed in pieces, or met once the budget is spent, is not kept.
+/// them (a long document's pieces joined), so that the boilerplate pass can sign a document
+/// again without its boilerplate lines without reading, normalizing and tokenizing it again
+/// (most of the cost of signing). A document the budget has no room for is not kept.
 #[derive(Debug, Default)]
 pub(crate) struct TokenPart {
     tokens: Vec<u64>,
@@ -58,22 +58,27 @@ pub(crate) struct TokenPart {
     /// Per document: one past its last token and line in `tokens` and `spans`, how many of its
     /// tokens are characters of unspaced scripts, and whether it was kept.
     docs: Vec<(usize, usize, usize, bool)>,
-    /// Whether the open document (added piece by piece) has been refused by the budget.
+    /// Whether the open document (added piece by piece) has been refused by the budget, and the
+    /// bytes of it the budget granted so far (given back if it is refused).
     refused: bool,
+    granted: usize,
 }
 
 impl TokenPart {
     /// Adds `tokens` to the open document, and its lines `spans` (token indices counting
     /// `kept` tokens of the previous piece in front), if `budget` has room for them.
     fn add(&mut self, budget: &AtomicUsize, tokens: &[u64], spans: &[LineSpan], kept: usize) {
-        let bytes = std::mem::size_of_val(tokens) + std::mem::size_of_val(spans);
-        self.refused = self.refused
-            || budget
-                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(bytes))
-                .is_err();
         if self.refused {
             return;
         }
+        let bytes = std::mem::size_of_val(tokens) + std::mem::size_of_val(spans);
+        let granted = budget.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(bytes));
+        if granted.is_err() {
+            budget.fetch_add(std::mem::take(&mut self.granted), Ordering::Relaxed);
+            self.refused = true;
+            return;
+        }
+        self.granted += bytes;
         // Token indices within the document: those of this piece follow the ones added before.
         let base = self.tokens.len() - self.docs.last().map_or(0, |d| d.0);
         let shift = |i: u32| i - kept as u32 + base as u32;
@@ -88,6 +93,7 @@ impl TokenPart {
     /// Closes the open document (`ideo`: its unspaced-script characters); one the budget
     /// refused in part is not kept.
     fn end_doc(&mut self, ideo: usize) {
+        self.granted = 0;
         let kept = !std::mem::take(&mut self.refused);
         if !kept {
             let (t, s) = self.docs.last().map_or((0, 0), |d| (d.0, d.1));

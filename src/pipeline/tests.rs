@@ -52,6 +52,16 @@ fn tokens_kept_within_the_budget_sign_like_the_text() {
         // A budget too small for the document keeps nothing (the text is then read again).
         assert_eq!(sign_again_from_cache(&mut ctx, text, &strip, &mut got, 100), None);
     }
+    // Signed in pieces, a document the budget has room for in part only is not kept, and what
+    // its first pieces were granted goes back to the budget.
+    let c = Config::builder().seed(0).build().unwrap();
+    let mut ctx = SignCtx::new(&c);
+    ctx.piece_bytes = 20;
+    let budget = Arc::new(std::sync::atomic::AtomicUsize::new(200));
+    ctx.cache = Some(budget.clone());
+    ctx.sign_text(text, &mut vec![0u32; c.num_perm]);
+    assert!(ctx.tokens.doc(0).is_none());
+    assert_eq!(budget.load(std::sync::atomic::Ordering::Relaxed), 200);
 }
 
 proptest::proptest! {
