@@ -183,11 +183,11 @@ struct Stable {
 }
 
 /// What [`push_non_ascii_run`] knows of a segment with characters that are not stable: the last
-/// starter and whether it decomposes, the combining class of the last character, and whether
-/// the segment may not be NFKC as it stands.
+/// starter, the combining class the next mark must not be below (the last mark's, or that of
+/// the last mark of the starter's decomposition: `ẹ` is `e` and a dot below), and whether the
+/// segment may not be NFKC as it stands.
 struct Segment {
     starter: Option<char>,
-    decomposes: bool,
     prev_ccc: u8,
     dirty: bool,
 }
@@ -197,17 +197,16 @@ impl Segment {
     fn after(c: Option<char>) -> Self {
         Segment {
             starter: c,
-            decomposes: c.is_some_and(|c| char_info(c).decomposes),
-            prev_ccc: 0,
+            prev_ccc: c.map_or(0, |c| char_info(c).trail_ccc),
             dirty: false,
         }
     }
 
     /// Takes in a character that is not stable. The segment stays NFKC when the character's
-    /// quick check is not No, it keeps the marks in canonical order, it is neither a mark nor a
-    /// Maybe character after a starter that decomposes (`é` then a cedilla reorders to `e`,
-    /// cedilla, acute, which compose to `ḝ`), and, if Maybe, it does not compose with the last
-    /// starter (blocked or not). Conservative: where in doubt, the segment is normalized.
+    /// quick check is not No, it is not a mark below the class of the mark before it (which
+    /// would reorder: `é` then a cedilla becomes `e`, cedilla, acute, composing to `ḝ`), and,
+    /// if Maybe, it does not compose with the last starter (blocked or not: a conservative
+    /// test). Where in doubt, the segment is normalized.
     #[inline]
     fn admit(&mut self, c: char, info: CharInfo) {
         let composes = || {
@@ -217,13 +216,13 @@ impl Segment {
         self.dirty = self.dirty
             || info.quick == Quick::No
             || (info.ccc != 0 && info.ccc < self.prev_ccc)
-            || ((info.ccc != 0 || info.quick == Quick::Maybe) && self.decomposes)
             || (info.quick == Quick::Maybe && composes());
         if info.ccc == 0 {
             self.starter = Some(c);
-            self.decomposes = info.decomposes;
+            self.prev_ccc = info.trail_ccc;
+        } else {
+            self.prev_ccc = info.ccc;
         }
-        self.prev_ccc = info.ccc;
     }
 
     /// Ends the segment that started at `stable` at byte `end` of `run`: one that may not be
@@ -238,13 +237,14 @@ impl Segment {
 }
 
 /// What normalizing and folding need to know of a character: its NFKC quick check (Yes, Maybe
-/// or No), canonical combining class, whether its compatibility decomposition is other than
-/// itself, and its folded form ([`fold_chars`]) when that is one character.
+/// or No), canonical combining class, the combining class of the last character of its
+/// canonical decomposition (its own for a character that does not decompose), and its folded
+/// form ([`fold_chars`]) when that is one character.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 struct CharInfo {
     quick: Quick,
     ccc: u8,
-    decomposes: bool,
+    trail_ccc: u8,
     fold: Option<char>,
 }
 
@@ -265,11 +265,8 @@ fn char_info(c: char) -> CharInfo {
 
 /// [`CharInfo`] by the Unicode tables.
 fn char_info_slow(c: char) -> CharInfo {
-    let (mut parts, mut same) = (0, true);
-    unicode_normalization::char::decompose_compatible(c, |d| {
-        parts += 1;
-        same &= d == c;
-    });
+    let mut last = c;
+    unicode_normalization::char::decompose_canonical(c, |d| last = d);
     let mut folded = String::new();
     fold_chars(std::iter::once(c), &mut folded);
     CharInfo {
@@ -279,7 +276,7 @@ fn char_info_slow(c: char) -> CharInfo {
             IsNormalized::No => Quick::No,
         },
         ccc: unicode_normalization::char::canonical_combining_class(c),
-        decomposes: !(parts == 1 && same),
+        trail_ccc: unicode_normalization::char::canonical_combining_class(last),
         fold: only_char(&folded),
     }
 }
