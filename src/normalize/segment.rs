@@ -1,0 +1,228 @@
+//! Normalizing a run of non-ASCII text by segments (see [`push_non_ascii_run`]).
+//!
+//! In: a maximal run of non-ASCII characters and the output so far. Out: the run appended in
+//! NFKC, case-folded, exactly as NFKC of the whole text then [`super::fold_chars`] would give.
+
+use super::{PlaneCache, fast_fold, fold_chars, only_char};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+
+/// Appends a maximal run of non-ASCII characters, NFKC-normalized and folded. No canonical
+/// composition has an ASCII character as its second element, so the run can be normalized on
+/// its own, together with the ASCII character before it (which a combining mark may compose
+/// with): that one is taken back from `out` first.
+pub(super) fn push_non_ascii_run(run: &str, out: &mut String) {
+    // Normalization can restart before any stable character (a starter whose NFKC quick check
+    // is Yes: UAX #15, 9.1, nothing composes with what precedes it). Stable characters that fold
+    // to one character take one look-up each; from the first one that is not stable on, the
+    // text is checked a segment at a time, from a stable character to the next, and the rare
+    // segment that is not NFKC as it stands is written again through NFKC. The ASCII character
+    // before the run opens its first segment (a combining mark may compose with it).
+    // Characters that fold to themselves (every one of a script without case) are copied a
+    // stretch at a time: `run[pending..]` up to the current character is still to be copied.
+    let mut pending = 0;
+    let mut stop = None;
+    for (j, c) in run.char_indices() {
+        match fast_fold(c).or_else(|| stable_fold(c)) {
+            Some(f) if f == c => {}
+            Some(f) => {
+                out.push_str(&run[pending..j]);
+                out.push(f);
+                pending = j + c.len_utf8();
+            }
+            None => {
+                stop = Some(j);
+                break;
+            }
+        }
+    }
+    let Some(at) = stop else {
+        out.push_str(&run[pending..]);
+        return;
+    };
+    out.push_str(&run[pending..at]);
+    // The first segment's stable character: the one just written, or the ASCII one before the
+    // run.
+    let mut stable = match run[..at].chars().next_back() {
+        Some(prev) => {
+            let len = fast_fold(prev).or_else(|| stable_fold(prev)).map_or(0, char::len_utf8);
+            Stable {
+                at: at - prev.len_utf8(),
+                out: out.len() - len,
+                c: Some(prev),
+                taken: false,
+            }
+        }
+        None => match out.chars().next_back().filter(char::is_ascii) {
+            Some(prev) => Stable {
+                at,
+                out: out.len() - 1,
+                c: Some(prev),
+                taken: true,
+            },
+            None => Stable {
+                at,
+                out: out.len(),
+                c: None,
+                taken: false,
+            },
+        },
+    };
+    // From here on, character by character: a script with marks has them in most words. A
+    // character's place in `out` counts the bytes still to be copied (a fold to itself keeps
+    // its length).
+    let mut pending = at;
+    let mut seg = Segment::after(stable.c);
+    for (j, c) in run[at..].char_indices() {
+        let i = at + j;
+        let info = char_info(c);
+        if info.ccc == 0 && info.quick == Quick::Yes {
+            if seg.dirty {
+                out.push_str(&run[pending..i]);
+                pending = i;
+                seg.finish(run, &stable, i, out);
+            }
+            stable = Stable {
+                at: i,
+                out: out.len() + (i - pending),
+                c: Some(c),
+                taken: false,
+            };
+            seg = Segment::after(Some(c));
+        } else {
+            seg.admit(c, info);
+        }
+        if info.fold != Some(c) {
+            out.push_str(&run[pending..i]);
+            match info.fold {
+                Some(f) => out.push(f),
+                None => fold_chars(std::iter::once(c), out),
+            }
+            pending = i + c.len_utf8();
+        }
+    }
+    out.push_str(&run[pending..]);
+    seg.finish(run, &stable, run.len(), out);
+}
+
+/// The stable character a segment of [`push_non_ascii_run`] starts with: its byte in the run,
+/// where its folded form starts in the output, the character, and whether it is the ASCII
+/// character before the run (then not part of the run).
+struct Stable {
+    at: usize,
+    out: usize,
+    c: Option<char>,
+    taken: bool,
+}
+
+/// What [`push_non_ascii_run`] knows of a segment with characters that are not stable: the last
+/// starter, the combining class the next mark must not be below (the last mark's, or that of
+/// the last mark of the starter's decomposition: `ẹ` is `e` and a dot below), and whether the
+/// segment may not be NFKC as it stands.
+struct Segment {
+    starter: Option<char>,
+    prev_ccc: u8,
+    dirty: bool,
+}
+
+impl Segment {
+    /// A segment whose stable first character is `c`.
+    fn after(c: Option<char>) -> Self {
+        Segment {
+            starter: c,
+            prev_ccc: c.map_or(0, |c| char_info(c).trail_ccc),
+            dirty: false,
+        }
+    }
+
+    /// Takes in a character that is not stable. The segment stays NFKC when the character's
+    /// quick check is not No, it is not a mark below the class of the mark before it (which
+    /// would reorder: `é` then a cedilla becomes `e`, cedilla, acute, composing to `ḝ`), and,
+    /// if Maybe, it does not compose with the last starter (blocked or not: a conservative
+    /// test). Where in doubt, the segment is normalized.
+    #[inline]
+    fn admit(&mut self, c: char, info: CharInfo) {
+        let composes = || {
+            self.starter
+                .is_some_and(|s| unicode_normalization::char::compose(s, c).is_some())
+        };
+        self.dirty = self.dirty
+            || info.quick == Quick::No
+            || (info.ccc != 0 && info.ccc < self.prev_ccc)
+            || (info.quick == Quick::Maybe && composes());
+        if info.ccc == 0 {
+            self.starter = Some(c);
+            self.prev_ccc = info.trail_ccc;
+        } else {
+            self.prev_ccc = info.ccc;
+        }
+    }
+
+    /// Ends the segment that started at `stable` at byte `end` of `run`: one that may not be
+    /// NFKC is written again through it.
+    fn finish(&self, run: &str, stable: &Stable, end: usize, out: &mut String) {
+        if self.dirty {
+            out.truncate(stable.out);
+            let taken = stable.c.filter(|_| stable.taken);
+            fold_chars(taken.into_iter().chain(run[stable.at..end].chars()).nfkc(), out);
+        }
+    }
+}
+
+/// What normalizing and folding need to know of a character: its NFKC quick check (Yes, Maybe
+/// or No), canonical combining class, the combining class of the last character of its
+/// canonical decomposition (its own for a character that does not decompose), and its folded
+/// form ([`fold_chars`]) when that is one character.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct CharInfo {
+    quick: Quick,
+    ccc: u8,
+    trail_ccc: u8,
+    fold: Option<char>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+enum Quick {
+    Yes,
+    Maybe,
+    #[default]
+    No,
+}
+
+/// [`CharInfo`] of `c`, cached per block of the Basic Multilingual Plane.
+#[inline]
+fn char_info(c: char) -> CharInfo {
+    static INFO: PlaneCache<CharInfo> = PlaneCache::new();
+    INFO.get(c, char_info_slow)
+}
+
+/// [`CharInfo`] by the Unicode tables.
+fn char_info_slow(c: char) -> CharInfo {
+    let mut last = c;
+    unicode_normalization::char::decompose_canonical(c, |d| last = d);
+    let mut folded = String::new();
+    fold_chars(std::iter::once(c), &mut folded);
+    CharInfo {
+        quick: match is_nfkc_quick(std::iter::once(c)) {
+            IsNormalized::Yes => Quick::Yes,
+            IsNormalized::Maybe => Quick::Maybe,
+            IsNormalized::No => Quick::No,
+        },
+        ccc: unicode_normalization::char::canonical_combining_class(c),
+        trail_ccc: unicode_normalization::char::canonical_combining_class(last),
+        fold: only_char(&folded),
+    }
+}
+
+/// The folded form of a stable character (a starter with NFKC quick check Yes) that folds to
+/// one character, from [`char_info`]; `None` for every other character (ASCII included).
+/// Greek, Arabic, Hebrew, Thai, Indic and Ethiopic letters fold in one look-up.
+#[inline]
+pub(super) fn stable_fold(c: char) -> Option<char> {
+    static FOLDS: PlaneCache<Option<char>> = PlaneCache::new();
+    FOLDS.get(c, |c| {
+        let info = char_info_slow(c);
+        (!c.is_ascii() && info.ccc == 0 && info.quick == Quick::Yes)
+            .then_some(info.fold)
+            .flatten()
+    })
+}
