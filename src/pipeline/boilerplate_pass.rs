@@ -68,7 +68,7 @@ impl Dedup {
                     // Signed again from the tokens the first pass kept, or else from the
                     // record read again in place (no copy of its text), without its
                     // boilerplate lines.
-                    if let Some(cached) = tokens.doc(d as usize) {
+                    if let Some(cached) = super::sign::cached_tokens(&tokens, d as usize) {
                         return (d, ctx.sign_cached_without(cached, lines, sig));
                     }
                     let m = &docs[d as usize];

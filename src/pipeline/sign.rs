@@ -103,11 +103,6 @@ impl TokenPart {
         self.docs.push((self.tokens.len(), self.spans.len(), ideo, kept));
     }
 
-    /// Number of documents added.
-    pub(crate) fn docs(&self) -> usize {
-        self.docs.len()
-    }
-
     /// Document `i` of the part, if it was kept.
     pub(crate) fn doc(&self, i: usize) -> Option<CachedTokens<'_>> {
         let (t_end, s_end, ideo, kept) = self.docs[i];
@@ -120,33 +115,17 @@ impl TokenPart {
 }
 
 /// The [`TokenPart`]s of a corpus, in document order.
-#[derive(Debug, Default)]
-pub(crate) struct TokenStore {
-    parts: Vec<TokenPart>,
-    /// Index of each part's first document.
-    first_doc: Vec<usize>,
-    docs: usize,
+pub(crate) type TokenStore = boilerplate::Parts<TokenPart>;
+
+impl boilerplate::Part for TokenPart {
+    fn docs(&self) -> usize {
+        self.docs.len()
+    }
 }
 
-impl TokenStore {
-    /// Appends a part (its documents follow the documents already stored).
-    pub(crate) fn push_part(&mut self, part: TokenPart) {
-        if part.docs() > 0 {
-            self.first_doc.push(self.docs);
-            self.docs += part.docs();
-            self.parts.push(part);
-        }
-    }
-
-    /// Document `d`'s tokens, if they were kept.
-    pub(crate) fn doc(&self, d: usize) -> Option<CachedTokens<'_>> {
-        if d >= self.docs {
-            return None;
-        }
-        // The last part starting at or before `d` (parts are never empty).
-        let p = self.first_doc.partition_point(|&f| f <= d) - 1;
-        self.parts[p].doc(d - self.first_doc[p])
-    }
+/// Document `d`'s tokens, if they were kept.
+pub(crate) fn cached_tokens(store: &TokenStore, d: usize) -> Option<CachedTokens<'_>> {
+    store.locate(d).and_then(|(part, i)| part.doc(i))
 }
 
 /// A document's tokens as [`TokenPart`] kept them: token hashes, lines, unspaced count.

@@ -55,16 +55,70 @@ pub(crate) fn for_each_boilerplate_line(
     }
 }
 
-/// The lines of every document (hash and bytes of each line with tokens, in order), kept in
-/// the parts they were read in: a part is never copied into one big array, so building the
-/// store needs no second copy of the lines. 12 bytes per line.
-#[derive(Debug, Clone, Default)]
-pub struct LineStore {
+/// Documents kept in the parts they were read in (one per chunk of input), in document order:
+/// a part is never copied into one big array, so building the store needs no second copy. The
+/// lines of every document ([`LineStore`]) and the first pass's tokens are stored so.
+#[derive(Debug, Clone)]
+pub struct Parts<P> {
     /// The parts that hold documents, in order.
-    parts: Vec<LinePart>,
+    parts: Vec<P>,
     /// Index of each part's first document.
     first_doc: Vec<u32>,
 }
+
+impl<P> Default for Parts<P> {
+    fn default() -> Self {
+        Parts {
+            parts: Vec::new(),
+            first_doc: Vec::new(),
+        }
+    }
+}
+
+/// A part of [`Parts`]: a run of consecutive documents.
+pub trait Part {
+    /// Number of documents in the part.
+    fn docs(&self) -> usize;
+}
+
+impl<P: Part> Parts<P> {
+    /// Appends a part (its documents follow the documents already stored); an empty one is
+    /// dropped.
+    pub fn push_part(&mut self, part: P) {
+        if part.docs() == 0 {
+            return;
+        }
+        self.first_doc.push(self.docs() as u32);
+        self.parts.push(part);
+    }
+
+    /// Number of documents.
+    pub fn docs(&self) -> usize {
+        match (self.first_doc.last(), self.parts.last()) {
+            (Some(&first), Some(part)) => first as usize + part.docs(),
+            _ => 0,
+        }
+    }
+
+    /// Whether no document has been stored.
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// The part holding document `d` and `d`'s index in it (`None` past the last document).
+    pub fn locate(&self, d: usize) -> Option<(&P, usize)> {
+        if d >= self.docs() {
+            return None;
+        }
+        // The last part starting at or before `d` (parts are never empty).
+        let p = self.first_doc.partition_point(|&f| f as usize <= d) - 1;
+        Some((&self.parts[p], d - self.first_doc[p] as usize))
+    }
+}
+
+/// The lines of every document (hash and bytes of each line with tokens, in order), in the
+/// parts they were read in. 12 bytes per line.
+pub type LineStore = Parts<LinePart>;
 
 /// The lines of a run of consecutive documents.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -113,16 +167,13 @@ impl LinePart {
     }
 }
 
-impl LineStore {
-    /// Appends a part (its documents follow the documents already stored).
-    pub fn push_part(&mut self, part: LinePart) {
-        if part.docs() == 0 {
-            return;
-        }
-        self.first_doc.push(self.docs() as u32);
-        self.parts.push(part);
+impl Part for LinePart {
+    fn docs(&self) -> usize {
+        LinePart::docs(self)
     }
+}
 
+impl Parts<LinePart> {
     /// The stores of the documents `lines`, one part each (for tests and small inputs).
     pub fn from_docs(lines: &[Vec<(u64, u32)>]) -> Self {
         let mut store = LineStore::default();
@@ -134,24 +185,10 @@ impl LineStore {
         store
     }
 
-    /// Number of documents.
-    pub fn docs(&self) -> usize {
-        match (self.first_doc.last(), self.parts.last()) {
-            (Some(&first), Some(part)) => first as usize + part.docs(),
-            _ => 0,
-        }
-    }
-
-    /// Whether no document has been stored.
-    pub fn is_empty(&self) -> bool {
-        self.parts.is_empty()
-    }
-
-    /// Document `d`'s line hashes and the bytes of each line.
+    /// Document `d`'s line hashes and the bytes of each line (`d` must be stored).
     pub fn doc(&self, d: usize) -> (&[u64], &[u32]) {
-        // The last part starting at or before `d` (parts are never empty).
-        let p = self.first_doc.partition_point(|&f| f as usize <= d) - 1;
-        self.parts[p].doc(d - self.first_doc[p] as usize)
+        let (part, i) = self.locate(d).expect("a stored document");
+        part.doc(i)
     }
 
     /// Every line hash, document after document.
