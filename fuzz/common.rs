@@ -42,6 +42,32 @@ pub fn reader(data: &[u8]) {
     }
 }
 
+/// The Parquet reader: `data` as a `.parquet` file, read with the default options (text column
+/// `text`). Opening and signing it succeed or fail with an error naming the file, never a panic
+/// (a corrupt footer, page, compression or schema included); a file that opens yields at most
+/// as many documents as it has rows.
+pub fn parquet(data: &[u8]) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("neardup-fuzz-{}-{call}.parquet", std::process::id()));
+    std::fs::write(&path, data).expect("a temporary file");
+    let opened = neardup::reader::open_inputs(std::slice::from_ref(&path), &ReadOptions::default());
+    // The file stays open (and mapped) in the sources: it can go now.
+    let _ = std::fs::remove_file(&path);
+    match opened {
+        Ok(sources) => {
+            let rows = sources[0].bytes().iter().filter(|&&b| b == b'\n').count();
+            let dedup = Dedup::new(Config::default());
+            match dedup.sign_sources(sources) {
+                Ok(corpus) => assert!(corpus.len() <= rows),
+                Err(e) => assert!(e.to_string().contains("neardup-fuzz"), "{e}"),
+            }
+        }
+        Err(e) => assert!(e.to_string().contains("neardup-fuzz"), "{e}"),
+    }
+}
+
 /// The whole pass on `data` as plain lines (one document each), in three modes: the default,
 /// SimHash, and the cross-lingual stage. Every document is in at most one cluster, every
 /// cluster keeps exactly one document, and the kept documents plus the duplicates are all.

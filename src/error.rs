@@ -54,6 +54,15 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// A Parquet input or output could not be read or written (a corrupt file, a compression
+    /// it does not use, a missing column or a column of another type).
+    #[error("{file}: {msg}")]
+    Parquet {
+        /// The file's display name.
+        file: String,
+        /// What is wrong.
+        msg: String,
+    },
     /// A configuration value is out of range or inconsistent.
     #[error("invalid configuration: {0}")]
     Config(String),

@@ -10,7 +10,7 @@ use clap::Parser;
 use cli::{Cli, Command, DedupArgs, EvalArgs, LexiconAction, LexiconArgs};
 use indicatif::{ProgressBar, ProgressStyle};
 use neardup::crosslingual::lexicon::{self, Lexicon};
-use neardup::output::{self, AtomicFile, Summary};
+use neardup::output::{self, AtomicFile, ParquetRows, Summary};
 use neardup::{Dedup, eval};
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -152,6 +152,35 @@ fn is_dash(p: &Option<std::path::PathBuf>) -> bool {
     p.as_ref().is_some_and(|p| p.as_os_str() == "-")
 }
 
+/// Whether the kept records are written as Parquet: when the inputs are Parquet (all of them:
+/// one output has one format). A `.parquet` output of other inputs, mixed inputs, and Parquet
+/// bytes to a terminal are errors.
+fn parquet_output(sources: &[neardup::reader::Source], out: Option<&Path>) -> anyhow::Result<bool> {
+    let parquet = sources.iter().filter(|s| s.is_parquet()).count();
+    let named = out.is_some_and(|p| {
+        let p = p.to_string_lossy().to_ascii_lowercase();
+        p.ends_with(".parquet") || p.ends_with(".parq")
+    });
+    if parquet == 0 {
+        if named {
+            anyhow::bail!(
+                "-o names a Parquet file, but no input is Parquet: kept rows are written in the inputs' format"
+            );
+        }
+        return Ok(false);
+    }
+    if parquet < sources.len() {
+        let other = sources.iter().find(|s| !s.is_parquet()).map_or("-", |s| s.name());
+        anyhow::bail!(
+            "{other} is not Parquet while other inputs are: kept records are written in one format, give inputs of one kind"
+        );
+    }
+    if out.is_none_or(|p| p.as_os_str() == "-") && io::stdout().is_terminal() {
+        anyhow::bail!("the kept rows of Parquet inputs are Parquet: give -o FILE.parquet, or pipe stdout");
+    }
+    Ok(true)
+}
+
 fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     let start = Instant::now();
     let config = a.config()?;
@@ -180,6 +209,7 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     if on_stdout > 1 {
         anyhow::bail!("more than one output on stdout ('-', or -o left out): give all but one a file");
     }
+    let parquet_out = parquet_output(&sources, a.output.as_deref())?;
     let total: u64 = sources.iter().map(|s| s.bytes().len() as u64).sum();
     let bar = (!a.quiet && io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new(total);
@@ -268,7 +298,35 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         }
         w.flush()
     };
-    if is_stdout(&a.output) {
+    if parquet_out {
+        // Parquet inputs give a Parquet output: their kept rows, every column, their schema.
+        let keep = clustering.keep_mask(corpus.len());
+        let cluster_of = clustering.cluster_of(corpus.len());
+        let strip = |d: neardup::DocId, text: &str| stripping.apply(d.0, text);
+        let rows = if a.annotate {
+            ParquetRows::Annotated {
+                cluster_of: &cluster_of,
+            }
+        } else {
+            ParquetRows::Kept {
+                keep: &keep,
+                rewrite: (a.strip_repeats || a.strip_substrings).then_some(&strip as &dyn Fn(_, &str) -> _),
+                text_field: &read.text_field,
+            }
+        };
+        if is_stdout(&a.output) {
+            let w = io::BufWriter::with_capacity(output::BUF_BYTES, io::stdout());
+            stdout_result = match output::write_parquet(w, &corpus, &rows) {
+                Ok(mut w) => w.flush(),
+                Err(neardup::Error::Io { source, .. }) => Err(source),
+                Err(e) => Err(io::Error::other(e)),
+            };
+        } else if let Some(path) = &a.output {
+            let f = AtomicFile::create(path)?;
+            let f = output::write_parquet(f, &corpus, &rows).with_context(|| format!("writing {}", path.display()))?;
+            pending.push(f);
+        }
+    } else if is_stdout(&a.output) {
         stdout_result = write_records(&mut io::stdout().lock());
     } else if let Some(path) = &a.output {
         let mut f = AtomicFile::create(path)?;

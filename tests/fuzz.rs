@@ -6,6 +6,7 @@
 mod common;
 
 use proptest::prelude::*;
+use std::sync::Arc;
 
 /// Bytes that look like JSONL often enough to reach past the first check.
 fn jsonish() -> impl Strategy<Value = Vec<u8>> {
@@ -41,6 +42,64 @@ proptest! {
     fn pass_survives_any_text(data in jsonish()) {
         common::pass(&data);
     }
+}
+
+/// The seeds as a small Parquet file of several row groups and pages (snappy), built once.
+fn seeds_parquet() -> &'static [u8] {
+    use arrow_array::{ArrayRef, RecordBatch, StringArray};
+    static BYTES: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    BYTES.get_or_init(|| {
+        let seeds = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seeds.jsonl")).unwrap();
+        let rows: Vec<serde_json::Value> = seeds.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let col = |k: &str| -> ArrayRef {
+            Arc::new(StringArray::from_iter(
+                rows.iter()
+                    .map(|r| r[k].as_str().map(|s| s.chars().take(300).collect::<String>())),
+            ))
+        };
+        let batch = RecordBatch::try_from_iter([("id", col("id")), ("text", col("text"))]).unwrap();
+        let props = parquet::file::properties::WriterProperties::builder()
+            .set_max_row_group_row_count(Some(2))
+            .set_compression(parquet::basic::Compression::SNAPPY)
+            .build();
+        let mut out = Vec::new();
+        let mut w = parquet::arrow::ArrowWriter::try_new(&mut out, batch.schema(), Some(props)).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        out
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A valid file with bytes changed, or cut short: an error or documents, never a panic.
+    #[test]
+    fn parquet_reader_survives_corrupt_files(
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..8),
+        cut in any::<prop::sample::Index>(),
+        truncate in any::<bool>(),
+    ) {
+        let mut data = seeds_parquet().to_vec();
+        for (at, byte) in edits {
+            let i = at.index(data.len());
+            data[i] = byte;
+        }
+        if truncate {
+            data.truncate(cut.index(data.len()));
+        }
+        common::parquet(&data);
+    }
+
+    #[test]
+    fn parquet_reader_survives_any_bytes(body in prop::collection::vec(any::<u8>(), 0..512)) {
+        common::parquet(&[&b"PAR1"[..], &body, &b"PAR1"[..]].concat());
+    }
+}
+
+#[test]
+fn parquet_reader_reads_a_valid_file() {
+    common::parquet(seeds_parquet());
 }
 
 #[test]

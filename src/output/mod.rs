@@ -13,8 +13,15 @@
 //!   (it tells apart two records that carry the same id); with the cross-lingual stage also
 //!   `"langs"`, `"member_langs"` and `"translation_score"` (see [`crate::Cluster`]).
 //!
+//! Parquet inputs give Parquet kept records (or annotated rows), with the inputs' schema: see
+//! [`write_parquet`].
+//!
 //! Files are written through [`AtomicFile`]: to a temporary file in the destination folder,
 //! renamed over the destination only once complete, so a failed run never leaves a partial file.
+
+mod parquet;
+
+pub use parquet::{ParquetRows, ROW_GROUP_BYTES, write_parquet};
 
 use crate::error::{Error, Result};
 use crate::pipeline::{Clustering, Corpus, DocId};

@@ -9,9 +9,13 @@
 //!   string or number field `id_field` (if absent, the id is `FILE:LINE`). Blank lines are not
 //!   records.
 //! - **Lines**: every line is a document (an empty line is an empty document); id `FILE:LINE`.
+//! - **Parquet** (`.parquet`/`.parq`, or a file that starts and ends with `PAR1` when no format is
+//!   given): the column `text_field` (and `id_field`, `lang_field` if present), row by row; the
+//!   rows are spooled as JSONL lines (see [`parquet`]), so that row N is line N.
 //! - **Folder**: every file below a folder (recursively, in sorted order) is read as it would be
 //!   on the command line: a `.jsonl`/`.ndjson`/`.json` file (compressed or not) record by record,
-//!   any other file as one document whose id is its path relative to the folder. With
+//!   a Parquet file row by row, any other file as one document whose id is its path relative to
+//!   the folder. With
 //!   `--format jsonl` or `lines` every file inside is read in that format; with `--format
 //!   folder` every file is one document.
 //!
@@ -20,12 +24,17 @@
 //! then mapped, so memory stays bounded whatever their size.
 
 pub(crate) mod json;
+mod open;
+pub(crate) mod parquet;
 
-use crate::error::{Error, RecordError, RecordErrorKind, Result};
+#[cfg(test)]
+use open::format_of;
+pub use open::open_inputs;
+
+use crate::error::{RecordError, RecordErrorKind, Result};
 use crate::normalize;
 use memmap2::Mmap;
 use std::fs::File;
-use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 /// Input format.
@@ -89,6 +98,8 @@ pub struct Source {
     folder_id: Option<String>,
     format: Format,
     data: Data,
+    /// For a Parquet input: the file itself (`data` holds its rows spooled as JSONL).
+    parquet: Option<File>,
 }
 
 impl std::fmt::Debug for Source {
@@ -110,6 +121,7 @@ impl Source {
             folder_id: None,
             format,
             data: Data::Owned(bytes),
+            parquet: None,
         }
     }
 
@@ -136,194 +148,15 @@ impl Source {
     pub fn folder_id(&self) -> Option<&str> {
         self.folder_id.as_deref()
     }
-}
-
-/// Opens every input: maps files, spools stdin and compressed files, expands folders.
-pub fn open_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<Vec<Source>> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.as_os_str() == "-" {
-            let data = spool(io::stdin().lock()).map_err(|e| Error::io("-", e))?;
-            let format = opts.format.unwrap_or_else(|| sniff(bytes_of(&data)));
-            out.push(Source {
-                name: "-".into(),
-                path: None,
-                folder_id: None,
-                format,
-                data,
-            });
-            continue;
-        }
-        let meta = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
-        if meta.is_dir() || opts.format == Some(Format::Folder) {
-            if !meta.is_dir() {
-                return Err(Error::Config(format!("{} is not a folder", p.display())));
-            }
-            let mut files = Vec::new();
-            walk(p, &mut files)?;
-            for f in files {
-                let rel = f.strip_prefix(p).unwrap_or(&f);
-                let rel = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                let data = open_file(&f)?;
-                // `--format jsonl` or `lines` applies to the files inside; without a format
-                // each file is read as it would be on the command line, except that a file of
-                // neither kind is one document (its id the path inside the folder).
-                let format = match opts.format {
-                    Some(f @ (Format::Jsonl | Format::Lines)) => f,
-                    Some(Format::Folder) => Format::Folder,
-                    None if is_jsonl_name(&plain_name(&f)) => Format::Jsonl,
-                    None => Format::Folder,
-                };
-                out.push(Source {
-                    name: f.display().to_string(),
-                    path: Some(f.clone()),
-                    folder_id: (format == Format::Folder).then_some(rel),
-                    format,
-                    data,
-                });
-            }
-            continue;
-        }
-        let data = open_file(p)?;
-        let format = opts.format.unwrap_or_else(|| format_of(p, bytes_of(&data)));
-        out.push(Source {
-            name: p.display().to_string(),
-            path: Some(p.clone()),
-            folder_id: None,
-            format,
-            data,
-        });
+    /// Whether the input is a Parquet file (read through a JSONL spool of its text, id and
+    /// language columns: [`Source::bytes`] are that spool, line N row N).
+    pub fn is_parquet(&self) -> bool {
+        self.parquet.is_some()
     }
-    Ok(out)
-}
-
-fn bytes_of(d: &Data) -> &[u8] {
-    match d {
-        Data::Map(m) => m,
-        Data::Owned(v) => v,
+    /// For a Parquet input, the file (stdin's bytes, spooled, for `-`), to read again.
+    pub(crate) fn parquet_file(&self) -> Option<&File> {
+        self.parquet.as_ref()
     }
-}
-
-/// Every regular file below `dir`, in sorted order. A folder met again inside itself (a
-/// symbolic link to an ancestor) is an error naming the link, not an endless descent.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let mut ancestors = Vec::new();
-    walk_in(dir, out, &mut ancestors)
-}
-
-fn walk_in(dir: &Path, out: &mut Vec<PathBuf>, ancestors: &mut Vec<PathBuf>) -> Result<()> {
-    let here = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
-    if ancestors.contains(&here) {
-        return Err(Error::io(
-            dir,
-            io::Error::other(format!("a folder loop: this is {} again", here.display())),
-        ));
-    }
-    ancestors.push(here);
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<io::Result<_>>()
-        .map_err(|e| Error::io(dir, e))?;
-    entries.sort();
-    for e in entries {
-        let meta = std::fs::metadata(&e).map_err(|err| Error::io(&e, err))?;
-        if meta.is_dir() {
-            walk_in(&e, out, ancestors)?;
-        } else if meta.is_file() {
-            out.push(e);
-        }
-    }
-    ancestors.pop();
-    Ok(())
-}
-
-/// The file's name without `.gz`/`.zst`, lowercased.
-fn plain_name(path: &Path) -> String {
-    let name = path.to_string_lossy().to_ascii_lowercase();
-    match name.strip_suffix(".gz").or_else(|| name.strip_suffix(".zst")) {
-        Some(n) => n.to_string(),
-        None => name,
-    }
-}
-
-/// Whether a file's [`plain_name`] names JSONL (`.jsonl`, `.ndjson`, `.json`).
-fn is_jsonl_name(plain: &str) -> bool {
-    plain.ends_with(".jsonl") || plain.ends_with(".ndjson") || plain.ends_with(".json")
-}
-
-fn format_of(path: &Path, data: &[u8]) -> Format {
-    let name = plain_name(path);
-    if is_jsonl_name(&name) {
-        Format::Jsonl
-    } else if name.ends_with(".txt") {
-        Format::Lines
-    } else {
-        sniff(data)
-    }
-}
-
-/// The UTF-8 byte order mark.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// JSONL if the first non-blank byte (after a byte order mark) is `{`, lines otherwise.
-fn sniff(data: &[u8]) -> Format {
-    let data = data.strip_prefix(BOM).unwrap_or(data);
-    match data.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') => Format::Jsonl,
-        _ => Format::Lines,
-    }
-}
-
-/// Maps a file, decompressing `.gz`/`.zst` into a spool first.
-fn open_file(path: &Path) -> Result<Data> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let lower = path.to_string_lossy().to_ascii_lowercase();
-    if lower.ends_with(".gz") {
-        return spool(flate2::read::MultiGzDecoder::new(io::BufReader::new(file))).map_err(|e| Error::io(path, e));
-    }
-    if lower.ends_with(".zst") {
-        let dec = zstd::stream::read::Decoder::new(file).map_err(|e| Error::io(path, e))?;
-        return spool(dec).map_err(|e| Error::io(path, e));
-    }
-    map_file(&file).map_err(|e| Error::io(path, e))
-}
-
-fn map_file(file: &File) -> io::Result<Data> {
-    let meta = file.metadata()?;
-    // A pipe, a process substitution or a character device reports no length and cannot be
-    // mapped: it is read through to its end, like `-`.
-    if !meta.is_file() {
-        return spool(file);
-    }
-    if meta.len() == 0 {
-        return Ok(Data::Owned(Vec::new()));
-    }
-    // SAFETY: the map is read-only and lives as long as the `Source`. neardup never writes to
-    // its inputs (it refuses outputs that name an input); if another process truncates or
-    // rewrites a file while it is mapped, reads may see the new bytes or fault, the documented
-    // hazard of mapping files, which every mmap-based reader (ripgrep among them) accepts.
-    // Where mapping fails (some special files), the file is read into memory instead.
-    match unsafe { memmap2::MmapOptions::new().populate().map(file) } {
-        Ok(m) => Ok(Data::Map(m)),
-        Err(_) => {
-            let mut v = Vec::new();
-            let mut f = file;
-            f.read_to_end(&mut v)?;
-            Ok(Data::Owned(v))
-        }
-    }
-}
-
-/// Streams `r` into an anonymous temporary file and maps it.
-fn spool(mut r: impl Read) -> io::Result<Data> {
-    let mut tmp = tempfile::tempfile()?;
-    io::copy(&mut r, &mut tmp)?;
-    map_file(&tmp)
 }
 
 /// The most records `chunk` of `source` can hold: 1 for a file of a folder, else its lines
@@ -336,6 +169,9 @@ pub(crate) fn max_records(source: &Source, chunk: Chunk) -> usize {
     let b = &source.bytes()[chunk.start..chunk.end];
     memchr::memchr_iter(b'\n', b).count() + usize::from(b.last().is_some_and(|&c| c != b'\n'))
 }
+
+/// The UTF-8 byte order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// A contiguous run of whole lines of one source, processed as a unit (by one thread).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
