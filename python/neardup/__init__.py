@@ -16,11 +16,26 @@ file of the same texts).
 
 from __future__ import annotations
 
-from typing import Iterable, Optional, Sequence, Tuple
+from typing import Any, Iterable, Optional, Sequence, Tuple
 
-from ._neardup import DedupResult, __version__, _dedup, _sign
+from ._neardup import ArrowColumn, DedupResult, __version__, _dedup, _sign
 
-__all__ = ["DedupResult", "band_keys", "dedup", "sign", "__version__"]
+__all__ = [
+    "ArrowColumn", "DedupResult", "band_keys", "band_keys_arrow", "dedup", "sign", "sign_arrow", "__version__",
+]
+
+
+def _texts(values):
+    """The texts as the compiled module takes them: an Arrow column as it is (read in place
+    through the Arrow PyCapsule interface: a pyarrow Array or ChunkedArray, a polars Series, a
+    pandas Series backed by Arrow), anything else as a list."""
+    if hasattr(values, "__arrow_c_stream__") or hasattr(values, "__arrow_c_array__"):
+        return values
+    array = getattr(values, "array", None)  # pandas: an ArrowExtensionArray exports its column
+    chunks = getattr(array, "_pa_array", None)
+    if chunks is not None and hasattr(chunks, "__arrow_c_stream__"):
+        return chunks
+    return _as_list(values)
 
 
 def _as_list(values) -> list:
@@ -62,8 +77,10 @@ def dedup(
     ``--num-perm``, ...); ``None`` takes the command line's default.
 
     Args:
-        texts: the documents, as a list of strings, a pandas Series, a pyarrow array or any
-            iterable of strings (``None`` is not a text).
+        texts: the documents, as a list of strings, an Arrow column of strings (a pyarrow
+            ``Array`` or ``ChunkedArray``, a polars ``Series``, a pandas Series with an Arrow
+            dtype: read in place, no Python object per text), a pandas Series or any iterable
+            of strings (``None`` is not a text).
         threshold: Jaccard similarity at or above which two texts are near-duplicates.
         num_perm: MinHash signature length.
         bands, rows: LSH banding (default: derived from ``threshold`` and ``num_perm``).
@@ -90,7 +107,7 @@ def dedup(
 
     The GIL is released while the texts are clustered.
     """
-    texts = _as_list(texts)
+    texts = _texts(texts)
     if langs is not None:
         langs = _as_list(langs)
     return _dedup(
@@ -130,7 +147,7 @@ def sign(
     ``pyarrow.py_buffer(data)`` read it without a copy). The GIL is released while signing.
     """
     k, _, _, data = _sign(
-        _as_list(texts), num_perm=num_perm, shingle_words=shingle_words, shingle_chars=shingle_chars, seed=seed,
+        _texts(texts), num_perm=num_perm, shingle_words=shingle_words, shingle_chars=shingle_chars, seed=seed,
         threads=threads,
     )
     return k, data
@@ -157,7 +174,66 @@ def band_keys(
     within groups, verify. The GIL is released while signing.
     """
     _, bands, rows, data = _sign(
-        _as_list(texts), band_keys=True, threshold=threshold, num_perm=num_perm, bands=bands, rows=rows,
+        _texts(texts), band_keys=True, threshold=threshold, num_perm=num_perm, bands=bands, rows=rows,
         shingle_words=shingle_words, shingle_chars=shingle_chars, seed=seed, threads=threads,
     )
     return bands, rows, data
+
+
+def _arrow(column: ArrowColumn) -> Any:
+    """A pyarrow array of the column (no copy), or the column itself without pyarrow."""
+    try:
+        import pyarrow
+    except ImportError:
+        return column
+    return pyarrow.array(column)
+
+
+def sign_arrow(
+    texts: Iterable[str],
+    *,
+    num_perm: Optional[int] = None,
+    shingle_words: Optional[int] = None,
+    shingle_chars: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: int = 0,
+) -> Any:
+    """MinHash signatures of texts as an Arrow array: one ``fixed_size_list<uint32>[num_perm]``
+    per text, the slots :func:`sign` returns as bytes.
+
+    ``texts`` as in :func:`dedup`; an Arrow column is read in place. The result is a
+    ``pyarrow.FixedSizeListArray`` built without a copy through the Arrow C data interface
+    (or, without pyarrow, an :class:`ArrowColumn` that polars, nanoarrow and other readers of
+    the Arrow PyCapsule interface take). No Python object is made per text or slot; the GIL is
+    released while signing.
+    """
+    _, _, _, column = _sign(
+        _texts(texts), arrow=True, num_perm=num_perm, shingle_words=shingle_words, shingle_chars=shingle_chars,
+        seed=seed, threads=threads,
+    )
+    return _arrow(column)
+
+
+def band_keys_arrow(
+    texts: Iterable[str],
+    *,
+    threshold: Optional[float] = None,
+    num_perm: Optional[int] = None,
+    bands: Optional[int] = None,
+    rows: Optional[int] = None,
+    shingle_words: Optional[int] = None,
+    shingle_chars: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: int = 0,
+) -> Any:
+    """LSH band keys of texts as an Arrow array: one ``fixed_size_list<int64>[bands]`` per text.
+
+    The keys of :func:`band_keys`, each unsigned 64-bit key bit-cast to a signed one (Spark
+    and Parquet readers without unsigned types keep them as they are; equal keys stay equal).
+    Conversion as in :func:`sign_arrow`.
+    """
+    _, _, _, column = _sign(
+        _texts(texts), band_keys=True, arrow=True, threshold=threshold, num_perm=num_perm, bands=bands, rows=rows,
+        shingle_words=shingle_words, shingle_chars=shingle_chars, seed=seed, threads=threads,
+    )
+    return _arrow(column)

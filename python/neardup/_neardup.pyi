@@ -1,8 +1,12 @@
 """Type stubs of the compiled module (see neardup/__init__.py for the documented API)."""
 
-from typing import List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 __version__: str
+
+class ArrowColumn:
+    def __arrow_c_array__(self, requested_schema: Optional[object] = ...) -> Tuple[object, object]: ...
+    def __len__(self) -> int: ...
 
 class DedupResult:
     @property
@@ -18,7 +22,7 @@ class DedupResult:
     def __len__(self) -> int: ...
 
 def _dedup(
-    texts: List[str],
+    texts: Any,
     *,
     threshold: Optional[float] = ...,
     num_perm: Optional[int] = ...,
@@ -37,9 +41,10 @@ def _dedup(
     threads: int = ...,
 ) -> DedupResult: ...
 def _sign(
-    texts: List[str],
+    texts: Any,
     *,
     band_keys: bool = ...,
+    arrow: bool = ...,
     threshold: Optional[float] = ...,
     num_perm: Optional[int] = ...,
     bands: Optional[int] = ...,
@@ -48,4 +53,4 @@ def _sign(
     shingle_chars: Optional[int] = ...,
     seed: Optional[int] = ...,
     threads: int = ...,
-) -> Tuple[int, int, int, bytes]: ...
+) -> Tuple[int, int, int, Any]: ...

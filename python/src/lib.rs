@@ -1,14 +1,43 @@
 //! The compiled part of the `neardup` Python package (`neardup._neardup`): a thin layer over
-//! the Rust library. In: Python strings and keyword arguments. Out: a `DedupResult` (one keep
-//! flag and one cluster id per text) or signature bytes. The GIL is released while Rust works.
-//! The Python wrapper (`neardup/__init__.py`) turns pandas and Arrow columns into lists and
-//! documents the API; this file only converts and calls [`neardup::Dedup`].
+//! the Rust library. In: texts (a list of Python strings, or an Arrow column read in place
+//! through the Arrow PyCapsule interface, [`arrow`]) and keyword arguments. Out: a `DedupResult`
+//! (one keep flag and one cluster id per text), or signatures and band keys as bytes or as an
+//! Arrow array. The GIL is released while Rust works. The Python wrapper
+//! (`neardup/__init__.py`) documents the API; this file only converts and calls
+//! [`neardup::Dedup`].
 
+mod arrow;
+
+use arrow_array::{ArrayRef, FixedSizeListArray, Int64Array, UInt32Array};
+use arrow_schema::{DataType, Field};
 use neardup::crosslingual::{Params, lexicon};
 use neardup::{Config, ConfigBuilder, Dedup, Grouping, Keep, Method};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 use std::sync::Arc;
+
+/// The texts of a call: borrowed from an Arrow column, or copied from a list of strings.
+enum Texts {
+    Arrow(arrow::Column),
+    Owned(Vec<String>),
+}
+
+impl Texts {
+    fn of(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(match arrow::import(obj)? {
+            Some(column) => Texts::Arrow(column),
+            None => Texts::Owned(obj.extract()?),
+        })
+    }
+
+    fn strs(&self) -> PyResult<Vec<&str>> {
+        match self {
+            Texts::Arrow(c) => c.texts(),
+            Texts::Owned(v) => Ok(v.iter().map(String::as_str).collect()),
+        }
+    }
+}
 
 /// The result of `neardup.dedup`: per text, whether it is kept and its cluster.
 #[pyclass(frozen, module = "neardup")]
@@ -117,7 +146,7 @@ fn config(
 #[allow(clippy::too_many_arguments)]
 fn _dedup(
     py: Python<'_>,
-    texts: Vec<String>,
+    texts: &Bound<'_, PyAny>,
     threshold: Option<f64>,
     num_perm: Option<usize>,
     bands: Option<usize>,
@@ -148,6 +177,8 @@ fn _dedup(
         keep_boilerplate,
         cross_lingual,
     )?;
+    let texts = Texts::of(texts)?;
+    let texts = texts.strs()?;
     if let Some(l) = &langs
         && l.len() != texts.len()
     {
@@ -202,19 +233,22 @@ fn _dedup(
     })
 }
 
-/// MinHash signatures of texts, or with `band_keys` their LSH band keys, as one bytes object
-/// each: `num_perm` little-endian u32 slots per text (what `neardup sign` writes), or `bands`
-/// little-endian u64 keys per text (xxh3 of each band's `rows` slots with the band's seed,
-/// `neardup::index::band_keys`: the keys the CLI's LSH stage sorts). Returns `(num_perm, bands,
-/// rows, bytes)`. See `neardup.sign` and `neardup.band_keys`.
+/// MinHash signatures of texts, or with `band_keys` their LSH band keys: `num_perm` u32 slots
+/// per text (what `neardup sign` writes), or `bands` u64 keys per text (xxh3 of each band's
+/// `rows` slots with the band's seed, `neardup::index::band_keys`: the keys the CLI's LSH stage
+/// sorts). As one bytes object (little-endian, text after text), or with `arrow` as an Arrow
+/// array with one fixed-size list per text: `uint32` slots, or `int64` keys (the u64 bit-cast,
+/// as Spark and Parquet readers without unsigned types keep them). Returns `(num_perm, bands,
+/// rows, data)`. See `neardup.sign`, `neardup.band_keys` and `neardup.sign_arrow`.
 #[pyfunction]
-#[pyo3(signature = (texts, *, band_keys=false, threshold=None, num_perm=None, bands=None, rows=None,
-    shingle_words=None, shingle_chars=None, seed=None, threads=0))]
+#[pyo3(signature = (texts, *, band_keys=false, arrow=false, threshold=None, num_perm=None, bands=None,
+    rows=None, shingle_words=None, shingle_chars=None, seed=None, threads=0))]
 #[allow(clippy::too_many_arguments)]
 fn _sign(
     py: Python<'_>,
-    texts: Vec<String>,
+    texts: &Bound<'_, PyAny>,
     band_keys: bool,
+    arrow: bool,
     threshold: Option<f64>,
     num_perm: Option<usize>,
     bands: Option<usize>,
@@ -223,7 +257,7 @@ fn _sign(
     shingle_chars: Option<usize>,
     seed: Option<u64>,
     threads: usize,
-) -> PyResult<(usize, usize, usize, Vec<u8>)> {
+) -> PyResult<(usize, usize, usize, Py<PyAny>)> {
     let config = config(
         threshold,
         num_perm,
@@ -239,13 +273,15 @@ fn _sign(
         false,
     )?;
     let (k, b, r, s) = (config.num_perm(), config.bands(), config.rows(), config.seed());
+    let texts = Texts::of(texts)?;
+    let texts = texts.strs()?;
     let n = texts.len();
     let dedup = Dedup::new(config).threads(threads);
-    let bytes = py
+    let signed = py
         .detach(|| {
             dedup.sign_texts(&texts).map(|sigs| {
                 if !band_keys {
-                    return sigs.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+                    return Signed::Slots(sigs);
                 }
                 let all = bitvec::bitvec![1; n];
                 let mut keys = vec![0u64; n * b];
@@ -254,16 +290,47 @@ fn _sign(
                         keys[d as usize * b + band] = key;
                     }
                 }
-                keys.iter().flat_map(|x| x.to_le_bytes()).collect()
+                Signed::Keys(keys)
             })
         })
         .map_err(|e| PyValueError::new_err(e.to_string()))?;
-    Ok((k, b, r, bytes))
+    let data: Py<PyAny> = match (signed, arrow) {
+        (Signed::Slots(v), false) => PyBytes::new(py, &v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>())
+            .into_any()
+            .unbind(),
+        (Signed::Keys(v), false) => PyBytes::new(py, &v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>())
+            .into_any()
+            .unbind(),
+        (Signed::Slots(v), true) => {
+            let values: ArrayRef = Arc::new(UInt32Array::from(v));
+            column(py, DataType::UInt32, k, values)?
+        }
+        (Signed::Keys(v), true) => {
+            // The u64 keys bit-cast to i64, in place.
+            let values: ArrayRef = Arc::new(Int64Array::from(v.into_iter().map(|x| x as i64).collect::<Vec<i64>>()));
+            column(py, DataType::Int64, b, values)?
+        }
+    };
+    Ok((k, b, r, data))
+}
+
+enum Signed {
+    Slots(Vec<u32>),
+    Keys(Vec<u64>),
+}
+
+/// `values` as an Arrow array of fixed-size lists of `size` (one per text), for Python.
+fn column(py: Python<'_>, item: DataType, size: usize, values: ArrayRef) -> PyResult<Py<PyAny>> {
+    let field = Arc::new(Field::new("item", item, false));
+    let list = FixedSizeListArray::try_new(field, size as i32, values, None)
+        .map_err(|e| PyValueError::new_err(format!("Arrow: {e}")))?;
+    Ok(Py::new(py, arrow::ArrowColumn::new(Arc::new(list)))?.into_any())
 }
 
 #[pymodule]
 fn _neardup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<DedupResult>()?;
+    m.add_class::<arrow::ArrowColumn>()?;
     m.add_function(wrap_pyfunction!(_dedup, m)?)?;
     m.add_function(wrap_pyfunction!(_sign, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

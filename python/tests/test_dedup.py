@@ -163,3 +163,52 @@ def test_band_keys_make_near_duplicates_candidates():
     assert neardup.band_keys(texts) == (bands, rows, data)
     # Bands follow the threshold as in the CLI (fewer rows per band for a lower threshold).
     assert neardup.band_keys(texts, threshold=0.3)[1] < rows
+
+
+def test_arrow_columns_are_read_in_place_with_the_list_results():
+    import pyarrow as pa
+
+    recs = records(DATA / "ntrex-dev" / "docs.jsonl", limit=600)
+    texts = [r["text"] for r in recs]
+    want = neardup.dedup(texts)
+    assert want.clusters, "the slice has near-duplicates"
+    half = len(texts) // 2
+    columns = [
+        pa.array(texts),
+        pa.array(texts, type=pa.large_string()),
+        pa.array(texts, type=pa.string_view()),
+        pa.chunked_array([texts[:half], texts[half:]]),  # a stream of two chunks
+        pa.array(texts).slice(0),  # an offset-0 slice shares the buffers
+    ]
+    for col in columns:
+        got = neardup.dedup(col)
+        assert (got.keep, got.cluster) == (want.keep, want.cluster), col.type
+    # A slice with an offset: its texts, not its buffers' first ones.
+    sliced = neardup.dedup(pa.array(texts).slice(half))
+    assert sliced.keep == neardup.dedup(texts[half:]).keep
+    with pytest.raises(ValueError, match="null at index 1"):
+        neardup.dedup(pa.array(["a", None, "b"]))
+    with pytest.raises(TypeError, match="not of strings"):
+        neardup.dedup(pa.array([1, 2, 3]))
+
+
+def test_signatures_and_band_keys_as_arrow_arrays(cli):
+    import pyarrow as pa
+
+    recs = records(DATA / "seeds.jsonl")
+    texts = [r["text"] for r in recs]
+    sigs = neardup.sign_arrow(pa.array(texts))
+    k, data = neardup.sign(texts)
+    assert isinstance(sigs, pa.FixedSizeListArray) and sigs.type == pa.list_(pa.field("item", pa.uint32(), nullable=False), k)
+    assert len(sigs) == len(texts) and sigs.null_count == 0
+    # The same slots as the bytes (and so as `neardup sign`), in text order.
+    assert sigs.flatten().to_pylist() == list(struct.unpack(f"<{k * len(texts)}I", data))
+    bands, rows, kdata = neardup.band_keys(texts)
+    keys = neardup.band_keys_arrow(texts)
+    assert keys.type == pa.list_(pa.field("item", pa.int64(), nullable=False), bands)
+    # int64 keys are the u64 keys bit-cast: the same 8 bytes each.
+    assert keys.flatten().to_pylist() == list(struct.unpack(f"<{bands * len(texts)}q", kdata))
+    # Without pyarrow's help: the raw column speaks the PyCapsule interface.
+    _, _, _, raw = neardup._neardup._sign(texts, arrow=True)
+    assert len(raw) == len(texts)
+    assert pa.array(raw).equals(sigs)
