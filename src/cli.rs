@@ -22,7 +22,9 @@ pub enum Command {
     /// Score a cluster report against gold labels (pairwise precision, recall, F1, ARI).
     Eval(EvalArgs),
     /// Compute MinHash signatures only and write them as raw little-endian u32 slots
-    /// (num-perm per document, in input order): the plain data a sharded run exchanges.
+    /// (num-perm per document, in input order): the plain data a sharded run exchanges. With
+    /// `-o FILE.parquet`, a table: doc, id, location, shingles, exact key, signature and band
+    /// keys per document (docs/cli.md).
     Sign(SignArgs),
     /// Build the dictionary pivot of --cross-lingual from FreeDict dictionaries (dictd format).
     Lexicon(LexiconArgs),

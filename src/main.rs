@@ -426,10 +426,24 @@ fn sign(a: &DedupArgs) -> anyhow::Result<()> {
     let read = a.read_options();
     let sources = neardup::reader::open_inputs(&a.inputs, &read)?;
     // Signing alone has no boilerplate stage, so no line hashes are computed for it.
-    let corpus = Dedup::new(a.config_with(false)?)
+    let config = a.config_with(false)?;
+    let (bands, rows, seed) = (config.bands(), config.rows(), config.seed());
+    let corpus = Dedup::new(config)
         .read_options(read)
         .threads(a.threads)
         .sign_sources(sources)?;
+    let table = a.output.as_ref().is_some_and(|p| {
+        let p = p.to_string_lossy().to_ascii_lowercase();
+        p.ends_with(".parquet") || p.ends_with(".parq")
+    });
+    if table {
+        // The signing stage's table (output::write_signatures documents its schema).
+        let p = a.output.as_deref().unwrap_or(Path::new("-"));
+        let f = AtomicFile::create(p)?;
+        output::write_signatures(f, &corpus, bands, rows, seed)
+            .with_context(|| format!("writing {}", p.display()))?
+            .commit()?;
+    }
     let write = |w: &mut dyn Write| -> io::Result<()> {
         let mut w = io::BufWriter::with_capacity(output::BUF_BYTES, w);
         for s in &corpus.sigs {
@@ -438,6 +452,7 @@ fn sign(a: &DedupArgs) -> anyhow::Result<()> {
         w.flush()
     };
     match &a.output {
+        _ if table => {}
         Some(p) if p.as_os_str() != "-" => {
             let mut f = AtomicFile::create(p)?;
             write(&mut f).with_context(|| format!("writing {}", p.display()))?;

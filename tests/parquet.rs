@@ -264,3 +264,58 @@ fn parquet_on_stdin_is_recognized_by_its_magic() {
         "the seeds' one copy removed"
     );
 }
+
+#[test]
+fn sign_writes_the_signing_stage_as_a_table() {
+    use arrow_array::{FixedSizeListArray, UInt32Array};
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = data("seeds.jsonl");
+    let (table, raw) = (dir.path().join("sigs.parquet"), dir.path().join("sigs.bin"));
+    for out in [&table, &raw] {
+        let o = run(&["sign", seeds.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let file = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&table).unwrap()).unwrap();
+    let meta: Vec<(String, String)> = file
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .unwrap()
+        .iter()
+        .filter(|kv| kv.key.starts_with("neardup."))
+        .map(|kv| (kv.key.clone(), kv.value.clone().unwrap_or_default()))
+        .collect();
+    assert!(meta.contains(&("neardup.num_perm".into(), "128".into())), "{meta:?}");
+    let b = read_parquet(&table);
+    let names: Vec<String> = b.schema().fields().iter().map(|f| f.name().clone()).collect();
+    assert_eq!(
+        names,
+        ["doc", "id", "location", "shingles", "exact", "signature", "band_keys"]
+    );
+    let ids = column_strings(&b, "id");
+    assert_eq!(ids, ["000", "001", "002", "003", "004", "000-first-body"]);
+    // The signature column holds the raw output's slots, document after document.
+    let sigs = b
+        .column_by_name("signature")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<FixedSizeListArray>()
+        .unwrap();
+    let slots = sigs.values().as_any().downcast_ref::<UInt32Array>().unwrap();
+    let bytes: Vec<u8> = slots.values().iter().flat_map(|s| s.to_le_bytes()).collect();
+    assert_eq!(bytes, std::fs::read(&raw).unwrap());
+    // The one near-duplicate pair of the seeds shares a band key; 000 and 002 share none.
+    let keys = b
+        .column_by_name("band_keys")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<FixedSizeListArray>()
+        .unwrap();
+    let keys_of = |i: usize| {
+        let v = keys.value(i);
+        v.as_any().downcast_ref::<Int64Array>().unwrap().values().to_vec()
+    };
+    let shared = |a: usize, b: usize| keys_of(a).iter().zip(keys_of(b)).any(|(x, y)| *x == y);
+    assert!(shared(0, 5));
+    assert!(!shared(0, 2));
+}

@@ -21,7 +21,7 @@
 
 mod parquet;
 
-pub use parquet::{ParquetRows, ROW_GROUP_BYTES, write_parquet};
+pub use parquet::{ParquetRows, ROW_GROUP_BYTES, Rewrite, write_parquet, write_signatures};
 
 use crate::error::{Error, Result};
 use crate::pipeline::{Clustering, Corpus, DocId};

@@ -225,3 +225,98 @@ fn rewritten(
     cols[c] = new;
     RecordBatch::try_new(batch.schema(), cols)
 }
+
+/// The signing stage's table, one row per document in input order (the schema
+/// `docs/cli.md` documents for `neardup sign -o FILE.parquet`):
+///
+/// | column | type | |
+/// |---|---|---|
+/// | `doc` | `Int64` | the document's number in input order, from 0 |
+/// | `id` | `Utf8` | its id |
+/// | `location` | `Utf8` | `FILE:LINE` (Parquet: `FILE:ROW`) |
+/// | `shingles` | `Int64` | shingles with repeats; 0: the document takes no part in matching |
+/// | `exact` | `Int64` | key of its normalized token sequence (u64 bit-cast): equal keys always cluster |
+/// | `signature` | `FixedSizeList<UInt32>[k]` | its MinHash slots |
+/// | `band_keys` | `FixedSizeList<Int64>[bands]` | its LSH key in each band (u64 bit-cast): documents sharing a band's key are candidates |
+///
+/// Unsigned 64-bit values are stored bit-cast to signed ones, since Spark and other readers
+/// without unsigned types would read them as decimals. `k`, `bands`, `rows` and `seed` are also
+/// in the file's key-value metadata (`neardup.num_perm`, ...).
+pub fn write_signatures<W: Write + Send>(w: W, corpus: &Corpus, bands: usize, rows: usize, seed: u64) -> Result<W> {
+    use arrow_array::{FixedSizeListArray, UInt32Array};
+    use parquet::file::metadata::KeyValue;
+    let n = corpus.len();
+    let k = corpus.sigs.len().checked_div(n).unwrap_or(0);
+    let item = |t: DataType| Arc::new(Field::new("item", t, false));
+    let list = |t: DataType, size: usize| DataType::FixedSizeList(item(t), size as i32);
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("doc", DataType::Int64, false),
+        Field::new("id", DataType::Utf8, false),
+        Field::new("location", DataType::Utf8, false),
+        Field::new("shingles", DataType::Int64, false),
+        Field::new("exact", DataType::Int64, false),
+        Field::new("signature", list(DataType::UInt32, k), false),
+        Field::new("band_keys", list(DataType::Int64, bands), false),
+    ]));
+    let mut keys = vec![0i64; n * bands];
+    if k > 0 {
+        let all = bitvec::bitvec![1; n];
+        for band in 0..bands {
+            for (key, d) in crate::index::band_keys(&corpus.sigs, k, band, rows, &all, seed) {
+                keys[d as usize * bands + band] = key as i64;
+            }
+        }
+    }
+    let meta = [
+        ("num_perm", k as u64),
+        ("bands", bands as u64),
+        ("rows", rows as u64),
+        ("seed", seed),
+    ];
+    let props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).unwrap_or_default()))
+        .set_key_value_metadata(Some(
+            meta.iter()
+                .map(|(key, v)| KeyValue::new(format!("neardup.{key}"), v.to_string()))
+                .collect(),
+        ))
+        .build();
+    let mut writer = ArrowWriter::try_new(w, schema.clone(), Some(props)).map_err(write_error)?;
+    let batch_rows = BATCH_ROWS * 4;
+    for start in (0..n).step_by(batch_rows) {
+        let end = (start + batch_rows).min(n);
+        let docs = (start..end).map(|i| DocId(i as u32));
+        let cols: Vec<ArrayRef> = vec![
+            Arc::new(Int64Array::from_iter_values(start as i64..end as i64)),
+            Arc::new(StringArray::from_iter_values(docs.clone().map(|d| corpus.id(d)))),
+            Arc::new(StringArray::from_iter_values(docs.clone().map(|d| corpus.location(d)))),
+            Arc::new(Int64Array::from_iter_values(
+                docs.clone().map(|d| corpus.docs[d.index()].shingles as i64),
+            )),
+            Arc::new(Int64Array::from_iter_values(
+                docs.map(|d| corpus.docs[d.index()].exact as i64),
+            )),
+            Arc::new(
+                FixedSizeListArray::try_new(
+                    item(DataType::UInt32),
+                    k as i32,
+                    Arc::new(UInt32Array::from(corpus.sigs[start * k..end * k].to_vec())),
+                    None,
+                )
+                .map_err(|e| error("the signature table", e))?,
+            ),
+            Arc::new(
+                FixedSizeListArray::try_new(
+                    item(DataType::Int64),
+                    bands as i32,
+                    Arc::new(Int64Array::from(keys[start * bands..end * bands].to_vec())),
+                    None,
+                )
+                .map_err(|e| error("the signature table", e))?,
+            ),
+        ];
+        let batch = RecordBatch::try_new(schema.clone(), cols).map_err(|e| error("the signature table", e))?;
+        writer.write(&batch).map_err(write_error)?;
+    }
+    writer.into_inner().map_err(write_error)
+}
