@@ -56,7 +56,9 @@ if [ "$stale" = 0 ]; then
 fi
 if [ "$stale" = 1 ]; then
   echo "setup: compiling the lexicon into $lexicon" >&2
-  cargo run --release -q -- lexicon build "$dict_dir" -o "$lexicon" ||
+  # Release by default (the README's run needs that build anyway); NEARDUP_SETUP_PROFILE=dev
+  # (CI, whose tests build the dev profile) skips the release build: the lexicon is the same.
+  cargo run --profile "${NEARDUP_SETUP_PROFILE:-release}" -q -- lexicon build "$dict_dir" -o "$lexicon" ||
     fail "lexicon build failed"
 fi
 echo "setup: lexicon ready: $lexicon" >&2

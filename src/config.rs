@@ -52,6 +52,28 @@ pub enum Keep {
     Shortest,
 }
 
+impl Keep {
+    /// A document's place in keep priority (lower first; ties in input order): 0 for all
+    /// under `First`, else by length.
+    pub(crate) fn rank(self, len: u64) -> u64 {
+        match self {
+            Keep::First => 0,
+            Keep::Longest => u64::MAX - len,
+            Keep::Shortest => len,
+        }
+    }
+
+    /// The documents (of lengths `lens`) in keep priority: input order, or by length (longest
+    /// or shortest first, ties in input order).
+    pub(crate) fn order(self, lens: &[u64]) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..lens.len() as u32).collect();
+        if self != Keep::First {
+            order.sort_by_key(|&d| (self.rank(lens[d as usize]), d));
+        }
+        order
+    }
+}
+
 /// Which signatures find and verify near-duplicates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Method {

@@ -157,10 +157,7 @@ fn is_dash(p: &Option<std::path::PathBuf>) -> bool {
 /// bytes to a terminal are errors.
 fn parquet_output(sources: &[neardup::reader::Source], out: Option<&Path>) -> anyhow::Result<bool> {
     let parquet = sources.iter().filter(|s| s.is_parquet()).count();
-    let named = out.is_some_and(|p| {
-        let p = p.to_string_lossy().to_ascii_lowercase();
-        p.ends_with(".parquet") || p.ends_with(".parq")
-    });
+    let named = out.is_some_and(neardup::reader::is_parquet_name);
     if parquet == 0 {
         if named {
             anyhow::bail!(
@@ -188,7 +185,10 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     if a.print_curve {
         diag_text!("{}", config.s_curve());
     }
-    let sources = neardup::reader::open_inputs(&a.inputs, &read)?;
+    let sources = Dedup::new(config.clone())
+        .read_options(read.clone())
+        .threads(a.threads)
+        .open(&a.inputs)?;
     let input_paths: Vec<&Path> = sources.iter().filter_map(|s| s.path()).collect();
     let outputs: Vec<&Path> = [&a.output, &a.clusters, &a.summary, &a.spans]
         .into_iter()
@@ -424,18 +424,12 @@ fn print_timings(stages: &[neardup::Stage]) {
 fn sign(a: &DedupArgs) -> anyhow::Result<()> {
     let start = Instant::now();
     let read = a.read_options();
-    let sources = neardup::reader::open_inputs(&a.inputs, &read)?;
     // Signing alone has no boilerplate stage, so no line hashes are computed for it.
     let config = a.config_with(false)?;
     let (bands, rows, seed) = (config.bands(), config.rows(), config.seed());
-    let corpus = Dedup::new(config)
-        .read_options(read)
-        .threads(a.threads)
-        .sign_sources(sources)?;
-    let table = a.output.as_ref().is_some_and(|p| {
-        let p = p.to_string_lossy().to_ascii_lowercase();
-        p.ends_with(".parquet") || p.ends_with(".parq")
-    });
+    let dedup = Dedup::new(config).read_options(read).threads(a.threads);
+    let corpus = dedup.sign_sources(dedup.open(&a.inputs)?)?;
+    let table = a.output.as_deref().is_some_and(neardup::reader::is_parquet_name);
     if table {
         // The signing stage's table (output::write_signatures documents its schema).
         let p = a.output.as_deref().unwrap_or(Path::new("-"));

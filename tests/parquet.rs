@@ -140,16 +140,7 @@ fn a_folder_of_shards_reads_like_one_file_and_annotates() {
     );
     to_parquet(&records[half..], &shards.join("part-1.parquet"), 2, false);
     let report_of = |input: &Path, out: &Path| {
-        let o = run(&[
-            "dedup",
-            input.to_str().unwrap(),
-            "-o",
-            "/dev/null",
-            "--clusters",
-            out.to_str().unwrap(),
-            "-q",
-        ]);
-        assert!(o.status.success(), "{}", stderr(&o));
+        common::dedup_to(input, out, &[]);
         let v = jsonl(&std::fs::read(out).unwrap());
         v.iter().map(|c| c["members"].clone()).collect::<Vec<_>>()
     };

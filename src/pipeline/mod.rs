@@ -170,8 +170,14 @@ impl Dedup {
     /// # Ok::<(), neardup::Error>(())
     /// ```
     pub fn run(&self, paths: &[PathBuf]) -> Result<(Corpus, Clustering)> {
-        let sources = reader::open_inputs(paths, &self.read)?;
+        let sources = self.open(paths)?;
         self.run_sources(sources)
+    }
+
+    /// Opens the inputs at `paths` ([`reader::open_inputs`]) on this run's threads (Parquet
+    /// files are decoded a row group per thread).
+    pub fn open(&self, paths: &[PathBuf]) -> Result<Vec<Source>> {
+        self.in_pool(|| reader::open_inputs(paths, &self.read))?
     }
 
     /// Reads and clusters already opened sources.
@@ -629,7 +635,7 @@ impl Dedup {
                     .collect()
             }
             Grouping::Leader => {
-                let order = keep_order(n, c.keep, lens);
+                let order = c.keep.order(lens);
                 cluster::leaders(n, &verified, &exact_copies(exact), &order, &similarity)
                     .into_iter()
                     .map(|(leader, members)| cluster_around(members, leader, &similarity))
@@ -652,31 +658,11 @@ impl Dedup {
     }
 }
 
-/// A document's place in keep priority under `keep` (lower first; ties in input order): 0 for
-/// all under `first`, else by length.
-fn keep_rank(keep: Keep, len: u64) -> u64 {
-    match keep {
-        Keep::First => 0,
-        Keep::Longest => u64::MAX - len,
-        Keep::Shortest => len,
-    }
-}
-
-/// The documents in keep priority: input order, or by length (longest or shortest first,
-/// ties in input order).
-fn keep_order(n: usize, keep: Keep, lens: &[u64]) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    if keep != Keep::First {
-        order.sort_by_key(|&d| (keep_rank(keep, lens[d as usize]), d));
-    }
-    order
-}
-
 /// A cluster of `members` (ascending) with its representative chosen by `keep`.
 fn make_cluster(members: Vec<u32>, keep: Keep, lens: &[u64], similarity: &dyn Fn(u32, u32) -> f64) -> Cluster {
     let representative = *members
         .iter()
-        .min_by_key(|&&m| (keep_rank(keep, lens[m as usize]), m))
+        .min_by_key(|&&m| (keep.rank(lens[m as usize]), m))
         .unwrap_or(&members[0]);
     cluster_around(members, representative, similarity)
 }

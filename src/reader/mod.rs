@@ -30,6 +30,7 @@ pub(crate) mod parquet;
 #[cfg(test)]
 use open::format_of;
 pub use open::open_inputs;
+pub use parquet::is_parquet_name;
 
 use crate::error::{RecordError, RecordErrorKind, Result};
 use crate::normalize;

@@ -19,7 +19,8 @@ use arrow_array::types::{Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, U
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::DataType;
 use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
+use rayon::prelude::*;
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, Write};
 use std::path::Path;
@@ -30,11 +31,16 @@ pub(crate) const MAGIC: &[u8; 4] = b"PAR1";
 /// Rows decoded at a time.
 const BATCH_ROWS: usize = 4096;
 
-/// Whether a file is Parquet: by its name (`.parquet`, `.parq`), or by its first and last four
+/// Whether a path names a Parquet file: `.parquet` or `.parq`, in any case.
+pub fn is_parquet_name(path: &Path) -> bool {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    name.ends_with(".parquet") || name.ends_with(".parq")
+}
+
+/// Whether a file is Parquet: by its name ([`is_parquet_name`]), or by its first and last four
 /// bytes when `sniff` (no `--format` given).
 pub(crate) fn is_parquet(path: &Path, file: &mut File, sniff: bool) -> io::Result<bool> {
-    let name = path.to_string_lossy().to_ascii_lowercase();
-    if name.ends_with(".parquet") || name.ends_with(".parq") {
+    if is_parquet_name(path) {
         return Ok(true);
     }
     if !sniff || !file.metadata()?.is_file() {
@@ -105,9 +111,12 @@ pub(crate) fn spool_rows(file: &File, name: &str, opts: &ReadOptions) -> Result<
 }
 
 fn spool_rows_unguarded(file: &File, name: &str, opts: &ReadOptions) -> Result<File> {
-    let handle = file.try_clone().map_err(|e| Error::io(name, e))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(handle).map_err(|e| error(name, e))?;
-    let schema = builder.schema().clone();
+    // SAFETY: as for the reader's own maps (a read-only map of an input, which neardup never
+    // writes to); the map is the `Bytes`' owner and lives as long as they are read.
+    let map = unsafe { memmap2::Mmap::map(file) }.map_err(|e| Error::io(name, e))?;
+    let data = bytes::Bytes::from_owner(map);
+    let meta = ArrowReaderMetadata::load(&data, ArrowReaderOptions::default()).map_err(|e| error(name, e))?;
+    let schema = meta.schema().clone();
     let find = |field: &str| schema.fields().iter().position(|f| f.name() == field);
     let Some(text_col) = find(&opts.text_field) else {
         let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
@@ -145,34 +154,62 @@ fn spool_rows_unguarded(file: &File, name: &str, opts: &ReadOptions) -> Result<F
     let mut roots: Vec<usize> = [Some(text_col), id_col, lang_col].into_iter().flatten().collect();
     roots.sort_unstable();
     roots.dedup();
-    let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
-    let reader = builder
-        .with_projection(mask)
-        .with_batch_size(BATCH_ROWS)
-        .build()
-        .map_err(|e| error(name, e))?;
+    let mask = ProjectionMask::roots(meta.parquet_schema(), roots);
     let keys = Keys {
         text: json_key(&opts.text_field),
         id: json_key(&opts.id_field),
         lang: opts.lang_field.as_deref().map(json_key).unwrap_or_default(),
     };
+    // One row group's lines, read on its own (each worker decodes from the shared map).
+    let spool_group = |g: usize| -> Result<Vec<u8>> {
+        guard(name, || {
+            let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(data.clone(), meta.clone())
+                .with_row_groups(vec![g])
+                .with_projection(mask.clone())
+                .with_batch_size(BATCH_ROWS)
+                .build()
+                .map_err(|e| error(name, e))?;
+            let mut buf = Vec::new();
+            for batch in reader {
+                let batch = batch.map_err(|e| error(name, e))?;
+                // Projected columns keep their names: look them up in the batch.
+                let col = |field: &str| batch.column_by_name(field).cloned();
+                let cols = Cols {
+                    text: col(&opts.text_field),
+                    id: id_col.and_then(|_| col(&opts.id_field)),
+                    lang: lang_col.and_then(|_| opts.lang_field.as_deref().and_then(col)),
+                };
+                write_batch(&mut buf, &batch, &cols, &keys).map_err(|e| Error::io(name, e))?;
+            }
+            Ok(buf)
+        })
+    };
     let spool = tempfile::tempfile().map_err(|e| Error::io(name, e))?;
     let mut out = BufWriter::with_capacity(1 << 16, spool);
-    for batch in reader {
-        let batch = batch.map_err(|e| error(name, e))?;
-        // Projected columns keep their names: look them up in the batch.
-        let col = |field: &str| batch.column_by_name(field).cloned();
-        let cols = Cols {
-            text: col(&opts.text_field),
-            id: id_col.and_then(|_| col(&opts.id_field)),
-            lang: lang_col.and_then(|_| opts.lang_field.as_deref().and_then(col)),
-        };
-        write_batch(&mut out, &batch, &cols, &keys).map_err(|e| Error::io(name, e))?;
+    // Row groups are read in parallel, a window at a time (as many as threads, up to
+    // WINDOW_BYTES of data), and written in order: the spool is the same for any thread count.
+    let groups = meta.metadata().row_groups();
+    let mut start = 0;
+    while start < groups.len() {
+        let mut end = start + 1;
+        let mut bytes = groups[start].total_byte_size().max(0) as u64;
+        while end < groups.len() && end - start < rayon::current_num_threads() && bytes < WINDOW_BYTES {
+            bytes += groups[end].total_byte_size().max(0) as u64;
+            end += 1;
+        }
+        let parts: Vec<Result<Vec<u8>>> = (start..end).into_par_iter().map(spool_group).collect();
+        for part in parts {
+            out.write_all(&part?).map_err(|e| Error::io(name, e))?;
+        }
+        start = end;
     }
     let mut spool = out.into_inner().map_err(|e| Error::io(name, e.into_error()))?;
     spool.seek(io::SeekFrom::Start(0)).map_err(|e| Error::io(name, e))?;
     Ok(spool)
 }
+
+/// Most data (uncompressed, as the file's metadata counts it) of the row groups read at once.
+const WINDOW_BYTES: u64 = 256 << 20;
 
 /// The JSON object keys of the spooled fields, each `"name":`.
 struct Keys {
