@@ -237,6 +237,32 @@ fn bad_parquet_input_is_named() {
 }
 
 #[test]
+fn the_output_is_the_same_for_any_thread_count() {
+    // NTREX dev in 41 row groups of 100 rows, read a window of row groups at a time.
+    let dir = tempfile::tempdir().unwrap();
+    let records = jsonl(&std::fs::read(data("ntrex-dev/docs.jsonl")).unwrap());
+    let pq = dir.path().join("ntrex.parquet");
+    to_parquet(&records, &pq, 100, false);
+    let out = |threads: &str| {
+        let kept = dir.path().join(format!("kept{threads}.parquet"));
+        let o = run(&[
+            "dedup",
+            pq.to_str().unwrap(),
+            "-o",
+            kept.to_str().unwrap(),
+            "-q",
+            "--threads",
+            threads,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::read(kept).unwrap()
+    };
+    let one = out("1");
+    assert_eq!(one, out("2"));
+    assert_eq!(one, out("3"));
+}
+
+#[test]
 fn parquet_on_stdin_is_recognized_by_its_magic() {
     let dir = tempfile::tempdir().unwrap();
     let records = jsonl(&std::fs::read(data("seeds.jsonl")).unwrap());
