@@ -185,10 +185,8 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     if a.print_curve {
         diag_text!("{}", config.s_curve());
     }
-    let sources = Dedup::new(config.clone())
-        .read_options(read.clone())
-        .threads(a.threads)
-        .open(&a.inputs)?;
+    let mut dedup = Dedup::new(config).read_options(read.clone()).threads(a.threads);
+    let sources = dedup.open(&a.inputs)?;
     let input_paths: Vec<&Path> = sources.iter().filter_map(|s| s.path()).collect();
     let outputs: Vec<&Path> = [&a.output, &a.clusters, &a.summary, &a.spans]
         .into_iter()
@@ -221,7 +219,6 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         );
         bar
     });
-    let mut dedup = Dedup::new(config).read_options(read.clone()).threads(a.threads);
     if a.cross_lingual
         && let Some(path) = lexicon_path(a)
     {
@@ -429,15 +426,6 @@ fn sign(a: &DedupArgs) -> anyhow::Result<()> {
     let (bands, rows, seed) = (config.bands(), config.rows(), config.seed());
     let dedup = Dedup::new(config).read_options(read).threads(a.threads);
     let corpus = dedup.sign_sources(dedup.open(&a.inputs)?)?;
-    let table = a.output.as_deref().is_some_and(neardup::reader::is_parquet_name);
-    if table {
-        // The signing stage's table (output::write_signatures documents its schema).
-        let p = a.output.as_deref().unwrap_or(Path::new("-"));
-        let f = AtomicFile::create(p)?;
-        output::write_signatures(f, &corpus, bands, rows, seed)
-            .with_context(|| format!("writing {}", p.display()))?
-            .commit()?;
-    }
     let write = |w: &mut dyn Write| -> io::Result<()> {
         let mut w = io::BufWriter::with_capacity(output::BUF_BYTES, w);
         for s in &corpus.sigs {
@@ -446,7 +434,13 @@ fn sign(a: &DedupArgs) -> anyhow::Result<()> {
         w.flush()
     };
     match &a.output {
-        _ if table => {}
+        // The signing stage's table (output::write_signatures documents its schema).
+        Some(p) if neardup::reader::is_parquet_name(p) => {
+            let f = AtomicFile::create(p)?;
+            output::write_signatures(f, &corpus, bands, rows, seed)
+                .with_context(|| format!("writing {}", p.display()))?
+                .commit()?;
+        }
         Some(p) if p.as_os_str() != "-" => {
             let mut f = AtomicFile::create(p)?;
             write(&mut f).with_context(|| format!("writing {}", p.display()))?;

@@ -218,6 +218,13 @@ fn bad_parquet_input_is_named() {
     let o = run(&["dedup", p("junk.parquet").to_str().unwrap(), "-o", "/dev/null"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("junk.parquet"), "{}", stderr(&o));
+    std::fs::write(p("empty.parquet"), b"").unwrap();
+    let o = run(&["dedup", p("empty.parquet").to_str().unwrap(), "-o", "/dev/null"]);
+    assert!(
+        stderr(&o).contains("empty.parquet: not a Parquet file (0 bytes)"),
+        "{}",
+        stderr(&o)
+    );
     // One output has one format.
     let seeds = data("seeds.jsonl");
     let o = run(&["dedup", seeds.to_str().unwrap(), "-o", p("x.parquet").to_str().unwrap()]);

@@ -111,6 +111,10 @@ pub(crate) fn spool_rows(file: &File, name: &str, opts: &ReadOptions) -> Result<
 }
 
 fn spool_rows_unguarded(file: &File, name: &str, opts: &ReadOptions) -> Result<File> {
+    let len = file.metadata().map_err(|e| Error::io(name, e))?.len();
+    if len < 12 {
+        return Err(error(name, format!("not a Parquet file ({len} bytes)")));
+    }
     // SAFETY: as for the reader's own maps (a read-only map of an input, which neardup never
     // writes to); the map is the `Bytes`' owner and lives as long as they are read.
     let map = unsafe { memmap2::Mmap::map(file) }.map_err(|e| Error::io(name, e))?;
