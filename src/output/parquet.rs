@@ -82,9 +82,11 @@ fn write_unguarded<W: Write + Send>(w: W, corpus: &Corpus, rows: &ParquetRows<'_
     let Some(first) = corpus.sources.first() else {
         return Err(Error::Config("Parquet output needs at least one Parquet input".into()));
     };
-    let base = builder(first)?.schema().clone();
-    for s in &corpus.sources[1..] {
-        if builder(s)?.schema().fields() != base.fields() {
+    // Each input's footer is read once: for the schema check, then for its rows.
+    let builders = corpus.sources.iter().map(builder).collect::<Result<Vec<_>>>()?;
+    let base = builders[0].schema().clone();
+    for (s, b) in corpus.sources.iter().zip(&builders).skip(1) {
+        if b.schema().fields() != base.fields() {
             return Err(error(
                 s.name(),
                 format!(
@@ -104,11 +106,8 @@ fn write_unguarded<W: Write + Send>(w: W, corpus: &Corpus, rows: &ParquetRows<'_
         .build();
     let mut writer = ArrowWriter::try_new(w, schema.clone(), Some(props)).map_err(write_error)?;
     let mut next = 0usize; // the next document, in input order
-    for (si, s) in corpus.sources.iter().enumerate() {
-        let reader = builder(s)?
-            .with_batch_size(BATCH_ROWS)
-            .build()
-            .map_err(|e| error(s.name(), e))?;
+    for (si, (s, b)) in corpus.sources.iter().zip(builders).enumerate() {
+        let reader = b.with_batch_size(BATCH_ROWS).build().map_err(|e| error(s.name(), e))?;
         let mut row0 = 0u64;
         for batch in reader {
             let batch = batch.map_err(|e| error(s.name(), e))?;
@@ -212,7 +211,7 @@ fn rewritten(
         .iter()
         .enumerate()
         .map(|(row, &d)| {
-            let old = col.is_valid(row).then(|| string_at(col, row)).flatten()?;
+            let old = string_at(col, row)?;
             Some(rewrite(d, old).unwrap_or_else(|| old.to_string()))
         })
         .collect();
@@ -243,7 +242,7 @@ fn rewritten(
 /// without unsigned types would read them as decimals. `k`, `bands`, `rows` and `seed` are also
 /// in the file's key-value metadata (`neardup.num_perm`, ...).
 pub fn write_signatures<W: Write + Send>(w: W, corpus: &Corpus, bands: usize, rows: usize, seed: u64) -> Result<W> {
-    use arrow_array::{FixedSizeListArray, UInt32Array};
+    use arrow_array::UInt32Array;
     use parquet::file::metadata::KeyValue;
     let n = corpus.len();
     let k = corpus.sigs.len().checked_div(n).unwrap_or(0);
@@ -296,27 +295,21 @@ pub fn write_signatures<W: Write + Send>(w: W, corpus: &Corpus, bands: usize, ro
             Arc::new(Int64Array::from_iter_values(
                 docs.map(|d| corpus.docs[d.index()].exact as i64),
             )),
-            Arc::new(
-                FixedSizeListArray::try_new(
-                    item(DataType::UInt32),
-                    k as i32,
-                    Arc::new(UInt32Array::from(corpus.sigs[start * k..end * k].to_vec())),
-                    None,
-                )
-                .map_err(|e| error("the signature table", e))?,
-            ),
-            Arc::new(
-                FixedSizeListArray::try_new(
-                    item(DataType::Int64),
-                    bands as i32,
-                    Arc::new(Int64Array::from(keys[start * bands..end * bands].to_vec())),
-                    None,
-                )
-                .map_err(|e| error("the signature table", e))?,
-            ),
+            fixed_list(k, Arc::new(UInt32Array::from(corpus.sigs[start * k..end * k].to_vec())))?,
+            fixed_list(
+                bands,
+                Arc::new(Int64Array::from(keys[start * bands..end * bands].to_vec())),
+            )?,
         ];
         let batch = RecordBatch::try_new(schema.clone(), cols).map_err(|e| error("the signature table", e))?;
         writer.write(&batch).map_err(write_error)?;
     }
     writer.into_inner().map_err(write_error)
+}
+
+/// `values` as fixed-size lists of `size` non-null items (one list per document).
+fn fixed_list(size: usize, values: ArrayRef) -> Result<ArrayRef> {
+    let item = Arc::new(Field::new("item", values.data_type().clone(), false));
+    let list = arrow_array::FixedSizeListArray::try_new(item, size as i32, values, None);
+    Ok(Arc::new(list.map_err(|e| error("the signature table", e))?))
 }

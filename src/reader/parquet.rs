@@ -249,7 +249,7 @@ fn write_batch(out: &mut impl Write, batch: &RecordBatch, cols: &Cols, keys: &Ke
             comma = true;
         }
         if let Some(lang) = &cols.lang
-            && let Some(s) = lang.is_valid(row).then(|| string_at(lang, row)).flatten()
+            && let Some(s) = string_at(lang, row)
         {
             if comma {
                 out.write_all(b",")?;
@@ -262,12 +262,7 @@ fn write_batch(out: &mut impl Write, batch: &RecordBatch, cols: &Cols, keys: &Ke
             out.write_all(b",")?;
         }
         out.write_all(&keys.text)?;
-        match cols
-            .text
-            .as_ref()
-            .filter(|t| t.is_valid(row))
-            .and_then(|t| string_at(t, row))
-        {
+        match cols.text.as_ref().and_then(|t| string_at(t, row)) {
             Some(s) => serde_json::to_writer(&mut *out, s)?,
             None => out.write_all(b"null")?,
         }
@@ -276,8 +271,11 @@ fn write_batch(out: &mut impl Write, batch: &RecordBatch, cols: &Cols, keys: &Ke
     Ok(())
 }
 
-/// The string at `row` of a string column (`None` for another type).
+/// The string at `row` of a string column (`None` for a null, or a column of another type).
 pub(crate) fn string_at(col: &ArrayRef, row: usize) -> Option<&str> {
+    if col.is_null(row) {
+        return None;
+    }
     match col.data_type() {
         DataType::Utf8 => Some(col.as_string::<i32>().value(row)),
         DataType::LargeUtf8 => Some(col.as_string::<i64>().value(row)),
