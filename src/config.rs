@@ -217,6 +217,10 @@ impl Config {
     pub fn boilerplate(&self) -> bool {
         self.boilerplate
     }
+    /// Groups (clusters of the first pass) a line must occur in to be boilerplate.
+    pub fn boilerplate_min_groups(&self) -> u32 {
+        self.boilerplate_min_groups
+    }
     /// Cross-lingual parameters, if that stage is on.
     pub fn cross_lingual(&self) -> Option<crate::crosslingual::Params> {
         self.cross_lingual

@@ -7,6 +7,7 @@
 //! [`neardup::Dedup`].
 
 mod arrow;
+mod spark;
 
 use arrow_array::{ArrayRef, FixedSizeListArray, Int64Array, UInt32Array};
 use arrow_schema::{DataType, Field};
@@ -331,6 +332,7 @@ fn column(py: Python<'_>, item: DataType, size: usize, values: ArrayRef) -> PyRe
 fn _neardup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<DedupResult>()?;
     m.add_class::<arrow::ArrowColumn>()?;
+    m.add_class::<spark::SparkRun>()?;
     m.add_function(wrap_pyfunction!(_dedup, m)?)?;
     m.add_function(wrap_pyfunction!(_sign, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -92,16 +92,9 @@ impl Corpus {
     /// A document's id: its id field, its folder-relative path, or `FILE:LINE`.
     pub fn id(&self, d: DocId) -> Cow<'_, str> {
         let m = &self.docs[d.index()];
-        let src = &self.sources[m.source as usize];
         match &m.id {
-            IdRef::Span { start, len } => {
-                let b = &src.bytes()[*start as usize..*start as usize + *len as usize];
-                // The reader validated the record as UTF-8 and spans lie on char boundaries.
-                String::from_utf8_lossy(b)
-            }
-            IdRef::Owned(s) => Cow::Borrowed(s),
-            IdRef::FolderPath => Cow::Borrowed(src.folder_id().unwrap_or(src.name())),
             IdRef::Location => Cow::Owned(self.location(d)),
+            id => id_of(&self.sources[m.source as usize], id),
         }
     }
     /// The record's bytes as they are in the input.
@@ -155,4 +148,19 @@ pub(super) fn find_duplicate_ids(corpus: &Corpus) -> Vec<(DocId, DocId)> {
         }
     }
     dups
+}
+
+/// The id a record's [`IdRef`] names in `src` (its location for [`IdRef::Location`] is the
+/// caller's: it needs the line).
+pub(crate) fn id_of<'a>(src: &'a reader::Source, id: &'a IdRef) -> Cow<'a, str> {
+    match id {
+        IdRef::Span { start, len } => {
+            let b = &src.bytes()[*start as usize..*start as usize + *len as usize];
+            // The reader validated the record as UTF-8 and spans lie on char boundaries.
+            String::from_utf8_lossy(b)
+        }
+        IdRef::Owned(s) => Cow::Borrowed(s),
+        IdRef::FolderPath => Cow::Borrowed(src.folder_id().unwrap_or(src.name())),
+        IdRef::Location => Cow::Borrowed(src.name()),
+    }
 }

@@ -7,22 +7,28 @@
 //! whatever the thread count: every stage's result is ordered by document id.
 //!
 //! The stages' data live in submodules: `corpus` (documents and their places, [`Corpus`]),
-//! `sign` (per-thread signing), `boilerplate_pass`, `languages` (the cross-lingual stage wired
-//! in) and `report` (the span report); the result is [`crate::types::Clustering`].
+//! `sign` (per-thread signing), `boilerplate_pass`, `grouping` (pairs into clusters),
+//! `languages` (the cross-lingual stage wired in), `pieces` (the run in pieces, for engines that
+//! spread it over machines) and `report` (the span report); the result is
+//! [`crate::types::Clustering`].
 
 mod boilerplate_pass;
 mod corpus;
+mod grouping;
 mod languages;
+mod pieces;
 mod report;
 mod sign;
 
 pub use crate::types::{Cluster, Clustering, CrossCounts, DocId, Stage, peak_rss_mb};
 use corpus::find_duplicate_ids;
 pub use corpus::{Corpus, DocMeta};
+use grouping::{cluster_around, make_cluster};
+pub use pieces::{Piece, PieceDoc, SignedPiece};
 use sign::{SignCtx, uses_minhash, uses_simhash};
 
 use crate::cluster;
-use crate::config::{Config, Grouping, Keep, Method, Verify};
+use crate::config::{Config, Method, Verify};
 use crate::crosslingual;
 use crate::error::{Error, Result};
 use crate::index;
@@ -625,23 +631,11 @@ impl Dedup {
         // Documents with one exact key (the same normalized tokens) cluster whatever the
         // matching above found: a copy of a document made only of boilerplate lines, or too
         // short to sign, is still a copy.
-        let clusters = match c.grouping {
-            Grouping::Components => {
-                let mut joined = verified.clone();
-                joined.extend(exact_copies(exact));
-                cluster::components(n, &joined)
-                    .into_iter()
-                    .map(|members| make_cluster(members, c.keep, lens, &similarity))
-                    .collect()
-            }
-            Grouping::Leader => {
-                let order = c.keep.order(lens);
-                cluster::leaders(n, &verified, &exact_copies(exact), &order, &similarity)
-                    .into_iter()
-                    .map(|(leader, members)| cluster_around(members, leader, &similarity))
-                    .collect()
-            }
-        };
+        let clusters = self
+            .group_pairs(lens, &verified, &exact_copies(exact), &similarity)
+            .into_iter()
+            .map(|(representative, members)| cluster_around(members, representative, &similarity))
+            .collect();
         let mut candidate_docs = bitvec![0; n];
         for &(a, b) in &candidates {
             candidate_docs.set(a as usize, true);
@@ -655,29 +649,6 @@ impl Dedup {
             candidate_docs,
             cross: CrossCounts::default(),
         }
-    }
-}
-
-/// A cluster of `members` (ascending) with its representative chosen by `keep`.
-fn make_cluster(members: Vec<u32>, keep: Keep, lens: &[u64], similarity: &dyn Fn(u32, u32) -> f64) -> Cluster {
-    let representative = *members
-        .iter()
-        .min_by_key(|&&m| (keep.rank(lens[m as usize]), m))
-        .unwrap_or(&members[0]);
-    cluster_around(members, representative, similarity)
-}
-
-/// A cluster of `members` (ascending) kept as `representative`, with each member's similarity
-/// to it.
-fn cluster_around(members: Vec<u32>, representative: u32, similarity: &dyn Fn(u32, u32) -> f64) -> Cluster {
-    let similarity = members.iter().map(|&m| similarity(m, representative)).collect();
-    Cluster {
-        members: members.into_iter().map(DocId).collect(),
-        representative: DocId(representative),
-        similarity,
-        langs: Vec::new(),
-        member_langs: Vec::new(),
-        translation_score: Vec::new(),
     }
 }
 

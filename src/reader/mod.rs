@@ -29,7 +29,7 @@ pub(crate) mod parquet;
 
 #[cfg(test)]
 use open::format_of;
-pub use open::open_inputs;
+pub use open::{Input, list_inputs, open_input, open_inputs, read_whole};
 pub use parquet::is_parquet_name;
 
 use crate::error::{RecordError, RecordErrorKind, Result};
@@ -183,6 +183,21 @@ pub struct Chunk {
     pub start: usize,
     /// One past the last byte.
     pub end: usize,
+}
+
+/// The first record boundary at or after byte `at` of a source read by lines (JSONL, lines):
+/// the start (after a byte order mark) for 0, else `at` when a line ends just before it, else
+/// one past the next newline (the end if none). Byte ranges cut at [`boundary`] of their ends
+/// hold whole records and, one after another, every record once.
+pub fn boundary(source: &Source, at: usize) -> usize {
+    let b = source.bytes();
+    if at == 0 {
+        return if b.starts_with(BOM) { BOM.len() } else { 0 };
+    }
+    if at >= b.len() {
+        return b.len();
+    }
+    memchr::memchr(b'\n', &b[at - 1..]).map_or(b.len(), |p| at + p)
 }
 
 /// Splits every source into chunks of about `target` bytes, cut after a newline.

@@ -37,6 +37,33 @@ pub fn open_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<Vec<Source>>
             });
             continue;
         }
+        for input in list_inputs(std::slice::from_ref(p), opts)? {
+            out.push(open_input(&input, opts)?);
+        }
+    }
+    Ok(out)
+}
+
+/// One input file, before it is opened: what [`list_inputs`] finds and [`open_input`] opens
+/// (an engine that spreads a run over machines lists on one and opens on others).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// The file.
+    pub path: PathBuf,
+    /// Its name in locations and ids (the path as given, or as found in a folder).
+    pub name: String,
+    /// For a file found in a folder: its path inside the folder (`/`-separated).
+    pub in_folder: Option<String>,
+}
+
+/// The files behind `paths` (files and folders, walked in sorted order; not `-`), in input
+/// order, without opening them.
+pub fn list_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<Vec<Input>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            return Err(Error::Config("standard input cannot be listed as files".into()));
+        }
         let meta = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
         if meta.is_dir() || opts.format == Some(Format::Folder) {
             if !meta.is_dir() {
@@ -51,44 +78,77 @@ pub fn open_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<Vec<Source>>
                     .map(|c| c.as_os_str().to_string_lossy())
                     .collect::<Vec<_>>()
                     .join("/");
-                let (data, parquet) = open_file(&f, opts)?;
-                // `--format jsonl` or `lines` applies to the files inside; without a format
-                // each file is read as it would be on the command line, except that a file of
-                // neither kind is one document (its id the path inside the folder). A Parquet
-                // file is read as Parquet whatever the format.
-                let format = match opts.format {
-                    _ if parquet.is_some() => Format::Jsonl,
-                    Some(f @ (Format::Jsonl | Format::Lines)) => f,
-                    Some(Format::Folder) => Format::Folder,
-                    None if is_jsonl_name(&plain_name(&f)) => Format::Jsonl,
-                    None => Format::Folder,
-                };
-                out.push(Source {
+                out.push(Input {
                     name: f.display().to_string(),
-                    path: Some(f.clone()),
-                    folder_id: (format == Format::Folder).then_some(rel),
-                    format,
-                    data,
-                    parquet,
+                    path: f,
+                    in_folder: Some(rel),
                 });
             }
             continue;
         }
-        let (data, parquet) = open_file(p, opts)?;
-        let format = match parquet {
-            Some(_) => Format::Jsonl,
-            None => opts.format.unwrap_or_else(|| format_of(p, bytes_of(&data))),
-        };
-        out.push(Source {
+        out.push(Input {
+            path: p.clone(),
             name: p.display().to_string(),
-            path: Some(p.clone()),
-            folder_id: None,
-            format,
-            data,
-            parquet,
+            in_folder: None,
         });
     }
     Ok(out)
+}
+
+/// Opens one input of [`list_inputs`] as [`open_inputs`] opens it.
+pub fn open_input(input: &Input, opts: &ReadOptions) -> Result<Source> {
+    let f = &input.path;
+    let (data, parquet) = open_file(f, opts)?;
+    let (format, folder_id) = match &input.in_folder {
+        Some(rel) => {
+            // `--format jsonl` or `lines` applies to the files inside; without a format each
+            // file is read as it would be on the command line, except that a file of neither
+            // kind is one document (its id the path inside the folder). A Parquet file is read
+            // as Parquet whatever the format.
+            let format = match opts.format {
+                _ if parquet.is_some() => Format::Jsonl,
+                Some(f @ (Format::Jsonl | Format::Lines)) => f,
+                Some(Format::Folder) => Format::Folder,
+                None if is_jsonl_name(&plain_name(f)) => Format::Jsonl,
+                None => Format::Folder,
+            };
+            (format, (format == Format::Folder).then(|| rel.clone()))
+        }
+        None => (
+            match parquet {
+                Some(_) => Format::Jsonl,
+                None => opts.format.unwrap_or_else(|| format_of(f, bytes_of(&data))),
+            },
+            None,
+        ),
+    };
+    Ok(Source {
+        name: input.name.clone(),
+        path: Some(f.clone()),
+        folder_id,
+        format,
+        data,
+        parquet,
+    })
+}
+
+/// Whether an input is read whole by one worker: compressed (`.gz`, `.zst`) or Parquet
+/// (decoded into a spool), or one document per file (in a folder, a file not named as JSONL
+/// without a `--format`). Any other input can be read in byte ranges ([`super::boundary`]).
+pub fn read_whole(input: &Input, opts: &ReadOptions) -> Result<bool> {
+    let lower = input.path.to_string_lossy().to_ascii_lowercase();
+    if lower.ends_with(".gz") || lower.ends_with(".zst") {
+        return Ok(true);
+    }
+    let mut file = File::open(&input.path).map_err(|e| Error::io(&input.path, e))?;
+    if parquet::is_parquet(&input.path, &mut file, opts.format.is_none()).map_err(|e| Error::io(&input.path, e))? {
+        return Ok(true);
+    }
+    Ok(input.in_folder.is_some()
+        && match opts.format {
+            Some(f) => f == Format::Folder,
+            None => !is_jsonl_name(&plain_name(&input.path)),
+        })
 }
 
 fn bytes_of(d: &Data) -> &[u8] {

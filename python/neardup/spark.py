@@ -1,0 +1,634 @@
+"""neardup on Apache Spark: the command line's dedup, spread over a cluster, with its result.
+
+Run it as a command (``python -m neardup.spark INPUT... -o OUT``, or through ``spark-submit``)
+or call :func:`run` with a SparkSession. The inputs (JSONL, lines, folders of files, Parquet;
+paths every executor can read) are planned on the driver into pieces of about 32 MB (names and
+sizes only, no text is read there); each piece is read and signed on an executor by the
+compiled package (``mapInArrow``), which signs exactly as ``neardup dedup`` does. Then, in
+Spark:
+
+1. LSH buckets: each document's band keys, grouped by (band, key); a bucket yields all its pairs
+   up to 64 members and, past that, a star to its first member plus a chain (what the command
+   line does: ``neardup::index::FULL_BUCKET``), never the quadratic blow-up of a bucket of
+   thousands of copies.
+2. Verification: each candidate pair joined with both signatures, its estimated Jaccard
+   similarity (equal slots / slots) against the threshold.
+3. Exact copies: a star from the first document of each exact key to the others.
+4. Grouping: the verified pairs and copies (edges, never texts or signatures) are collected to
+   the driver and grouped there by the library's own rule (greedy leaders in keep order, or
+   union-find with ``--grouping components``).
+5. Boilerplate (on by default, as on the command line): lines that occur in at least three
+   groups of that first pass are boilerplate; the documents that carry some are signed again
+   without them, on the executors, and 1–4 run again.
+
+Documents are numbered in input order (sorted file names, then lines) from each piece's
+document count, never with ``monotonically_increasing_id``: the kept records and clusters do
+not depend on partitioning, and equal the command line's. The kept records are written to OUT
+as Parquet files whose order (sorted file names, then rows) is the input order; with
+``clusters``, the cluster report is the JSONL the command line writes with ``--clusters``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+
+from neardup._neardup import SparkRun
+
+__all__ = ["run", "main", "PIECE_BYTES"]
+
+#: Bytes of input per piece (a task signs one piece at a time).
+PIECE_BYTES = 32 << 20
+
+_PIECE_SCHEMA = "piece int, file int, name string, path string, in_folder string, start long, end long, whole boolean"
+_DOC_SCHEMA = (
+    "piece int, row int, line long, id string, exact long, shingles long, text_len long, "
+    "sig binary, bands array<long>, lines array<long>, line_bytes array<int>"
+)
+
+# Keyword arguments of SparkRun the job takes (the command line's flags of the same names).
+_RUN_OPTIONS = (
+    "threshold", "num_perm", "bands", "rows", "shingle_words", "shingle_chars", "seed", "keep",
+    "grouping", "keep_boilerplate", "text_field", "id_field", "format",
+)
+
+
+def _piece_tuple(row) -> tuple:
+    return (row["file"], row["name"], row["path"], row["in_folder"], row["start"], row["end"], row["whole"])
+
+
+def _binary(np, pa, data: bytes, n: int, width: int):
+    """n binary values of `width` bytes each, from one buffer, without a copy per row."""
+    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int32)
+    return pa.Array.from_buffers(pa.binary(), n, [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(data)])
+
+
+def _lists(np, pa, values, ends):
+    """A list<...> array of the runs of `values` ending at `ends` (one per row)."""
+    offsets = np.concatenate([np.zeros(1, dtype=np.int32), ends.astype(np.int32)])
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(values))
+
+
+def _sign_pieces(options: Dict[str, Any]):
+    """The mapInArrow function signing pieces: one row per document, and per piece one row with
+    ``row = -1`` carrying its line count (``line``) and bad records (``id``, as JSON)."""
+
+    def sign(batches: Iterator) -> Iterator:
+        import numpy as np
+        import pyarrow as pa
+
+        r = SparkRun(on_error="skip", **options)
+        k, b = r.settings()[:2]
+        for batch in batches:
+            for row in batch.to_pylist():
+                s = r.sign_piece(_piece_tuple(row))
+                n = s["n"]
+                shingles = np.frombuffer(s["shingles"], dtype=np.uint64)
+                active = shingles > 0
+                band_ends = np.cumsum(np.where(active, b, 0))
+                line_ends = np.frombuffer(s["line_ends"], dtype=np.uint32)
+                cols = [
+                    pa.array(np.full(n + 1, row["piece"], dtype=np.int32)),
+                    pa.array(np.concatenate([np.arange(n, dtype=np.int32), [-1]]).astype(np.int32)),
+                    pa.array(np.concatenate([np.frombuffer(s["line"], dtype=np.int64), [s["lines"]]])),
+                    pa.array(s["id"] + [json.dumps(s["errors"])], pa.string()),
+                    pa.array(np.concatenate([np.frombuffer(s["exact"], dtype=np.int64), [0]])),
+                    pa.array(np.concatenate([shingles.view(np.int64), [0]])),
+                    pa.array(np.concatenate([np.frombuffer(s["text_len"], dtype=np.int64), [0]])),
+                    _binary(np, pa, s["sigs"] + bytes(4 * k), n + 1, 4 * k),
+                    _lists(np, pa, np.frombuffer(s["bands"], dtype=np.int64), np.append(band_ends, band_ends[-1:] if n else [0])),
+                    _lists(np, pa, np.frombuffer(s["line_hashes"], dtype=np.int64), np.append(line_ends, line_ends[-1:] if n else [0])),
+                    _lists(np, pa, np.frombuffer(s["line_bytes"], dtype=np.int32), np.append(line_ends, line_ends[-1:] if n else [0])),
+                ]
+                names = ["piece", "row", "line", "id", "exact", "shingles", "text_len", "sig", "bands", "lines", "line_bytes"]
+                yield pa.RecordBatch.from_arrays(cols, names=names)
+
+    return sign
+
+
+def _bucket_pairs(batches: Iterator) -> Iterator:
+    """The candidate pairs of LSH buckets (each a sorted list of documents): every pair up to
+    FULL_BUCKET members, past that each member with the first and with its predecessor."""
+    import numpy as np
+    import pyarrow as pa
+
+    full = 64
+    for batch in batches:
+        a_out, b_out = [], []
+        for m in batch.column(0).to_pylist():
+            m = np.asarray(m, dtype=np.int64)
+            if len(m) <= full:
+                i, j = np.triu_indices(len(m), 1)
+                a_out.append(m[i])
+                b_out.append(m[j])
+            else:
+                a_out.append(np.full(len(m) - 1, m[0]))
+                b_out.append(m[1:])
+                a_out.append(m[1:-1])
+                b_out.append(m[2:])
+        if a_out:
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(np.concatenate(a_out)), pa.array(np.concatenate(b_out))], names=["a", "b"]
+            )
+
+
+def _similarity(k: int):
+    """mapInArrow over (a, b, sa, sb): the estimated Jaccard similarity of the two signatures."""
+
+    def sim(batches: Iterator) -> Iterator:
+        import numpy as np
+        import pyarrow as pa
+
+        for batch in batches:
+            n = batch.num_rows
+            if n == 0:
+                continue
+            sa = np.frombuffer(b"".join(batch.column(2).to_pylist()), dtype=np.uint32).reshape(n, k)
+            sb = np.frombuffer(b"".join(batch.column(3).to_pylist()), dtype=np.uint32).reshape(n, k)
+            j = (sa == sb).sum(axis=1) / k if k else np.zeros(n)
+            yield pa.RecordBatch.from_arrays([batch.column(0), batch.column(1), pa.array(j)], names=["a", "b", "sim"])
+
+    return sim
+
+
+def _resign_pieces(options: Dict[str, Any], boilerplate: bytes):
+    """mapInArrow over (piece, rows): the rows of each piece signed again without boilerplate."""
+
+    def resign(batches: Iterator) -> Iterator:
+        import numpy as np
+        import pyarrow as pa
+
+        r = SparkRun(on_error="skip", **options)
+        k, b = r.settings()[:2]
+        for batch in batches:
+            for row in batch.to_pylist():
+                rows, shingles, sigs, keys = r.resign_piece(_piece_tuple(row), sorted(row["rows"]), boilerplate)
+                rows = np.frombuffer(rows, dtype=np.uint32).astype(np.int32)
+                n = len(rows)
+                shingles = np.frombuffer(shingles, dtype=np.uint64)
+                band_ends = np.cumsum(np.where(shingles > 0, b, 0))
+                yield pa.RecordBatch.from_arrays(
+                    [
+                        pa.array(np.full(n, row["piece"], dtype=np.int32)),
+                        pa.array(rows),
+                        pa.array(shingles.view(np.int64)),
+                        _binary(np, pa, sigs, n, 4 * k),
+                        _lists(np, pa, np.frombuffer(keys, dtype=np.int64), band_ends),
+                    ],
+                    names=["piece", "row", "new_shingles", "new_sig", "new_bands"],
+                )
+
+    return resign
+
+
+def _kept_records(options: Dict[str, Any]):
+    """mapInArrow over (piece, removed): the records of each piece not removed, in order."""
+
+    def records(batches: Iterator) -> Iterator:
+        import pyarrow as pa
+
+        r = SparkRun(on_error="skip", **options)
+        for batch in batches:
+            for row in batch.to_pylist():
+                removed = sorted(row["removed"] or [])
+                out = r.piece_records(_piece_tuple(row), removed)
+                yield pa.RecordBatch.from_arrays(
+                    [
+                        pa.array([row["piece"]] * len(out), pa.int32()),
+                        pa.array([line for line, _ in out], pa.int64()),
+                        pa.array([rec.decode("utf-8", "replace") for _, rec in out], pa.string()),
+                    ],
+                    names=["piece", "line", "record"],
+                )
+
+    return records
+
+
+class _Pass:
+    """What one clustering pass gives: clusters as (representative, members) over document
+    numbers, and its counts."""
+
+    def __init__(self, clusters, candidate_pairs, verified_pairs, candidate_docs):
+        self.clusters = clusters
+        self.candidate_pairs = candidate_pairs
+        self.verified_pairs = verified_pairs
+        self.candidate_docs = candidate_docs
+
+
+def _cluster_pass(spark, docs, run: SparkRun, k: int, threshold: float):
+    """Candidates, verification, copies and grouping over `docs` (doc, exact, shingles,
+    text_len, sig, bands); returns the pass and its candidate pairs (persisted: the caller
+    unpersists them). The edges (verified pairs and copies, with their similarities and
+    their documents' lengths) come to the driver in one collect; nothing else does."""
+    from pyspark.sql import functions as F
+
+    keys = docs.filter(F.col("shingles") > 0).select("doc", F.posexplode("bands").alias("band", "key"))
+    buckets = (
+        keys.groupBy("band", "key")
+        .agg(F.sort_array(F.collect_list("doc")).alias("m"))
+        .filter(F.size("m") >= 2)
+        .select("m")
+    )
+    pairs = buckets.mapInArrow(_bucket_pairs, "a long, b long").distinct().persist()
+    side = docs.select("doc", "sig", "text_len")
+    sa = side.select(F.col("doc").alias("a"), F.col("sig").alias("sa"), F.col("text_len").alias("la"))
+    sb = side.select(F.col("doc").alias("b"), F.col("sig").alias("sb"), F.col("text_len").alias("lb"))
+
+    def with_sim(p, kind):
+        joined = p.join(sa, "a").join(sb, "b")
+        lens = joined.select("a", "b", "la", "lb")
+        sims = joined.select("a", "b", "sa", "sb").mapInArrow(_similarity(k), "a long, b long, sim double")
+        return sims.join(lens, ["a", "b"]).withColumn("kind", F.lit(kind))
+
+    verified = with_sim(pairs, "v").filter(F.col("sim") >= threshold)
+    firsts = docs.groupBy("exact").agg(F.min("doc").alias("first"))
+    copies = (
+        docs.select("exact", "doc")
+        .join(firsts, "exact")
+        .filter(F.col("doc") != F.col("first"))
+        .select(F.col("first").alias("a"), F.col("doc").alias("b"))
+    )
+    count = pairs.groupBy().count().select(
+        F.lit(-1).cast("long").alias("a"), F.lit(-1).cast("long").alias("b"), F.lit(0.0).alias("sim"),
+        F.col("count").alias("la"), F.lit(0).cast("long").alias("lb"), F.lit("n").alias("kind"),
+    )
+    rows = verified.unionByName(with_sim(copies, "c")).unionByName(count).collect()
+    candidate_pairs = sum(r["la"] for r in rows if r["kind"] == "n")
+    edges = [r for r in rows if r["kind"] != "n"]
+    candidate_docs = pairs.select(F.col("a").alias("doc")).union(pairs.select(F.col("b").alias("doc"))).distinct()
+    lens_of = {}
+    for r in edges:
+        lens_of[r["a"]] = r["la"]
+        lens_of[r["b"]] = r["lb"]
+    involved = sorted(lens_of)
+    clusters: List[Tuple[int, List[int]]] = []
+    if involved:
+        at = {d: i for i, d in enumerate(involved)}
+        edge = lambda kind: sorted((at[r["a"]], at[r["b"]], r["sim"]) for r in edges if r["kind"] == kind)  # noqa: E731
+        grouped = run.group_pairs([lens_of[d] for d in involved], edge("v"), edge("c"))
+        clusters = [(involved[rep], [involved[m] for m in members]) for rep, members in grouped]
+    verified_pairs = sum(1 for r in edges if r["kind"] == "v")
+    return _Pass(clusters, candidate_pairs, verified_pairs, candidate_docs), pairs
+
+
+def run(
+    spark,
+    inputs: Sequence[str],
+    output: Optional[str] = None,
+    clusters: Optional[str] = None,
+    *,
+    piece_bytes: int = PIECE_BYTES,
+    partitions: Optional[int] = None,
+    on_error: str = "fail",
+    **options: Any,
+) -> Dict[str, Any]:
+    """Deduplicates the files `inputs` on `spark` as ``neardup dedup`` does.
+
+    Args:
+        spark: a SparkSession.
+        inputs: files and folders (read by every executor at the same paths).
+        output: a folder to write the kept records to (Parquet; created, must not exist).
+        clusters: a file to write the cluster report to (JSONL, the command line's format).
+        piece_bytes: input bytes per piece (task).
+        partitions: partitions of the documents (default: the session's parallelism); the
+            result does not depend on it.
+        on_error: ``"fail"`` (a bad record stops the run, naming its file and line) or
+            ``"skip"`` (skipped and counted).
+        **options: the command line's flags: threshold, num_perm, bands, rows, shingle_words,
+            shingle_chars, seed, keep, grouping, keep_boilerplate, text_field, id_field, format.
+
+    Returns:
+        The summary: documents, skipped, clusters, duplicates, kept, boilerplate_lines,
+        boilerplate_docs, candidate_pairs, verified_pairs, seconds.
+    """
+    from pyspark.sql import functions as F
+
+    unknown = set(options) - set(_RUN_OPTIONS)
+    if unknown:
+        raise ValueError(f"not supported on Spark: {', '.join(sorted(unknown))}")
+    if on_error not in ("fail", "skip"):
+        raise ValueError(f"on_error: 'fail' or 'skip', not {on_error!r}")
+    t0 = time.time()
+    driver = SparkRun(on_error=on_error, **options)
+    k, b, rows, seed, boilerplate, min_groups, threshold = driver.settings()
+    pieces = driver.plan([str(p) for p in inputs], piece_bytes)
+    parts = partitions or spark.sparkContext.defaultParallelism
+    # Shuffles (buckets, joins) in as many partitions as the documents: Spark's default of 200
+    # costs more in task overhead than small corpora take to process.
+    spark.conf.set("spark.sql.shuffle.partitions", str(parts))
+    piece_rows = [(i, *p) for i, p in enumerate(pieces)]
+    pieces_df = spark.createDataFrame(piece_rows, _PIECE_SCHEMA).repartition(max(1, min(parts, len(pieces))), "piece")
+    signed = pieces_df.mapInArrow(_sign_pieces(options), _DOC_SCHEMA).persist()
+
+    # Per piece: its line count and bad records (one row each), then document numbers and the
+    # line each piece's lines start after.
+    per_piece = (
+        signed.groupBy("piece")
+        .agg(
+            F.sum(F.when(F.col("row") >= 0, 1).otherwise(0)).alias("docs"),
+            F.max(F.when(F.col("row") < 0, F.col("line"))).alias("lines"),
+            F.max(F.when(F.col("row") < 0, F.col("id"))).alias("errors"),
+        )
+        .collect()
+    )
+    info = {r["piece"]: (r["lines"], json.loads(r["errors"])) for r in per_piece}
+    counts = {r["piece"]: r["docs"] for r in per_piece}
+    base, line_base, skipped = [], [], 0
+    doc_base, lines_before, last_file = 0, 0, None
+    errors: List[str] = []
+    for i, p in enumerate(pieces):
+        if p[0] != last_file:
+            lines_before, last_file = 0, p[0]
+        base.append(doc_base)
+        line_base.append(lines_before)
+        lines, bad = info.get(i, (0, []))
+        for line, message in bad:
+            errors.append(f"{p[1]}:{lines_before + line}: {message}")
+        doc_base += counts.get(i, 0)
+        lines_before += lines
+    if errors and on_error == "fail":
+        raise ValueError(errors[0])
+    skipped = len(errors)
+    n = doc_base
+    bases = spark.createDataFrame([(i, base[i], line_base[i]) for i in range(len(pieces))], "piece int, base long, line_base long")
+    docs = (
+        signed.filter(F.col("row") >= 0)
+        .join(F.broadcast(bases), "piece")
+        .withColumn("doc", F.col("base") + F.col("row"))
+        .drop("base")
+        .repartition(parts, "doc")
+        .persist()
+    )
+    first, first_pairs = _cluster_pass(spark, docs, driver, k, threshold)
+    result = first
+    boilerplate_lines, boilerplate_docs = 0, 0
+    if boilerplate:
+        group_rows = [(m, members[0]) for _, members in first.clusters for m in members]
+        groups = spark.createDataFrame(group_rows or [(-1, -1)], "doc long, g long")
+        lines = docs.select("doc", F.explode(F.arrays_zip("lines", "line_bytes")).alias("l")).select(
+            "doc", F.col("l.lines").alias("h"), F.col("l.line_bytes").alias("bytes")
+        )
+        found = (
+            lines.join(F.broadcast(groups), "doc", "left")
+            .select("h", F.coalesce("g", "doc").alias("g"))
+            .distinct()
+            .groupBy("h")
+            .count()
+            .filter(F.col("count") >= min_groups)
+            .select("h")
+            .persist()
+        )
+        hashes = [r["h"] for r in found.collect()]
+        boilerplate_lines = len(hashes)
+        if hashes:
+            bp = lines.join(F.broadcast(found), "h").groupBy("doc").agg(F.sum("bytes").alias("bp"))
+            cand = first.candidate_docs.withColumn("candidate", F.lit(True))
+            affected = (
+                docs.select("doc", "piece", "row", "text_len")
+                .join(bp, "doc")
+                .join(cand, "doc", "left")
+                .filter(
+                    (F.col("bp") > 0)
+                    & ~(F.col("bp") * 5 > F.col("text_len") * 4)
+                    & ((F.col("bp") * 20 >= F.col("text_len")) | F.col("candidate").isNotNull())
+                )
+                .select("piece", "row")
+                .persist()
+            )
+            boilerplate_docs = affected.count()
+            if boilerplate_docs:
+                import struct
+
+                packed = struct.pack(f"<{len(hashes)}q", *hashes)
+                todo = affected.groupBy("piece").agg(F.collect_list("row").alias("rows")).join(pieces_df, "piece")
+                redone = todo.mapInArrow(
+                    _resign_pieces(options, packed),
+                    "piece int, row int, new_shingles long, new_sig binary, new_bands array<long>",
+                )
+                docs2 = (
+                    docs.join(redone, ["piece", "row"], "left")
+                    .withColumn("shingles", F.coalesce("new_shingles", "shingles"))
+                    .withColumn("sig", F.coalesce("new_sig", "sig"))
+                    .withColumn("bands", F.coalesce("new_bands", "bands"))
+                    .drop("new_shingles", "new_sig", "new_bands")
+                    .persist()
+                )
+                result, again = _cluster_pass(spark, docs2, driver, k, threshold)
+                again.unpersist()
+                docs = docs2
+            affected.unpersist()
+        found.unpersist()
+
+    first_pairs.unpersist()
+    removed = sorted(m for rep, members in result.clusters for m in members if m != rep)
+    if clusters is not None:
+        _write_clusters(spark, docs, pieces_df, result.clusters, k, clusters)
+    if output is not None:
+        _write_kept(spark, docs, pieces_df, pieces, removed, options, output)
+    signed.unpersist()
+    duplicates = len(removed)
+    return {
+        "documents": n,
+        "skipped": skipped,
+        "clusters": len(result.clusters),
+        "duplicates": duplicates,
+        "kept": n - duplicates,
+        "boilerplate_lines": boilerplate_lines,
+        "boilerplate_docs": boilerplate_docs,
+        "candidate_pairs": result.candidate_pairs,
+        "verified_pairs": result.verified_pairs,
+        "seconds": round(time.time() - t0, 3),
+    }
+
+
+def _write_clusters(spark, docs, pieces_df, clusters, k: int, path: str) -> None:
+    """The cluster report, as ``neardup dedup --clusters`` writes it."""
+    pairs = [(m, rep) for rep, members in clusters for m in members]
+    with open(path, "w", encoding="utf-8") as f:
+        if not pairs:
+            return
+        want = spark.createDataFrame(pairs, "a long, b long")
+        sig = docs.select("doc", "sig")
+        sims = (
+            want.join(sig.withColumnRenamed("doc", "a").withColumnRenamed("sig", "sa"), "a")
+            .join(sig.withColumnRenamed("doc", "b").withColumnRenamed("sig", "sb"), "b")
+            .select("a", "b", "sa", "sb")
+            .mapInArrow(_similarity(k), "a long, b long, sim double")
+            .collect()
+        )
+        sim = {(r["a"], r["b"]): r["sim"] for r in sims}
+        members = spark.createDataFrame([(m,) for m, _ in pairs], "doc long")
+        meta = docs.select("doc", "id", "line", "line_base", "piece").join(members, "doc")
+        info = {r["doc"]: r for r in meta.join(pieces_df.select("piece", "name"), "piece").collect()}
+        for ci, (rep, ms) in enumerate(clusters):
+            f.write(
+                '{"cluster":%d,"representative":%s,"members":[%s],"similarity":[%s],"locations":[%s]}\n'
+                % (
+                    ci,
+                    _json(_id(info[rep])),
+                    ",".join(_json(_id(info[m])) for m in ms),
+                    ",".join(f"{sim[(m, rep)]:.4f}" for m in ms),
+                    ",".join(_json(_location(info[m])) for m in ms),
+                )
+            )
+
+
+def _json(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _location(r) -> str:
+    return f"{r['name']}:{r['line_base'] + r['line']}"
+
+
+def _id(r) -> str:
+    return r["id"] if r["id"] is not None else _location(r)
+
+
+def _is_parquet(name: str) -> bool:
+    return name.lower().endswith((".parquet", ".parq"))
+
+
+def _write_kept(spark, docs, pieces_df, pieces, removed: List[int], options: Dict[str, Any], output: str) -> None:
+    """The records not removed, in input order, as Parquet files in `output`: Parquet rows with
+    every column of their input, JSON records as their fields (the schema Spark infers from
+    them), lines and files as a ``text`` column."""
+    from pyspark.sql import functions as F
+
+    gone = spark.createDataFrame([(d,) for d in removed] or [(-1,)], "doc long")
+    parquet = [_is_parquet(p[1]) for p in pieces]
+    if any(parquet):
+        if not all(parquet):
+            raise ValueError("Parquet and other inputs cannot be mixed (the output keeps one schema)")
+        _write_kept_parquet(spark, docs, gone, pieces, output)
+        return
+    per_piece = docs.select("doc", "piece", "row").join(gone, "doc").groupBy("piece").agg(F.collect_list("row").alias("removed"))
+    todo = pieces_df.join(per_piece, "piece", "left").orderBy("piece")
+    kept = todo.mapInArrow(_kept_records(options), "piece int, line long, record string").persist()
+    if options.get("format") in ("lines", "folder"):
+        table = kept.select(F.col("record").alias("text"))
+    else:
+        schema = spark.read.json(kept.select("record").rdd.map(lambda r: r[0])).schema
+        table = kept.select(F.from_json("record", schema).alias("r")).select("r.*")
+    table.write.parquet(output)
+    kept.unpersist()
+
+
+def _write_kept_parquet(spark, docs, gone, pieces, output: str) -> None:
+    """The kept rows of Parquet inputs, read by Spark with every column, each known by its file
+    and row index (row N of a file is its line N + 1 as neardup reads it)."""
+    import os
+    from urllib.parse import unquote, urlparse
+
+    from pyspark.sql import functions as F
+
+    files = sorted({(p[0], p[2]) for p in pieces})
+    rows = spark.read.parquet(*[path for _, path in files]).select(
+        "*", F.col("_metadata.file_path").alias("__file_path"), F.col("_metadata.row_index").alias("__row")
+    )
+    # Spark names files by URI: each one's input index, by its real path.
+    index = {os.path.realpath(path): f for f, path in files}
+    uris = [r[0] for r in rows.select("__file_path").distinct().collect()]
+    names = spark.createDataFrame(
+        [(u, index[os.path.realpath(unquote(urlparse(u).path))]) for u in uris], "__file_path string, __file int"
+    )
+    file_of = spark.createDataFrame([(i, p[0]) for i, p in enumerate(pieces)], "piece int, __file int")
+    kept = (
+        docs.select("doc", "piece", "line")
+        .join(gone, "doc", "left_anti")
+        .join(F.broadcast(file_of), "piece")
+        .select("__file", (F.col("line") - 1).alias("__row"))
+    )
+    table = (
+        rows.join(F.broadcast(names), "__file_path")
+        .join(kept, ["__file", "__row"])
+        .orderBy("__file", "__row")
+        .drop("__file", "__row", "__file_path")
+    )
+    table.write.parquet(output)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m neardup.spark",
+        description="neardup dedup on Apache Spark: the command line's result, spread over a cluster.",
+    )
+    p.add_argument("inputs", nargs="+", help="files and folders (JSONL, lines, folders of files)")
+    p.add_argument("-o", "--output", required=True, help="folder to write the kept records to (Parquet)")
+    p.add_argument("--clusters", help="file to write the cluster report to (JSONL)")
+    p.add_argument("--threshold", type=float)
+    p.add_argument("--num-perm", type=int)
+    p.add_argument("--bands", type=int)
+    p.add_argument("--rows", type=int)
+    p.add_argument("--shingle-words", type=int)
+    p.add_argument("--shingle-chars", type=int)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--keep", choices=["first", "longest", "shortest"])
+    p.add_argument("--grouping", choices=["leader", "components"])
+    p.add_argument("--keep-boilerplate", action="store_true")
+    p.add_argument("--text-field")
+    p.add_argument("--id-field")
+    p.add_argument("--format", choices=["jsonl", "lines", "folder"])
+    p.add_argument("--on-error", choices=["fail", "skip"], default="fail")
+    p.add_argument("--partitions", type=int, help="partitions of the documents (default: the session's parallelism)")
+    p.add_argument("--piece-mb", type=float, default=PIECE_BYTES / (1 << 20), help="input MB per task (default 32)")
+    p.add_argument("--master", help="Spark master when not run by spark-submit (default local[*])")
+    for flag in ("--method", "--cross-lingual", "--containment", "--verify", "--lang-field", "--annotate",
+                 "--strip-repeats", "--strip-substrings", "--max-hamming"):
+        p.add_argument(flag, dest="unsupported_" + flag[2:].replace("-", "_"), nargs="?", const=True,
+                       help=argparse.SUPPRESS)
+    return p
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """The command: ``python -m neardup.spark INPUT... -o OUT [--clusters FILE] [flags]``."""
+    args = _parser().parse_args(argv)
+    unsupported = [k[len("unsupported_"):].replace("_", "-") for k, v in vars(args).items() if k.startswith("unsupported_") and v is not None]
+    if unsupported:
+        print(f"neardup.spark: not supported on Spark yet: --{', --'.join(unsupported)} (run `neardup dedup`)", file=sys.stderr)
+        return 2
+    options = {
+        name: getattr(args, name)
+        for name in _RUN_OPTIONS
+        if getattr(args, name, None) not in (None, False)
+    }
+    import os
+
+    from pyspark.sql import SparkSession
+
+    # Local executors run this interpreter (where the package is installed).
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName("neardup").config("spark.ui.showConsoleProgress", "false")
+    if args.master:
+        builder = builder.master(args.master)
+    elif "SPARK_ENV_LOADED" not in os.environ and "PYSPARK_GATEWAY_PORT" not in os.environ:
+        # Not under spark-submit (which sets the master).
+        builder = builder.master("local[*]")
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        summary = run(
+            spark,
+            args.inputs,
+            args.output,
+            args.clusters,
+            piece_bytes=int(args.piece_mb * (1 << 20)),
+            partitions=args.partitions,
+            on_error=args.on_error,
+            **options,
+        )
+    except (ValueError, OSError) as e:
+        print(f"neardup.spark: {e}", file=sys.stderr)
+        return 1
+    finally:
+        spark.stop()
+    for name, value in summary.items():
+        print(f"{name}: {value}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

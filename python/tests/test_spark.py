@@ -1,0 +1,130 @@
+"""The Spark job against the command line: the same kept records, in the same order, and the
+same cluster report, whatever the partitioning (Spark in local[2], the repository's real data:
+the seeds and NTREX dev)."""
+
+import glob
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pyspark = pytest.importorskip("pyspark", reason="pyspark is installed by scripts/test_python.sh")
+
+from neardup import spark as nspark  # noqa: E402
+
+from test_dedup import DATA, cli  # noqa: E402,F401
+
+INPUTS = [str(DATA / "seeds.jsonl"), str(DATA / "ntrex-dev" / "docs.jsonl")]
+
+
+@pytest.fixture(scope="module")
+def session():
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    from pyspark.sql import SparkSession
+
+    s = (
+        SparkSession.builder.master("local[2]")
+        .appName("neardup-tests")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+    s.sparkContext.setLogLevel("ERROR")
+    yield s
+    s.stop()
+
+
+def summary(stderr: str) -> dict:
+    out = {}
+    for line in stderr.splitlines():
+        name, _, value = line.partition(": ")
+        out[name] = value
+    return out
+
+
+def run_cli(cli, inputs, tmp_path, *flags):
+    kept = tmp_path / ("cli_kept" + (".parquet" if inputs[0].endswith(".parquet") else ".jsonl"))
+    clusters = tmp_path / "cli_clusters.jsonl"
+    done = subprocess.run(
+        [str(cli), "dedup", *inputs, "-o", str(kept), "--clusters", str(clusters), *flags],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return kept, clusters.read_text(encoding="utf-8"), summary(done.stderr)
+
+
+def spark_rows(folder):
+    import pyarrow.parquet as pq
+
+    rows = []
+    for f in sorted(glob.glob(os.path.join(folder, "*.parquet"))):
+        rows.extend(pq.read_table(f).to_pylist())
+    return rows
+
+
+SAME = ("documents", "clusters", "duplicates", "kept", "boilerplate_lines", "boilerplate_docs",
+        "candidate_pairs", "verified_pairs")
+
+
+@pytest.mark.parametrize("partitions,piece_mb", [(2, 0.25), (3, 1.0)])
+def test_spark_gives_the_cli_result(session, cli, tmp_path, partitions, piece_mb):
+    kept, clusters, figures = run_cli(cli, INPUTS, tmp_path)
+    out = str(tmp_path / "out")
+    got = nspark.run(
+        session, INPUTS, out, str(tmp_path / "clusters.jsonl"),
+        partitions=partitions, piece_bytes=int(piece_mb * (1 << 20)),
+    )
+    assert (tmp_path / "clusters.jsonl").read_text(encoding="utf-8") == clusters
+    assert {k: str(got[k]) for k in SAME} == {k: figures[k] for k in SAME}
+    # The kept records: the same, field for field, in input order.
+    want = [json.loads(line) for line in kept.read_text(encoding="utf-8").splitlines()]
+    rows = spark_rows(out)
+    assert len(rows) == len(want) == int(figures["kept"])
+    assert [r["id"] for r in rows] == [w["id"] for w in want]
+    assert all(r["text"] == w["text"] and r["lang"] == w["lang"] for r, w in zip(rows, want) if "lang" in w)
+    assert got["duplicates"] > 100 and got["boilerplate_docs"] > 0
+
+
+def test_spark_reads_and_writes_parquet_as_the_cli(session, cli, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # NTREX dev as two Parquet shards of several row groups, with an extra column.
+    recs = [json.loads(line) for line in open(INPUTS[1], encoding="utf-8")]
+    half = len(recs) // 2
+    for i, part in enumerate((recs[:half], recs[half:])):
+        table = pa.table({
+            "id": [r["id"] for r in part],
+            "text": [r["text"] for r in part],
+            "n": list(range(len(part))),
+        })
+        pq.write_table(table, tmp_path / f"shard{i}.parquet", row_group_size=300)
+    inputs = [str(tmp_path / "shard0.parquet"), str(tmp_path / "shard1.parquet")]
+    kept, clusters, figures = run_cli(cli, inputs, tmp_path)
+    out = str(tmp_path / "out")
+    got = nspark.run(session, inputs, out, str(tmp_path / "clusters.jsonl"), partitions=2)
+    assert (tmp_path / "clusters.jsonl").read_text(encoding="utf-8") == clusters
+    assert {k: str(got[k]) for k in SAME} == {k: figures[k] for k in SAME}
+    rows = spark_rows(out)
+    assert rows == pq.read_table(kept).to_pylist()
+
+
+def test_a_bad_record_is_named_by_its_file_and_line(session, tmp_path):
+    lines = [json.dumps({"id": str(i), "text": f"document number {i} with some words in it"}) for i in range(40)]
+    lines[26] = '{"id": "26", "text": '
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Pieces of 100 bytes: the bad record is far from the start of its piece.
+    with pytest.raises(ValueError, match=r"bad\.jsonl:27: invalid JSON"):
+        nspark.run(session, [str(path)], None, None, piece_bytes=100)
+    got = nspark.run(session, [str(path)], None, None, piece_bytes=100, on_error="skip")
+    assert (got["documents"], got["skipped"]) == (39, 1)
+
+
+def test_flags_the_job_does_not_run_are_refused():
+    assert nspark.main(["x.jsonl", "-o", "out", "--cross-lingual"]) == 2
+    with pytest.raises(ValueError, match="not supported on Spark: method"):
+        nspark.run(None, ["x.jsonl"], method="simhash")
