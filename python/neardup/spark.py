@@ -38,7 +38,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 
 from neardup._neardup import SparkRun
 
-__all__ = ["run", "main", "PIECE_BYTES"]
+__all__ = ["dedup", "run", "main", "PIECE_BYTES"]
 
 #: Bytes of input per piece (a task signs one piece at a time).
 PIECE_BYTES = 32 << 20
@@ -50,6 +50,8 @@ _DOC_SCHEMA = (
 )
 
 # Keyword arguments of SparkRun the job takes (the command line's flags of the same names).
+_RESIGNED_SCHEMA = "piece int, row int, new_shingles long, new_sig binary, new_bands array<long>"
+
 _RUN_OPTIONS = (
     "threshold", "num_perm", "bands", "rows", "shingle_words", "shingle_chars", "seed", "keep",
     "grouping", "keep_boilerplate", "text_field", "id_field", "format",
@@ -211,11 +213,13 @@ class _Pass:
     """What one clustering pass gives: clusters as (representative, members) over document
     numbers, and its counts."""
 
-    def __init__(self, clusters, candidate_pairs, verified_pairs, candidate_docs):
+    def __init__(self, clusters, candidate_pairs, verified_pairs, candidate_docs, edges):
         self.clusters = clusters
         self.candidate_pairs = candidate_pairs
         self.verified_pairs = verified_pairs
         self.candidate_docs = candidate_docs
+        # (a, b, similarity, kind): kind "v" a verified pair, "c" an exact copy.
+        self.edges = [(r["a"], r["b"], r["sim"], r["kind"]) for r in edges]
 
 
 def _cluster_pass(spark, docs, run: SparkRun, k: int, threshold: float):
@@ -271,7 +275,76 @@ def _cluster_pass(spark, docs, run: SparkRun, k: int, threshold: float):
         grouped = run.group_pairs([lens_of[d] for d in involved], edge("v"), edge("c"))
         clusters = [(involved[rep], [involved[m] for m in members]) for rep, members in grouped]
     verified_pairs = sum(1 for r in edges if r["kind"] == "v")
-    return _Pass(clusters, candidate_pairs, verified_pairs, candidate_docs), pairs
+    return _Pass(clusters, candidate_pairs, verified_pairs, candidate_docs, edges), pairs
+
+
+def _dedup_docs(spark, docs, driver: SparkRun, resign):
+    """Clusters `docs` (doc, piece, row, exact, shingles, text_len, sig, bands, lines,
+    line_bytes) as ``neardup dedup`` does: the first pass, then the boilerplate pass, whose
+    documents `resign(affected, packed_hashes)` signs again (a DataFrame of piece, row,
+    new_shingles, new_sig, new_bands). Returns (docs as last signed, the last pass, its
+    candidate pairs (persisted), boilerplate lines, boilerplate documents)."""
+    from pyspark.sql import functions as F
+
+    k, _, _, _, boilerplate, min_groups, threshold = driver.settings()
+    first, first_pairs = _cluster_pass(spark, docs, driver, k, threshold)
+    result = first
+    boilerplate_lines, boilerplate_docs = 0, 0
+    if boilerplate:
+        group_rows = [(m, members[0]) for _, members in first.clusters for m in members]
+        groups = spark.createDataFrame(group_rows or [(-1, -1)], "doc long, g long")
+        lines = docs.select("doc", F.explode(F.arrays_zip("lines", "line_bytes")).alias("l")).select(
+            "doc", F.col("l.lines").alias("h"), F.col("l.line_bytes").alias("bytes")
+        )
+        found = (
+            lines.join(F.broadcast(groups), "doc", "left")
+            .select("h", F.coalesce("g", "doc").alias("g"))
+            .distinct()
+            .groupBy("h")
+            .count()
+            .filter(F.col("count") >= min_groups)
+            .select("h")
+            .persist()
+        )
+        hashes = [r["h"] for r in found.collect()]
+        boilerplate_lines = len(hashes)
+        if hashes:
+            bp = lines.join(F.broadcast(found), "h").groupBy("doc").agg(F.sum("bytes").alias("bp"))
+            cand = first.candidate_docs.withColumn("candidate", F.lit(True))
+            affected = (
+                docs.select("doc", "piece", "row", "text_len")
+                .join(bp, "doc")
+                .join(cand, "doc", "left")
+                .filter(
+                    (F.col("bp") > 0)
+                    & ~(F.col("bp") * 5 > F.col("text_len") * 4)
+                    & ((F.col("bp") * 20 >= F.col("text_len")) | F.col("candidate").isNotNull())
+                )
+                .select("piece", "row")
+                .persist()
+            )
+            boilerplate_docs = affected.count()
+            if boilerplate_docs:
+                import struct
+
+                packed = struct.pack(f"<{len(hashes)}q", *hashes)
+                redone = resign(affected, packed)
+                docs2 = (
+                    docs.join(redone, ["piece", "row"], "left")
+                    .withColumn("shingles", F.coalesce("new_shingles", "shingles"))
+                    .withColumn("sig", F.coalesce("new_sig", "sig"))
+                    .withColumn("bands", F.coalesce("new_bands", "bands"))
+                    .drop("new_shingles", "new_sig", "new_bands")
+                    .persist()
+                )
+                result, again = _cluster_pass(spark, docs2, driver, k, threshold)
+                first_pairs.unpersist()
+                first_pairs = again
+                docs = docs2
+            affected.unpersist()
+        found.unpersist()
+
+    return docs, result, first_pairs, boilerplate_lines, boilerplate_docs
 
 
 def run(
@@ -282,6 +355,7 @@ def run(
     *,
     piece_bytes: int = PIECE_BYTES,
     partitions: Optional[int] = None,
+    stages: Optional[str] = None,
     on_error: str = "fail",
     **options: Any,
 ) -> Dict[str, Any]:
@@ -295,6 +369,8 @@ def run(
         piece_bytes: input bytes per piece (task).
         partitions: partitions of the documents (default: the session's parallelism); the
             result does not depend on it.
+        stages: a folder to write the stages' data to, as Parquet tables (signatures,
+            candidate_pairs, verified_pairs, copies, decisions; schemas in docs/spark.md).
         on_error: ``"fail"`` (a bad record stops the run, naming its file and line) or
             ``"skip"`` (skipped and counted).
         **options: the command line's flags: threshold, num_perm, bands, rows, shingle_words,
@@ -362,66 +438,15 @@ def run(
         .repartition(parts, "doc")
         .persist()
     )
-    first, first_pairs = _cluster_pass(spark, docs, driver, k, threshold)
-    result = first
-    boilerplate_lines, boilerplate_docs = 0, 0
-    if boilerplate:
-        group_rows = [(m, members[0]) for _, members in first.clusters for m in members]
-        groups = spark.createDataFrame(group_rows or [(-1, -1)], "doc long, g long")
-        lines = docs.select("doc", F.explode(F.arrays_zip("lines", "line_bytes")).alias("l")).select(
-            "doc", F.col("l.lines").alias("h"), F.col("l.line_bytes").alias("bytes")
-        )
-        found = (
-            lines.join(F.broadcast(groups), "doc", "left")
-            .select("h", F.coalesce("g", "doc").alias("g"))
-            .distinct()
-            .groupBy("h")
-            .count()
-            .filter(F.col("count") >= min_groups)
-            .select("h")
-            .persist()
-        )
-        hashes = [r["h"] for r in found.collect()]
-        boilerplate_lines = len(hashes)
-        if hashes:
-            bp = lines.join(F.broadcast(found), "h").groupBy("doc").agg(F.sum("bytes").alias("bp"))
-            cand = first.candidate_docs.withColumn("candidate", F.lit(True))
-            affected = (
-                docs.select("doc", "piece", "row", "text_len")
-                .join(bp, "doc")
-                .join(cand, "doc", "left")
-                .filter(
-                    (F.col("bp") > 0)
-                    & ~(F.col("bp") * 5 > F.col("text_len") * 4)
-                    & ((F.col("bp") * 20 >= F.col("text_len")) | F.col("candidate").isNotNull())
-                )
-                .select("piece", "row")
-                .persist()
-            )
-            boilerplate_docs = affected.count()
-            if boilerplate_docs:
-                import struct
-
-                packed = struct.pack(f"<{len(hashes)}q", *hashes)
-                todo = affected.groupBy("piece").agg(F.collect_list("row").alias("rows")).join(pieces_df, "piece")
-                redone = todo.mapInArrow(
-                    _resign_pieces(options, packed),
-                    "piece int, row int, new_shingles long, new_sig binary, new_bands array<long>",
-                )
-                docs2 = (
-                    docs.join(redone, ["piece", "row"], "left")
-                    .withColumn("shingles", F.coalesce("new_shingles", "shingles"))
-                    .withColumn("sig", F.coalesce("new_sig", "sig"))
-                    .withColumn("bands", F.coalesce("new_bands", "bands"))
-                    .drop("new_shingles", "new_sig", "new_bands")
-                    .persist()
-                )
-                result, again = _cluster_pass(spark, docs2, driver, k, threshold)
-                again.unpersist()
-                docs = docs2
-            affected.unpersist()
-        found.unpersist()
-
+    resign = lambda affected, packed: (  # noqa: E731
+        affected.groupBy("piece")
+        .agg(F.collect_list("row").alias("rows"))
+        .join(pieces_df, "piece")
+        .mapInArrow(_resign_pieces(options, packed), _RESIGNED_SCHEMA)
+    )
+    docs, result, first_pairs, boilerplate_lines, boilerplate_docs = _dedup_docs(spark, docs, driver, resign)
+    if stages is not None:
+        _write_stages(spark, docs, pieces_df, first_pairs, result, stages)
     first_pairs.unpersist()
     removed = sorted(m for rep, members in result.clusters for m in members if m != rep)
     if clusters is not None:
@@ -442,6 +467,157 @@ def run(
         "verified_pairs": result.verified_pairs,
         "seconds": round(time.time() - t0, 3),
     }
+
+
+def _positions(batches: Iterator) -> Iterator:
+    """mapInArrow: each row with its partition and its index in the partition."""
+    import pyarrow as pa
+    from pyspark import TaskContext
+
+    part = TaskContext.get().partitionId()
+    row = 0
+    for b in batches:
+        n = b.num_rows
+        yield pa.RecordBatch.from_arrays(
+            list(b.columns) + [pa.array([part] * n, pa.int32()), pa.array(range(row, row + n), pa.int64())],
+            names=list(b.schema.names) + ["__neardup_part", "__neardup_row"],
+        )
+        row += n
+
+
+def _sign_texts(options: Dict[str, Any], text: str):
+    """mapInArrow over (text, part, row): each batch of texts signed (the columns of
+    ``_DOC_SCHEMA``, `piece` the partition, `row` the row in it)."""
+
+    def sign(batches: Iterator) -> Iterator:
+        import numpy as np
+        import pyarrow as pa
+
+        r = SparkRun(**options)
+        k, b = r.settings()[:2]
+        for batch in batches:
+            texts = batch.column(0).to_pylist()
+            if any(t is None for t in texts):
+                i = texts.index(None)
+                raise ValueError(
+                    f"column {text!r} is null in row {batch.column(2)[i].as_py()} of partition {batch.column(1)[i].as_py()}"
+                )
+            s = r.sign_texts(texts)
+            n = s["n"]
+            shingles = np.frombuffer(s["shingles"], dtype=np.uint64)
+            band_ends = np.cumsum(np.where(shingles > 0, b, 0))
+            line_ends = np.frombuffer(s["line_ends"], dtype=np.uint32)
+            yield pa.RecordBatch.from_arrays(
+                [
+                    batch.column(1),
+                    batch.column(2).cast(pa.int32()),
+                    pa.array(np.frombuffer(s["line"], dtype=np.int64)),
+                    pa.nulls(n, pa.string()),
+                    pa.array(np.frombuffer(s["exact"], dtype=np.int64)),
+                    pa.array(shingles.view(np.int64)),
+                    pa.array(np.frombuffer(s["text_len"], dtype=np.int64)),
+                    _binary(np, pa, s["sigs"], n, 4 * k),
+                    _lists(np, pa, np.frombuffer(s["bands"], dtype=np.int64), band_ends),
+                    _lists(np, pa, np.frombuffer(s["line_hashes"], dtype=np.int64), line_ends),
+                    _lists(np, pa, np.frombuffer(s["line_bytes"], dtype=np.int32), line_ends),
+                ],
+                names=["piece", "row", "line", "id", "exact", "shingles", "text_len", "sig", "bands", "lines", "line_bytes"],
+            )
+
+    return sign
+
+
+def _resign_texts(options: Dict[str, Any], boilerplate: bytes):
+    """mapInArrow over (text, part, row) of the documents to sign again without boilerplate."""
+
+    def resign(batches: Iterator) -> Iterator:
+        import numpy as np
+        import pyarrow as pa
+
+        r = SparkRun(**options)
+        k, b = r.settings()[:2]
+        for batch in batches:
+            n = batch.num_rows
+            rows, shingles, sigs, keys = r.resign_texts(batch.column(0).to_pylist(), list(range(n)), boilerplate)
+            shingles = np.frombuffer(shingles, dtype=np.uint64)
+            band_ends = np.cumsum(np.where(shingles > 0, b, 0))
+            yield pa.RecordBatch.from_arrays(
+                [
+                    batch.column(1),
+                    batch.column(2).cast(pa.int32()),
+                    pa.array(shingles.view(np.int64)),
+                    _binary(np, pa, sigs, n, 4 * k),
+                    _lists(np, pa, np.frombuffer(keys, dtype=np.int64), band_ends),
+                ],
+                names=["piece", "row", "new_shingles", "new_sig", "new_bands"],
+            )
+
+    return resign
+
+
+def dedup(df, text: str = "text", *, partitions: Optional[int] = None, **options: Any):
+    """The rows of `df` that ``neardup dedup`` keeps: its documents are the values of column
+    `text`, in the DataFrame's order (partition after partition, then rows), with the CLI's
+    defaults (boilerplate handling and leader grouping included); the kept rows come back with
+    every column, in that order. `options` are the flags of :func:`run`. Rows whose text is
+    null are an error naming their partition and row. The DataFrame is read once (persisted
+    with its positions), so it need not be deterministic.
+
+    >>> kept = neardup.spark.dedup(spark.read.parquet("corpus/"), text="text")  # doctest: +SKIP
+    """
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import IntegerType, LongType, StructField, StructType
+
+    unknown = set(options) - set(_RUN_OPTIONS) - {"text_field", "id_field", "format"}
+    if unknown:
+        raise ValueError(f"not supported on Spark: {', '.join(sorted(unknown))}")
+    options = {k: v for k, v in options.items() if k not in ("text_field", "id_field", "format")}
+    spark = df.sparkSession
+    driver = SparkRun(**options)
+    parts = partitions or spark.sparkContext.defaultParallelism
+    spark.conf.set("spark.sql.shuffle.partitions", str(parts))
+    # A new schema: the DataFrame's own may be cached, and `add` changes it in place.
+    schema = StructType(
+        list(df.schema.fields)
+        + [StructField("__neardup_part", IntegerType(), False), StructField("__neardup_row", LongType(), False)]
+    )
+    pos = df.mapInArrow(_positions, schema).persist()
+    texts = pos.select(F.col(text), "__neardup_part", "__neardup_row")
+    signed = texts.mapInArrow(_sign_texts(options, text), _DOC_SCHEMA)
+    counts = {r[0]: r[1] for r in signed.groupBy("piece").count().collect()}
+    base, total = {}, 0
+    for part in sorted(counts):
+        base[part] = total
+        total += counts[part]
+    bases = spark.createDataFrame([(p, b) for p, b in base.items()] or [(-1, 0)], "piece int, base long")
+    docs = (
+        signed.join(F.broadcast(bases), "piece")
+        .withColumn("doc", F.col("base") + F.col("row"))
+        .withColumn("line_base", F.lit(0).cast("long"))
+        .drop("base")
+        .repartition(parts, "doc")
+        .persist()
+    )
+
+    def resign(affected, packed):
+        todo = texts.join(
+            affected.select(F.col("piece").alias("__neardup_part"), F.col("row").alias("__neardup_row")),
+            ["__neardup_part", "__neardup_row"],
+        ).select(F.col(text), "__neardup_part", "__neardup_row")
+        return todo.mapInArrow(_resign_texts(options, packed), _RESIGNED_SCHEMA)
+
+    docs, result, pairs, _, _ = _dedup_docs(spark, docs, driver, resign)
+    pairs.unpersist()
+    removed = [m for rep, members in result.clusters for m in members if m != rep]
+    gone = (
+        docs.join(spark.createDataFrame([(d,) for d in removed] or [(-1,)], "doc long"), "doc")
+        .select(F.col("piece").alias("__neardup_part"), F.col("row").alias("__neardup_row"))
+    )
+    return (
+        pos.join(gone, ["__neardup_part", "__neardup_row"], "left_anti")
+        .orderBy("__neardup_part", "__neardup_row")
+        .drop("__neardup_part", "__neardup_row")
+    )
 
 
 def _write_clusters(spark, docs, pieces_df, clusters, k: int, path: str) -> None:
@@ -474,6 +650,32 @@ def _write_clusters(spark, docs, pieces_df, clusters, k: int, path: str) -> None
                     ",".join(_json(_location(info[m])) for m in ms),
                 )
             )
+
+
+def _write_stages(spark, docs, pieces_df, pairs, result: "_Pass", folder: str) -> None:
+    """The data of each stage (of the last clustering pass), as Parquet tables in `folder`."""
+    from pyspark.sql import functions as F
+
+    (
+        docs.join(pieces_df.select("piece", "name"), "piece")
+        .select(
+            "doc", F.coalesce("id", F.concat_ws(":", "name", (F.col("line_base") + F.col("line")).cast("string"))).alias("id"),
+            F.concat_ws(":", "name", (F.col("line_base") + F.col("line")).cast("string")).alias("location"),
+            "exact", "shingles", "text_len", F.col("sig").alias("signature"), F.col("bands").alias("band_keys"),
+        )
+        .orderBy("doc")
+        .write.parquet(f"{folder}/signatures")
+    )
+    pairs.orderBy("a", "b").write.parquet(f"{folder}/candidate_pairs")
+    for kind, name in (("v", "verified_pairs"), ("c", "copies")):
+        rows = sorted((a, b, sim) for a, b, sim, k in result.edges if k == kind)
+        spark.createDataFrame(rows, "a long, b long, similarity double").coalesce(1).write.parquet(f"{folder}/{name}")
+    decisions = [
+        (m, c, rep, m == rep) for c, (rep, members) in enumerate(result.clusters) for m in members
+    ]
+    spark.createDataFrame(decisions, "doc long, cluster long, representative long, keep boolean").coalesce(1).write.parquet(
+        f"{folder}/decisions"
+    )
 
 
 def _json(s: str) -> str:
@@ -559,6 +761,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", help="files and folders (JSONL, lines, folders of files)")
     p.add_argument("-o", "--output", required=True, help="folder to write the kept records to (Parquet)")
     p.add_argument("--clusters", help="file to write the cluster report to (JSONL)")
+    p.add_argument("--stages", help="folder to write each stage's data to (Parquet tables, docs/spark.md)")
     p.add_argument("--threshold", type=float)
     p.add_argument("--num-perm", type=int)
     p.add_argument("--bands", type=int)
@@ -617,6 +820,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             args.clusters,
             piece_bytes=int(args.piece_mb * (1 << 20)),
             partitions=args.partitions,
+            stages=args.stages,
             on_error=args.on_error,
             **options,
         )

@@ -175,42 +175,15 @@ impl SparkRun {
     /// `line_bytes` (u32) and `line_ends` (u32, one past each document's last line).
     fn sign_piece<'py>(&self, py: Python<'py>, piece: PieceTuple) -> PyResult<Bound<'py, PyDict>> {
         let piece = piece_of(piece);
-        let (signed, keys) = py
-            .detach(|| {
-                let signed = self.dedup.sign_piece(&piece)?;
-                let keys = self.band_keys(
-                    &signed.sigs,
-                    &signed.docs.iter().map(|d| d.shingles).collect::<Vec<_>>(),
-                );
-                Ok::<_, neardup::Error>((signed, keys))
-            })
-            .map_err(err)?;
-        let d = PyDict::new(py);
-        d.set_item("lines", signed.lines)?;
-        d.set_item("errors", signed.errors)?;
-        d.set_item("n", signed.docs.len())?;
-        d.set_item("id", signed.docs.iter().map(|x| x.id.clone()).collect::<Vec<_>>())?;
-        let col = |f: fn(&neardup::pipeline::PieceDoc) -> u64| signed.docs.iter().map(f).collect::<Vec<u64>>();
-        d.set_item("line", le_bytes(py, &col(|x| x.line), u64::to_le_bytes))?;
-        d.set_item("exact", le_bytes(py, &col(|x| x.exact), u64::to_le_bytes))?;
-        d.set_item("shingles", le_bytes(py, &col(|x| x.shingles), u64::to_le_bytes))?;
-        d.set_item("text_len", le_bytes(py, &col(|x| x.text_len), u64::to_le_bytes))?;
-        d.set_item("sigs", le_bytes(py, &signed.sigs, u32::to_le_bytes))?;
-        d.set_item("bands", le_bytes(py, &keys, u64::to_le_bytes))?;
-        let (mut hashes, mut bytes, mut ends) = (Vec::new(), Vec::new(), Vec::new());
-        for i in 0..signed.docs.len() {
-            let (h, b) = signed.doc_lines.doc(i);
-            hashes.extend_from_slice(h);
-            bytes.extend_from_slice(b);
-            ends.push(hashes.len() as u32);
-        }
-        if !self.dedup.config().boilerplate() {
-            ends = vec![0; signed.docs.len()];
-        }
-        d.set_item("line_hashes", le_bytes(py, &hashes, u64::to_le_bytes))?;
-        d.set_item("line_bytes", le_bytes(py, &bytes, u32::to_le_bytes))?;
-        d.set_item("line_ends", le_bytes(py, &ends, u32::to_le_bytes))?;
-        Ok(d)
+        let signed = py.detach(|| self.dedup.sign_piece(&piece)).map_err(err)?;
+        self.signed_dict(py, signed)
+    }
+
+    /// Signs in-memory texts as one piece (text `i` on line `i + 1`, no ids): the dict of
+    /// `sign_piece`.
+    fn sign_texts<'py>(&self, py: Python<'py>, texts: Vec<String>) -> PyResult<Bound<'py, PyDict>> {
+        let signed = py.detach(|| self.dedup.sign_texts_piece(&texts)).map_err(err)?;
+        self.signed_dict(py, signed)
     }
 
     /// Signs the documents `rows` of a piece again without the lines whose hashes are in
@@ -225,28 +198,26 @@ impl SparkRun {
         boilerplate: &[u8],
     ) -> PyResult<Columns4<'py>> {
         let piece = piece_of(piece);
-        let set: neardup::spans::HashKeyed<u32> = boilerplate
-            .chunks_exact(8)
-            .map(|c| (u64::from_le_bytes(c.try_into().expect("8 bytes")), 0))
-            .collect();
-        let (out, keys) = py
-            .detach(|| {
-                let out = self.dedup.resign_piece(&piece, &rows, &set)?;
-                let sigs: Vec<u32> = out.iter().flat_map(|(_, _, s)| s.iter().copied()).collect();
-                let shingles: Vec<u64> = out.iter().map(|&(_, s, _)| s).collect();
-                let keys = self.band_keys(&sigs, &shingles);
-                Ok::<_, neardup::Error>((out, keys))
-            })
+        let set = hash_set(boilerplate);
+        let out = py
+            .detach(|| self.dedup.resign_piece(&piece, &rows, &set))
             .map_err(err)?;
-        let rows: Vec<u32> = out.iter().map(|&(r, _, _)| r).collect();
-        let shingles: Vec<u64> = out.iter().map(|&(_, s, _)| s).collect();
-        let sigs: Vec<u32> = out.iter().flat_map(|(_, _, s)| s.iter().copied()).collect();
-        Ok((
-            le_bytes(py, &rows, u32::to_le_bytes),
-            le_bytes(py, &shingles, u64::to_le_bytes),
-            le_bytes(py, &sigs, u32::to_le_bytes),
-            le_bytes(py, &keys, u64::to_le_bytes),
-        ))
+        Ok(self.resigned(py, out))
+    }
+
+    /// `resign_piece` for in-memory texts (`sign_texts`'s rows).
+    fn resign_texts<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Vec<String>,
+        rows: Vec<u32>,
+        boilerplate: &[u8],
+    ) -> PyResult<Columns4<'py>> {
+        let set = hash_set(boilerplate);
+        let out = py
+            .detach(|| self.dedup.resign_texts(&texts, &rows, &set))
+            .map_err(err)?;
+        Ok(self.resigned(py, out))
     }
 
     /// The records of a piece whose rows are not in `removed` (ascending), as `(line, bytes)`
@@ -306,7 +277,69 @@ impl SparkRun {
     }
 }
 
+/// Boilerplate line hashes from little-endian u64 bytes.
+fn hash_set(bytes: &[u8]) -> neardup::spans::HashKeyed<u32> {
+    bytes
+        .chunks_exact(8)
+        .map(|c| (u64::from_le_bytes(c.try_into().expect("8 bytes")), 0))
+        .collect()
+}
+
 impl SparkRun {
+    /// The columns of documents signed again: rows, shingles, slots and band keys.
+    fn resigned<'py>(&self, py: Python<'py>, out: Vec<(u32, u64, Vec<u32>)>) -> Columns4<'py> {
+        let sigs: Vec<u32> = out.iter().flat_map(|(_, _, s)| s.iter().copied()).collect();
+        let shingles: Vec<u64> = out.iter().map(|&(_, s, _)| s).collect();
+        let keys = py.detach(|| self.band_keys(&sigs, &shingles));
+        let rows: Vec<u32> = out.iter().map(|&(r, _, _)| r).collect();
+        (
+            le_bytes(py, &rows, u32::to_le_bytes),
+            le_bytes(py, &shingles, u64::to_le_bytes),
+            le_bytes(py, &sigs, u32::to_le_bytes),
+            le_bytes(py, &keys, u64::to_le_bytes),
+        )
+    }
+
+    /// The columns of a signed piece (see `sign_piece`).
+    fn signed_dict<'py>(
+        &self,
+        py: Python<'py>,
+        signed: neardup::pipeline::SignedPiece,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let keys = py.detach(|| {
+            self.band_keys(
+                &signed.sigs,
+                &signed.docs.iter().map(|d| d.shingles).collect::<Vec<_>>(),
+            )
+        });
+        let d = PyDict::new(py);
+        d.set_item("lines", signed.lines)?;
+        d.set_item("errors", signed.errors)?;
+        d.set_item("n", signed.docs.len())?;
+        d.set_item("id", signed.docs.iter().map(|x| x.id.clone()).collect::<Vec<_>>())?;
+        let col = |f: fn(&neardup::pipeline::PieceDoc) -> u64| signed.docs.iter().map(f).collect::<Vec<u64>>();
+        d.set_item("line", le_bytes(py, &col(|x| x.line), u64::to_le_bytes))?;
+        d.set_item("exact", le_bytes(py, &col(|x| x.exact), u64::to_le_bytes))?;
+        d.set_item("shingles", le_bytes(py, &col(|x| x.shingles), u64::to_le_bytes))?;
+        d.set_item("text_len", le_bytes(py, &col(|x| x.text_len), u64::to_le_bytes))?;
+        d.set_item("sigs", le_bytes(py, &signed.sigs, u32::to_le_bytes))?;
+        d.set_item("bands", le_bytes(py, &keys, u64::to_le_bytes))?;
+        let (mut hashes, mut bytes, mut ends) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..signed.docs.len() {
+            let (h, b) = signed.doc_lines.doc(i);
+            hashes.extend_from_slice(h);
+            bytes.extend_from_slice(b);
+            ends.push(hashes.len() as u32);
+        }
+        if !self.dedup.config().boilerplate() {
+            ends = vec![0; signed.docs.len()];
+        }
+        d.set_item("line_hashes", le_bytes(py, &hashes, u64::to_le_bytes))?;
+        d.set_item("line_bytes", le_bytes(py, &bytes, u32::to_le_bytes))?;
+        d.set_item("line_ends", le_bytes(py, &ends, u32::to_le_bytes))?;
+        Ok(d)
+    }
+
     /// The LSH band keys of signatures (`bands` per document with shingles, in order).
     fn band_keys(&self, sigs: &[u32], shingles: &[u64]) -> Vec<u64> {
         let c = self.dedup.config();

@@ -75,7 +75,7 @@ def test_spark_gives_the_cli_result(session, cli, tmp_path, partitions, piece_mb
     out = str(tmp_path / "out")
     got = nspark.run(
         session, INPUTS, out, str(tmp_path / "clusters.jsonl"),
-        partitions=partitions, piece_bytes=int(piece_mb * (1 << 20)),
+        partitions=partitions, piece_bytes=int(piece_mb * (1 << 20)), stages=str(tmp_path / "stages"),
     )
     assert (tmp_path / "clusters.jsonl").read_text(encoding="utf-8") == clusters
     assert {k: str(got[k]) for k in SAME} == {k: figures[k] for k in SAME}
@@ -86,6 +86,23 @@ def test_spark_gives_the_cli_result(session, cli, tmp_path, partitions, piece_mb
     assert [r["id"] for r in rows] == [w["id"] for w in want]
     assert all(r["text"] == w["text"] and r["lang"] == w["lang"] for r, w in zip(rows, want) if "lang" in w)
     assert got["duplicates"] > 100 and got["boilerplate_docs"] > 0
+    # The stages' tables agree with the run's figures and report.
+    import pyarrow.dataset as ds
+
+    def table(name):
+        return ds.dataset(str(tmp_path / "stages" / name), format="parquet").to_table()
+
+    sigs = table("signatures")
+    assert sigs.num_rows == int(figures["documents"])
+    assert sigs.column("doc").to_pylist() == list(range(sigs.num_rows))
+    assert {len(s) for s in sigs.column("signature").to_pylist()} == {4 * 128}
+    assert table("candidate_pairs").num_rows == int(figures["candidate_pairs"])
+    assert table("verified_pairs").num_rows == int(figures["verified_pairs"])
+    decisions = table("decisions").to_pylist()
+    assert sum(not d["keep"] for d in decisions) == int(figures["duplicates"])
+    ids = sigs.column("id").to_pylist()
+    report = [json.loads(line) for line in clusters.splitlines()]
+    assert [ids[d["representative"]] for d in decisions if d["keep"]] == [c["representative"] for c in report]
 
 
 def test_spark_reads_and_writes_parquet_as_the_cli(session, cli, tmp_path):
@@ -128,3 +145,15 @@ def test_flags_the_job_does_not_run_are_refused():
     assert nspark.main(["x.jsonl", "-o", "out", "--cross-lingual"]) == 2
     with pytest.raises(ValueError, match="not supported on Spark: method"):
         nspark.run(None, ["x.jsonl"], method="simhash")
+
+
+def test_a_dataframe_keeps_what_the_cli_keeps(session, cli, tmp_path):
+    # NTREX dev as a DataFrame of three partitions, in file order.
+    recs = [json.loads(line) for line in open(INPUTS[1], encoding="utf-8")]
+    df = session.sparkContext.parallelize([(r["id"], r["text"], r["lang"]) for r in recs], 3).toDF(["id", "text", "lang"])
+    kept = nspark.dedup(df, text="text", partitions=2)
+    got = [r["id"] for r in kept.collect()]
+    cli_kept, _, figures = run_cli(cli, [INPUTS[1]], tmp_path)
+    want = [json.loads(line)["id"] for line in cli_kept.read_text(encoding="utf-8").splitlines()]
+    assert got == want and len(got) == int(figures["kept"]) < len(recs)
+    assert kept.columns == ["id", "text", "lang"]

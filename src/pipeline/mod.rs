@@ -32,7 +32,7 @@ use crate::config::{Config, Method, Verify};
 use crate::crosslingual;
 use crate::error::{Error, Result};
 use crate::index;
-use crate::reader::{self, Format, ReadOptions, Source};
+use crate::reader::{self, ReadOptions, Source};
 use crate::signature::simhash::hamming;
 use crate::signature::{estimate_containment, estimate_jaccard, exact_containment, exact_jaccard};
 use crate::spans::{HashKeyed, boilerplate};
@@ -486,28 +486,13 @@ impl Dedup {
         texts: &[S],
         labels: Option<&[Option<&str>]>,
     ) -> Result<Clustering> {
-        // The texts become JSONL records (with a `lang` field where a label is given), read
-        // as a file of them is.
-        let mut data = Vec::new();
-        for (i, t) in texts.iter().enumerate() {
-            let mut record = serde_json::Map::new();
-            record.insert("text".into(), t.as_ref().into());
-            if let Some(l) = labels.and_then(|l| l.get(i).copied().flatten()) {
-                record.insert("lang".into(), l.into());
-            }
-            // Writing a map of strings to memory cannot fail.
-            serde_json::to_writer(&mut data, &record).map_err(|e| Error::Config(e.to_string()))?;
-            data.push(b'\n');
-        }
-        let dedup = Dedup {
-            read: ReadOptions {
-                format: Some(Format::Jsonl),
-                lang_field: labels.map(|_| "lang".to_string()),
-                ..ReadOptions::default()
-            },
-            ..self.clone()
-        };
-        let (_, clustering) = dedup.run_sources(vec![Source::from_bytes("texts", Format::Jsonl, data)])?;
+        let labelled = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.as_ref(), labels.and_then(|l| l.get(i).copied().flatten())));
+        let (mut dedup, source) = self.texts_source(labelled)?;
+        dedup.read.lang_field = labels.map(|_| "lang".to_string());
+        let (_, clustering) = dedup.run_sources(vec![source])?;
         Ok(clustering)
     }
 

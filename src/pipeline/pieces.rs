@@ -119,6 +119,50 @@ impl Dedup {
     /// Signs the documents of one piece as [`Dedup::run`] signs them.
     pub fn sign_piece(&self, piece: &Piece) -> Result<SignedPiece> {
         let (source, chunk) = self.open_piece(piece)?;
+        self.sign_chunk(&source, chunk)
+    }
+
+    /// Signs in-memory texts as one piece (document `i` is `texts[i]`, on line `i + 1`; no
+    /// ids), as [`Dedup::cluster_texts`] signs them.
+    pub fn sign_texts_piece<S: AsRef<str>>(&self, texts: &[S]) -> Result<SignedPiece> {
+        let (dedup, source) = self.texts_source(texts.iter().map(|t| (t.as_ref(), None)))?;
+        let chunk = Chunk {
+            source: 0,
+            start: 0,
+            end: source.bytes().len(),
+        };
+        dedup.sign_chunk(&source, chunk)
+    }
+
+    /// In-memory texts as a source of JSONL records (`text`, and `lang` where a label is
+    /// given), with a copy of this pass that reads it: how the library reads texts as the CLI
+    /// reads a file of them.
+    pub(super) fn texts_source<'t>(
+        &self,
+        texts: impl Iterator<Item = (&'t str, Option<&'t str>)>,
+    ) -> Result<(Dedup, Source)> {
+        let mut data = Vec::new();
+        for (t, label) in texts {
+            let mut record = serde_json::Map::new();
+            record.insert("text".into(), t.into());
+            if let Some(l) = label {
+                record.insert("lang".into(), l.into());
+            }
+            // Writing a map of strings to memory cannot fail.
+            serde_json::to_writer(&mut data, &record).map_err(|e| Error::Config(e.to_string()))?;
+            data.push(b'\n');
+        }
+        let dedup = Dedup {
+            read: reader::ReadOptions {
+                format: Some(reader::Format::Jsonl),
+                ..reader::ReadOptions::default()
+            },
+            ..self.clone()
+        };
+        Ok((dedup, Source::from_bytes("texts", reader::Format::Jsonl, data)))
+    }
+
+    fn sign_chunk(&self, source: &Source, chunk: Chunk) -> Result<SignedPiece> {
         let k = if uses_minhash(self.config.method) {
             self.config.num_perm
         } else {
@@ -127,12 +171,12 @@ impl Dedup {
         let mut ctx = SignCtx::new(&self.config);
         let mut out = SignedPiece::default();
         let mut slots = vec![0u32; k];
-        let outcome = reader::read_chunk(&source, chunk, &self.read, |r| {
+        let outcome = reader::read_chunk(source, chunk, &self.read, |r| {
             let (signed, text_len) = ctx.sign_text(r.text, &mut slots);
             out.sigs.extend_from_slice(&slots);
             let id = match r.id {
                 reader::IdRef::Location => None,
-                id => Some(super::corpus::id_of(&source, &id).into_owned()),
+                id => Some(super::corpus::id_of(source, &id).into_owned()),
             };
             out.docs.push(PieceDoc {
                 line: r.line_in_chunk,
@@ -145,7 +189,7 @@ impl Dedup {
         out.lines = outcome.lines;
         for (line, kind) in outcome.errors {
             if self.read.on_error == reader::OnError::Fail {
-                return Err(reader::record_error(&source, line, kind).into());
+                return Err(reader::record_error(source, line, kind).into());
             }
             out.errors.push((line, kind.to_string()));
         }
@@ -163,6 +207,33 @@ impl Dedup {
         boilerplate: &HashKeyed<u32>,
     ) -> Result<Vec<(u32, u64, Vec<u32>)>> {
         let (source, chunk) = self.open_piece(piece)?;
+        Ok(self.resign_chunk(&source, chunk, rows, boilerplate))
+    }
+
+    /// [`Dedup::resign_piece`] for in-memory texts read as [`Dedup::sign_texts_piece`] reads
+    /// them.
+    pub fn resign_texts<S: AsRef<str>>(
+        &self,
+        texts: &[S],
+        rows: &[u32],
+        boilerplate: &HashKeyed<u32>,
+    ) -> Result<Vec<(u32, u64, Vec<u32>)>> {
+        let (dedup, source) = self.texts_source(texts.iter().map(|t| (t.as_ref(), None)))?;
+        let chunk = Chunk {
+            source: 0,
+            start: 0,
+            end: source.bytes().len(),
+        };
+        Ok(dedup.resign_chunk(&source, chunk, rows, boilerplate))
+    }
+
+    fn resign_chunk(
+        &self,
+        source: &Source,
+        chunk: Chunk,
+        rows: &[u32],
+        boilerplate: &HashKeyed<u32>,
+    ) -> Vec<(u32, u64, Vec<u32>)> {
         let k = if uses_minhash(self.config.method) {
             self.config.num_perm
         } else {
@@ -172,7 +243,7 @@ impl Dedup {
         let mut out = Vec::with_capacity(rows.len());
         let mut row = 0u32;
         let mut next = rows.iter().peekable();
-        reader::read_chunk(&source, chunk, &self.read, |r| {
+        reader::read_chunk(source, chunk, &self.read, |r| {
             if next.peek().is_some_and(|&&want| want == row) {
                 next.next();
                 let mut slots = vec![0u32; k];
@@ -181,7 +252,7 @@ impl Dedup {
             }
             row += 1;
         });
-        Ok(out)
+        out
     }
 
     /// Calls `f` with the line (within the piece) and the bytes (as they are in the input, or
