@@ -19,13 +19,12 @@ def _large_small_star(spark, vertices_df, edges_df):
     DataFrame (id, component), component the smallest id of the vertex's component."""
     import os as _os
     from pyspark.sql import functions as _F
-    from pyspark import StorageLevel as _SL
 
     e = (
         edges_df.select(_F.least("src", "dst").alias("u"), _F.greatest("src", "dst").alias("v"))
         .filter(_F.col("u") != _F.col("v"))
         .distinct()
-        .persist(_SL.DISK_ONLY)
+        .localCheckpoint()
     )
     rounds = 0
     while True:
@@ -51,10 +50,12 @@ def _large_small_star(spark, vertices_df, edges_df):
             .filter(_F.col("a") != _F.col("b"))
             .select(_F.greatest("a", "b").alias("u"), _F.least("a", "b").alias("v"))
             .distinct()
-            .persist(_SL.DISK_ONLY)
+            .localCheckpoint()
         )
-        changed = small.exceptAll(e).count() + e.exceptAll(small).count()
-        e.unpersist()
+        # The round changed nothing when every edge of one set is in the other (both are
+        # distinct, so equal counts and a full inner join say so).
+        same = small.join(e, ["u", "v"]).count()
+        changed = small.count() != same or e.count() != same
         e = small
         if changed == 0:
             break
