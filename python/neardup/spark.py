@@ -714,6 +714,11 @@ def _write_kept(spark, docs, pieces_df, pieces, removed: List[int], options: Dic
         table = kept.select(F.col("record").alias("text"))
     else:
         schema = spark.read.json(kept.select("record").rdd.map(lambda r: r[0])).schema
+        if not schema.fields:
+            # Nothing kept (an empty input): an empty table of the text column.
+            from pyspark.sql.types import StringType, StructField, StructType
+
+            schema = StructType([StructField(options.get("text_field") or "text", StringType())])
         table = kept.select(F.from_json("record", schema).alias("r")).select("r.*")
     table.write.parquet(output)
     kept.unpersist()
@@ -803,6 +808,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     }
     import os
 
+    from pyspark.errors import PySparkException
     from pyspark.sql import SparkSession
 
     # Local executors run this interpreter (where the package is installed).
@@ -827,7 +833,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             on_error=args.on_error,
             **options,
         )
-    except (ValueError, OSError) as e:
+    except (ValueError, OSError, PySparkException) as e:
         print(f"neardup.spark: {e}", file=sys.stderr)
         return 1
     finally:
