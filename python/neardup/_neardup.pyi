@@ -1,6 +1,6 @@
 """Type stubs of the compiled module (see neardup/__init__.py for the documented API)."""
 
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 __version__: str
 
@@ -54,3 +54,41 @@ def _sign(
     seed: Optional[int] = ...,
     threads: int = ...,
 ) -> Tuple[int, int, int, Any]: ...
+
+_Piece = Tuple[int, str, str, Optional[str], int, int, bool]
+_Columns4 = Tuple[bytes, bytes, bytes, bytes]
+
+class SparkRun:
+    """The steps of a run the Spark job calls (neardup.spark); see python/src/spark.rs."""
+
+    def __init__(
+        self,
+        *,
+        threshold: Optional[float] = ...,
+        num_perm: Optional[int] = ...,
+        bands: Optional[int] = ...,
+        rows: Optional[int] = ...,
+        shingle_words: Optional[int] = ...,
+        shingle_chars: Optional[int] = ...,
+        seed: Optional[int] = ...,
+        keep: str = ...,
+        grouping: str = ...,
+        keep_boilerplate: bool = ...,
+        text_field: str = ...,
+        id_field: str = ...,
+        format: Optional[str] = ...,
+        on_error: str = ...,
+    ) -> None: ...
+    def settings(self) -> Tuple[int, int, int, int, bool, int, float]: ...
+    def plan(self, paths: List[str], target: int) -> List[_Piece]: ...
+    def sign_piece(self, piece: _Piece) -> Dict[str, Any]: ...
+    def sign_texts(self, texts: List[str]) -> Dict[str, Any]: ...
+    def resign_piece(self, piece: _Piece, rows: List[int], boilerplate: bytes) -> _Columns4: ...
+    def resign_texts(self, texts: List[str], rows: List[int], boilerplate: bytes) -> _Columns4: ...
+    def piece_records(self, piece: _Piece, removed: List[int]) -> List[Tuple[int, bytes]]: ...
+    def group_pairs(
+        self,
+        lens: List[int],
+        verified: List[Tuple[int, int, float]],
+        copies: List[Tuple[int, int, float]],
+    ) -> List[Tuple[int, List[int]]]: ...
