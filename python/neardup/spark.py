@@ -74,6 +74,31 @@ def _lists(np, pa, values, ends):
     return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(values))
 
 
+_DOC_NAMES = ["piece", "row", "line", "id", "exact", "shingles", "text_len", "sig", "bands", "lines", "line_bytes"]
+
+
+def _doc_batch(np, pa, s: Dict[str, Any], k: int, b: int, piece, row, ids):
+    """The rows (``_DOC_SCHEMA``) of the documents a SparkRun signed (`s`, the dict of
+    ``sign_piece``/``sign_texts``), with their `piece` and `row` columns and their `ids`."""
+    n = s["n"]
+    shingles = np.frombuffer(s["shingles"], dtype=np.uint64)
+    line_ends = np.frombuffer(s["line_ends"], dtype=np.uint32)
+    cols = [
+        piece,
+        row,
+        pa.array(np.frombuffer(s["line"], dtype=np.int64)),
+        ids,
+        pa.array(np.frombuffer(s["exact"], dtype=np.int64)),
+        pa.array(shingles.view(np.int64)),
+        pa.array(np.frombuffer(s["text_len"], dtype=np.int64)),
+        _binary(np, pa, s["sigs"], n, 4 * k),
+        _lists(np, pa, np.frombuffer(s["bands"], dtype=np.int64), np.cumsum(np.where(shingles > 0, b, 0))),
+        _lists(np, pa, np.frombuffer(s["line_hashes"], dtype=np.int64), line_ends),
+        _lists(np, pa, np.frombuffer(s["line_bytes"], dtype=np.int32), line_ends),
+    ]
+    return pa.RecordBatch.from_arrays(cols, names=_DOC_NAMES)
+
+
 def _sign_pieces(options: Dict[str, Any]):
     """The mapInArrow function signing pieces: one row per document, and per piece one row with
     ``row = -1`` carrying its line count (``line``) and bad records (``id``, as JSON)."""
@@ -88,25 +113,26 @@ def _sign_pieces(options: Dict[str, Any]):
             for row in batch.to_pylist():
                 s = r.sign_piece(_piece_tuple(row))
                 n = s["n"]
-                shingles = np.frombuffer(s["shingles"], dtype=np.uint64)
-                active = shingles > 0
-                band_ends = np.cumsum(np.where(active, b, 0))
-                line_ends = np.frombuffer(s["line_ends"], dtype=np.uint32)
-                cols = [
-                    pa.array(np.full(n + 1, row["piece"], dtype=np.int32)),
-                    pa.array(np.concatenate([np.arange(n, dtype=np.int32), [-1]]).astype(np.int32)),
-                    pa.array(np.concatenate([np.frombuffer(s["line"], dtype=np.int64), [s["lines"]]])),
-                    pa.array(s["id"] + [json.dumps(s["errors"])], pa.string()),
-                    pa.array(np.concatenate([np.frombuffer(s["exact"], dtype=np.int64), [0]])),
-                    pa.array(np.concatenate([shingles.view(np.int64), [0]])),
-                    pa.array(np.concatenate([np.frombuffer(s["text_len"], dtype=np.int64), [0]])),
-                    _binary(np, pa, s["sigs"] + bytes(4 * k), n + 1, 4 * k),
-                    _lists(np, pa, np.frombuffer(s["bands"], dtype=np.int64), np.append(band_ends, band_ends[-1:] if n else [0])),
-                    _lists(np, pa, np.frombuffer(s["line_hashes"], dtype=np.int64), np.append(line_ends, line_ends[-1:] if n else [0])),
-                    _lists(np, pa, np.frombuffer(s["line_bytes"], dtype=np.int32), np.append(line_ends, line_ends[-1:] if n else [0])),
+                yield _doc_batch(
+                    np, pa, s, k, b,
+                    pa.array(np.full(n, row["piece"], dtype=np.int32)),
+                    pa.array(np.arange(n, dtype=np.int32)),
+                    pa.array(s["id"], pa.string()),
+                )
+                info = [
+                    pa.array([row["piece"]], pa.int32()),
+                    pa.array([-1], pa.int32()),
+                    pa.array([s["lines"]], pa.int64()),
+                    pa.array([json.dumps(s["errors"])], pa.string()),
+                    pa.array([0], pa.int64()),
+                    pa.array([0], pa.int64()),
+                    pa.array([0], pa.int64()),
+                    pa.array([b""], pa.binary()),
+                    pa.array([[]], pa.list_(pa.int64())),
+                    pa.array([[]], pa.list_(pa.int64())),
+                    pa.array([[]], pa.list_(pa.int32())),
                 ]
-                names = ["piece", "row", "line", "id", "exact", "shingles", "text_len", "sig", "bands", "lines", "line_bytes"]
-                yield pa.RecordBatch.from_arrays(cols, names=names)
+                yield pa.RecordBatch.from_arrays(info, names=_DOC_NAMES)
 
     return sign
 
@@ -137,8 +163,17 @@ def _bucket_pairs(batches: Iterator) -> Iterator:
             )
 
 
+def _slots(np, arr, n: int, k: int):
+    """The `k` u32 slots of each of the `n` signatures of a binary Arrow array, read from its
+    data buffer in place (no Python bytes object per row)."""
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset : arr.offset + n + 1]
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    return data.view(np.uint32).reshape(n, k)
+
+
 def _similarity(k: int):
-    """mapInArrow over (a, b, sa, sb): the estimated Jaccard similarity of the two signatures."""
+    """mapInArrow over (a, b, sa, sb, ...): the estimated Jaccard similarity of the two
+    signatures, as (a, b, sim, ...): the columns after the signatures pass through."""
 
     def sim(batches: Iterator) -> Iterator:
         import numpy as np
@@ -148,12 +183,33 @@ def _similarity(k: int):
             n = batch.num_rows
             if n == 0:
                 continue
-            sa = np.frombuffer(b"".join(batch.column(2).to_pylist()), dtype=np.uint32).reshape(n, k)
-            sb = np.frombuffer(b"".join(batch.column(3).to_pylist()), dtype=np.uint32).reshape(n, k)
-            j = (sa == sb).sum(axis=1) / k if k else np.zeros(n)
-            yield pa.RecordBatch.from_arrays([batch.column(0), batch.column(1), pa.array(j)], names=["a", "b", "sim"])
+            if k:
+                j = (_slots(np, batch.column(2), n, k) == _slots(np, batch.column(3), n, k)).sum(axis=1) / k
+            else:
+                j = np.zeros(n)
+            rest = list(range(4, batch.num_columns))
+            yield pa.RecordBatch.from_arrays(
+                [batch.column(0), batch.column(1), pa.array(j)] + [batch.column(i) for i in rest],
+                names=["a", "b", "sim"] + [batch.schema.names[i] for i in rest],
+            )
 
     return sim
+
+
+def _resigned_batch(np, pa, k: int, b: int, piece, row, shingles: bytes, sigs: bytes, keys: bytes):
+    """The rows (``_RESIGNED_SCHEMA``) of documents a SparkRun signed again (the bytes of
+    ``resign_piece``/``resign_texts``), with their `piece` and `row` columns."""
+    shingles = np.frombuffer(shingles, dtype=np.uint64)
+    return pa.RecordBatch.from_arrays(
+        [
+            piece,
+            row,
+            pa.array(shingles.view(np.int64)),
+            _binary(np, pa, sigs, len(shingles), 4 * k),
+            _lists(np, pa, np.frombuffer(keys, dtype=np.int64), np.cumsum(np.where(shingles > 0, b, 0))),
+        ],
+        names=["piece", "row", "new_shingles", "new_sig", "new_bands"],
+    )
 
 
 def _resign_pieces(options: Dict[str, Any], boilerplate: bytes):
@@ -169,19 +225,8 @@ def _resign_pieces(options: Dict[str, Any], boilerplate: bytes):
             for row in batch.to_pylist():
                 rows, shingles, sigs, keys = r.resign_piece(_piece_tuple(row), sorted(row["rows"]), boilerplate)
                 rows = np.frombuffer(rows, dtype=np.uint32).astype(np.int32)
-                n = len(rows)
-                shingles = np.frombuffer(shingles, dtype=np.uint64)
-                band_ends = np.cumsum(np.where(shingles > 0, b, 0))
-                yield pa.RecordBatch.from_arrays(
-                    [
-                        pa.array(np.full(n, row["piece"], dtype=np.int32)),
-                        pa.array(rows),
-                        pa.array(shingles.view(np.int64)),
-                        _binary(np, pa, sigs, n, 4 * k),
-                        _lists(np, pa, np.frombuffer(keys, dtype=np.int64), band_ends),
-                    ],
-                    names=["piece", "row", "new_shingles", "new_sig", "new_bands"],
-                )
+                piece = pa.array(np.full(len(rows), row["piece"], dtype=np.int32))
+                yield _resigned_batch(np, pa, k, b, piece, pa.array(rows), shingles, sigs, keys)
 
     return resign
 
@@ -242,10 +287,13 @@ def _cluster_pass(spark, docs, run: SparkRun, k: int, threshold: float):
     sb = side.select(F.col("doc").alias("b"), F.col("sig").alias("sb"), F.col("text_len").alias("lb"))
 
     def with_sim(p, kind):
-        joined = p.join(sa, "a").join(sb, "b")
-        lens = joined.select("a", "b", "la", "lb")
-        sims = joined.select("a", "b", "sa", "sb").mapInArrow(_similarity(k), "a long, b long, sim double")
-        return sims.join(lens, ["a", "b"]).withColumn("kind", F.lit(kind))
+        return (
+            p.join(sa, "a")
+            .join(sb, "b")
+            .select("a", "b", "sa", "sb", "la", "lb")
+            .mapInArrow(_similarity(k), "a long, b long, sim double, la long, lb long")
+            .withColumn("kind", F.lit(kind))
+        )
 
     verified = with_sim(pairs, "v").filter(F.col("sim") >= threshold)
     firsts = docs.groupBy("exact").agg(F.min("doc").alias("first"))
@@ -389,7 +437,7 @@ def run(
         raise ValueError(f"on_error: 'fail' or 'skip', not {on_error!r}")
     t0 = time.time()
     driver = SparkRun(on_error=on_error, **options)
-    k, b, rows, seed, boilerplate, min_groups, threshold = driver.settings()
+    k = driver.settings()[0]
     pieces = driver.plan([str(p) for p in inputs], piece_bytes)
     parts = partitions or spark.sparkContext.defaultParallelism
     # Shuffles (buckets, joins) in as many partitions as the documents: Spark's default of 200
@@ -503,25 +551,8 @@ def _sign_texts(options: Dict[str, Any], text: str):
                     f"column {text!r} is null in row {batch.column(2)[i].as_py()} of partition {batch.column(1)[i].as_py()}"
                 )
             s = r.sign_texts(texts)
-            n = s["n"]
-            shingles = np.frombuffer(s["shingles"], dtype=np.uint64)
-            band_ends = np.cumsum(np.where(shingles > 0, b, 0))
-            line_ends = np.frombuffer(s["line_ends"], dtype=np.uint32)
-            yield pa.RecordBatch.from_arrays(
-                [
-                    batch.column(1),
-                    batch.column(2).cast(pa.int32()),
-                    pa.array(np.frombuffer(s["line"], dtype=np.int64)),
-                    pa.nulls(n, pa.string()),
-                    pa.array(np.frombuffer(s["exact"], dtype=np.int64)),
-                    pa.array(shingles.view(np.int64)),
-                    pa.array(np.frombuffer(s["text_len"], dtype=np.int64)),
-                    _binary(np, pa, s["sigs"], n, 4 * k),
-                    _lists(np, pa, np.frombuffer(s["bands"], dtype=np.int64), band_ends),
-                    _lists(np, pa, np.frombuffer(s["line_hashes"], dtype=np.int64), line_ends),
-                    _lists(np, pa, np.frombuffer(s["line_bytes"], dtype=np.int32), line_ends),
-                ],
-                names=["piece", "row", "line", "id", "exact", "shingles", "text_len", "sig", "bands", "lines", "line_bytes"],
+            yield _doc_batch(
+                np, pa, s, k, b, batch.column(1), batch.column(2).cast(pa.int32()), pa.nulls(s["n"], pa.string())
             )
 
     return sign
@@ -538,19 +569,8 @@ def _resign_texts(options: Dict[str, Any], boilerplate: bytes):
         k, b = r.settings()[:2]
         for batch in batches:
             n = batch.num_rows
-            rows, shingles, sigs, keys = r.resign_texts(batch.column(0).to_pylist(), list(range(n)), boilerplate)
-            shingles = np.frombuffer(shingles, dtype=np.uint64)
-            band_ends = np.cumsum(np.where(shingles > 0, b, 0))
-            yield pa.RecordBatch.from_arrays(
-                [
-                    batch.column(1),
-                    batch.column(2).cast(pa.int32()),
-                    pa.array(shingles.view(np.int64)),
-                    _binary(np, pa, sigs, n, 4 * k),
-                    _lists(np, pa, np.frombuffer(keys, dtype=np.int64), band_ends),
-                ],
-                names=["piece", "row", "new_shingles", "new_sig", "new_bands"],
-            )
+            _, shingles, sigs, keys = r.resign_texts(batch.column(0).to_pylist(), list(range(n)), boilerplate)
+            yield _resigned_batch(np, pa, k, b, batch.column(1), batch.column(2).cast(pa.int32()), shingles, sigs, keys)
 
     return resign
 

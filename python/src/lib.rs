@@ -284,14 +284,7 @@ fn _sign(
                 if !band_keys {
                     return Signed::Slots(sigs);
                 }
-                let all = bitvec::bitvec![1; n];
-                let mut keys = vec![0u64; n * b];
-                for band in 0..b {
-                    for (key, d) in neardup::index::band_keys(&sigs, k, band, r, &all, s) {
-                        keys[d as usize * b + band] = key;
-                    }
-                }
-                Signed::Keys(keys)
+                Signed::Keys(band_key_rows(&sigs, k, b, r, s, &bitvec::bitvec![1; n]))
             })
         })
         .map_err(|e| PyValueError::new_err(e.to_string()))?;
@@ -313,6 +306,23 @@ fn _sign(
         }
     };
     Ok((k, b, r, data))
+}
+
+/// The LSH band keys of the `active` documents of `sigs` (`k` slots each), `b` keys per
+/// active document, in document order (`neardup::index::band_keys`, band by band).
+fn band_key_rows(sigs: &[u32], k: usize, b: usize, r: usize, seed: u64, active: &bitvec::slice::BitSlice) -> Vec<u64> {
+    // Position of each active document among the active ones.
+    let mut at = vec![0usize; active.len()];
+    for (i, d) in active.iter_ones().enumerate() {
+        at[d] = i;
+    }
+    let mut keys = vec![0u64; active.count_ones() * b];
+    for band in 0..b {
+        for (key, d) in neardup::index::band_keys(sigs, k, band, r, active, seed) {
+            keys[at[d as usize] * b + band] = key;
+        }
+    }
+    keys
 }
 
 enum Signed {

@@ -343,20 +343,7 @@ impl SparkRun {
     /// The LSH band keys of signatures (`bands` per document with shingles, in order).
     fn band_keys(&self, sigs: &[u32], shingles: &[u64]) -> Vec<u64> {
         let c = self.dedup.config();
-        let (k, b, r) = (c.num_perm(), c.bands(), c.rows());
         let active: bitvec::vec::BitVec = shingles.iter().map(|&s| s > 0).collect();
-        let n_active = active.count_ones();
-        // Position of each active document among the active ones.
-        let mut at = vec![0usize; shingles.len()];
-        for (i, d) in active.iter_ones().enumerate() {
-            at[d] = i;
-        }
-        let mut keys = vec![0u64; n_active * b];
-        for band in 0..b {
-            for (key, d) in neardup::index::band_keys(sigs, k, band, r, &active, c.seed()) {
-                keys[at[d as usize] * b + band] = key;
-            }
-        }
-        keys
+        super::band_key_rows(sigs, c.num_perm(), c.bands(), c.rows(), c.seed(), &active)
     }
 }

@@ -126,12 +126,7 @@ impl Dedup {
     /// ids), as [`Dedup::cluster_texts`] signs them.
     pub fn sign_texts_piece<S: AsRef<str>>(&self, texts: &[S]) -> Result<SignedPiece> {
         let (dedup, source) = self.texts_source(texts.iter().map(|t| (t.as_ref(), None)))?;
-        let chunk = Chunk {
-            source: 0,
-            start: 0,
-            end: source.bytes().len(),
-        };
-        dedup.sign_chunk(&source, chunk)
+        dedup.sign_chunk(&source, whole(&source))
     }
 
     /// In-memory texts as a source of JSONL records (`text`, and `lang` where a label is
@@ -219,12 +214,7 @@ impl Dedup {
         boilerplate: &HashKeyed<u32>,
     ) -> Result<Vec<(u32, u64, Vec<u32>)>> {
         let (dedup, source) = self.texts_source(texts.iter().map(|t| (t.as_ref(), None)))?;
-        let chunk = Chunk {
-            source: 0,
-            start: 0,
-            end: source.bytes().len(),
-        };
-        Ok(dedup.resign_chunk(&source, chunk, rows, boilerplate))
+        Ok(dedup.resign_chunk(&source, whole(&source), rows, boilerplate))
     }
 
     fn resign_chunk(
@@ -274,6 +264,15 @@ impl Dedup {
             row += 1;
         });
         Ok(())
+    }
+}
+
+/// All of a source (of [`Dedup::texts_source`]) as one chunk.
+fn whole(source: &Source) -> Chunk {
+    Chunk {
+        source: 0,
+        start: 0,
+        end: source.bytes().len(),
     }
 }
 
