@@ -28,6 +28,30 @@ pub enum Command {
     Sign(SignArgs),
     /// Build the dictionary pivot of --cross-lingual from FreeDict dictionaries (dictd format).
     Lexicon(LexiconArgs),
+    /// Build a lasting index of a corpus on disk, or add a corpus to one; `dedup --against DIR`
+    /// then removes the documents of a new corpus that match an indexed one (docs/index.md).
+    Index(IndexArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    #[command(subcommand)]
+    pub action: IndexAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IndexAction {
+    /// Read INPUT... as `dedup` reads it (same flags) and write its index into the new or empty
+    /// folder given with -o: every document's signature, band keys, exact key, length and id,
+    /// and the settings they were made with.
+    Build(DedupArgs),
+    /// Read INPUT... and add it to the index in DIR as a new segment (with the index's settings).
+    Add {
+        /// The index folder.
+        dir: PathBuf,
+        #[command(flatten)]
+        args: DedupArgs,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -140,6 +164,11 @@ pub struct DedupArgs {
     /// Write every record with a `dup_cluster` field instead of removing duplicates.
     #[arg(long)]
     pub annotate: bool,
+    /// Also remove the documents that are near-duplicates (or exact copies) of a document of the
+    /// index in DIR (`neardup index build`); the cluster report names the indexed document each
+    /// one matched. Built with the same signing flags; MinHash with leader grouping only.
+    #[arg(long, value_name = "DIR")]
+    pub against: Option<PathBuf>,
     /// Also write the run summary as JSON here.
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,

@@ -41,6 +41,7 @@ pub mod normalize;
 pub mod output;
 pub mod pipeline;
 pub mod reader;
+pub mod reference;
 pub mod signature;
 pub mod spans;
 pub mod tokenize;

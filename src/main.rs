@@ -7,7 +7,7 @@ mod cli;
 
 use anyhow::Context;
 use clap::Parser;
-use cli::{Cli, Command, DedupArgs, EvalArgs, LexiconAction, LexiconArgs};
+use cli::{Cli, Command, DedupArgs, EvalArgs, IndexAction, LexiconAction, LexiconArgs};
 use indicatif::{ProgressBar, ProgressStyle};
 use neardup::crosslingual::lexicon::{self, Lexicon};
 use neardup::output::{self, AtomicFile, ParquetRows, Summary};
@@ -59,6 +59,10 @@ fn main() {
         Command::Eval(a) => eval_cmd(&a),
         Command::Sign(a) => sign(&a.dedup),
         Command::Lexicon(a) => lexicon_cmd(&a),
+        Command::Index(a) => match &a.action {
+            IndexAction::Build(args) => index_cmd(args, None),
+            IndexAction::Add { dir, args } => index_cmd(args, Some(dir)),
+        },
     };
     if let Err(e) = result {
         if e.chain().any(|c| {
@@ -185,7 +189,20 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     if a.print_curve {
         diag_text!("{}", config.s_curve());
     }
+    let against = match &a.against {
+        Some(dir) => {
+            anyhow::ensure!(
+                !a.annotate,
+                "--annotate and --against cannot be used together: the kept records say what was removed"
+            );
+            Some(Arc::new(neardup::reference::ReferenceIndex::open(dir, &config)?))
+        }
+        None => None,
+    };
     let mut dedup = Dedup::new(config).read_options(read.clone()).threads(a.threads);
+    if let Some(index) = against {
+        dedup = dedup.against(index);
+    }
     let sources = dedup.open(&a.inputs)?;
     let input_paths: Vec<&Path> = sources.iter().filter_map(|s| s.path()).collect();
     let outputs: Vec<&Path> = [&a.output, &a.clusters, &a.summary, &a.spans]
@@ -380,6 +397,47 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     }
     if a.timings {
         print_timings(&clustering.stages);
+    }
+    Ok(())
+}
+
+/// `neardup index build` (`add` is `Some(DIR)`: `neardup index add DIR`).
+fn index_cmd(a: &DedupArgs, add: Option<&std::path::PathBuf>) -> anyhow::Result<()> {
+    let start = Instant::now();
+    let dir = match add {
+        Some(dir) => dir.clone(),
+        None => a.output.clone().context("give the index folder with -o DIR")?,
+    };
+    anyhow::ensure!(
+        add.is_none() || a.output.is_none(),
+        "index add writes into DIR: -o is not used"
+    );
+    for (flag, given) in [
+        ("--clusters", a.clusters.is_some()),
+        ("--summary", a.summary.is_some()),
+        ("--spans", a.spans.is_some()),
+        ("--annotate", a.annotate),
+        ("--against", a.against.is_some()),
+    ] {
+        anyhow::ensure!(!given, "{flag} is a flag of dedup, not of index");
+    }
+    let dedup = Dedup::new(a.config()?)
+        .read_options(a.read_options())
+        .threads(a.threads);
+    let sources = dedup.open(&a.inputs)?;
+    let (corpus, _) = match add {
+        Some(_) => dedup.add_to_index(sources, &dir)?,
+        None => dedup.build_index(sources, &dir)?,
+    };
+    if !a.quiet {
+        warn_about(&corpus);
+        diag!(
+            "neardup: index {}: {} {} documents in {:.3} s",
+            dir.display(),
+            if add.is_some() { "added" } else { "indexed" },
+            corpus.len(),
+            start.elapsed().as_secs_f64()
+        );
     }
     Ok(())
 }

@@ -58,6 +58,21 @@ pub struct Clustering {
     /// Cross-lingual stage: candidate pairs scored and edges linked (zero when
     /// the stage is off).
     pub cross: CrossCounts,
+    /// With an index to check against (`--against`): the documents removed as near-duplicates
+    /// of an indexed document, grouped by it (`None` without an index).
+    pub indexed: Option<Vec<IndexedCluster>>,
+}
+
+/// Documents of a corpus removed for one indexed document they match (`--against`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexedCluster {
+    /// The indexed document's id.
+    pub indexed: String,
+    /// The corpus's documents removed for it, in input order.
+    pub members: Vec<DocId>,
+    /// Estimated Jaccard of each member to the indexed document (1.0 for an exact copy whose
+    /// signature is the same).
+    pub similarity: Vec<f64>,
 }
 
 /// The counts of the cross-lingual stage.
@@ -130,10 +145,17 @@ impl Clustering {
                 }
             }
         }
+        for m in self.indexed.iter().flatten().flat_map(|c| &c.members) {
+            keep.set(m.index(), false);
+        }
         keep
     }
-    /// Documents removed as duplicates.
+    /// Documents removed as duplicates (of another document of the corpus, or of an indexed one).
     pub fn duplicates(&self) -> usize {
-        self.clusters.iter().map(|c| c.members.len() - 1).sum()
+        self.clusters.iter().map(|c| c.members.len() - 1).sum::<usize>() + self.indexed_duplicates()
+    }
+    /// Documents removed as duplicates of an indexed document.
+    pub fn indexed_duplicates(&self) -> usize {
+        self.indexed.iter().flatten().map(|c| c.members.len()).sum()
     }
 }

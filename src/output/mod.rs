@@ -11,7 +11,12 @@
 //! - cluster report: JSONL, one line per cluster of two or more, `{"cluster", "representative",
 //!   "members", "similarity", "locations"}`, where `locations[i]` is `FILE:LINE` of `members[i]`
 //!   (it tells apart two records that carry the same id); with the cross-lingual stage also
-//!   `"langs"`, `"member_langs"` and `"translation_score"` (see [`crate::Cluster`]).
+//!   `"langs"`, `"member_langs"` and `"translation_score"` (see [`crate::Cluster`]). With an
+//!   index checked against (`--against`), then one line per indexed document that documents
+//!   matched: `{"cluster", "representative", "indexed": true, "members", "similarity",
+//!   "locations"}`, the representative being the indexed document's id and the members the
+//!   corpus's documents removed for it (all of them: the indexed document is not in the corpus);
+//!   the summary then also counts them (`indexed_duplicates`).
 //!
 //! Parquet inputs give Parquet kept records (or annotated rows), with the inputs' schema: see
 //! [`write_parquet`].
@@ -418,6 +423,23 @@ pub fn write_clusters(w: &mut impl Write, corpus: &Corpus, clustering: &Clusteri
         }
         writeln!(w, "}}")?;
     }
+    // Then, with an index checked against, one line per indexed document matched: the
+    // corpus's documents removed for it (the indexed document itself is not in the corpus).
+    let first = clustering.clusters.len();
+    for (i, c) in clustering.indexed.iter().flatten().enumerate() {
+        let ids: Vec<String> = c.members.iter().map(|&m| json_str(&corpus.id(m))).collect();
+        let locs: Vec<String> = c.members.iter().map(|&m| json_str(&corpus.location(m))).collect();
+        let sims: Vec<String> = c.similarity.iter().map(|s| format!("{s:.4}")).collect();
+        writeln!(
+            w,
+            "{{\"cluster\":{},\"representative\":{},\"indexed\":true,\"members\":[{}],\"similarity\":[{}],\"locations\":[{}]}}",
+            first + i,
+            json_str(&c.indexed),
+            ids.join(","),
+            sims.join(","),
+            locs.join(",")
+        )?;
+    }
     Ok(())
 }
 
@@ -450,6 +472,10 @@ impl Summary {
             ("MB/s", format!("{:.1}", if seconds > 0.0 { mb / seconds } else { 0.0 })),
             ("threads", threads.to_string()),
         ];
+        let mut fields = fields;
+        if clustering.indexed.is_some() {
+            fields.push(("indexed_duplicates", clustering.indexed_duplicates().to_string()));
+        }
         Summary { fields }
     }
 

@@ -12,6 +12,7 @@
 //! spread it over machines) and `report` (the span report); the result is
 //! [`crate::types::Clustering`].
 
+mod against;
 mod boilerplate_pass;
 mod corpus;
 mod grouping;
@@ -20,7 +21,7 @@ mod pieces;
 mod report;
 mod sign;
 
-pub use crate::types::{Cluster, Clustering, CrossCounts, DocId, Stage, peak_rss_mb};
+pub use crate::types::{Cluster, Clustering, CrossCounts, DocId, IndexedCluster, Stage, peak_rss_mb};
 use corpus::find_duplicate_ids;
 pub use corpus::{Corpus, DocMeta};
 use grouping::{cluster_around, make_cluster};
@@ -65,6 +66,7 @@ pub struct Dedup {
     progress: Option<ProgressFn>,
     chunk_bytes: usize,
     lexicon: Option<Arc<crosslingual::lexicon::Lexicon>>,
+    against: Option<Arc<crate::reference::ReferenceIndex>>,
 }
 
 impl std::fmt::Debug for Dedup {
@@ -92,6 +94,9 @@ struct Signals<'a> {
     lens: &'a [u64],
     /// Shingle counts.
     sizes: &'a [u64],
+    /// The last `pinned` documents are always kept, first in keep priority, and never paired
+    /// with each other (the indexed documents of `--against`).
+    pinned: usize,
 }
 
 /// Pairs linking each document to the first document with its exact key (a star per key).
@@ -118,6 +123,7 @@ impl Dedup {
             progress: None,
             chunk_bytes: 1 << 20,
             lexicon: None,
+            against: None,
         }
     }
     /// Sets the dictionary pivot of the cross-lingual stage (without one, anchors work alone).
@@ -193,6 +199,7 @@ impl Dedup {
             let mut corpus = self.read_sources(sources)?;
             let mut stages = vec![Stage::since("read+sign", t)];
             let t = std::time::Instant::now();
+            self.check_against()?;
             let mut clustering = self.cluster_corpus(&corpus);
             stages.push(Stage::since("lsh+verify+cluster", t));
             if self.config.boilerplate && !corpus.lines.is_empty() {
@@ -204,6 +211,11 @@ impl Dedup {
                     clustering = self.cluster_corpus(&corpus);
                     stages.push(Stage::since("lsh+verify+cluster again", t));
                 }
+            }
+            if let Some(index) = &self.against {
+                let t = std::time::Instant::now();
+                clustering = self.cluster_against(&corpus, index);
+                stages.push(Stage::since("against the index", t));
             }
             if let Some(p) = self.config.cross_lingual {
                 let t = std::time::Instant::now();
@@ -443,6 +455,7 @@ impl Dedup {
             active: &active,
             lens: &lens,
             sizes: &sizes,
+            pinned: 0,
         };
         self.cluster_signatures(docs, &|d, ctx| {
             let text = corpus.text(DocId(d), read);
@@ -553,6 +566,7 @@ impl Dedup {
             active,
             lens,
             sizes,
+            pinned,
         } = docs;
         let c = &self.config;
         let k = c.num_perm;
@@ -573,6 +587,9 @@ impl Dedup {
             candidates.sort_unstable();
             candidates.dedup();
         }
+        // Pinned documents are never paired with each other: each stays kept.
+        let own = n - pinned;
+        candidates.retain(|&(a, _)| (a as usize) < own);
         // Set sizes: the shingle counts (repeats inside a document count again, so a page with
         // its body twice looks twice as long; the signatures' own cardinality estimate is too
         // coarse for short documents, whose bins are densified).
@@ -616,8 +633,17 @@ impl Dedup {
         // Documents with one exact key (the same normalized tokens) cluster whatever the
         // matching above found: a copy of a document made only of boilerplate lines, or too
         // short to sign, is still a copy.
-        let clusters = self
-            .group_pairs(lens, &verified, &exact_copies(exact), &similarity)
+        let mut copies = exact_copies(exact);
+        copies.retain(|&(a, b)| (a as usize) < own || (b as usize) < own);
+        let grouped = if pinned == 0 {
+            self.group_pairs(lens, &verified, &copies, &similarity)
+        } else {
+            // The pinned documents first, then the others in keep priority.
+            let mut order: Vec<u32> = (own as u32..n as u32).collect();
+            order.extend(self.config.keep.order(&lens[..own]));
+            cluster::leaders(n, &verified, &copies, &order, &similarity)
+        };
+        let clusters = grouped
             .into_iter()
             .map(|(representative, members)| cluster_around(members, representative, &similarity))
             .collect();
@@ -633,6 +659,7 @@ impl Dedup {
             stages: Vec::new(),
             candidate_docs,
             cross: CrossCounts::default(),
+            indexed: None,
         }
     }
 }

@@ -1,0 +1,166 @@
+//! A corpus checked against a lasting index ([`crate::reference`]), and indexes built from a run.
+//!
+//! In: a signed and clustered corpus, and an index opened with the run's settings. Out: the
+//! clustering in which every indexed document that can match (one sharing a band key or an
+//! exact key with a document of the corpus) takes part as a document that is always kept and
+//! comes first in keep priority: a new document is removed when it is a verified near-duplicate
+//! (or an exact copy) of an indexed document or of a kept new one, the rule of leader clustering
+//! ([`crate::cluster::leaders`]), so the removal guarantee holds against the index too. The
+//! clusters led by an indexed document are reported as [`IndexedCluster`]s naming it.
+
+use super::{Dedup, DocId, Signals};
+use crate::config::{Grouping, Method, Verify};
+use crate::error::{Error, Result};
+use crate::pipeline::{Clustering, Corpus};
+use crate::reader::Source;
+use crate::reference::{self, ReferenceIndex, SegmentData};
+use crate::types::IndexedCluster;
+use bitvec::prelude::*;
+use std::path::Path;
+use std::sync::Arc;
+
+impl Dedup {
+    /// Checks every corpus this pass reads against `index` (opened with this pass's settings,
+    /// [`ReferenceIndex::open`]): documents that are near-duplicates of an indexed document are
+    /// removed and reported in [`Clustering::indexed`]. MinHash with estimated verification and
+    /// leader grouping only (the index holds signatures, not texts), without the cross-lingual
+    /// stage; [`Dedup::run`] says so with an error otherwise.
+    pub fn against(mut self, index: Arc<ReferenceIndex>) -> Self {
+        self.against = Some(index);
+        self
+    }
+
+    /// An error when the configuration cannot be used with an index.
+    pub(super) fn check_against(&self) -> Result<()> {
+        if self.against.is_some() {
+            self.check_indexable()?;
+        }
+        Ok(())
+    }
+
+    /// An error naming the setting when the configuration cannot make or use an index.
+    fn check_indexable(&self) -> Result<()> {
+        let c = &self.config;
+        let refuse = |what: &str| {
+            Err(Error::Config(format!(
+                "an index holds MinHash signatures and is matched by their estimate with leader grouping: {what} cannot be used with one"
+            )))
+        };
+        if c.method != Method::MinHash {
+            return refuse("--method other than minhash");
+        }
+        if c.verify != Verify::Estimate {
+            return refuse("--verify exact");
+        }
+        if c.grouping != Grouping::Leader {
+            return refuse("--grouping components");
+        }
+        if c.containment.is_some() {
+            return refuse("--containment");
+        }
+        if c.cross_lingual.is_some() {
+            return refuse("--cross-lingual");
+        }
+        Ok(())
+    }
+
+    /// The clustering of `corpus` with the indexed documents that can match it taking part,
+    /// always kept and first in priority (see the module documentation).
+    pub(super) fn cluster_against(&self, corpus: &Corpus, index: &ReferenceIndex) -> Clustering {
+        let n = corpus.len();
+        let k = self.config.num_perm;
+        let shingles: Vec<u64> = corpus.docs.iter().map(|d| d.shingles).collect();
+        let band_keys: Vec<u64> = reference::all_band_keys(&corpus.sigs, &shingles, &self.config)
+            .into_iter()
+            .map(|e| e.0)
+            .collect();
+        let mut exact_keys: Vec<u64> = corpus.docs.iter().map(|d| d.exact).collect();
+        exact_keys.sort_unstable();
+        let pulled = index.matching(&band_keys, &exact_keys);
+        let mut sigs = corpus.sigs.clone();
+        sigs.reserve(pulled.len() * k);
+        let mut exact: Vec<u64> = corpus.docs.iter().map(|d| d.exact).collect();
+        let mut lens: Vec<u64> = corpus.docs.iter().map(|d| d.text_len).collect();
+        let mut sizes = shingles;
+        for &g in &pulled {
+            index.signature(g, &mut sigs);
+            let (e, len, size) = index.doc(g);
+            exact.push(e);
+            lens.push(len);
+            sizes.push(size);
+        }
+        let active: BitVec = sizes.iter().map(|&s| s > 0).collect();
+        let docs = Signals {
+            sigs: &sigs,
+            fps: &[],
+            exact: &exact,
+            active: &active,
+            lens: &lens,
+            sizes: &sizes,
+            pinned: pulled.len(),
+        };
+        // Exact verification is refused with an index, so no shingle set is ever asked for.
+        let mut all = self.cluster_signatures(docs, &|_, _| Vec::new());
+        let (mut own, mut indexed) = (Vec::new(), Vec::new());
+        for mut c in std::mem::take(&mut all.clusters) {
+            // Indexed documents are never removed: only this corpus's members are reported.
+            let keep: Vec<bool> = c.members.iter().map(|m| m.index() < n).collect();
+            let mut it = keep.iter();
+            c.similarity.retain(|_| *it.next().unwrap_or(&false));
+            c.members.retain(|m| m.index() < n);
+            if c.representative.index() >= n {
+                if !c.members.is_empty() {
+                    indexed.push(IndexedCluster {
+                        indexed: index.id(pulled[c.representative.index() - n]),
+                        members: c.members,
+                        similarity: c.similarity,
+                    });
+                }
+            } else if c.members.len() > 1 {
+                own.push(c);
+            }
+        }
+        all.clusters = own;
+        all.indexed = Some(indexed);
+        all.candidate_docs.truncate(n);
+        all
+    }
+
+    /// Reads `sources`, clusters them as [`Dedup::run_sources`] does, and writes them as a new
+    /// index in `dir` (a new or empty folder): every document's final signature (after the
+    /// boilerplate pass, when on), band keys, exact key, length and id. Returns the run.
+    pub fn build_index(&self, sources: Vec<Source>, dir: &Path) -> Result<(Corpus, Clustering)> {
+        self.check_indexable()?;
+        let (corpus, clustering) = self.run_sources(sources)?;
+        with_segment(&corpus, |data| reference::build(dir, data, &self.config))?;
+        Ok((corpus, clustering))
+    }
+
+    /// Reads `sources` and adds them to the index in `dir` as a new segment (the index's
+    /// settings must be this pass's). With the boilerplate pass on, a document is signed
+    /// without the lines that are boilerplate in the corpus it was added with; with it off,
+    /// a signature depends on its document alone and adding equals building from both.
+    pub fn add_to_index(&self, sources: Vec<Source>, dir: &Path) -> Result<(Corpus, Clustering)> {
+        self.check_indexable()?;
+        let (corpus, clustering) = self.run_sources(sources)?;
+        with_segment(&corpus, |data| reference::add(dir, data, &self.config))?;
+        Ok((corpus, clustering))
+    }
+}
+
+/// Calls `f` with what a segment holds of `corpus`: its signatures and, per document, exact key,
+/// length, shingle count and id.
+fn with_segment(corpus: &Corpus, f: impl FnOnce(&SegmentData<'_>) -> Result<()>) -> Result<()> {
+    let column = |get: fn(&super::DocMeta) -> u64| corpus.docs.iter().map(get).collect::<Vec<u64>>();
+    let (exact, lens, shingles) = (column(|d| d.exact), column(|d| d.text_len), column(|d| d.shingles));
+    let ids: Vec<String> = (0..corpus.len() as u32)
+        .map(|d| corpus.id(DocId(d)).into_owned())
+        .collect();
+    f(&SegmentData {
+        sigs: &corpus.sigs,
+        exact: &exact,
+        lens: &lens,
+        shingles: &shingles,
+        ids: &ids,
+    })
+}
