@@ -43,7 +43,8 @@ pub struct IndexArgs {
 pub enum IndexAction {
     /// Read INPUT... as `dedup` reads it (same flags) and write its index into the new or empty
     /// folder given with -o: every document's signature, band keys, exact key, length and id,
-    /// and the settings they were made with.
+    /// and the settings they were made with; with --substrings also every 50-token window, for
+    /// `dedup --against DIR --substrings` (decontamination by shared spans).
     Build(DedupArgs),
     /// Read INPUT... and add it to the index in DIR as a new segment (with the index's settings).
     Add {
@@ -166,7 +167,9 @@ pub struct DedupArgs {
     pub annotate: bool,
     /// Also remove the documents that are near-duplicates (or exact copies) of a document of the
     /// index in DIR (`neardup index build`); the cluster report names the indexed document each
-    /// one matched. Built with the same signing flags; MinHash with leader grouping only.
+    /// one matched. Built with the same signing flags; MinHash with leader grouping only. With
+    /// --substrings, also remove documents sharing a span of 50+ tokens with an indexed
+    /// document (an index built with --substrings).
     #[arg(long, value_name = "DIR")]
     pub against: Option<PathBuf>,
     /// Also write the run summary as JSON here.

@@ -201,7 +201,7 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     };
     let mut dedup = Dedup::new(config).read_options(read.clone()).threads(a.threads);
     if let Some(index) = against {
-        dedup = dedup.against(index);
+        dedup = dedup.against(index).against_substrings(a.substrings);
     }
     let sources = dedup.open(&a.inputs)?;
     let input_paths: Vec<&Path> = sources.iter().filter_map(|s| s.path()).collect();
@@ -427,7 +427,7 @@ fn index_cmd(a: &DedupArgs, add: Option<&std::path::PathBuf>) -> anyhow::Result<
     let sources = dedup.open(&a.inputs)?;
     let (corpus, _) = match add {
         Some(_) => dedup.add_to_index(sources, &dir)?,
-        None => dedup.build_index(sources, &dir)?,
+        None => dedup.build_index(sources, &dir, a.substrings)?,
     };
     if !a.quiet {
         warn_about(&corpus);

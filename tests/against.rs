@@ -246,3 +246,83 @@ fn decontamination_removes_the_test_set_and_its_near_copies() {
     );
     assert!(kept.iter().filter(|i| i.starts_with("fra/")).count() == 40);
 }
+
+/// Decontamination by shared spans: an index built with `--substrings` holds every 50-token
+/// window of the test set; a training document that carries 80 words of a test document inside
+/// an unrelated text is removed with `--against --substrings` (not by similarity: its Jaccard
+/// with the test document is low), one that carries 30 words is not.
+#[test]
+fn a_span_of_a_test_document_inside_another_text_is_found_with_substrings() {
+    let dir = tempfile::tempdir().unwrap();
+    let test_set = ntrex_subset(dir.path(), "test-set.jsonl", &["eng"]);
+    let carriers = ntrex_subset(dir.path(), "deu.jsonl", &["deu"]);
+    let test_docs = jsonl(&std::fs::read(&test_set).unwrap());
+    let carrier_docs = jsonl(&std::fs::read(&carriers).unwrap());
+    let words: Vec<&str> = test_docs[3]["text"].as_str().unwrap().split_whitespace().collect();
+    let doc = |id: &str, carrier: usize, leak: &[&str]| {
+        let text = format!(
+            "{}\n{}",
+            carrier_docs[carrier]["text"].as_str().unwrap(),
+            leak.join(" ")
+        );
+        serde_json::json!({"id": id, "text": text}).to_string() + "\n"
+    };
+    let train = dir.path().join("train.jsonl");
+    std::fs::write(
+        &train,
+        doc("leak", 5, &words[20..100]) + &doc("short", 6, &words[20..50]),
+    )
+    .unwrap();
+    let index = dir.path().join("test-set.index");
+    ok(&[
+        "index".as_ref(),
+        "build".as_ref(),
+        test_set.as_os_str(),
+        "--substrings".as_ref(),
+        "-o".as_ref(),
+        index.as_os_str(),
+        "-q".as_ref(),
+    ]);
+    // Without --substrings the check is by similarity only: both are kept.
+    let (kept, matches) = check(&train, &index, dir.path());
+    assert_eq!((kept.len(), matches.len()), (2, 0));
+    let report = dir.path().join("report.jsonl");
+    let o = bin()
+        .arg("dedup")
+        .arg(&train)
+        .args(["--against".as_ref(), index.as_os_str(), "--substrings".as_ref()])
+        .args(["-o".as_ref(), dir.path().join("kept.jsonl").as_os_str(), "-q".as_ref()])
+        .arg("--clusters")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines = jsonl(&std::fs::read(&report).unwrap());
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["members"], serde_json::json!(["leak"]));
+    assert_eq!(lines[0]["representative"], test_docs[3]["id"]);
+    // An index built without windows is refused for --substrings, by name.
+    let plain = dir.path().join("plain.index");
+    ok(&[
+        "index".as_ref(),
+        "build".as_ref(),
+        test_set.as_os_str(),
+        "-o".as_ref(),
+        plain.as_os_str(),
+        "-q".as_ref(),
+    ]);
+    let o = bin()
+        .arg("dedup")
+        .arg(&train)
+        .args([
+            "--against".as_ref(),
+            plain.as_os_str(),
+            "--substrings".as_ref(),
+            "-o".as_ref(),
+        ])
+        .arg(dir.path().join("k2"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--substrings"), "{}", stderr(&o));
+}

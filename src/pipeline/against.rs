@@ -14,8 +14,10 @@ use crate::error::{Error, Result};
 use crate::pipeline::{Clustering, Corpus};
 use crate::reader::Source;
 use crate::reference::{self, ReferenceIndex, SegmentData};
+use crate::spans::substring::{DEFAULT_MIN_TOKENS, window_keys};
 use crate::types::IndexedCluster;
 use bitvec::prelude::*;
+use rayon::prelude::*;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -30,10 +32,25 @@ impl Dedup {
         self
     }
 
+    /// With an index to check against ([`Dedup::against`]), also removes the documents that
+    /// share a span of at least 50 tokens with an indexed document (decontamination by n-gram
+    /// overlap): the index must have been built with its windows ([`Dedup::build_index`] with
+    /// `substrings`).
+    pub fn against_substrings(mut self, on: bool) -> Self {
+        self.against_substrings = on;
+        self
+    }
+
     /// An error when the configuration cannot be used with an index.
     pub(super) fn check_against(&self) -> Result<()> {
-        if self.against.is_some() {
+        if let Some(index) = &self.against {
             self.check_indexable()?;
+            if self.against_substrings && !index.has_windows() {
+                return Err(Error::Config(format!(
+                    "{} holds no 50-token windows: build it with `neardup index build --substrings` to check shared spans",
+                    index.dir().display()
+                )));
+            }
         }
         Ok(())
     }
@@ -76,7 +93,28 @@ impl Dedup {
             .collect();
         let mut exact_keys: Vec<u64> = corpus.docs.iter().map(|d| d.exact).collect();
         exact_keys.sort_unstable();
-        let pulled = index.matching(&band_keys, &exact_keys);
+        let mut pulled = index.matching(&band_keys, &exact_keys);
+        // Documents sharing a 50-token span with an indexed one: paired with it whatever their
+        // similarity (the first such indexed document).
+        let hits: Vec<(u32, u64)> = if self.against_substrings {
+            let read = &self.read;
+            (0..n as u32)
+                .into_par_iter()
+                .filter_map(|d| {
+                    let keys = window_keys(&corpus.text(DocId(d), read), DEFAULT_MIN_TOKENS);
+                    index.window_hit(&keys).map(|g| (d, g))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        pulled.extend(hits.iter().map(|h| h.1));
+        pulled.sort_unstable();
+        pulled.dedup();
+        let forced: Vec<(u32, u32)> = hits
+            .iter()
+            .map(|&(d, g)| (d, (n + pulled.binary_search(&g).unwrap_or(0)) as u32))
+            .collect();
         let mut sigs = corpus.sigs.clone();
         sigs.reserve(pulled.len() * k);
         let mut exact: Vec<u64> = corpus.docs.iter().map(|d| d.exact).collect();
@@ -98,6 +136,7 @@ impl Dedup {
             lens: &lens,
             sizes: &sizes,
             pinned: pulled.len(),
+            forced: &forced,
         };
         // Exact verification is refused with an index, so no shingle set is ever asked for.
         let mut all = self.cluster_signatures(docs, &|_, _| Vec::new());
@@ -129,28 +168,59 @@ impl Dedup {
     /// Reads `sources`, clusters them as [`Dedup::run_sources`] does, and writes them as a new
     /// index in `dir` (a new or empty folder): every document's final signature (after the
     /// boilerplate pass, when on), band keys, exact key, length and id. Returns the run.
-    pub fn build_index(&self, sources: Vec<Source>, dir: &Path) -> Result<(Corpus, Clustering)> {
+    /// With `substrings`, the index also holds every 50-token window of every document, for
+    /// [`Dedup::against_substrings`].
+    pub fn build_index(&self, sources: Vec<Source>, dir: &Path, substrings: bool) -> Result<(Corpus, Clustering)> {
         self.check_indexable()?;
         let (corpus, clustering) = self.run_sources(sources)?;
-        with_segment(&corpus, |data| reference::build(dir, data, &self.config))?;
+        let windows = self.windows_of(&corpus, substrings)?;
+        with_segment(&corpus, &windows, |data| {
+            reference::build(dir, data, &self.config, substrings)
+        })?;
         Ok((corpus, clustering))
     }
 
     /// Reads `sources` and adds them to the index in `dir` as a new segment (the index's
     /// settings must be this pass's). With the boilerplate pass on, a document is signed
     /// without the lines that are boilerplate in the corpus it was added with; with it off,
-    /// a signature depends on its document alone and adding equals building from both.
+    /// a signature depends on its document alone and adding equals building from both. An index
+    /// built with windows gets the new documents' windows too.
     pub fn add_to_index(&self, sources: Vec<Source>, dir: &Path) -> Result<(Corpus, Clustering)> {
         self.check_indexable()?;
+        let substrings = ReferenceIndex::open(dir, &self.config)?.has_windows();
         let (corpus, clustering) = self.run_sources(sources)?;
-        with_segment(&corpus, |data| reference::add(dir, data, &self.config))?;
+        let windows = self.windows_of(&corpus, substrings)?;
+        with_segment(&corpus, &windows, |data| reference::add(dir, data, &self.config))?;
         Ok((corpus, clustering))
     }
 }
 
+impl Dedup {
+    /// `(window key, document)` of every 50-token window of every document of `corpus`, sorted
+    /// (none without `on`).
+    fn windows_of(&self, corpus: &Corpus, on: bool) -> Result<Vec<(u64, u32)>> {
+        if !on {
+            return Ok(Vec::new());
+        }
+        let read = &self.read;
+        self.in_pool(|| {
+            let mut all: Vec<(u64, u32)> = (0..corpus.len() as u32)
+                .into_par_iter()
+                .flat_map_iter(|d| {
+                    window_keys(&corpus.text(DocId(d), read), DEFAULT_MIN_TOKENS)
+                        .into_iter()
+                        .map(move |k| (k, d))
+                })
+                .collect();
+            all.par_sort_unstable();
+            all
+        })
+    }
+}
+
 /// Calls `f` with what a segment holds of `corpus`: its signatures and, per document, exact key,
-/// length, shingle count and id.
-fn with_segment(corpus: &Corpus, f: impl FnOnce(&SegmentData<'_>) -> Result<()>) -> Result<()> {
+/// length, shingle count and id, and its `windows`.
+fn with_segment(corpus: &Corpus, windows: &[(u64, u32)], f: impl FnOnce(&SegmentData<'_>) -> Result<()>) -> Result<()> {
     let column = |get: fn(&super::DocMeta) -> u64| corpus.docs.iter().map(get).collect::<Vec<u64>>();
     let (exact, lens, shingles) = (column(|d| d.exact), column(|d| d.text_len), column(|d| d.shingles));
     let ids: Vec<String> = (0..corpus.len() as u32)
@@ -162,5 +232,6 @@ fn with_segment(corpus: &Corpus, f: impl FnOnce(&SegmentData<'_>) -> Result<()>)
         lens: &lens,
         shingles: &shingles,
         ids: &ids,
+        windows,
     })
 }

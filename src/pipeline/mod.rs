@@ -67,6 +67,7 @@ pub struct Dedup {
     chunk_bytes: usize,
     lexicon: Option<Arc<crosslingual::lexicon::Lexicon>>,
     against: Option<Arc<crate::reference::ReferenceIndex>>,
+    against_substrings: bool,
 }
 
 impl std::fmt::Debug for Dedup {
@@ -97,6 +98,9 @@ struct Signals<'a> {
     /// The last `pinned` documents are always kept, first in keep priority, and never paired
     /// with each other (the indexed documents of `--against`).
     pinned: usize,
+    /// Pairs verified elsewhere (a span shared with an indexed document), joined to those the
+    /// signatures verify.
+    forced: &'a [(u32, u32)],
 }
 
 /// Pairs linking each document to the first document with its exact key (a star per key).
@@ -124,6 +128,7 @@ impl Dedup {
             chunk_bytes: 1 << 20,
             lexicon: None,
             against: None,
+            against_substrings: false,
         }
     }
     /// Sets the dictionary pivot of the cross-lingual stage (without one, anchors work alone).
@@ -456,6 +461,7 @@ impl Dedup {
             lens: &lens,
             sizes: &sizes,
             pinned: 0,
+            forced: &[],
         };
         self.cluster_signatures(docs, &|d, ctx| {
             let text = corpus.text(DocId(d), read);
@@ -567,6 +573,7 @@ impl Dedup {
             lens,
             sizes,
             pinned,
+            forced,
         } = docs;
         let c = &self.config;
         let k = c.num_perm;
@@ -598,7 +605,7 @@ impl Dedup {
         } else {
             Vec::new()
         };
-        let verified = match c.verify {
+        let mut verified = match c.verify {
             Verify::Estimate => match c.method {
                 Method::MinHash => cluster::verify_with(&candidates, |a, b| {
                     let j = estimate_jaccard(sig(a), sig(b));
@@ -626,6 +633,11 @@ impl Dedup {
                 })
             }
         };
+        if !forced.is_empty() {
+            verified.extend_from_slice(forced);
+            verified.sort_unstable();
+            verified.dedup();
+        }
         let similarity = |m: u32, r: u32| match c.method {
             Method::SimHash => 1.0 - ham(m, r) as f64 / 64.0,
             Method::MinHash => estimate_jaccard(sig(m), sig(r)),

@@ -14,12 +14,15 @@
 //!   signature ([`Settings`]); a run that uses the index must have the same ones.
 //! - `seg-NNNNNN.bin`, little-endian, memory-mapped when read: a 64-byte header (`NDIXSEG1`,
 //!   version `u32`, `num_perm` `u32`, `bands` `u32`, `rows` `u32`, documents `n` `u64`, band
-//!   entries `e` `u64`, id bytes `u64`, zero padding), then in this order: the signatures
+//!   entries `e` `u64`, id bytes `u64`, window entries `w` `u64`, zero padding), then in this order: the signatures
 //!   (`n × num_perm` `u32`), exact keys (`n` `u64`), text lengths (`n` `u64`), shingle counts
 //!   (`n` `u64`; 0: the document takes no part in LSH), the band table (`e` entries of key `u64`
 //!   and document `u32`, sorted: every band of every document with shingles, keyed as
 //!   [`crate::index::band_keys`] keys them), the exact table (`n` entries of key `u64` and
-//!   document `u32`, sorted), the id offsets (`n + 1` `u64`) and the ids (UTF-8).
+//!   document `u32`, sorted), the id offsets (`n + 1` `u64`), the ids (UTF-8) and, for an index
+//!   built with `--substrings`, the window table (`w` entries of the key of a window of 50
+//!   normalized tokens, [`crate::spans::substring::window_keys`], `u64`, and document `u32`,
+//!   sorted; `w = 0` without).
 //!
 //! A segment is written to a temporary name and renamed; the manifest is rewritten the same way
 //! after it, so an interrupted `index add` leaves the index as it was.
@@ -102,6 +105,8 @@ pub struct SegmentData<'a> {
     pub shingles: &'a [u64],
     /// Ids.
     pub ids: &'a [String],
+    /// `(window key, document)` of every 50-token window, sorted (empty: no substring check).
+    pub windows: &'a [(u64, u32)],
 }
 
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
@@ -138,6 +143,8 @@ pub struct ReferenceIndex {
     segments: Vec<Segment>,
     /// The segments' file names, from the manifest.
     names: Vec<String>,
+    /// Whether every segment holds its documents' windows.
+    substrings: bool,
     /// First global document number of each segment.
     bases: Vec<u64>,
 }
@@ -147,6 +154,10 @@ struct Segment {
     n: usize,
     k: usize,
     e: usize,
+    /// Window entries.
+    w: usize,
+    /// Bytes of the ids.
+    id_bytes: usize,
 }
 
 impl Segment {
@@ -173,6 +184,9 @@ impl Segment {
     }
     fn ids_at(&self) -> usize {
         self.offsets_at() + (self.n + 1) * 8
+    }
+    fn windows_at(&self) -> usize {
+        self.ids_at() + self.id_bytes
     }
     fn u64_at(&self, at: usize) -> u64 {
         u64::from_le_bytes(self.map[at..at + 8].try_into().unwrap_or([0; 8]))
@@ -253,6 +267,7 @@ impl ReferenceIndex {
         Ok(ReferenceIndex {
             dir: dir.to_path_buf(),
             settings,
+            substrings: json.get("substrings").and_then(|v| v.as_bool()).unwrap_or(false),
             segments,
             names,
             bases,
@@ -273,9 +288,26 @@ impl ReferenceIndex {
         if version != VERSION || k != config.num_perm() || bands != config.bands() || rows != config.rows() {
             return Err(bad(path, "segment signed with other settings than its manifest says"));
         }
-        let (n, e, id_bytes) = (u64_at(24) as usize, u64_at(32) as usize, u64_at(40) as usize);
-        let seg = Segment { map, n, k, e };
-        if seg.ids_at().checked_add(id_bytes) != Some(seg.map.len()) {
+        let (n, e, id_bytes, w) = (
+            u64_at(24) as usize,
+            u64_at(32) as usize,
+            u64_at(40) as usize,
+            u64_at(48) as usize,
+        );
+        let seg = Segment {
+            map,
+            n,
+            k,
+            e,
+            w,
+            id_bytes,
+        };
+        let end = n
+            .checked_mul(k * 4 + 8 * 3 + ENTRY + 8)
+            .and_then(|x| x.checked_add(e.checked_mul(ENTRY)?))
+            .and_then(|x| x.checked_add(w.checked_mul(ENTRY)?))
+            .and_then(|x| x.checked_add(HEADER + 8 + id_bytes));
+        if end != Some(seg.map.len()) {
             return Err(bad(path, "segment length does not match its header"));
         }
         Ok(seg)
@@ -296,6 +328,30 @@ impl ReferenceIndex {
     /// Whether no document is indexed.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Whether it holds the 50-token windows of its documents (built with `--substrings`): in
+    /// every segment.
+    pub fn has_windows(&self) -> bool {
+        self.substrings
+    }
+
+    /// The first indexed document (global number) holding one of `keys` (a document's window
+    /// keys, sorted), if any: a span of at least 50 tokens shared with it.
+    pub fn window_hit(&self, keys: &[u64]) -> Option<u64> {
+        let mut found = Vec::new();
+        let mut best: Option<u64> = None;
+        for (seg, &base) in self.segments.iter().zip(&self.bases) {
+            for &key in keys {
+                found.clear();
+                seg.lookup(seg.windows_at(), seg.w, key, &mut found);
+                if let Some(&d) = found.iter().min() {
+                    let g = base + u64::from(d);
+                    best = Some(best.map_or(g, |b| b.min(g)));
+                }
+            }
+        }
+        best
     }
 
     /// The settings recorded in the manifest (as JSON).
@@ -399,7 +455,7 @@ fn write_segment(path: &Path, data: &SegmentData<'_>, config: &Config) -> Result
         ] {
             header.extend_from_slice(&v.to_le_bytes());
         }
-        for v in [n as u64, bands.len() as u64, id_bytes as u64] {
+        for v in [n as u64, bands.len() as u64, id_bytes as u64, data.windows.len() as u64] {
             header.extend_from_slice(&v.to_le_bytes());
         }
         header.resize(HEADER, 0);
@@ -426,6 +482,10 @@ fn write_segment(path: &Path, data: &SegmentData<'_>, config: &Config) -> Result
             for id in data.ids {
                 w.write_all(id.as_bytes())?;
             }
+            for (k, d) in data.windows {
+                w.write_all(&k.to_le_bytes())?;
+                w.write_all(&d.to_le_bytes())?;
+            }
             w.flush()
         };
         write(&mut w).map_err(io_err(path))?;
@@ -439,14 +499,20 @@ fn write_segment(path: &Path, data: &SegmentData<'_>, config: &Config) -> Result
 }
 
 /// Writes the manifest of `dir` (through a temporary file renamed into place).
-fn write_manifest(dir: &Path, settings: &Settings, segments: &[String], documents: u64) -> Result<()> {
+fn write_manifest(
+    dir: &Path,
+    settings: &Settings,
+    substrings: bool,
+    segments: &[String],
+    documents: u64,
+) -> Result<()> {
     let path = dir.join(MANIFEST);
     let names: Vec<String> = segments
         .iter()
         .map(|s| serde_json::Value::from(s.as_str()).to_string())
         .collect();
     let text = format!(
-        "{{\"format\":\"neardup-index\",\"version\":{VERSION},\"settings\":{},\"segments\":[{}],\"documents\":{documents}}}\n",
+        "{{\"format\":\"neardup-index\",\"version\":{VERSION},\"settings\":{},\"substrings\":{substrings},\"segments\":[{}],\"documents\":{documents}}}\n",
         settings.to_json(),
         names.join(",")
     );
@@ -460,8 +526,9 @@ fn write_manifest(dir: &Path, settings: &Settings, segments: &[String], document
     Ok(())
 }
 
-/// Creates the index `dir` (a new or empty folder) from one signed corpus.
-pub fn build(dir: &Path, data: &SegmentData<'_>, config: &Config) -> Result<()> {
+/// Creates the index `dir` (a new or empty folder) from one signed corpus; with `substrings`,
+/// the index holds its documents' windows (`data.windows`) and every corpus added must too.
+pub fn build(dir: &Path, data: &SegmentData<'_>, config: &Config, substrings: bool) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(io_err(dir))?;
     let busy = std::fs::read_dir(dir).map_err(io_err(dir))?.next().is_some();
     if busy {
@@ -472,17 +539,24 @@ pub fn build(dir: &Path, data: &SegmentData<'_>, config: &Config) -> Result<()> 
     }
     let name = "seg-000000.bin".to_string();
     write_segment(&dir.join(&name), data, config)?;
-    write_manifest(dir, &Settings::of(config), &[name], data.lens.len() as u64)
+    write_manifest(dir, &Settings::of(config), substrings, &[name], data.lens.len() as u64)
 }
 
-/// Adds one signed corpus to the index `dir` as a new segment.
+/// Adds one signed corpus to the index `dir` as a new segment (with its windows when the index
+/// holds windows: [`ReferenceIndex::has_windows`]).
 pub fn add(dir: &Path, data: &SegmentData<'_>, config: &Config) -> Result<()> {
     let index = ReferenceIndex::open(dir, config)?;
     let mut names = index.names.clone();
     let name = format!("seg-{:06}.bin", names.len());
     write_segment(&dir.join(&name), data, config)?;
     names.push(name);
-    write_manifest(dir, &Settings::of(config), &names, index.len() + data.lens.len() as u64)
+    write_manifest(
+        dir,
+        &Settings::of(config),
+        index.has_windows(),
+        &names,
+        index.len() + data.lens.len() as u64,
+    )
 }
 
 #[cfg(test)]

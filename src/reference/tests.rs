@@ -25,10 +25,11 @@ fn an_index_reads_back_what_was_written() {
         lens: &lens,
         shingles: &shingles,
         ids: &ids,
+        windows: &[(5, 2), (9, 0), (9, 1)],
     };
-    build(&path, &seg, &c).unwrap();
+    build(&path, &seg, &c, true).unwrap();
     // A second build into the same folder is refused; an add appends.
-    assert!(build(&path, &seg, &c).is_err());
+    assert!(build(&path, &seg, &c, true).is_err());
     add(&path, &seg, &c).unwrap();
     let index = ReferenceIndex::open(&path, &c).unwrap();
     assert_eq!(index.len(), 6);
@@ -46,6 +47,11 @@ fn an_index_reads_back_what_was_written() {
     assert_eq!(index.matching(&keys, &[]), [0, 3]);
     assert_eq!(index.matching(&[], &[11]), [1, 2, 4, 5]);
     assert!(index.matching(&[7], &[12]).is_empty());
+    // Windows: the first document holding one of the keys, over both segments.
+    assert!(index.has_windows());
+    assert_eq!(index.window_hit(&[5]), Some(2));
+    assert_eq!(index.window_hit(&[1, 9]), Some(0));
+    assert_eq!(index.window_hit(&[4, 6]), None);
 }
 
 #[test]
@@ -59,8 +65,9 @@ fn other_settings_and_damaged_files_are_refused() {
         lens: &lens,
         shingles: &shingles,
         ids: &ids,
+        windows: &[],
     };
-    build(dir.path(), &seg, &config()).unwrap();
+    build(dir.path(), &seg, &config(), false).unwrap();
     let other = Config::builder().num_perm(8).bands(4).rows(2).seed(7).build().unwrap();
     let e = ReferenceIndex::open(dir.path(), &other).err().unwrap().to_string();
     assert!(e.contains("seed"), "{e}");

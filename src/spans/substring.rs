@@ -71,6 +71,20 @@ fn window_key(h: &[u64]) -> u64 {
         .wrapping_mul(0xff51_afd7_ed55_8ccd)
 }
 
+/// The keys of every window of `m` normalized tokens of `text`, sorted, each once: what an index
+/// built with `--substrings` stores per document, and what a document checked against it looks
+/// up (a key found is a span of at least `m` tokens shared with an indexed document).
+pub fn window_keys(text: &str, m: usize) -> Vec<u64> {
+    if m == 0 {
+        return Vec::new();
+    }
+    let t = doc_tokens(text);
+    let mut keys: Vec<u64> = t.hashes.windows(m).map(window_key).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
 /// Every span of at least `m` tokens that occurs in two different documents.
 pub(crate) fn shared_spans(docs: &[DocTokens], m: usize) -> Vec<Shared> {
     if m == 0 {
