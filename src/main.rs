@@ -225,17 +225,7 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         anyhow::bail!("more than one output on stdout ('-', or -o left out): give all but one a file");
     }
     let parquet_out = parquet_output(&sources, a.output.as_deref())?;
-    let total: u64 = sources.iter().map(|s| s.bytes().len() as u64).sum();
-    let bar = (!a.quiet && io::stderr().is_terminal()).then(|| {
-        let bar = ProgressBar::new(total);
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} reading {bytes}/{total_bytes} {wide_bar} {bytes_per_sec} eta {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar
-    });
+    let bar = reading_bar(a, &sources);
     if a.cross_lingual
         && let Some(path) = lexicon_path(a)
     {
@@ -401,6 +391,22 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The progress bar of reading `sources` (bytes read of the total), on a terminal and without
+/// `--quiet` only.
+fn reading_bar(a: &DedupArgs, sources: &[neardup::reader::Source]) -> Option<ProgressBar> {
+    let total: u64 = sources.iter().map(|s| s.bytes().len() as u64).sum();
+    (!a.quiet && io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::new(total);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} reading {bytes}/{total_bytes} {wide_bar} {bytes_per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    })
+}
+
 /// `neardup index build` (`add` is `Some(DIR)`: `neardup index add DIR`).
 fn index_cmd(a: &DedupArgs, add: Option<&std::path::PathBuf>) -> anyhow::Result<()> {
     let start = Instant::now();
@@ -421,14 +427,22 @@ fn index_cmd(a: &DedupArgs, add: Option<&std::path::PathBuf>) -> anyhow::Result<
     ] {
         anyhow::ensure!(!given, "{flag} is a flag of dedup, not of index");
     }
-    let dedup = Dedup::new(a.config()?)
+    let mut dedup = Dedup::new(a.config()?)
         .read_options(a.read_options())
         .threads(a.threads);
     let sources = dedup.open(&a.inputs)?;
+    let bar = reading_bar(a, &sources);
+    if let Some(bar) = &bar {
+        let bar = bar.clone();
+        dedup = dedup.progress(Arc::new(move |n| bar.inc(n)));
+    }
     let (corpus, _) = match add {
         Some(_) => dedup.add_to_index(sources, &dir)?,
         None => dedup.build_index(sources, &dir, a.substrings)?,
     };
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
     if !a.quiet {
         warn_about(&corpus);
         diag!(

@@ -28,6 +28,20 @@ fn ok(args: &[&std::ffi::OsStr]) {
     assert!(o.status.success(), "{args:?}: {}", stderr(&o));
 }
 
+/// `index build INPUT -o INDEX` with `extra` flags, asserting success.
+fn build_index(input: &Path, index: &Path, extra: &[&str]) {
+    let o = bin()
+        .args(["index", "build"])
+        .arg(input)
+        .arg("-o")
+        .arg(index)
+        .arg("-q")
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 /// `dedup NEW --against INDEX`: the kept records' ids and the report's indexed matches
 /// `(member, indexed document)`.
 fn check(new: &Path, index: &Path, dir: &Path) -> (Vec<String>, Vec<(String, String)>) {
@@ -72,14 +86,7 @@ fn english_variants_are_removed_against_an_index_of_english_and_translations_kep
     let eng = ntrex_subset(dir.path(), "eng.jsonl", &["eng"]);
     let new = ntrex_subset(dir.path(), "new.jsonl", &["eng-US", "eng-GB", "eng-IN", "fra", "deu"]);
     let index = dir.path().join("eng.index");
-    ok(&[
-        "index".as_ref(),
-        "build".as_ref(),
-        eng.as_os_str(),
-        "-o".as_ref(),
-        index.as_os_str(),
-        "-q".as_ref(),
-    ]);
+    build_index(&eng, &index, &[]);
     let (kept, matches) = check(&new, &index, dir.path());
     // Every match names its own article's English document.
     for (m, indexed) in &matches {
@@ -106,14 +113,7 @@ fn a_second_spanish_reference_is_removed_against_an_index_of_spanish() {
     let spa = ntrex_subset(dir.path(), "spa.jsonl", &["spa"]);
     let ref2 = ntrex_subset(dir.path(), "ref2.jsonl", &["spa-ref2"]);
     let index = dir.path().join("spa.index");
-    ok(&[
-        "index".as_ref(),
-        "build".as_ref(),
-        spa.as_os_str(),
-        "-o".as_ref(),
-        index.as_os_str(),
-        "-q".as_ref(),
-    ]);
+    build_index(&spa, &index, &[]);
     let (_, matches) = check(&ref2, &index, dir.path());
     assert!(matches.iter().all(|(m, i)| article(m) == article(i)), "{matches:?}");
     assert!(matches.len() >= 38, "{} of 40 removed", matches.len());
@@ -129,22 +129,8 @@ fn adding_to_an_index_equals_building_it_from_both() {
     std::fs::write(&a, lines[..25].join("\n") + "\n").unwrap();
     std::fs::write(&b, lines[25..].join("\n") + "\n").unwrap();
     let (one, two) = (dir.path().join("one.index"), dir.path().join("two.index"));
-    ok(&[
-        "index".as_ref(),
-        "build".as_ref(),
-        all.as_os_str(),
-        "-o".as_ref(),
-        one.as_os_str(),
-        "-q".as_ref(),
-    ]);
-    ok(&[
-        "index".as_ref(),
-        "build".as_ref(),
-        a.as_os_str(),
-        "-o".as_ref(),
-        two.as_os_str(),
-        "-q".as_ref(),
-    ]);
+    build_index(&all, &one, &[]);
+    build_index(&a, &two, &[]);
     ok(&[
         "index".as_ref(),
         "add".as_ref(),
@@ -174,14 +160,7 @@ fn an_index_is_used_only_with_its_settings_and_modes() {
     let dir = tempfile::tempdir().unwrap();
     let seeds = data("seeds.jsonl");
     let index = dir.path().join("seeds.index");
-    ok(&[
-        "index".as_ref(),
-        "build".as_ref(),
-        seeds.as_os_str(),
-        "-o".as_ref(),
-        index.as_os_str(),
-        "-q".as_ref(),
-    ]);
+    build_index(&seeds, &index, &[]);
     let run = |extra: &[&str]| {
         let mut c = bin();
         c.arg("dedup")
@@ -225,14 +204,7 @@ fn decontamination_removes_the_test_set_and_its_near_copies() {
     let dir = tempfile::tempdir().unwrap();
     let test_set = ntrex_subset(dir.path(), "test-set.jsonl", &["eng"]);
     let index = dir.path().join("test-set.index");
-    ok(&[
-        "index".as_ref(),
-        "build".as_ref(),
-        test_set.as_os_str(),
-        "-o".as_ref(),
-        index.as_os_str(),
-        "-q".as_ref(),
-    ]);
+    build_index(&test_set, &index, &[]);
     let (kept, matches) = check(&data("ntrex-dev/docs.jsonl"), &index, dir.path());
     let english = |i: &str| i.starts_with("eng/") || i.starts_with("eng-");
     assert!(
@@ -274,15 +246,7 @@ fn a_span_of_a_test_document_inside_another_text_is_found_with_substrings() {
     )
     .unwrap();
     let index = dir.path().join("test-set.index");
-    ok(&[
-        "index".as_ref(),
-        "build".as_ref(),
-        test_set.as_os_str(),
-        "--substrings".as_ref(),
-        "-o".as_ref(),
-        index.as_os_str(),
-        "-q".as_ref(),
-    ]);
+    build_index(&test_set, &index, &["--substrings"]);
     // Without --substrings the check is by similarity only: both are kept.
     let (kept, matches) = check(&train, &index, dir.path());
     assert_eq!((kept.len(), matches.len()), (2, 0));
@@ -303,14 +267,7 @@ fn a_span_of_a_test_document_inside_another_text_is_found_with_substrings() {
     assert_eq!(lines[0]["representative"], test_docs[3]["id"]);
     // An index built without windows is refused for --substrings, by name.
     let plain = dir.path().join("plain.index");
-    ok(&[
-        "index".as_ref(),
-        "build".as_ref(),
-        test_set.as_os_str(),
-        "-o".as_ref(),
-        plain.as_os_str(),
-        "-q".as_ref(),
-    ]);
+    build_index(&test_set, &plain, &[]);
     let o = bin()
         .arg("dedup")
         .arg(&train)

@@ -200,11 +200,11 @@ impl Dedup {
     /// Reads and clusters already opened sources.
     pub fn run_sources(&self, sources: Vec<Source>) -> Result<(Corpus, Clustering)> {
         self.in_pool(|| {
+            self.check_against()?;
             let t = std::time::Instant::now();
             let mut corpus = self.read_sources(sources)?;
             let mut stages = vec![Stage::since("read+sign", t)];
             let t = std::time::Instant::now();
-            self.check_against()?;
             let mut clustering = self.cluster_corpus(&corpus);
             stages.push(Stage::since("lsh+verify+cluster", t));
             if self.config.boilerplate && !corpus.lines.is_empty() {

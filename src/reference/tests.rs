@@ -12,6 +12,25 @@ fn data(ids: &[String]) -> (Vec<u32>, Vec<u64>, Vec<u64>, Vec<u64>) {
     (sigs, vec![10, 11, 11], vec![100, 200, 300], vec![5, 5, 0])
 }
 
+/// The segment of those columns.
+fn segment<'a>(
+    sigs: &'a [u32],
+    exact: &'a [u64],
+    lens: &'a [u64],
+    shingles: &'a [u64],
+    ids: &'a [String],
+    windows: &'a [(u64, u32)],
+) -> SegmentData<'a> {
+    SegmentData {
+        sigs,
+        exact,
+        lens,
+        shingles,
+        ids,
+        windows,
+    }
+}
+
 #[test]
 fn an_index_reads_back_what_was_written() {
     let dir = tempfile::tempdir().unwrap();
@@ -19,14 +38,7 @@ fn an_index_reads_back_what_was_written() {
     let ids: Vec<String> = ["a", "b\u{e9}", "c"].iter().map(|s| s.to_string()).collect();
     let (sigs, exact, lens, shingles) = data(&ids);
     let c = config();
-    let seg = SegmentData {
-        sigs: &sigs,
-        exact: &exact,
-        lens: &lens,
-        shingles: &shingles,
-        ids: &ids,
-        windows: &[(5, 2), (9, 0), (9, 1)],
-    };
+    let seg = segment(&sigs, &exact, &lens, &shingles, &ids, &[(5, 2), (9, 0), (9, 1)]);
     build(&path, &seg, &c, true).unwrap();
     // A second build into the same folder is refused; an add appends.
     assert!(build(&path, &seg, &c, true).is_err());
@@ -59,14 +71,7 @@ fn other_settings_and_damaged_files_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let ids: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
     let (sigs, exact, lens, shingles) = data(&ids);
-    let seg = SegmentData {
-        sigs: &sigs,
-        exact: &exact,
-        lens: &lens,
-        shingles: &shingles,
-        ids: &ids,
-        windows: &[],
-    };
+    let seg = segment(&sigs, &exact, &lens, &shingles, &ids, &[]);
     build(dir.path(), &seg, &config(), false).unwrap();
     let other = Config::builder().num_perm(8).bands(4).rows(2).seed(7).build().unwrap();
     let e = ReferenceIndex::open(dir.path(), &other).err().unwrap().to_string();
