@@ -109,3 +109,51 @@ pub fn pass(data: &[u8]) {
         assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), clustering.clusters.len());
     }
 }
+
+/// The index reader: `data` as the segment of an index (with a valid manifest of the default
+/// settings). Opening it succeeds or fails with an error naming the file, never a panic; an
+/// index that opens answers every lookup (band, exact and window keys, signatures and ids of
+/// every document it reports) without a panic.
+pub fn index(data: &[u8]) {
+    use neardup::reference::ReferenceIndex;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("neardup-fuzz-index-{}-{call}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let config = Config::default();
+    let settings = neardup::reference::Settings::of(&config);
+    let fields: Vec<String> = settings
+        .fields
+        .iter()
+        .map(|(k, v)| format!("\"{k}\":\"{v}\""))
+        .collect();
+    let manifest = format!(
+        "{{\"format\":\"neardup-index\",\"version\":1,\"settings\":{{{}}},\"substrings\":true,\"segments\":[\"seg-000000.bin\"],\"documents\":0}}",
+        fields.join(",")
+    );
+    std::fs::write(dir.join("neardup-index.json"), manifest).expect("a manifest");
+    std::fs::write(dir.join("seg-000000.bin"), data).expect("a segment");
+    match ReferenceIndex::open(&dir, &config) {
+        Ok(index) => {
+            let keys: Vec<u64> = data
+                .chunks_exact(8)
+                .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+                .take(64)
+                .collect();
+            let mut sorted = keys.clone();
+            sorted.sort_unstable();
+            let mut found = index.matching(&sorted, &sorted);
+            found.extend(index.window_hit(&sorted));
+            for g in found.into_iter().chain(0..index.len().min(16)) {
+                assert!(g < index.len());
+                let mut sig = Vec::new();
+                index.signature(g, &mut sig);
+                assert_eq!(sig.len(), config.num_perm());
+                let _ = (index.id(g), index.doc(g));
+            }
+        }
+        Err(e) => assert!(e.to_string().contains("neardup-fuzz-index"), "{e}"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -108,3 +108,44 @@ fn pass_on_real_text_with_copies() {
     common::pass(&seeds);
     common::reader(&seeds);
 }
+
+/// The segment of an index of the seeds, with their 50-token windows, built once.
+fn seeds_segment() -> &'static [u8] {
+    static BYTES: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    BYTES.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let index = dir.path().join("index");
+        let seeds = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seeds.jsonl"));
+        let dedup = neardup::Dedup::new(neardup::Config::default());
+        let sources = dedup.open(&[seeds]).unwrap();
+        dedup.build_index(sources, &index, true).unwrap();
+        std::fs::read(index.join("seg-000000.bin")).unwrap()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// A valid segment with bytes changed, or cut short: an error or answers, never a panic.
+    #[test]
+    fn index_reader_survives_corrupt_segments(
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..8),
+        cut in any::<prop::sample::Index>(),
+        cut_it in any::<bool>(),
+    ) {
+        let mut bytes = seeds_segment().to_vec();
+        for (at, b) in edits {
+            let i = at.index(bytes.len());
+            bytes[i] = b;
+        }
+        if cut_it {
+            bytes.truncate(cut.index(bytes.len() + 1));
+        }
+        common::index(&bytes);
+    }
+
+    #[test]
+    fn index_reader_survives_any_bytes(data in prop::collection::vec(any::<u8>(), 0..512)) {
+        common::index(&data);
+    }
+}

@@ -212,7 +212,10 @@ impl Segment {
             if k != key {
                 break;
             }
-            out.push(d);
+            // A damaged table's document numbers past the segment are not followed.
+            if (d as usize) < self.n {
+                out.push(d);
+            }
             lo += 1;
         }
     }
@@ -309,6 +312,18 @@ impl ReferenceIndex {
             .and_then(|x| x.checked_add(HEADER + 8 + id_bytes));
         if end != Some(seg.map.len()) {
             return Err(bad(path, "segment length does not match its header"));
+        }
+        // The id offsets must rise from 0 to the id bytes, so that every id read is in place.
+        let mut last = 0u64;
+        for d in 0..=n {
+            let off = seg.u64_at(seg.offsets_at() + d * 8);
+            if off < last || (d == 0 && off != 0) || off > id_bytes as u64 {
+                return Err(bad(path, "id offsets out of order"));
+            }
+            last = off;
+        }
+        if last != id_bytes as u64 {
+            return Err(bad(path, "id offsets out of order"));
         }
         Ok(seg)
     }

@@ -82,6 +82,25 @@ fn other_settings_and_damaged_files_are_refused() {
     std::fs::write(&seg_path, &bytes[..bytes.len() - 1]).unwrap();
     let e = ReferenceIndex::open(dir.path(), &config()).err().unwrap().to_string();
     assert!(e.contains("seg-000000.bin"), "{e}");
+    // Damaged tables: a document number past the segment is not followed, id offsets out of
+    // order are refused; neither panics.
+    std::fs::write(&seg_path, &bytes).unwrap();
+    let index = ReferenceIndex::open(dir.path(), &config()).unwrap();
+    assert_eq!(index.matching(&[], &[10]), [0]);
+    drop(index);
+    let exact_table = bytes.len() - 4 * 8 - 3 - 3 * ENTRY;
+    let mut damaged = bytes.clone();
+    damaged[exact_table + 8..exact_table + 12].copy_from_slice(&99u32.to_le_bytes());
+    std::fs::write(&seg_path, &damaged).unwrap();
+    let reopened = ReferenceIndex::open(dir.path(), &config()).unwrap();
+    // (Files are never rewritten in place: an index changes by new segments and a new manifest.)
+    assert!(reopened.matching(&[], &[10]).is_empty());
+    let mut damaged = bytes.clone();
+    let offsets = bytes.len() - 4 * 8 - 3;
+    damaged[offsets + 8..offsets + 16].copy_from_slice(&7u64.to_le_bytes());
+    std::fs::write(&seg_path, &damaged).unwrap();
+    let e = ReferenceIndex::open(dir.path(), &config()).err().unwrap().to_string();
+    assert!(e.contains("id offsets"), "{e}");
     // A folder without a manifest is no index.
     assert!(ReferenceIndex::open(&dir.path().join("none"), &config()).is_err());
 }
