@@ -244,10 +244,7 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     } else if a.cross_lingual && !a.quiet {
         diag!("neardup: cross-lingual: no lexicon, anchors only (see `neardup lexicon build`)");
     }
-    if let Some(bar) = &bar {
-        let bar = bar.clone();
-        dedup = dedup.progress(Arc::new(move |n| bar.inc(n)));
-    }
+    let dedup = with_bar(dedup, &bar);
     let (corpus, mut clustering) = dedup.run_sources(sources)?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
@@ -407,6 +404,14 @@ fn reading_bar(a: &DedupArgs, sources: &[neardup::reader::Source]) -> Option<Pro
     })
 }
 
+/// `dedup` advancing `bar`, if there is one, as it reads.
+fn with_bar(dedup: Dedup, bar: &Option<ProgressBar>) -> Dedup {
+    match bar.clone() {
+        Some(bar) => dedup.progress(Arc::new(move |n| bar.inc(n))),
+        None => dedup,
+    }
+}
+
 /// `neardup index build` (`add` is `Some(DIR)`: `neardup index add DIR`).
 fn index_cmd(a: &DedupArgs, add: Option<&std::path::PathBuf>) -> anyhow::Result<()> {
     let start = Instant::now();
@@ -427,15 +432,12 @@ fn index_cmd(a: &DedupArgs, add: Option<&std::path::PathBuf>) -> anyhow::Result<
     ] {
         anyhow::ensure!(!given, "{flag} is a flag of dedup, not of index");
     }
-    let mut dedup = Dedup::new(a.config()?)
+    let dedup = Dedup::new(a.config()?)
         .read_options(a.read_options())
         .threads(a.threads);
     let sources = dedup.open(&a.inputs)?;
     let bar = reading_bar(a, &sources);
-    if let Some(bar) = &bar {
-        let bar = bar.clone();
-        dedup = dedup.progress(Arc::new(move |n| bar.inc(n)));
-    }
+    let dedup = with_bar(dedup, &bar);
     let (corpus, _) = match add {
         Some(_) => dedup.add_to_index(sources, &dir)?,
         None => dedup.build_index(sources, &dir, a.substrings)?,

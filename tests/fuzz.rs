@@ -44,6 +44,29 @@ proptest! {
     }
 }
 
+/// Damage to a valid file: bytes changed (position, new byte), and where to cut it short, if at all.
+type Damage = (Vec<(prop::sample::Index, u8)>, Option<prop::sample::Index>);
+
+fn damage() -> impl Strategy<Value = Damage> {
+    (
+        prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..8),
+        prop::option::of(any::<prop::sample::Index>()),
+    )
+}
+
+/// `valid` with `damage` done to it.
+fn damaged(valid: &[u8], (edits, cut): &Damage) -> Vec<u8> {
+    let mut data = valid.to_vec();
+    for (at, byte) in edits {
+        let i = at.index(data.len());
+        data[i] = *byte;
+    }
+    if let Some(cut) = cut {
+        data.truncate(cut.index(data.len()));
+    }
+    data
+}
+
 /// The seeds as a small Parquet file of several row groups and pages (snappy), built once.
 fn seeds_parquet() -> &'static [u8] {
     use arrow_array::{ArrayRef, RecordBatch, StringArray};
@@ -75,20 +98,8 @@ proptest! {
 
     /// A valid file with bytes changed, or cut short: an error or documents, never a panic.
     #[test]
-    fn parquet_reader_survives_corrupt_files(
-        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..8),
-        cut in any::<prop::sample::Index>(),
-        truncate in any::<bool>(),
-    ) {
-        let mut data = seeds_parquet().to_vec();
-        for (at, byte) in edits {
-            let i = at.index(data.len());
-            data[i] = byte;
-        }
-        if truncate {
-            data.truncate(cut.index(data.len()));
-        }
-        common::parquet(&data);
+    fn parquet_reader_survives_corrupt_files(damage in damage()) {
+        common::parquet(&damaged(seeds_parquet(), &damage));
     }
 
     #[test]
@@ -128,20 +139,8 @@ proptest! {
 
     /// A valid segment with bytes changed, or cut short: an error or answers, never a panic.
     #[test]
-    fn index_reader_survives_corrupt_segments(
-        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..8),
-        cut in any::<prop::sample::Index>(),
-        cut_it in any::<bool>(),
-    ) {
-        let mut bytes = seeds_segment().to_vec();
-        for (at, b) in edits {
-            let i = at.index(bytes.len());
-            bytes[i] = b;
-        }
-        if cut_it {
-            bytes.truncate(cut.index(bytes.len() + 1));
-        }
-        common::index(&bytes);
+    fn index_reader_survives_corrupt_segments(damage in damage()) {
+        common::index(&damaged(seeds_segment(), &damage));
     }
 
     #[test]

@@ -109,16 +109,15 @@ pub struct SegmentData<'a> {
     pub windows: &'a [(u64, u32)],
 }
 
-fn io_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
-/// A temporary file in `dir` with the mode a plain create would give (0666 less the umask), not
-/// a temporary file's 0600: an index is data to share.
-fn temp_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
+/// Writes `path` through `write` into a temporary file beside it, synced and renamed into place,
+/// so that `path` is whole or as it was. The mode is what a plain create gives (0666 less the
+/// umask), not a temporary file's 0600: an index is data to share. (`crate::output::AtomicFile`
+/// does the same for outputs; the output module sits above the pipeline, which uses this one.)
+fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
     let mut b = tempfile::Builder::new();
     b.prefix(".neardup-");
     #[cfg(unix)]
@@ -126,7 +125,24 @@ fn temp_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
         use std::os::unix::fs::PermissionsExt;
         b.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    b.tempfile_in(dir).map_err(io_err(dir))
+    let mut tmp = b.tempfile_in(dir).map_err(|e| Error::io(path, e))?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        write(&mut w).and_then(|()| w.flush()).map_err(|e| Error::io(path, e))?;
+    }
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// The little-endian `u32` at byte `at` of `bytes` (in bounds: the callers check the lengths).
+fn le_u32(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or([0; 4]))
+}
+
+/// The little-endian `u64` at byte `at` of `bytes`.
+fn le_u64(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or([0; 8]))
 }
 
 fn bad(path: &Path, msg: impl std::fmt::Display) -> Error {
@@ -189,12 +205,11 @@ impl Segment {
         self.ids_at() + self.id_bytes
     }
     fn u64_at(&self, at: usize) -> u64 {
-        u64::from_le_bytes(self.map[at..at + 8].try_into().unwrap_or([0; 8]))
+        le_u64(&self.map, at)
     }
     fn entry(&self, table: usize, i: usize) -> (u64, u32) {
         let at = table + i * ENTRY;
-        let doc = u32::from_le_bytes(self.map[at + 8..at + 12].try_into().unwrap_or([0; 4]));
-        (self.u64_at(at), doc)
+        (le_u64(&self.map, at), le_u32(&self.map, at + 8))
     }
     /// The documents of the sorted table at `table` (`len` entries) under `key`.
     fn lookup(&self, table: usize, len: usize, key: u64, out: &mut Vec<u32>) {
@@ -225,7 +240,7 @@ impl ReferenceIndex {
     /// Opens the index in `dir` for runs with `config`: the settings must be the index's.
     pub fn open(dir: &Path, config: &Config) -> Result<Self> {
         let manifest = dir.join(MANIFEST);
-        let text = std::fs::read_to_string(&manifest).map_err(io_err(&manifest))?;
+        let text = std::fs::read_to_string(&manifest).map_err(|e| Error::io(&manifest, e))?;
         let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(&manifest, e))?;
         if json.get("format").and_then(|v| v.as_str()) != Some("neardup-index") {
             return Err(bad(&manifest, "no \"format\": \"neardup-index\""));
@@ -278,15 +293,15 @@ impl ReferenceIndex {
     }
 
     fn open_segment(path: &Path, config: &Config) -> Result<Segment> {
-        let file = std::fs::File::open(path).map_err(io_err(path))?;
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         // SAFETY: the segment is written once under a temporary name and renamed into place,
         // never changed afterwards; every read below checks its bounds against the map's length.
-        let map = unsafe { Mmap::map(&file) }.map_err(io_err(path))?;
+        let map = unsafe { Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
         if map.len() < HEADER || &map[..8] != MAGIC {
             return Err(bad(path, "bad segment header"));
         }
-        let u32_at = |at: usize| u32::from_le_bytes(map[at..at + 4].try_into().unwrap_or([0; 4]));
-        let u64_at = |at: usize| u64::from_le_bytes(map[at..at + 8].try_into().unwrap_or([0; 8]));
+        let u32_at = |at: usize| le_u32(&map, at);
+        let u64_at = |at: usize| le_u64(&map, at);
         let (version, k, bands, rows) = (u32_at(8), u32_at(12) as usize, u32_at(16) as usize, u32_at(20) as usize);
         if version != VERSION || k != config.num_perm() || bands != config.bands() || rows != config.rows() {
             return Err(bad(path, "segment signed with other settings than its manifest says"));
@@ -456,61 +471,49 @@ fn write_segment(path: &Path, data: &SegmentData<'_>, config: &Config) -> Result
     let mut exact: Vec<(u64, u32)> = data.exact.iter().enumerate().map(|(d, &k)| (k, d as u32)).collect();
     exact.sort_unstable();
     let id_bytes: usize = data.ids.iter().map(String::len).sum();
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = temp_in(dir)?;
-    {
-        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-        let mut header = Vec::with_capacity(HEADER);
-        header.extend_from_slice(MAGIC);
-        for v in [
-            VERSION,
-            config.num_perm() as u32,
-            config.bands() as u32,
-            config.rows() as u32,
-        ] {
-            header.extend_from_slice(&v.to_le_bytes());
-        }
-        for v in [n as u64, bands.len() as u64, id_bytes as u64, data.windows.len() as u64] {
-            header.extend_from_slice(&v.to_le_bytes());
-        }
-        header.resize(HEADER, 0);
-        let write = |w: &mut std::io::BufWriter<&mut std::fs::File>| -> std::io::Result<()> {
-            w.write_all(&header)?;
-            for s in data.sigs {
-                w.write_all(&s.to_le_bytes())?;
-            }
-            for list in [data.exact, data.lens, data.shingles] {
-                for v in list {
-                    w.write_all(&v.to_le_bytes())?;
-                }
-            }
-            for (k, d) in bands.iter().chain(&exact) {
-                w.write_all(&k.to_le_bytes())?;
-                w.write_all(&d.to_le_bytes())?;
-            }
-            let mut off = 0u64;
-            w.write_all(&off.to_le_bytes())?;
-            for id in data.ids {
-                off += id.len() as u64;
-                w.write_all(&off.to_le_bytes())?;
-            }
-            for id in data.ids {
-                w.write_all(id.as_bytes())?;
-            }
-            for (k, d) in data.windows {
-                w.write_all(&k.to_le_bytes())?;
-                w.write_all(&d.to_le_bytes())?;
-            }
-            w.flush()
-        };
-        write(&mut w).map_err(io_err(path))?;
+    let mut header = Vec::with_capacity(HEADER);
+    header.extend_from_slice(MAGIC);
+    for v in [
+        VERSION,
+        config.num_perm() as u32,
+        config.bands() as u32,
+        config.rows() as u32,
+    ] {
+        header.extend_from_slice(&v.to_le_bytes());
     }
-    tmp.as_file().sync_all().map_err(io_err(path))?;
-    tmp.persist(path).map_err(|e| Error::Io {
-        path: path.to_path_buf(),
-        source: e.error,
-    })?;
-    Ok(())
+    for v in [n as u64, bands.len() as u64, id_bytes as u64, data.windows.len() as u64] {
+        header.extend_from_slice(&v.to_le_bytes());
+    }
+    header.resize(HEADER, 0);
+    write_atomically(path, |w| {
+        w.write_all(&header)?;
+        for s in data.sigs {
+            w.write_all(&s.to_le_bytes())?;
+        }
+        for list in [data.exact, data.lens, data.shingles] {
+            for v in list {
+                w.write_all(&v.to_le_bytes())?;
+            }
+        }
+        for (k, d) in bands.iter().chain(&exact) {
+            w.write_all(&k.to_le_bytes())?;
+            w.write_all(&d.to_le_bytes())?;
+        }
+        let mut off = 0u64;
+        w.write_all(&off.to_le_bytes())?;
+        for id in data.ids {
+            off += id.len() as u64;
+            w.write_all(&off.to_le_bytes())?;
+        }
+        for id in data.ids {
+            w.write_all(id.as_bytes())?;
+        }
+        for (k, d) in data.windows {
+            w.write_all(&k.to_le_bytes())?;
+            w.write_all(&d.to_le_bytes())?;
+        }
+        Ok(())
+    })
 }
 
 /// Writes the manifest of `dir` (through a temporary file renamed into place).
@@ -531,21 +534,14 @@ fn write_manifest(
         settings.to_json(),
         names.join(",")
     );
-    let mut tmp = temp_in(dir)?;
-    tmp.write_all(text.as_bytes()).map_err(io_err(&path))?;
-    tmp.as_file().sync_all().map_err(io_err(&path))?;
-    tmp.persist(&path).map_err(|e| Error::Io {
-        path: path.clone(),
-        source: e.error,
-    })?;
-    Ok(())
+    write_atomically(&path, |w| w.write_all(text.as_bytes()))
 }
 
 /// Creates the index `dir` (a new or empty folder) from one signed corpus; with `substrings`,
 /// the index holds its documents' windows (`data.windows`) and every corpus added must too.
 pub fn build(dir: &Path, data: &SegmentData<'_>, config: &Config, substrings: bool) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let busy = std::fs::read_dir(dir).map_err(io_err(dir))?.next().is_some();
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let busy = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.next().is_some();
     if busy {
         return Err(Error::Config(format!(
             "{} is not empty: an index is built into a new or empty folder (`neardup index add` adds to one)",
