@@ -111,7 +111,7 @@ pub struct SegmentData<'a> {
 
 /// Writes `path` through `write` into a temporary file beside it, synced and renamed into place,
 /// so that `path` is whole or as it was. The mode is what a plain create gives (0666 less the
-/// umask), not a temporary file's 0600: an index is data to share. (`crate::output::AtomicFile`
+/// umask), not a temporary file's 0600: an index is data to share. (the output writer's `AtomicFile`
 /// does the same for outputs; the output module sits above the pipeline, which uses this one.)
 fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
     let dir = match path.parent() {
