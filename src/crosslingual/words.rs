@@ -65,6 +65,16 @@ impl Profiler {
             *digits_only = true;
         };
         for c in text[..end].chars() {
+            if c.is_ascii() {
+                // The common case, without the general tests and case mapping below.
+                if c.is_ascii_alphanumeric() {
+                    digits_only &= c.is_ascii_digit();
+                    self.word.push(c.to_ascii_lowercase());
+                } else {
+                    flush(&mut self.word, &mut digits_only, &mut self.hashes);
+                }
+                continue;
+            }
             if word_char(c) {
                 if letter_is_word(c) {
                     flush(&mut self.word, &mut digits_only, &mut self.hashes);

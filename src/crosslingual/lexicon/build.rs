@@ -128,7 +128,7 @@ impl LexiconBuilder {
         self.maps.is_empty()
     }
 
-    fn add(&mut self, lang: &str, word: &str, english: Vec<String>) {
+    pub(super) fn add(&mut self, lang: &str, word: &str, english: Vec<String>) {
         if english.is_empty() || word.is_empty() || word.contains(' ') {
             return;
         }

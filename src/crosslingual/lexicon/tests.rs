@@ -153,3 +153,48 @@ fn not_a_lexicon_is_an_error() {
     b.extend_from_slice(&0u32.to_le_bytes());
     assert!(Lexicon::from_bytes(b).is_err());
 }
+
+proptest::proptest! {
+    /// The hash index finds every headword of a compiled table, with its own pivots, and no
+    /// word that is not one (look-ups without the fallbacks of `lookup`).
+    #[test]
+    fn the_hash_index_finds_exactly_the_headwords(
+        words in proptest::collection::hash_set("[a-zé]{1,9}", 0..300),
+        absent in proptest::collection::vec("[a-zé]{1,9}", 0..50),
+    ) {
+        let mut built = LexiconBuilder::new();
+        for w in &words {
+            built.add("fra", w, vec![format!("{w}x")]);
+        }
+        built.add("deu", "haus", vec!["house".into()]);
+        let lex = Lexicon::from_bytes(built.to_bytes()).unwrap();
+        let table = lex.table("fra");
+        proptest::prop_assert_eq!(table.is_some(), !words.is_empty());
+        if let Some(table) = table {
+            for w in &words {
+                let got: Vec<u32> = table.get(w).map(|p| p.iter().collect()).unwrap_or_default();
+                proptest::prop_assert_eq!(got, vec![pivot_id(&format!("{w}x"))]);
+            }
+            for w in absent.iter().filter(|w| !words.contains(*w)) {
+                proptest::prop_assert!(table.get(w).is_none());
+            }
+        }
+    }
+
+    /// A compiled lexicon with bytes changed past its header: look-ups answer or not, but
+    /// never panic.
+    #[test]
+    fn damaged_tables_never_panic(at in 0usize..4096, byte in 0u8..=255, word in "[a-z]{1,6}") {
+        let mut built = LexiconBuilder::new();
+        for w in ["chat", "chien", "maison", "élection", "sénat"] {
+            built.add("fra", w, vec!["pet".into(), "home".into()]);
+        }
+        let mut bytes = built.to_bytes();
+        let i = 12 + at % (bytes.len() - 12);
+        bytes[i] = byte;
+        if let Ok(lex) = Lexicon::from_bytes(bytes) {
+            let _ = lex.lookup("fra", &word);
+            let _ = lex.pivot_bag("fra", "le chat et le chien de la maison");
+        }
+    }
+}
