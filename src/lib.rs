@@ -31,6 +31,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod atomic;
 pub mod cluster;
 pub mod config;
 pub mod crosslingual;

@@ -27,6 +27,7 @@
 //! A segment is written to a temporary name and renamed; the manifest is rewritten the same way
 //! after it, so an interrupted `index add` leaves the index as it was.
 
+use crate::atomic::AtomicFile;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use memmap2::Mmap;
@@ -109,30 +110,12 @@ pub struct SegmentData<'a> {
     pub windows: &'a [(u64, u32)],
 }
 
-/// Writes `path` through `write` into a temporary file beside it, synced and renamed into place,
-/// so that `path` is whole or as it was. The mode is what a plain create gives (0666 less the
-/// umask), not a temporary file's 0600: an index is data to share. (the output writer's `AtomicFile`
-/// does the same for outputs; the output module sits above the pipeline, which uses this one.)
+/// Writes `path` through `write` ([`AtomicFile`]): into a temporary file beside it, synced and
+/// renamed into place, so that `path` is whole or as it was.
 fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut b = tempfile::Builder::new();
-    b.prefix(".neardup-");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        b.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut tmp = b.tempfile_in(dir).map_err(|e| Error::io(path, e))?;
-    {
-        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-        write(&mut w).and_then(|()| w.flush()).map_err(|e| Error::io(path, e))?;
-    }
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    let mut f = AtomicFile::create(path)?;
+    write(&mut f).map_err(|e| Error::io(path, e))?;
+    f.commit_synced()
 }
 
 /// The little-endian `u32` at byte `at` of `bytes` (in bounds: the callers check the lengths).

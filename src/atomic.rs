@@ -1,0 +1,177 @@
+//! Files replaced whole: [`AtomicFile`] writes to a temporary file in the destination's folder
+//! and renames it over the destination only once complete, so that a failed run never leaves a
+//! partial file. The outputs of a run and the files of an index are written through it.
+//!
+//! In: a destination path and bytes. Out: the file, whole or as it was. Imports nothing of the
+//! crate but its error type, so every module can write through it.
+
+use crate::error::{Error, Result};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Capacity of the buffers outputs are written through. 64 KiB: small writes are gathered,
+/// while runs of kept records (slices of the mapped input, usually larger) bypass the buffer
+/// and go to the kernel uncopied.
+pub const BUF_BYTES: usize = 1 << 16;
+
+/// A file written under a temporary name and renamed into place by [`AtomicFile::commit`].
+/// Dropped without commit, the temporary file is removed.
+///
+/// A destination that exists and is not a regular file (`/dev/null`, a FIFO, a terminal) is
+/// written directly: renaming over it would replace the device or pipe with a regular file.
+#[derive(Debug)]
+pub struct AtomicFile {
+    out: io::BufWriter<Target>,
+    dest: PathBuf,
+}
+
+#[derive(Debug)]
+enum Target {
+    Temp(tempfile::NamedTempFile),
+    Direct(std::fs::File),
+}
+
+impl Write for Target {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Target::Temp(t) => t.write(buf),
+            Target::Direct(f) => f.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Target::Temp(t) => t.flush(),
+            Target::Direct(f) => f.flush(),
+        }
+    }
+}
+
+impl AtomicFile {
+    /// Starts writing `dest`.
+    pub fn create(dest: &Path) -> Result<Self> {
+        let special = std::fs::metadata(dest).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        let target = if special {
+            Target::Direct(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(dest)
+                    .map_err(|e| Error::io(dest, e))?,
+            )
+        } else {
+            let dir = match dest.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            // Mode: that of the file replaced, else 0666 less the umask (as a plain create
+            // would give), not the 0600 of a temporary file.
+            let mut b = tempfile::Builder::new();
+            b.prefix(".neardup-");
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(dest).map_or(0o666, |m| m.permissions().mode() & 0o7777);
+                b.permissions(std::fs::Permissions::from_mode(mode));
+            }
+            Target::Temp(b.tempfile_in(dir).map_err(|e| Error::io(dest, e))?)
+        };
+        Ok(AtomicFile {
+            out: io::BufWriter::with_capacity(BUF_BYTES, target),
+            dest: dest.to_path_buf(),
+        })
+    }
+
+    /// Flushes and renames the file into place (or just flushes a special file).
+    pub fn commit(self) -> Result<()> {
+        self.finish(false)
+    }
+
+    /// [`AtomicFile::commit`], with the file's data synced to the disk before the rename, so
+    /// that after a crash the destination is the old file or the whole new one (an index's
+    /// files, which later runs rely on).
+    pub fn commit_synced(self) -> Result<()> {
+        self.finish(true)
+    }
+
+    fn finish(self, sync: bool) -> Result<()> {
+        let dest = self.dest;
+        match self.out.into_inner().map_err(|e| Error::io(&dest, e.into_error()))? {
+            Target::Temp(tmp) => {
+                if sync {
+                    tmp.as_file().sync_all().map_err(|e| Error::io(&dest, e))?;
+                }
+                tmp.persist(&dest).map_err(|e| Error::io(&dest, e.error))?;
+            }
+            Target::Direct(mut f) => f.flush().map_err(|e| Error::io(&dest, e))?,
+        }
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.out.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.out.write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_are_not_private_temporaries() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.txt");
+        let mut f = AtomicFile::create(&p).unwrap();
+        f.write_all(b"x").unwrap();
+        f.commit().unwrap();
+        // Group/other read as a plain create gives under the usual umasks (not 0600).
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_ne!(mode, 0o600, "mode {mode:o}");
+        // A file replaced keeps its mode.
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let mut f = AtomicFile::create(&p).unwrap();
+        f.write_all(b"y").unwrap();
+        f.commit().unwrap();
+        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o640);
+    }
+
+    #[test]
+    fn regular_files_are_replaced_atomically() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("out.txt");
+        std::fs::write(&dest, "old").unwrap();
+        let mut f = AtomicFile::create(&dest).unwrap();
+        f.write_all(b"new").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&dest).unwrap(),
+            "old",
+            "not visible before commit"
+        );
+        f.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&dest).unwrap(), "new");
+        // Dropped without commit: the destination is untouched and no temporary file remains.
+        let mut g = AtomicFile::create(&dest).unwrap();
+        g.write_all(b"lost").unwrap();
+        drop(g);
+        assert_eq!(std::fs::read_to_string(&dest).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn dev_null_stays_a_device() {
+        use std::os::unix::fs::FileTypeExt;
+        let mut f = AtomicFile::create(Path::new("/dev/null")).unwrap();
+        f.write_all(b"discarded").unwrap();
+        f.commit().unwrap();
+        assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    }
+}
