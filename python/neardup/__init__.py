@@ -70,6 +70,8 @@ def dedup(
     langs: Optional[Iterable[Optional[str]]] = None,
     lexicon: Optional[str] = None,
     threads: int = 0,
+    against: Optional[str] = None,
+    substrings: bool = False,
 ) -> DedupResult:
     """Cluster near-duplicate texts and decide which to keep.
 
@@ -98,12 +100,18 @@ def dedup(
         lexicon: with ``cross_lingual``, the compiled dictionary pivot (default: the one
             ``neardup lexicon build`` or ``scripts/setup.sh`` installed, if any).
         threads: worker threads (0: one per core).
+        against: an index folder (``neardup index build``, built with the same settings): texts
+            that are near-duplicates of an indexed document are removed too, as with
+            ``neardup dedup --against``.
+        substrings: with ``against`` (an index built with ``--substrings``), also remove texts
+            that share a 50-token span with an indexed document (decontamination).
 
     Returns:
         A :class:`DedupResult`: ``keep`` (one bool per text), ``cluster`` (one cluster id per
         text, -1 for a text in no cluster of two or more), ``clusters`` (the text indices of
-        each cluster), ``representatives`` (the text kept of each cluster) and, with
-        ``cross_lingual``, ``langs``.
+        each cluster), ``representatives`` (the text kept of each cluster), with
+        ``cross_lingual`` ``langs``, and with ``against`` ``indexed`` (per text, the id of the
+        indexed document it was removed for, else ``None``).
 
     The GIL is released while the texts are clustered.
     """
@@ -127,6 +135,8 @@ def dedup(
         langs=langs,
         lexicon=lexicon,
         threads=threads,
+        against=against,
+        substrings=substrings,
     )
 
 

@@ -19,6 +19,8 @@ class DedupResult:
     def representatives(self) -> List[int]: ...
     @property
     def langs(self) -> List[Optional[str]]: ...
+    @property
+    def indexed(self) -> List[Optional[str]]: ...
     def __len__(self) -> int: ...
 
 def _dedup(
@@ -39,6 +41,8 @@ def _dedup(
     langs: Optional[List[Optional[str]]] = ...,
     lexicon: Optional[str] = ...,
     threads: int = ...,
+    against: Optional[str] = ...,
+    substrings: bool = ...,
 ) -> DedupResult: ...
 def _sign(
     texts: Any,

@@ -12,6 +12,7 @@ mod spark;
 use arrow_array::{ArrayRef, FixedSizeListArray, Int64Array, UInt32Array};
 use arrow_schema::{DataType, Field};
 use neardup::crosslingual::{Params, lexicon};
+use neardup::reference::ReferenceIndex;
 use neardup::{Config, ConfigBuilder, Dedup, Grouping, Keep, Method};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
@@ -60,6 +61,10 @@ struct DedupResult {
     /// detector's), `None` for a text in no cluster; otherwise an empty list.
     #[pyo3(get)]
     langs: Vec<Option<String>>,
+    /// With `against`: per text, the id of the indexed document it was removed for, `None`
+    /// for a text no indexed document removed; otherwise an empty list.
+    #[pyo3(get)]
+    indexed: Vec<Option<String>>,
 }
 
 #[pymethods]
@@ -143,7 +148,8 @@ fn config(
 #[pyfunction]
 #[pyo3(signature = (texts, *, threshold=None, num_perm=None, bands=None, rows=None,
     shingle_words=None, shingle_chars=None, seed=None, method="minhash", keep="first",
-    grouping="leader", keep_boilerplate=false, cross_lingual=false, langs=None, lexicon=None, threads=0))]
+    grouping="leader", keep_boilerplate=false, cross_lingual=false, langs=None, lexicon=None, threads=0,
+    against=None, substrings=false))]
 #[allow(clippy::too_many_arguments)]
 fn _dedup(
     py: Python<'_>,
@@ -163,6 +169,8 @@ fn _dedup(
     langs: Option<Vec<Option<String>>>,
     lexicon: Option<std::path::PathBuf>,
     threads: usize,
+    against: Option<std::path::PathBuf>,
+    substrings: bool,
 ) -> PyResult<DedupResult> {
     let config = config(
         threshold,
@@ -200,6 +208,17 @@ fn _dedup(
             dedup = dedup.lexicon(Arc::new(lex));
         }
     }
+    if let Some(dir) = &against {
+        // As `neardup dedup --against DIR`: the index's settings must be this call's.
+        let index = py
+            .detach(|| ReferenceIndex::open(dir, dedup.config()))
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        dedup = dedup.against(Arc::new(index)).against_substrings(substrings);
+    } else if substrings {
+        return Err(PyValueError::new_err(
+            "substrings needs against (an index built with substrings)",
+        ));
+    }
     let n = texts.len();
     let clustering = py
         .detach(|| {
@@ -225,12 +244,23 @@ fn _dedup(
         clusters.push(cl.members.iter().map(|m| m.index()).collect());
         representatives.push(cl.representative.index());
     }
+    let mut indexed = Vec::new();
+    if let Some(found) = &clustering.indexed {
+        indexed = vec![None; n];
+        for c in found {
+            for m in &c.members {
+                keep_flags[m.index()] = false;
+                indexed[m.index()] = Some(c.indexed.clone());
+            }
+        }
+    }
     Ok(DedupResult {
         keep: keep_flags,
         cluster,
         clusters,
         representatives,
         langs: member_langs,
+        indexed,
     })
 }
 

@@ -212,3 +212,40 @@ def test_signatures_and_band_keys_as_arrow_arrays(cli):
     _, _, _, raw = neardup._neardup._sign(texts, arrow=True)
     assert len(raw) == len(texts)
     assert pa.array(raw).equals(sigs)
+
+
+def test_against_an_index_removes_what_the_command_line_removes(cli, tmp_path):
+    # An index of NTREX dev's English documents; the English variants and the French and German
+    # documents checked against it, by the command line and by `dedup(..., against=)`.
+    recs = records(DATA / "ntrex-dev" / "docs.jsonl")
+    index_in, new_in = tmp_path / "eng.jsonl", tmp_path / "new.jsonl"
+    new = [r for r in recs if r["lang"] in ("eng-US", "eng-GB", "fra", "deu")]
+    with open(index_in, "w", encoding="utf-8") as f:
+        f.writelines(json.dumps(r) + "\n" for r in recs if r["lang"] == "eng")
+    with open(new_in, "w", encoding="utf-8") as f:
+        f.writelines(json.dumps(r) + "\n" for r in new)
+    idx = tmp_path / "idx"
+    subprocess.run([str(cli), "index", "build", str(index_in), "-o", str(idx), "-q"], check=True)
+    kept, report = tmp_path / "kept.jsonl", tmp_path / "clusters.jsonl"
+    subprocess.run(
+        [str(cli), "dedup", str(new_in), "-o", str(kept), "--clusters", str(report), "--against", str(idx), "-q"],
+        check=True,
+    )
+    removed_for = {}
+    for c in (json.loads(l) for l in open(report, encoding="utf-8")):
+        if c.get("indexed"):
+            removed_for.update({m: c["representative"] for m in c["members"]})
+    ids = [r["id"] for r in new]
+    result = neardup.dedup([r["text"] for r in new], against=str(idx))
+    assert [i for i, k in zip(ids, result.keep) if k] == [r["id"] for r in records(kept)]
+    assert {i: x for i, x in zip(ids, result.indexed) if x is not None} == removed_for
+    # Most English variants go, each for its own article's English document; no French or
+    # German document does.
+    assert len(removed_for) >= 0.95 * sum(r["lang"].startswith("eng") for r in new)
+    assert all(i.startswith("eng") and x.split("/")[1] == i.split("/")[1] for i, x in removed_for.items())
+    # Without `against`, no index is read and `indexed` is empty; a mismatched index is refused.
+    assert neardup.dedup(["a text"]).indexed == []
+    with pytest.raises(ValueError, match="index"):
+        neardup.dedup(["a text"], against=str(idx), num_perm=64)
+    with pytest.raises(ValueError, match="substrings"):
+        neardup.dedup(["a text"], substrings=True)
