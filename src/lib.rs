@@ -50,6 +50,6 @@ pub mod types;
 
 pub use config::{Config, ConfigBuilder, Grouping, Keep, Method, SimHashWeights, Verify};
 pub use error::{Error, RecordError, RecordErrorKind, Result};
-pub use pipeline::{Cluster, Clustering, Corpus, Dedup, DocId, Stage};
+pub use pipeline::{Cluster, Clustering, Corpus, Dedup, DocId, Stage, Tick};
 pub use reader::{Format, OnError, ReadOptions};
 pub use signature::MinHashKind;

@@ -11,7 +11,7 @@ use cli::{Cli, Command, DedupArgs, EvalArgs, IndexAction, LexiconAction, Lexicon
 use indicatif::{ProgressBar, ProgressStyle};
 use neardup::crosslingual::lexicon::{self, Lexicon};
 use neardup::output::{self, AtomicFile, ParquetRows, Summary};
-use neardup::{Dedup, eval};
+use neardup::{Dedup, Tick, eval};
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
@@ -404,12 +404,32 @@ fn reading_bar(a: &DedupArgs, sources: &[neardup::reader::Source]) -> Option<Pro
     })
 }
 
-/// `dedup` advancing `bar`, if there is one, as it reads.
+/// `dedup` advancing `bar`, if there is one, as it reads; the same bar then shows the long
+/// stages after reading (documents done of a total, or a spinner where the total is unknown).
 fn with_bar(dedup: Dedup, bar: &Option<ProgressBar>) -> Dedup {
-    match bar.clone() {
-        Some(bar) => dedup.progress(Arc::new(move |n| bar.inc(n))),
-        None => dedup,
-    }
+    let Some(bar) = bar.clone() else {
+        return dedup;
+    };
+    let reading = bar.clone();
+    dedup
+        .progress(Arc::new(move |n| reading.inc(n)))
+        .stage_progress(Arc::new(move |tick| match tick {
+            Tick::Start { stage, total } => {
+                let template = if total > 0 {
+                    "{spinner} {msg} {pos}/{len} {wide_bar} eta {eta}"
+                } else {
+                    "{spinner} {msg} {elapsed}"
+                };
+                bar.reset();
+                bar.set_length(total);
+                bar.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()));
+                bar.set_message(stage);
+                if total == 0 {
+                    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+                }
+            }
+            Tick::Done(n) => bar.inc(n),
+        }))
 }
 
 /// `neardup index build` (`add` is `Some(DIR)`: `neardup index add DIR`).

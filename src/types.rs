@@ -84,6 +84,22 @@ pub struct CrossCounts {
     pub edges: usize,
 }
 
+/// What a stage after reading reports as it goes (for progress bars, see
+/// `Dedup::stage_progress`): first [`Tick::Start`], then [`Tick::Done`] as its units are done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tick {
+    /// A stage starts: its name and how many units (documents) it will process, 0 when it
+    /// cannot say.
+    Start {
+        /// The stage, as a progress bar shows it (e.g. `cross-lingual: documents`).
+        stage: &'static str,
+        /// Units to process (0: unknown).
+        total: u64,
+    },
+    /// This many more units are done.
+    Done(u64),
+}
+
 /// The time and memory of one stage of a run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stage {

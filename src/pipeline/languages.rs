@@ -5,7 +5,7 @@
 //! In: the same-language [`Clustering`], each document's text and label. Out: the clustering
 //! with translations joined, each member's language named.
 
-use super::{Clustering, CrossCounts, Dedup, make_cluster};
+use super::{Clustering, CrossCounts, Dedup, Tick, make_cluster};
 use crate::cluster;
 use crate::crosslingual;
 use crate::spans::HashKeyed;
@@ -26,6 +26,10 @@ impl Dedup {
     ) -> Clustering {
         let n = lens.len();
         let seed = self.config.seed;
+        self.tick(Tick::Start {
+            stage: "cross-lingual: documents",
+            total: n as u64,
+        });
         let feats: Vec<crosslingual::DocFeatures> = (0..n as u32)
             .into_par_iter()
             .map_init(
@@ -37,7 +41,7 @@ impl Dedup {
                 },
                 |(ex, profiler), d| {
                     let (text, label) = doc_of(d);
-                    crosslingual::features(
+                    let f = crosslingual::features(
                         &text,
                         label.as_deref(),
                         boilerplate,
@@ -46,10 +50,16 @@ impl Dedup {
                         p.max_anchors,
                         ex,
                         profiler,
-                    )
+                    );
+                    self.tick(Tick::Done(1));
+                    f
                 },
             )
             .collect();
+        self.tick(Tick::Start {
+            stage: "cross-lingual: linking",
+            total: 0,
+        });
         let group = same.groups(n);
         let mut edges: Vec<(u32, u32)> = same
             .clusters

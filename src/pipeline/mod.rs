@@ -21,7 +21,7 @@ mod pieces;
 mod report;
 mod sign;
 
-pub use crate::types::{Cluster, Clustering, CrossCounts, DocId, IndexedCluster, Stage, peak_rss_mb};
+pub use crate::types::{Cluster, Clustering, CrossCounts, DocId, IndexedCluster, Stage, Tick, peak_rss_mb};
 use corpus::find_duplicate_ids;
 pub use corpus::{Corpus, DocMeta};
 use grouping::{cluster_around, make_cluster};
@@ -45,6 +45,9 @@ use std::sync::Arc;
 /// Called with the number of input bytes just processed (for progress bars).
 pub type ProgressFn = Arc<dyn Fn(u64) + Send + Sync>;
 
+/// Called as the stages after reading go on (see [`Tick`]; for progress bars).
+pub type StageProgressFn = Arc<dyn Fn(Tick) + Send + Sync>;
+
 /// The dedup pass: configure it, then call [`Dedup::run`] on paths or
 /// [`Dedup::cluster_texts`] on in-memory texts.
 ///
@@ -64,6 +67,7 @@ pub struct Dedup {
     read: ReadOptions,
     threads: usize,
     progress: Option<ProgressFn>,
+    stage_progress: Option<StageProgressFn>,
     chunk_bytes: usize,
     lexicon: Option<Arc<crosslingual::lexicon::Lexicon>>,
     against: Option<Arc<crate::reference::ReferenceIndex>>,
@@ -125,6 +129,7 @@ impl Dedup {
             read: ReadOptions::default(),
             threads: 0,
             progress: None,
+            stage_progress: None,
             chunk_bytes: 1 << 20,
             lexicon: None,
             against: None,
@@ -150,6 +155,18 @@ impl Dedup {
     pub fn progress(mut self, f: ProgressFn) -> Self {
         self.progress = Some(f);
         self
+    }
+    /// A callback told how the stages after reading go on: today the cross-lingual stage, the
+    /// longest (its documents one by one, then its linking, of unknown length).
+    pub fn stage_progress(mut self, f: StageProgressFn) -> Self {
+        self.stage_progress = Some(f);
+        self
+    }
+    /// Reports `tick` to the stage progress callback, if any.
+    pub(super) fn tick(&self, tick: Tick) {
+        if let Some(f) = &self.stage_progress {
+            f(tick);
+        }
     }
     /// The configuration.
     pub fn config(&self) -> &Config {

@@ -146,3 +146,43 @@ fn pieces_end_at_line_breaks_outside_escapes() {
     assert_eq!(pieces, [r#"ab\\ncd\n"#, r#"ef\\\n"#, r#"xy\n"#, "gh"]);
     assert_eq!(pieces.concat(), raw);
 }
+
+#[test]
+fn the_cross_lingual_stage_reports_its_documents_then_its_linking() {
+    let texts = [
+        "Apollo 11 landed on the Moon in 1969 with Armstrong and Aldrin.",
+        "Kurze Notiz.",
+        "",
+    ];
+    let ticks = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = ticks.clone();
+    let config = Config::builder()
+        .cross_lingual(crate::crosslingual::Params::default())
+        .build()
+        .unwrap();
+    Dedup::new(config)
+        .threads(2)
+        .stage_progress(Arc::new(move |t| seen.lock().unwrap().push(t)))
+        .cluster_texts(&texts)
+        .unwrap();
+    let ticks = ticks.lock().unwrap();
+    let starts: Vec<(&str, u64)> = ticks
+        .iter()
+        .filter_map(|t| match *t {
+            Tick::Start { stage, total } => Some((stage, total)),
+            Tick::Done(_) => None,
+        })
+        .collect();
+    assert_eq!(starts, [("cross-lingual: documents", 3), ("cross-lingual: linking", 0)]);
+    // Every document is counted once, before the linking starts.
+    let linking = ticks
+        .iter()
+        .position(|t| matches!(t, Tick::Start { total: 0, .. }))
+        .unwrap();
+    let done: u64 = ticks[..linking]
+        .iter()
+        .map(|t| if let Tick::Done(n) = t { *n } else { 0 })
+        .sum();
+    assert_eq!(done, 3);
+    assert!(ticks[linking..].iter().all(|t| !matches!(t, Tick::Done(_))));
+}
