@@ -202,12 +202,13 @@ pub struct DedupArgs {
     /// LSH rows per band (default: derived).
     #[arg(long)]
     pub rows: Option<usize>,
-    /// Shingle size in words.
-    #[arg(long, default_value_t = neardup::config::DEFAULT_WORD_SHINGLE)]
-    pub shingle_words: usize,
-    /// Shingle size in characters, for Chinese, Japanese, Thai, Lao, Khmer and Myanmar text.
-    #[arg(long, default_value_t = neardup::config::DEFAULT_CHAR_SHINGLE)]
-    pub shingle_chars: usize,
+    /// MinHash shingle size in words [default: 3].
+    #[arg(long)]
+    pub shingle_words: Option<usize>,
+    /// MinHash shingle size in characters, for Chinese, Japanese, Thai, Lao, Khmer and Myanmar
+    /// text [default: 3].
+    #[arg(long)]
+    pub shingle_chars: Option<usize>,
     /// Seed of every hash: the same input and seed give byte-identical output.
     #[arg(long, default_value_t = neardup::config::DEFAULT_SEED)]
     pub seed: u64,
@@ -249,34 +250,34 @@ pub struct DedupArgs {
     #[arg(long, value_name = "NAME", requires = "cross_lingual")]
     pub lang_field: Option<String>,
     /// Cross-lingual: lowest score of a link (order-aware anchor score, 0..1).
-    #[arg(long, value_name = "S", default_value_t = neardup::crosslingual::Params::default().min_score)]
+    #[arg(long, requires = "cross_lingual", value_name = "S", default_value_t = neardup::crosslingual::Params::default().min_score)]
     pub cross_min_score: f64,
     /// Cross-lingual: a link's score must be at least this fraction of either document's best
     /// match in the other's language.
-    #[arg(long, value_name = "R", default_value_t = neardup::crosslingual::Params::default().ratio)]
+    #[arg(long, requires = "cross_lingual", value_name = "R", default_value_t = neardup::crosslingual::Params::default().ratio)]
     pub cross_ratio: f64,
     /// Cross-lingual: a link's score must be at least this many times the median score of
     /// either document's candidates.
-    #[arg(long, value_name = "L", default_value_t = neardup::crosslingual::Params::default().lift)]
+    #[arg(long, requires = "cross_lingual", value_name = "L", default_value_t = neardup::crosslingual::Params::default().lift)]
     pub cross_lift: f64,
     /// Cross-lingual: where both documents have a lexicon, the score is the anchor score plus
     /// this times the cosine of their dictionary pivots.
-    #[arg(long, value_name = "W", default_value_t = neardup::crosslingual::Params::default().pivot_weight)]
+    #[arg(long, requires = "cross_lingual", value_name = "W", default_value_t = neardup::crosslingual::Params::default().pivot_weight)]
     pub cross_pivot_weight: f64,
     /// Cross-lingual: set any tuning parameter of the stage, NAME=VALUE (repeatable; the
     /// names are the fields of `crosslingual::Params`, e.g. `layout_min=0.7`): for sweeps.
-    #[arg(long, value_name = "NAME=VALUE")]
+    #[arg(long, requires = "cross_lingual", value_name = "NAME=VALUE")]
     pub cross_param: Vec<String>,
     /// Cross-lingual: a link's two documents must name the anchors they share about as often
     /// (cosine of their anchor counts over the shared anchors, 0..1).
-    #[arg(long, value_name = "C", default_value_t = neardup::crosslingual::Params::default().profile_min)]
+    #[arg(long, requires = "cross_lingual", value_name = "C", default_value_t = neardup::crosslingual::Params::default().profile_min)]
     pub cross_profile_min: f64,
     /// Cross-lingual: the compiled dictionary pivot (`neardup lexicon build`). Default: the
     /// lexicon at the default place if one was built there; without one, anchors work alone.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_lexicon")]
+    #[arg(long, requires = "cross_lingual", value_name = "FILE", conflicts_with = "no_lexicon")]
     pub lexicon: Option<PathBuf>,
     /// Cross-lingual: do not use a dictionary pivot even if one is installed (anchors only).
-    #[arg(long)]
+    #[arg(long, requires = "cross_lingual")]
     pub no_lexicon: bool,
     /// Remove repeats inside a document (spans of 50+ tokens repeating an earlier span) from
     /// the text of each record written with -o; records without repeats are unchanged.
@@ -328,8 +329,6 @@ impl DedupArgs {
     /// The configuration, with the boilerplate stage on or off (`sign` has no use for it).
     pub fn config_with(&self, boilerplate: bool) -> neardup::Result<Config> {
         let mut b = Config::builder()
-            .word_shingle(self.shingle_words)
-            .char_shingle(self.shingle_chars)
             .seed(self.seed)
             .method(match self.method {
                 MethodArg::Minhash => Method::MinHash,
@@ -348,6 +347,8 @@ impl DedupArgs {
         // the chosen method cannot use.
         b = b.maybe(self.threshold, ConfigBuilder::threshold);
         b = b.maybe(self.num_perm, ConfigBuilder::num_perm);
+        b = b.maybe(self.shingle_words, ConfigBuilder::word_shingle);
+        b = b.maybe(self.shingle_chars, ConfigBuilder::char_shingle);
         b = b.maybe(self.max_hamming, ConfigBuilder::max_hamming);
         b = b.maybe(self.simhash_words, ConfigBuilder::simhash_words);
         b = b.maybe(self.simhash_chars, ConfigBuilder::simhash_chars);

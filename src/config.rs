@@ -427,6 +427,8 @@ impl ConfigBuilder {
             ("minhash", self.minhash.is_some(), Method::MinHash),
             ("verify", self.verify.is_some(), Method::MinHash),
             ("containment", self.containment.is_some(), Method::MinHash),
+            ("shingle-words", self.word_shingle.is_some(), Method::MinHash),
+            ("shingle-chars", self.char_shingle.is_some(), Method::MinHash),
             ("max-hamming", self.max_hamming.is_some(), Method::SimHash),
             ("simhash-words", self.simhash_words.is_some(), Method::SimHash),
             ("simhash-chars", self.simhash_chars.is_some(), Method::SimHash),
@@ -542,6 +544,8 @@ mod tests {
             (simhash().threshold(0.8), "threshold"),
             (simhash().containment(0.8), "containment"),
             (simhash().verify(Verify::Exact), "verify"),
+            (simhash().word_shingle(5), "shingle-words"),
+            (simhash().char_shingle(2), "shingle-chars"),
             (Config::builder().max_hamming(3), "max-hamming"),
             (Config::builder().simhash_words(2), "simhash-words"),
         ] {

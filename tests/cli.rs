@@ -678,6 +678,35 @@ fn refuses_to_overwrite_an_input() {
 }
 
 #[test]
+fn options_that_cannot_apply_are_refused_naming_them() {
+    // Flags of the cross-lingual stage without it are usage errors (exit 2), naming the flag
+    // it needs; shingle sizes under SimHash are refused by the library (exit 1).
+    for flags in [
+        &["--cross-ratio", "0.8"][..],
+        &["--cross-param", "ratio=0.8"],
+        &["--no-lexicon"],
+        &["--lexicon", "x.bin"],
+    ] {
+        let o = dedup_seeds(flags);
+        assert_eq!(o.status.code(), Some(2), "{flags:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--cross-lingual"), "{flags:?}: {}", stderr(&o));
+    }
+    let o = dedup_seeds(&["--method", "simhash", "--shingle-words", "5"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("shingle-words applies to MinHash only"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        dedup_seeds(&["--cross-lingual", "--cross-ratio", "0.8", "--no-lexicon", "-q"])
+            .status
+            .success()
+    );
+    assert!(dedup_seeds(&["--shingle-words", "5", "-q"]).status.success());
+}
+
+#[test]
 fn usage_errors_exit_2_and_summary_json() {
     let o = run(&["dedup", "--threshold", "1.5", data("seeds.jsonl").to_str().unwrap()]);
     assert_eq!(
