@@ -228,7 +228,9 @@ impl Dedup {
                 let t = std::time::Instant::now();
                 let changed = self.remove_boilerplate(&mut corpus, &clustering);
                 stages.push(Stage::since("boilerplate (find+re-sign)", t));
-                if changed {
+                // Checked against an index, the corpus is clustered again below, with the
+                // indexed documents: clustering it alone here would be thrown away.
+                if changed && self.against.is_none() {
                     let t = std::time::Instant::now();
                     clustering = self.cluster_corpus(&corpus);
                     stages.push(Stage::since("lsh+verify+cluster again", t));
