@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional, Sequence, Tuple
 
-from ._neardup import ArrowColumn, DedupResult, __version__, _dedup, _sign
+from ._neardup import ArrowColumn, DedupResult, __version__, _dedup, _index_build, _sign
 
 __all__ = [
-    "ArrowColumn", "DedupResult", "band_keys", "band_keys_arrow", "dedup", "sign", "sign_arrow", "__version__",
+    "ArrowColumn", "DedupResult", "band_keys", "band_keys_arrow", "dedup", "index_build", "sign", "sign_arrow",
+    "__version__",
 ]
 
 
@@ -137,6 +138,56 @@ def dedup(
         threads=threads,
         against=against,
         substrings=substrings,
+    )
+
+
+def index_build(
+    texts: Iterable[str],
+    path: str,
+    *,
+    ids: Optional[Iterable[str]] = None,
+    substrings: bool = False,
+    threshold: Optional[float] = None,
+    num_perm: Optional[int] = None,
+    bands: Optional[int] = None,
+    rows: Optional[int] = None,
+    shingle_words: Optional[int] = None,
+    shingle_chars: Optional[int] = None,
+    seed: Optional[int] = None,
+    keep_boilerplate: bool = False,
+    threads: int = 0,
+) -> int:
+    """Write an index of texts to the folder ``path`` (new or empty), as ``neardup index build``
+    does for a file of them: a test set, say, that :func:`dedup` then checks other texts against
+    (``dedup(train, against=path)``, with the same settings).
+
+    Args:
+        texts: the documents (as for :func:`dedup`).
+        path: the index folder.
+        ids: each text's id, which ``DedupResult.indexed`` names (default: ``texts:N`` for
+            the ``N``-th text, from 1).
+        substrings: also store every 50-token window, for ``dedup(..., substrings=True)``.
+        threshold, ..., threads: as for :func:`dedup` (MinHash settings; an index is checked
+            only with the settings it was built with).
+
+    Returns:
+        How many texts the index holds.
+    """
+    texts = _texts(texts)
+    return _index_build(
+        texts,
+        path,
+        ids=None if ids is None else _as_list(ids),
+        substrings=substrings,
+        threshold=threshold,
+        num_perm=num_perm,
+        bands=bands,
+        rows=rows,
+        shingle_words=shingle_words,
+        shingle_chars=shingle_chars,
+        seed=seed,
+        keep_boilerplate=keep_boilerplate,
+        threads=threads,
     )
 
 

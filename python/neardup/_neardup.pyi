@@ -44,6 +44,22 @@ def _dedup(
     against: Optional[str] = ...,
     substrings: bool = ...,
 ) -> DedupResult: ...
+def _index_build(
+    texts: Any,
+    path: str,
+    *,
+    ids: Optional[List[str]] = ...,
+    substrings: bool = ...,
+    threshold: Optional[float] = ...,
+    num_perm: Optional[int] = ...,
+    bands: Optional[int] = ...,
+    rows: Optional[int] = ...,
+    shingle_words: Optional[int] = ...,
+    shingle_chars: Optional[int] = ...,
+    seed: Optional[int] = ...,
+    keep_boilerplate: bool = ...,
+    threads: int = ...,
+) -> int: ...
 def _sign(
     texts: Any,
     *,

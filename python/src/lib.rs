@@ -264,6 +264,54 @@ fn _dedup(
     })
 }
 
+/// Builds an index of texts in `path` (as `neardup index build`), each named by `ids[i]` (else
+/// `texts:N`, from 1); returns how many texts it holds. See `neardup.index_build`.
+#[pyfunction]
+#[pyo3(signature = (texts, path, *, ids=None, substrings=false, threshold=None, num_perm=None,
+    bands=None, rows=None, shingle_words=None, shingle_chars=None, seed=None, keep_boilerplate=false,
+    threads=0))]
+#[allow(clippy::too_many_arguments)]
+fn _index_build(
+    py: Python<'_>,
+    texts: &Bound<'_, PyAny>,
+    path: std::path::PathBuf,
+    ids: Option<Vec<String>>,
+    substrings: bool,
+    threshold: Option<f64>,
+    num_perm: Option<usize>,
+    bands: Option<usize>,
+    rows: Option<usize>,
+    shingle_words: Option<usize>,
+    shingle_chars: Option<usize>,
+    seed: Option<u64>,
+    keep_boilerplate: bool,
+    threads: usize,
+) -> PyResult<usize> {
+    let config = config(
+        threshold,
+        num_perm,
+        bands,
+        rows,
+        shingle_words,
+        shingle_chars,
+        seed,
+        "minhash",
+        "first",
+        "leader",
+        keep_boilerplate,
+        false,
+    )?;
+    let texts = Texts::of(texts)?;
+    let texts = texts.strs()?;
+    let dedup = Dedup::new(config).threads(threads);
+    py.detach(|| {
+        let ids: Option<Vec<&str>> = ids.as_ref().map(|v| v.iter().map(String::as_str).collect());
+        dedup.build_index_texts(&texts, ids.as_deref(), &path, substrings)
+    })
+    .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok(texts.len())
+}
+
 /// MinHash signatures of texts, or with `band_keys` their LSH band keys: `num_perm` u32 slots
 /// per text (what `neardup sign` writes), or `bands` u64 keys per text (xxh3 of each band's
 /// `rows` slots with the band's seed, `neardup::index::band_keys`: the keys the CLI's LSH stage
@@ -374,6 +422,7 @@ fn _neardup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<arrow::ArrowColumn>()?;
     m.add_class::<spark::SparkRun>()?;
     m.add_function(wrap_pyfunction!(_dedup, m)?)?;
+    m.add_function(wrap_pyfunction!(_index_build, m)?)?;
     m.add_function(wrap_pyfunction!(_sign, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -249,3 +249,28 @@ def test_against_an_index_removes_what_the_command_line_removes(cli, tmp_path):
         neardup.dedup(["a text"], against=str(idx), num_perm=64)
     with pytest.raises(ValueError, match="substrings"):
         neardup.dedup(["a text"], substrings=True)
+
+
+def test_an_index_built_from_python_is_the_command_line_index(cli, tmp_path):
+    # The seeds indexed from Python and by the command line: the same files; then a text that
+    # copies 000's first body, checked against it from Python, names 000.
+    recs = records(DATA / "seeds.jsonl")
+    py_idx, cli_idx = tmp_path / "py", tmp_path / "cli"
+    n = neardup.index_build([r["text"] for r in recs], str(py_idx), ids=[r["id"] for r in recs], substrings=True)
+    assert n == len(recs)
+    subprocess.run(
+        [str(cli), "index", "build", str(DATA / "seeds.jsonl"), "-o", str(cli_idx), "--substrings", "-q"], check=True
+    )
+    assert sorted(p.name for p in py_idx.iterdir()) == sorted(p.name for p in cli_idx.iterdir())
+    for p in py_idx.iterdir():
+        assert p.read_bytes() == (cli_idx / p.name).read_bytes(), p.name
+    copy = next(r["text"] for r in recs if r["id"] == "000-first-body")
+    result = neardup.dedup([copy, "a text of its own about nothing in the seeds"], against=str(py_idx))
+    assert result.keep == [False, True]
+    assert result.indexed[0] in ("000", "000-first-body")
+    # Without ids, the texts are named by their place; a wrong number of ids is refused.
+    neardup.index_build(["one text to index, long enough to shingle"], str(tmp_path / "anon"))
+    r = neardup.dedup(["one text to index, long enough to shingle"], against=str(tmp_path / "anon"))
+    assert r.indexed == ["texts:1"]
+    with pytest.raises(ValueError, match="ids"):
+        neardup.index_build(["a", "b"], str(tmp_path / "bad"), ids=["only one"])

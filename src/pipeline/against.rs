@@ -180,6 +180,45 @@ impl Dedup {
         Ok((corpus, clustering))
     }
 
+    /// [`Dedup::build_index`] on in-memory texts: `ids[i]` is the id of `texts[i]` in the index
+    /// (what a run checked against it names); without `ids`, `texts:N` for the `N`-th text
+    /// (from 1).
+    ///
+    /// ```
+    /// use neardup::{Config, Dedup, reference::ReferenceIndex};
+    /// use std::sync::Arc;
+    /// let dir = tempfile::tempdir()?;
+    /// let test_set = ["The quick brown fox jumps over the lazy dog near the old river bank today."];
+    /// let dedup = Dedup::new(Config::default());
+    /// dedup.build_index_texts(&test_set, Some(&["test-1"]), dir.path(), false)?;
+    /// let index = Arc::new(ReferenceIndex::open(dir.path(), dedup.config())?);
+    /// let train = [test_set[0], "Something else entirely, about boats and the sea and the wind."];
+    /// let c = Dedup::new(Config::default()).against(index).cluster_texts(&train)?;
+    /// let found = c.indexed.unwrap();
+    /// assert_eq!(found.len(), 1);
+    /// assert_eq!((found[0].indexed.as_str(), found[0].members[0].index()), ("test-1", 0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn build_index_texts<S: AsRef<str> + Sync>(
+        &self,
+        texts: &[S],
+        ids: Option<&[&str]>,
+        dir: &Path,
+        substrings: bool,
+    ) -> Result<Clustering> {
+        if let Some(ids) = ids
+            && ids.len() != texts.len()
+        {
+            return Err(Error::Config(format!("{} ids for {} texts", ids.len(), texts.len())));
+        }
+        let records = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.as_ref(), None, ids.map(|ids| ids[i])));
+        let (dedup, source) = self.texts_source(records)?;
+        Ok(dedup.build_index(vec![source], dir, substrings)?.1)
+    }
+
     /// Reads `sources` and adds them to the index in `dir` as a new segment (the index's
     /// settings must be this pass's). With the boilerplate pass on, a document is signed
     /// without the lines that are boilerplate in the corpus it was added with; with it off,

@@ -527,7 +527,7 @@ impl Dedup {
         let labelled = texts
             .iter()
             .enumerate()
-            .map(|(i, t)| (t.as_ref(), labels.and_then(|l| l.get(i).copied().flatten())));
+            .map(|(i, t)| (t.as_ref(), labels.and_then(|l| l.get(i).copied().flatten()), None));
         let (mut dedup, source) = self.texts_source(labelled)?;
         dedup.read.lang_field = labels.map(|_| "lang".to_string());
         let (_, clustering) = dedup.run_sources(vec![source])?;

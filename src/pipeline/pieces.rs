@@ -125,20 +125,23 @@ impl Dedup {
     /// Signs in-memory texts as one piece (document `i` is `texts[i]`, on line `i + 1`; no
     /// ids), as [`Dedup::cluster_texts`] signs them.
     pub fn sign_texts_piece<S: AsRef<str>>(&self, texts: &[S]) -> Result<SignedPiece> {
-        let (dedup, source) = self.texts_source(texts.iter().map(|t| (t.as_ref(), None)))?;
+        let (dedup, source) = self.texts_source(texts.iter().map(|t| (t.as_ref(), None, None)))?;
         dedup.sign_chunk(&source, whole(&source))
     }
 
-    /// In-memory texts as a source of JSONL records (`text`, and `lang` where a label is
-    /// given), with a copy of this pass that reads it: how the library reads texts as the CLI
-    /// reads a file of them.
+    /// In-memory texts as a source of JSONL records (`text`, `lang` where a label is given,
+    /// `id` where an id is), with a copy of this pass that reads it: how the library reads texts
+    /// as the CLI reads a file of them.
     pub(super) fn texts_source<'t>(
         &self,
-        texts: impl Iterator<Item = (&'t str, Option<&'t str>)>,
+        texts: impl Iterator<Item = (&'t str, Option<&'t str>, Option<&'t str>)>,
     ) -> Result<(Dedup, Source)> {
         let mut data = Vec::new();
-        for (t, label) in texts {
+        for (t, label, id) in texts {
             let mut record = serde_json::Map::new();
+            if let Some(id) = id {
+                record.insert("id".into(), id.into());
+            }
             record.insert("text".into(), t.into());
             if let Some(l) = label {
                 record.insert("lang".into(), l.into());
@@ -213,7 +216,7 @@ impl Dedup {
         rows: &[u32],
         boilerplate: &HashKeyed<u32>,
     ) -> Result<Vec<(u32, u64, Vec<u32>)>> {
-        let (dedup, source) = self.texts_source(texts.iter().map(|t| (t.as_ref(), None)))?;
+        let (dedup, source) = self.texts_source(texts.iter().map(|t| (t.as_ref(), None, None)))?;
         Ok(dedup.resign_chunk(&source, whole(&source), rows, boilerplate))
     }
 
