@@ -226,7 +226,9 @@ fn _dedup(
             dedup.cluster_texts_labelled(&texts, labels.as_deref())
         })
         .map_err(|e| PyValueError::new_err(e.to_string()))?;
-    let mut keep_flags = vec![true; n];
+    // Kept: a cluster's representative or a text in no cluster, and not removed for an indexed
+    // document (the library's own rule, as the command line writes it).
+    let keep_flags: Vec<bool> = clustering.keep_mask(n).iter().by_vals().collect();
     let mut cluster = vec![-1i64; n];
     let mut member_langs = if cross_lingual { vec![None; n] } else { Vec::new() };
     let mut clusters = Vec::with_capacity(clustering.clusters.len());
@@ -234,7 +236,6 @@ fn _dedup(
     for (c, cl) in clustering.clusters.iter().enumerate() {
         for (i, m) in cl.members.iter().enumerate() {
             cluster[m.index()] = c as i64;
-            keep_flags[m.index()] = *m == cl.representative;
             if let Some(l) = cl.member_langs.get(i)
                 && cross_lingual
             {
@@ -249,7 +250,6 @@ fn _dedup(
         indexed = vec![None; n];
         for c in found {
             for m in &c.members {
-                keep_flags[m.index()] = false;
                 indexed[m.index()] = Some(c.indexed.clone());
             }
         }
