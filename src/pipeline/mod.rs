@@ -7,7 +7,7 @@
 //! whatever the thread count: every stage's result is ordered by document id.
 //!
 //! The stages' data live in submodules: `corpus` (documents and their places, [`Corpus`]),
-//! `sign` (per-thread signing), `boilerplate_pass`, `grouping` (pairs into clusters),
+//! `read` (reading and signing chunks in parallel), `sign` (per-thread signing), `boilerplate_pass`, `grouping` (pairs into clusters),
 //! `languages` (the cross-lingual stage wired in), `pieces` (the run in pieces, for engines that
 //! spread it over machines) and `report` (the span report); the result is
 //! [`crate::types::Clustering`].
@@ -18,15 +18,15 @@ mod corpus;
 mod grouping;
 mod languages;
 mod pieces;
+mod read;
 mod report;
 mod sign;
 
 pub use crate::types::{Cluster, Clustering, CrossCounts, DocId, IndexedCluster, Stage, Tick, peak_rss_mb};
-use corpus::find_duplicate_ids;
 pub use corpus::{Corpus, DocMeta};
 use grouping::{cluster_around, make_cluster};
 pub use pieces::{Piece, PieceDoc, SignedPiece};
-use sign::{SignCtx, uses_minhash, uses_simhash};
+use sign::{SignCtx, uses_minhash};
 
 use crate::cluster;
 use crate::config::{Config, Method, Verify};
@@ -36,7 +36,6 @@ use crate::index;
 use crate::reader::{self, ReadOptions, Source};
 use crate::signature::simhash::hamming;
 use crate::signature::{estimate_containment, estimate_jaccard, exact_containment, exact_jaccard};
-use crate::spans::{HashKeyed, boilerplate};
 use bitvec::prelude::*;
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -110,15 +109,6 @@ struct Signals<'a> {
 /// Pairs linking each document to the first document with its exact key (a star per key).
 fn exact_copies(exact: &[u64]) -> Vec<(u32, u32)> {
     cluster::equal_key_stars(exact.iter().enumerate().map(|(d, &k)| (k, d as u32)).collect()).1
-}
-
-struct ChunkResult {
-    docs: Vec<DocMeta>,
-    fps: Vec<u64>,
-    lines: boilerplate::LinePart,
-    tokens: sign::TokenPart,
-    outcome: reader::ChunkOutcome,
-    text_bytes: u64,
 }
 
 impl Dedup {
@@ -281,177 +271,6 @@ impl Dedup {
     /// Reads and signs every document of `sources` in this pass's thread pool.
     pub fn sign_sources(&self, sources: Vec<Source>) -> Result<Corpus> {
         self.in_pool(|| self.read_sources(sources))?
-    }
-
-    /// Reads and signs every document of `sources` (in the current rayon pool).
-    pub fn read_sources(&self, sources: Vec<Source>) -> Result<Corpus> {
-        let k = if uses_minhash(self.config.method) {
-            self.config.num_perm
-        } else {
-            0
-        };
-        let with_fps = uses_simhash(self.config.method);
-        let chunks = reader::chunks(&sources, self.chunk_bytes);
-        // The bytes of tokens the whole run may keep for the boilerplate pass.
-        let cache = Arc::new(std::sync::atomic::AtomicUsize::new(sign::TOKEN_CACHE_BYTES));
-        // The signatures go straight into one buffer sized for the most records the chunks can
-        // hold (pages never written are never resident), each chunk into its own slice; the
-        // slices are closed up afterwards. No per-chunk copy exists beside the final one.
-        let caps: Vec<usize> = chunks
-            .par_iter()
-            .map(|c| reader::max_records(&sources[c.source as usize], *c))
-            .collect();
-        let mut sigs = vec![0u32; caps.iter().sum::<usize>() * k];
-        let mut slices: Vec<(usize, &mut [u32])> = Vec::with_capacity(chunks.len());
-        let mut rest: &mut [u32] = &mut sigs;
-        for (ci, &cap) in caps.iter().enumerate() {
-            let (slice, tail) = std::mem::take(&mut rest).split_at_mut(cap * k);
-            slices.push((ci, slice));
-            rest = tail;
-        }
-        // Chunks are handed out one at a time, largest first, to whichever thread is free (a
-        // chunk holding one huge document started last would leave the other threads idle at
-        // the end), and put back in input order after.
-        slices.sort_by_key(|(ci, _)| std::cmp::Reverse(chunks[*ci].end - chunks[*ci].start));
-        let processed: Vec<(usize, ChunkResult)> = slices
-            .into_iter()
-            .par_bridge()
-            .map_init(
-                || {
-                    let mut ctx = SignCtx::new(&self.config);
-                    ctx.cache = self.config.boilerplate.then(|| cache.clone());
-                    ctx
-                },
-                |ctx, (ci, slice)| {
-                    let chunk = chunks[ci];
-                    let src = &sources[chunk.source as usize];
-                    // Sized for the chunk's lines, the most records it can hold (one per line
-                    // in the line formats): no growth by doubling.
-                    let mut docs = Vec::with_capacity(caps[ci]);
-                    let mut fps = Vec::new();
-                    let mut text_bytes = 0u64;
-                    let outcome = reader::read_chunk(src, chunk, &self.read, |r| {
-                        let at = docs.len() * k;
-                        // A record is one line, so the chunk's slice has room for it.
-                        let (signed, text_len) = ctx.sign_text(r.text, &mut slice[at..at + k]);
-                        if with_fps {
-                            fps.push(signed.fingerprint);
-                        }
-                        let shingles = signed.shingles;
-                        text_bytes += text_len;
-                        docs.push(DocMeta {
-                            exact: signed.exact,
-                            source: chunk.source,
-                            line: r.line_in_chunk,
-                            start: r.start as u64,
-                            end: r.end as u64,
-                            text_len,
-                            shingles,
-                            id: r.id,
-                        });
-                    });
-                    // The chunk's lines, one entry per document signed (none without
-                    // boilerplate handling).
-                    let lines = std::mem::take(&mut ctx.lines);
-                    let tokens = std::mem::take(&mut ctx.tokens);
-                    if let Some(p) = &self.progress {
-                        p((chunk.end - chunk.start) as u64);
-                    }
-                    (
-                        ci,
-                        ChunkResult {
-                            docs,
-                            fps,
-                            lines,
-                            tokens,
-                            outcome,
-                            text_bytes,
-                        },
-                    )
-                },
-            )
-            .collect();
-        let mut slots: Vec<Option<ChunkResult>> = (0..chunks.len()).map(|_| None).collect();
-        for (ci, r) in processed {
-            slots[ci] = Some(r);
-        }
-        // Every chunk index was processed exactly once.
-        let results: Vec<ChunkResult> = slots.into_iter().flatten().collect();
-
-        // Stitch chunks together in input order, turning chunk-relative lines into absolute ones.
-        let n: usize = results.iter().map(|r| r.docs.len()).sum();
-        let mut docs = Vec::with_capacity(n);
-        // Close up the signature slices (each chunk's slice starts where the capacity of the
-        // chunks before it ends).
-        let mut written = 0;
-        let mut cap_start = 0;
-        for (r, &cap) in results.iter().zip(&caps) {
-            let len = r.docs.len() * k;
-            sigs.copy_within(cap_start..cap_start + len, written);
-            written += len;
-            cap_start += cap * k;
-        }
-        sigs.truncate(written);
-        sigs.shrink_to_fit();
-        let mut fingerprints = Vec::with_capacity(if with_fps { n } else { 0 });
-        let mut lines = boilerplate::LineStore::default();
-        let mut tokens = sign::TokenStore::default();
-        let mut skipped = 0;
-        let mut skipped_sample = Vec::new();
-        let mut text_bytes = 0;
-        let mut line_base = 0u64;
-        let mut last_source = u32::MAX;
-        for (chunk, r) in chunks.iter().zip(results) {
-            if chunk.source != last_source {
-                line_base = 0;
-                last_source = chunk.source;
-            }
-            let src = &sources[chunk.source as usize];
-            for (line, kind) in r.outcome.errors {
-                let e = reader::record_error(src, line_base + line, kind);
-                if self.read.on_error == reader::OnError::Fail {
-                    return Err(e.into());
-                }
-                skipped += 1;
-                if skipped_sample.len() < 10 {
-                    skipped_sample.push(e);
-                }
-            }
-            docs.extend(r.docs.into_iter().map(|mut d| {
-                d.line += line_base;
-                d
-            }));
-            fingerprints.extend_from_slice(&r.fps);
-            if self.config.boilerplate {
-                lines.push_part(r.lines);
-                tokens.push_part(r.tokens);
-            }
-            text_bytes += r.text_bytes;
-            line_base += r.outcome.lines;
-        }
-        if docs.len() > u32::MAX as usize {
-            return Err(Error::Config("more than 2^32 documents in one run".into()));
-        }
-        let input_bytes = sources.iter().map(|s| s.bytes().len() as u64).sum();
-        let mut corpus = Corpus {
-            sources,
-            docs,
-            sigs,
-            fingerprints,
-            lines,
-            tokens,
-            boilerplate: HashKeyed::default(),
-            boilerplate_docs: 0,
-            num_perm: k,
-            seed: self.config.seed,
-            skipped,
-            skipped_sample,
-            text_bytes,
-            input_bytes,
-            duplicate_ids: Vec::new(),
-        };
-        corpus.duplicate_ids = find_duplicate_ids(&corpus);
-        Ok(corpus)
     }
 
     /// Clusters a corpus that [`Dedup::read_sources`] read (the first pass only: the

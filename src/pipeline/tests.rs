@@ -3,6 +3,7 @@
 use super::*;
 use crate::reader::Text;
 use crate::signature::MinHashKind;
+use crate::spans::HashKeyed;
 use crate::spans::boilerplate::Part;
 
 /// Runs `sign` with a fresh context, once signing whole texts and once in pieces of

@@ -1,0 +1,196 @@
+//! Reading and signing: every record of the sources read, normalized, tokenized and signed,
+//! chunk by chunk in parallel, and the chunks put together in input order.
+//!
+//! In: opened [`Source`]s and the pass's settings. Out: a [`Corpus`] (every document's place, id
+//! and signature, the lines and tokens the boilerplate pass needs).
+
+use super::corpus::find_duplicate_ids;
+use super::sign::{self, SignCtx, uses_minhash, uses_simhash};
+use super::{Corpus, Dedup, DocMeta};
+use crate::error::{Error, Result};
+use crate::reader::{self, Source};
+use crate::spans::{HashKeyed, boilerplate};
+use rayon::prelude::*;
+use std::sync::Arc;
+
+struct ChunkResult {
+    docs: Vec<DocMeta>,
+    fps: Vec<u64>,
+    lines: boilerplate::LinePart,
+    tokens: sign::TokenPart,
+    outcome: reader::ChunkOutcome,
+    text_bytes: u64,
+}
+
+impl Dedup {
+    /// Reads and signs every document of `sources` (in the current rayon pool).
+    pub fn read_sources(&self, sources: Vec<Source>) -> Result<Corpus> {
+        let k = if uses_minhash(self.config.method) {
+            self.config.num_perm
+        } else {
+            0
+        };
+        let with_fps = uses_simhash(self.config.method);
+        let chunks = reader::chunks(&sources, self.chunk_bytes);
+        // The bytes of tokens the whole run may keep for the boilerplate pass.
+        let cache = Arc::new(std::sync::atomic::AtomicUsize::new(sign::TOKEN_CACHE_BYTES));
+        // The signatures go straight into one buffer sized for the most records the chunks can
+        // hold (pages never written are never resident), each chunk into its own slice; the
+        // slices are closed up afterwards. No per-chunk copy exists beside the final one.
+        let caps: Vec<usize> = chunks
+            .par_iter()
+            .map(|c| reader::max_records(&sources[c.source as usize], *c))
+            .collect();
+        let mut sigs = vec![0u32; caps.iter().sum::<usize>() * k];
+        let mut slices: Vec<(usize, &mut [u32])> = Vec::with_capacity(chunks.len());
+        let mut rest: &mut [u32] = &mut sigs;
+        for (ci, &cap) in caps.iter().enumerate() {
+            let (slice, tail) = std::mem::take(&mut rest).split_at_mut(cap * k);
+            slices.push((ci, slice));
+            rest = tail;
+        }
+        // Chunks are handed out one at a time, largest first, to whichever thread is free (a
+        // chunk holding one huge document started last would leave the other threads idle at
+        // the end), and put back in input order after.
+        slices.sort_by_key(|(ci, _)| std::cmp::Reverse(chunks[*ci].end - chunks[*ci].start));
+        let processed: Vec<(usize, ChunkResult)> = slices
+            .into_iter()
+            .par_bridge()
+            .map_init(
+                || {
+                    let mut ctx = SignCtx::new(&self.config);
+                    ctx.cache = self.config.boilerplate.then(|| cache.clone());
+                    ctx
+                },
+                |ctx, (ci, slice)| {
+                    let chunk = chunks[ci];
+                    let src = &sources[chunk.source as usize];
+                    // Sized for the chunk's lines, the most records it can hold (one per line
+                    // in the line formats): no growth by doubling.
+                    let mut docs = Vec::with_capacity(caps[ci]);
+                    let mut fps = Vec::new();
+                    let mut text_bytes = 0u64;
+                    let outcome = reader::read_chunk(src, chunk, &self.read, |r| {
+                        let at = docs.len() * k;
+                        // A record is one line, so the chunk's slice has room for it.
+                        let (signed, text_len) = ctx.sign_text(r.text, &mut slice[at..at + k]);
+                        if with_fps {
+                            fps.push(signed.fingerprint);
+                        }
+                        let shingles = signed.shingles;
+                        text_bytes += text_len;
+                        docs.push(DocMeta {
+                            exact: signed.exact,
+                            source: chunk.source,
+                            line: r.line_in_chunk,
+                            start: r.start as u64,
+                            end: r.end as u64,
+                            text_len,
+                            shingles,
+                            id: r.id,
+                        });
+                    });
+                    // The chunk's lines, one entry per document signed (none without
+                    // boilerplate handling).
+                    let lines = std::mem::take(&mut ctx.lines);
+                    let tokens = std::mem::take(&mut ctx.tokens);
+                    if let Some(p) = &self.progress {
+                        p((chunk.end - chunk.start) as u64);
+                    }
+                    (
+                        ci,
+                        ChunkResult {
+                            docs,
+                            fps,
+                            lines,
+                            tokens,
+                            outcome,
+                            text_bytes,
+                        },
+                    )
+                },
+            )
+            .collect();
+        let mut slots: Vec<Option<ChunkResult>> = (0..chunks.len()).map(|_| None).collect();
+        for (ci, r) in processed {
+            slots[ci] = Some(r);
+        }
+        // Every chunk index was processed exactly once.
+        let results: Vec<ChunkResult> = slots.into_iter().flatten().collect();
+
+        // Stitch chunks together in input order, turning chunk-relative lines into absolute ones.
+        let n: usize = results.iter().map(|r| r.docs.len()).sum();
+        let mut docs = Vec::with_capacity(n);
+        // Close up the signature slices (each chunk's slice starts where the capacity of the
+        // chunks before it ends).
+        let mut written = 0;
+        let mut cap_start = 0;
+        for (r, &cap) in results.iter().zip(&caps) {
+            let len = r.docs.len() * k;
+            sigs.copy_within(cap_start..cap_start + len, written);
+            written += len;
+            cap_start += cap * k;
+        }
+        sigs.truncate(written);
+        sigs.shrink_to_fit();
+        let mut fingerprints = Vec::with_capacity(if with_fps { n } else { 0 });
+        let mut lines = boilerplate::LineStore::default();
+        let mut tokens = sign::TokenStore::default();
+        let mut skipped = 0;
+        let mut skipped_sample = Vec::new();
+        let mut text_bytes = 0;
+        let mut line_base = 0u64;
+        let mut last_source = u32::MAX;
+        for (chunk, r) in chunks.iter().zip(results) {
+            if chunk.source != last_source {
+                line_base = 0;
+                last_source = chunk.source;
+            }
+            let src = &sources[chunk.source as usize];
+            for (line, kind) in r.outcome.errors {
+                let e = reader::record_error(src, line_base + line, kind);
+                if self.read.on_error == reader::OnError::Fail {
+                    return Err(e.into());
+                }
+                skipped += 1;
+                if skipped_sample.len() < 10 {
+                    skipped_sample.push(e);
+                }
+            }
+            docs.extend(r.docs.into_iter().map(|mut d| {
+                d.line += line_base;
+                d
+            }));
+            fingerprints.extend_from_slice(&r.fps);
+            if self.config.boilerplate {
+                lines.push_part(r.lines);
+                tokens.push_part(r.tokens);
+            }
+            text_bytes += r.text_bytes;
+            line_base += r.outcome.lines;
+        }
+        if docs.len() > u32::MAX as usize {
+            return Err(Error::Config("more than 2^32 documents in one run".into()));
+        }
+        let input_bytes = sources.iter().map(|s| s.bytes().len() as u64).sum();
+        let mut corpus = Corpus {
+            sources,
+            docs,
+            sigs,
+            fingerprints,
+            lines,
+            tokens,
+            boilerplate: HashKeyed::default(),
+            boilerplate_docs: 0,
+            num_perm: k,
+            seed: self.config.seed,
+            skipped,
+            skipped_sample,
+            text_bytes,
+            input_bytes,
+            duplicate_ids: Vec::new(),
+        };
+        corpus.duplicate_ids = find_duplicate_ids(&corpus);
+        Ok(corpus)
+    }
+}
