@@ -3,6 +3,9 @@
 # report, spans and the summary's counts (its timings aside), on the bench slice (when given),
 # NTREX dev and the seeds. For refactors and speed-ups that must not change a result.
 # Usage: scripts/identical.sh OLD_BIN NEW_BIN [SLICE.jsonl]
+# NEW_FLAGS (environment) are added to the new build's runs only, e.g. NEW_FLAGS="--memory-limit
+# 32M" to compare a run under a memory limit with the old build's in memory (modes the new side
+# refuses are reported as such).
 #   e.g. git worktree add /tmp/parent HEAD~1 && (cd /tmp/parent && cargo build --release)
 #        scripts/identical.sh /tmp/parent/target/release/neardup target/release/neardup corpus32.jsonl
 set -euo pipefail
@@ -39,8 +42,13 @@ for set in "${sets[@]}"; do
       m=${mode//SPANS/$tmp/$side.spans}
       rm -f "$tmp/$side.spans"
       # shellcheck disable=SC2086
-      "$bin" dedup "$set" -o "$tmp/$side.kept" --clusters "$tmp/$side.clusters" --summary "$tmp/$side.summary" -q $m
-      python3 -c "import json,sys; d=json.load(open(sys.argv[1])); [d.pop(k) for k in ('seconds','MB/s')]; print(json.dumps(d, sort_keys=True))" \
+      extra=""; [ $side = new ] && extra=${NEW_FLAGS:-}
+      # shellcheck disable=SC2086
+      if ! "$bin" dedup "$set" -o "$tmp/$side.kept" --clusters "$tmp/$side.clusters" --summary "$tmp/$side.summary" -q $m $extra 2> "$tmp/err"; then
+        printf '%-40s %-30s %s\n' "$(basename "$set")" "${mode:-(default)}" "refused: $(head -c 100 "$tmp/err")"
+        continue 2
+      fi
+      python3 -c "import json,sys; d=json.load(open(sys.argv[1])); [d.pop(k, None) for k in ('seconds','MB/s','spilled_bytes')]; print(json.dumps(d, sort_keys=True))" \
         "$tmp/$side.summary" > "$tmp/$side.counts"
       touch "$tmp/$side.spans"
     done

@@ -310,6 +310,17 @@ pub struct DedupArgs {
     /// Worker threads (0: one per core; at most 1024). The output does not depend on it.
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=1024).map(usize::from))]
     pub threads: usize,
+    /// Keep the stores that grow with the corpus within about SIZE of memory (a number with a K,
+    /// M or G suffix, powers of 1024, e.g. 32M or 4G): signatures go to a file in the work
+    /// folder and LSH band keys are sorted on disk; the output is byte-identical to a run
+    /// without it, and the summary's `spilled_bytes` says how much went to disk. MinHash with
+    /// estimated verification only.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub memory_limit: Option<usize>,
+    /// The folder under which a run with --memory-limit writes its work files (a private
+    /// subfolder, removed at the end) [default: the system's temporary folder].
+    #[arg(long, value_name = "DIR", requires = "memory_limit")]
+    pub work_dir: Option<PathBuf>,
     /// Print the wall time and peak memory of each stage to stderr.
     #[arg(long)]
     pub timings: bool,
@@ -429,4 +440,43 @@ pub struct EvalArgs {
     /// Languages of the documents: a header line, then `id<TAB>lang` per line.
     #[arg(long, value_name = "LANGS.tsv")]
     pub langs: Option<PathBuf>,
+}
+
+/// A size in bytes: a whole number with an optional K, M or G suffix (powers of 1024).
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let (digits, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c.to_ascii_uppercase()),
+        _ => (t, 'B'),
+    };
+    let shift = match unit {
+        'B' => 0,
+        'K' => 10,
+        'M' => 20,
+        'G' => 30,
+        _ => return Err(format!("{s:?}: the suffix must be K, M or G (powers of 1024)")),
+    };
+    let n: usize = digits
+        .parse()
+        .map_err(|_| format!("{s:?}: expected a whole number with a K, M or G suffix, e.g. 32M"))?;
+    n.checked_mul(1usize << shift)
+        .filter(|&b| b > 0)
+        .ok_or_else(|| format!("{s:?}: must be above zero and fit in memory addresses"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_take_powers_of_1024() {
+        assert_eq!(parse_size("32M"), Ok(32 << 20));
+        assert_eq!(parse_size("4g"), Ok(4 << 30));
+        assert_eq!(parse_size("512K"), Ok(512 << 10));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("0M").is_err());
+        assert!(parse_size("12T").is_err());
+        assert!(parse_size("M").is_err());
+        assert!(parse_size("1.5G").is_err());
+    }
 }

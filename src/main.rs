@@ -200,6 +200,9 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
         None => None,
     };
     let mut dedup = Dedup::new(config).read_options(read.clone()).threads(a.threads);
+    if let Some(bytes) = a.memory_limit {
+        dedup = dedup.memory_limit(bytes, a.work_dir.clone());
+    }
     if let Some(index) = against {
         dedup = dedup.against(index).against_substrings(a.substrings);
     }
@@ -522,7 +525,7 @@ fn sign(a: &DedupArgs) -> anyhow::Result<()> {
     let corpus = dedup.sign_sources(dedup.open(&a.inputs)?)?;
     let write = |w: &mut dyn Write| -> io::Result<()> {
         let mut w = io::BufWriter::with_capacity(output::BUF_BYTES, w);
-        for s in &corpus.sigs {
+        for s in corpus.sigs.iter() {
             w.write_all(&s.to_le_bytes())?;
         }
         w.flush()

@@ -64,6 +64,27 @@ where
     pairs.par_iter().filter(|&&(a, b)| test(a, b)).copied().collect()
 }
 
+/// The pairs that pass `test`, sorted, taken block pair by block pair: documents are cut into
+/// blocks of `block` consecutive ids, and the pairs between two blocks are tested together
+/// (in parallel), then `done` is called. Reads of a large store of signatures that cannot all
+/// stay in memory then fall within two blocks at a time (a blocked nested-loop join) instead
+/// of anywhere in it.
+pub(crate) fn verify_in_blocks<F>(pairs: &[(u32, u32)], block: u32, test: F, done: &dyn Fn()) -> Vec<(u32, u32)>
+where
+    F: Fn(u32, u32) -> bool + Sync,
+{
+    let block = block.max(1);
+    let mut sorted = pairs.to_vec();
+    sorted.par_sort_unstable_by_key(|&(a, b)| (a / block, b / block, a, b));
+    let mut out = Vec::new();
+    for group in sorted.chunk_by(|x, y| (x.0 / block, x.1 / block) == (y.0 / block, y.1 / block)) {
+        out.par_extend(group.par_iter().filter(|&&(a, b)| test(a, b)));
+        done();
+    }
+    out.par_sort_unstable();
+    out
+}
+
 /// Connected components of `edges` over `0..n` with two or more members: each sorted, the list
 /// ordered by smallest member.
 pub fn components(n: usize, edges: &[(u32, u32)]) -> Vec<Vec<u32>> {
@@ -181,21 +202,22 @@ pub fn leaders(
             leader[d] = leader[l as usize];
         }
     }
-    let mut members: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for d in 0..n as u32 {
-        let l = leader[d as usize];
-        if l != KEPT && l != UNSEEN {
-            members[l as usize].push(d);
-        }
-    }
-    let mut out: Vec<(u32, Vec<u32>)> = members
-        .into_iter()
-        .enumerate()
-        .filter(|(_, m)| !m.is_empty())
-        .map(|(l, mut m)| {
-            m.push(l as u32);
+    // The removed documents by leader (8 bytes per removed document, not a list per document).
+    let mut removed: Vec<(u32, u32)> = (0..n as u32)
+        .filter_map(|d| match leader[d as usize] {
+            KEPT | UNSEEN => None,
+            l => Some((l, d)),
+        })
+        .collect();
+    removed.sort_unstable();
+    let mut out: Vec<(u32, Vec<u32>)> = removed
+        .chunk_by(|x, y| x.0 == y.0)
+        .map(|group| {
+            let l = group[0].0;
+            let mut m: Vec<u32> = group.iter().map(|&(_, d)| d).collect();
+            m.push(l);
             m.sort_unstable();
-            (l as u32, m)
+            (l, m)
         })
         .collect();
     out.sort_unstable_by_key(|c| c.1[0]);
@@ -315,6 +337,22 @@ mod tests {
         uf.union(3, 1);
         assert_eq!(uf.find(4), 1);
         assert!(!uf.union(1, 4));
+    }
+
+    #[test]
+    fn verifying_in_blocks_gives_the_sorted_pairs_that_pass() {
+        let pairs: Vec<(u32, u32)> = (0..200u32).flat_map(|a| [(a, a + 1), (a, a * 3 + 7)]).collect();
+        let test = |a: u32, b: u32| (a + b) % 3 != 0;
+        let mut want = verify_with(&pairs, test);
+        want.sort_unstable();
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        for block in [1, 7, 64, 1000] {
+            let got = verify_in_blocks(&pairs, block, test, &|| {
+                calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            });
+            assert_eq!(got, want, "block {block}");
+        }
+        assert!(calls.into_inner() > 4);
     }
 
     #[test]

@@ -123,12 +123,26 @@ pub fn write_kept(w: &mut impl Write, corpus: &Corpus, keep: &BitSlice) -> io::R
     let mut run: Option<(u32, u64, u64)> = None; // (source, start, end) of the pending run
     let flush = |w: &mut dyn Write, run: Option<(u32, u64, u64)>| -> io::Result<()> {
         if let Some((src, start, end)) = run {
-            w.write_all(&corpus.sources[src as usize].bytes()[start as usize..end as usize])?;
+            let source = &corpus.sources[src as usize];
+            // Under a memory limit a long run goes out in pieces whose input pages are given
+            // back once written.
+            let piece = if corpus.is_limited() { 1 << 24 } else { usize::MAX };
+            let mut at = start as usize;
+            while at < end as usize {
+                let to = (end as usize).min(at.saturating_add(piece));
+                w.write_all(&source.bytes()[at..to])?;
+                if corpus.is_limited() {
+                    source.release(at, to);
+                }
+                at = to;
+            }
             w.write_all(b"\n")?;
         }
         Ok(())
     };
+    let mut sweep = corpus.sweep();
     for i in keep.iter_ones() {
+        sweep.at(i);
         let d = DocId(i as u32);
         if corpus.source_of(d).format() == Format::Folder {
             flush(w, run.take())?;
@@ -158,7 +172,9 @@ pub fn write_kept_rewritten(
     read: &ReadOptions,
     rewrite: &dyn Fn(DocId, &str) -> Option<String>,
 ) -> io::Result<()> {
+    let mut sweep = corpus.sweep();
     for i in keep.iter_ones() {
+        sweep.at(i);
         let d = DocId(i as u32);
         let text = corpus.text(d, read);
         let Some(new) = rewrite(d, &text) else {
@@ -201,7 +217,9 @@ pub fn write_annotated(
     read: &ReadOptions,
 ) -> io::Result<()> {
     let cluster_of = clustering.cluster_of(corpus.len());
+    let mut sweep = corpus.sweep();
     for (i, c) in cluster_of.iter().enumerate() {
+        sweep.at(i);
         let d = DocId(i as u32);
         if corpus.source_of(d).format() != Format::Jsonl {
             text_object(w, corpus, d, Some(*c))?;
@@ -242,7 +260,15 @@ pub fn write_annotated(
 
 /// Writes the cluster report (see the module docs for the format).
 pub fn write_clusters(w: &mut impl Write, corpus: &Corpus, clustering: &Clustering) -> io::Result<()> {
+    // Members' ids are read from anywhere in the inputs: under a memory limit the input pages
+    // are given back every so many members.
+    let mut read = 0usize;
     for (ci, c) in clustering.clusters.iter().enumerate() {
+        read += c.members.len();
+        if read >= 4096 {
+            corpus.release_inputs();
+            read = 0;
+        }
         let ids: Vec<String> = c.members.iter().map(|&m| json_str(&corpus.id(m))).collect();
         let locs: Vec<String> = c.members.iter().map(|&m| json_str(&corpus.location(m))).collect();
         let sims: Vec<String> = c.similarity.iter().map(|s| format!("{s:.4}")).collect();
@@ -288,6 +314,7 @@ pub fn write_clusters(w: &mut impl Write, corpus: &Corpus, clustering: &Clusteri
             locs.join(",")
         )?;
     }
+    corpus.release_inputs();
     Ok(())
 }
 
@@ -319,6 +346,7 @@ impl Summary {
             ("seconds", format!("{seconds:.3}")),
             ("MB/s", format!("{:.1}", if seconds > 0.0 { mb / seconds } else { 0.0 })),
             ("threads", threads.to_string()),
+            ("spilled_bytes", corpus.spilled_bytes().to_string()),
         ];
         let mut fields = fields;
         if clustering.indexed.is_some() {

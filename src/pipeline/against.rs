@@ -83,7 +83,7 @@ impl Dedup {
 
     /// The clustering of `corpus` with the indexed documents that can match it taking part,
     /// always kept and first in priority (see the module documentation).
-    pub(super) fn cluster_against(&self, corpus: &Corpus, index: &ReferenceIndex) -> Clustering {
+    pub(super) fn cluster_against(&self, corpus: &Corpus, index: &ReferenceIndex) -> Result<Clustering> {
         let n = corpus.len();
         let k = self.config.num_perm;
         let shingles: Vec<u64> = corpus.docs.iter().map(|d| d.shingles).collect();
@@ -115,7 +115,7 @@ impl Dedup {
             .iter()
             .map(|&(d, g)| (d, (n + pulled.binary_search(&g).unwrap_or(0)) as u32))
             .collect();
-        let mut sigs = corpus.sigs.clone();
+        let mut sigs = corpus.sigs.to_vec();
         sigs.reserve(pulled.len() * k);
         let mut exact: Vec<u64> = corpus.docs.iter().map(|d| d.exact).collect();
         let mut lens: Vec<u64> = corpus.docs.iter().map(|d| d.text_len).collect();
@@ -128,8 +128,10 @@ impl Dedup {
             sizes.push(size);
         }
         let active: BitVec = sizes.iter().map(|&s| s > 0).collect();
+        let sigs = crate::spill::Slots::from(sigs);
         let docs = Signals {
             sigs: &sigs,
+            work: None,
             fps: &[],
             exact: &exact,
             active: &active,
@@ -139,7 +141,7 @@ impl Dedup {
             forced: &forced,
         };
         // Exact verification is refused with an index, so no shingle set is ever asked for.
-        let mut all = self.cluster_signatures(docs, &|_, _| Vec::new());
+        let mut all = self.cluster_signatures(docs, &|_, _| Vec::new())?;
         let (mut own, mut indexed) = (Vec::new(), Vec::new());
         for mut c in std::mem::take(&mut all.clusters) {
             // Indexed documents are never removed: only this corpus's members are reported.
@@ -162,7 +164,7 @@ impl Dedup {
         all.clusters = own;
         all.indexed = Some(indexed);
         all.candidate_docs.truncate(n);
-        all
+        Ok(all)
     }
 
     /// Reads `sources`, clusters them as [`Dedup::run_sources`] does, and writes them as a new

@@ -7,9 +7,12 @@
 use crate::error::RecordError;
 use crate::reader::{self, Chunk, IdRef, ReadOptions, Source};
 use crate::spans::{HashKeyed, boilerplate};
+use crate::spill::{Slots, WorkDir};
 use crate::types::DocId;
+use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::sync::Arc;
+use xxhash_rust::xxh3::xxh3_64;
 
 /// Where one document is and what it holds, without its text.
 #[derive(Debug, Clone)]
@@ -40,8 +43,9 @@ pub struct Corpus {
     pub sources: Vec<Source>,
     /// The documents, in input order (`DocId` = index).
     pub docs: Vec<DocMeta>,
-    /// MinHash signatures, `num_perm` slots per document, flat (empty with SimHash alone).
-    pub sigs: Vec<u32>,
+    /// MinHash signatures, `num_perm` slots per document, flat (empty with SimHash alone): in
+    /// memory, or under a memory limit in a mapped file of the work folder.
+    pub sigs: Slots,
     /// SimHash fingerprints, one per document (empty with MinHash alone).
     pub fingerprints: Vec<u64>,
     /// The lines of every document: hash and bytes of each line with tokens, in order (with
@@ -69,9 +73,34 @@ pub struct Corpus {
     pub input_bytes: u64,
     /// Pairs of documents that carry the same id (first place, later place).
     pub duplicate_ids: Vec<(DocId, DocId)>,
+    /// The work folder of a run under a memory limit (removed when the corpus is dropped).
+    pub(crate) work: Option<Arc<WorkDir>>,
 }
 
 impl Corpus {
+    /// Bytes the run wrote to its work folder (0 without a memory limit).
+    pub fn spilled_bytes(&self) -> u64 {
+        self.work.as_ref().map_or(0, |w| w.spilled_bytes())
+    }
+    /// Whether the run is under a memory limit, where the input pages of records passed over
+    /// are given back ([`Corpus::sweep`]).
+    pub fn is_limited(&self) -> bool {
+        self.work.is_some()
+    }
+    /// A pass over the records in input order that, under a memory limit, gives back the input
+    /// pages behind it (call [`Sweep::at`] with each document as it comes).
+    pub fn sweep(&self) -> Sweep<'_> {
+        Sweep { corpus: self, from: 0 }
+    }
+    /// Under a memory limit, gives back the input pages of every record (after reading records
+    /// in no order, e.g. the ids of cluster members).
+    pub fn release_inputs(&self) {
+        if self.is_limited() {
+            for s in &self.sources {
+                s.release(0, s.bytes().len());
+            }
+        }
+    }
     /// Number of documents.
     pub fn len(&self) -> usize {
         self.docs.len()
@@ -131,22 +160,70 @@ impl Corpus {
     }
 }
 
-/// Pairs (first place, later place) of documents whose explicit ids are equal.
-pub(super) fn find_duplicate_ids(corpus: &Corpus) -> Vec<(DocId, DocId)> {
-    let mut seen: HashMap<Cow<'_, str>, DocId> = HashMap::new();
-    let mut dups = Vec::new();
-    for (i, m) in corpus.docs.iter().enumerate() {
-        if matches!(m.id, IdRef::Location) {
-            continue;
+/// Records passed over in input order whose input pages are given back under a memory limit
+/// ([`Corpus::sweep`]).
+pub struct Sweep<'a> {
+    corpus: &'a Corpus,
+    from: usize,
+}
+
+impl Sweep<'_> {
+    /// Documents between two releases.
+    const EVERY: usize = 4096;
+
+    /// The pass has come to document `d` (documents before it are done).
+    pub fn at(&mut self, d: usize) {
+        if self.corpus.is_limited() && d >= self.from + Self::EVERY {
+            self.release(d);
         }
-        let d = DocId(i as u32);
-        match seen.entry(corpus.id(d)) {
-            std::collections::hash_map::Entry::Occupied(e) => dups.push((*e.get(), d)),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(d);
+    }
+
+    /// Gives back the pages of the records `from..to`, one range per source they lie in.
+    fn release(&mut self, to: usize) {
+        let docs = &self.corpus.docs[self.from..to.min(self.corpus.docs.len())];
+        for run in docs.chunk_by(|a, b| a.source == b.source) {
+            if let (Some(first), Some(last)) = (run.first(), run.last()) {
+                self.corpus.sources[first.source as usize].release(first.start as usize, last.end as usize);
+            }
+        }
+        self.from = to;
+    }
+}
+
+impl Drop for Sweep<'_> {
+    fn drop(&mut self) {
+        if self.corpus.is_limited() {
+            self.release(self.corpus.docs.len());
+        }
+    }
+}
+
+/// Pairs (first place, later place) of documents whose explicit ids are equal, ordered by the
+/// later place. The ids are hashed (12 bytes per document, sorted), and only documents whose
+/// hashes are equal are compared by their ids.
+pub(super) fn find_duplicate_ids(corpus: &Corpus) -> Vec<(DocId, DocId)> {
+    let mut sweep = corpus.sweep();
+    let mut keyed: Vec<(u64, u32)> = Vec::new();
+    for (i, m) in corpus.docs.iter().enumerate() {
+        sweep.at(i);
+        if !matches!(m.id, IdRef::Location) {
+            keyed.push((xxh3_64(corpus.id(DocId(i as u32)).as_bytes()), i as u32));
+        }
+    }
+    drop(sweep);
+    keyed.par_sort_unstable();
+    let mut dups = Vec::new();
+    for equal in keyed.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        // In input order: each document after the first place of its id pairs with that place.
+        let ids: Vec<(Cow<'_, str>, u32)> = equal.iter().map(|&(_, d)| (corpus.id(DocId(d)), d)).collect();
+        for (j, (id, d)) in ids.iter().enumerate().skip(1) {
+            if let Some((_, first)) = ids[..j].iter().find(|(other, _)| other == id) {
+                dups.push((DocId(*first), DocId(*d)));
             }
         }
     }
+    corpus.release_inputs();
+    dups.sort_unstable_by_key(|&(_, later)| later);
     dups
 }
 

@@ -36,6 +36,7 @@ use crate::index;
 use crate::reader::{self, ReadOptions, Source};
 use crate::signature::simhash::hamming;
 use crate::signature::{estimate_containment, estimate_jaccard, exact_containment, exact_jaccard};
+use crate::spill::{Slots, WorkDir};
 use bitvec::prelude::*;
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -71,6 +72,8 @@ pub struct Dedup {
     lexicon: Option<Arc<crosslingual::lexicon::Lexicon>>,
     against: Option<Arc<crate::reference::ReferenceIndex>>,
     against_substrings: bool,
+    /// A memory budget in bytes and the folder to spill under (see [`Dedup::memory_limit`]).
+    memory_limit: Option<(usize, Option<PathBuf>)>,
 }
 
 impl std::fmt::Debug for Dedup {
@@ -87,7 +90,9 @@ impl std::fmt::Debug for Dedup {
 #[derive(Clone, Copy)]
 struct Signals<'a> {
     /// MinHash signatures, `num_perm` slots each (empty with SimHash alone).
-    sigs: &'a [u32],
+    sigs: &'a Slots,
+    /// The work folder of a run under a memory limit.
+    work: Option<&'a Arc<WorkDir>>,
     /// SimHash fingerprints (empty with MinHash alone).
     fps: &'a [u64],
     /// Exact keys ([`exact_key`]).
@@ -124,6 +129,7 @@ impl Dedup {
             lexicon: None,
             against: None,
             against_substrings: false,
+            memory_limit: None,
         }
     }
     /// Sets the dictionary pivot of the cross-lingual stage (without one, anchors work alone).
@@ -135,6 +141,30 @@ impl Dedup {
     pub fn read_options(mut self, read: ReadOptions) -> Self {
         self.read = read;
         self
+    }
+    /// Runs within about `bytes` of memory for the stores that grow with the corpus: the
+    /// signatures are written to a file in a private folder under `work_dir` (the system's
+    /// temporary folder without one) and read in place, LSH band keys are partitioned and
+    /// sorted on disk ([`crate::index::external`]), and the pages of the inputs and of that
+    /// file are given back as they are passed over. Results are byte-identical to a run without
+    /// the limit; [`Corpus::spilled_bytes`] tells how much went to disk. Not yet with SimHash
+    /// or `Verify::Exact`, which are refused.
+    pub fn memory_limit(mut self, bytes: usize, work_dir: Option<PathBuf>) -> Self {
+        self.memory_limit = Some((bytes, work_dir));
+        self
+    }
+
+    /// The work folder of a run under a memory limit (a new one for each call).
+    pub(super) fn work_dir(&self) -> Result<Option<Arc<crate::spill::WorkDir>>> {
+        let Some((bytes, dir)) = &self.memory_limit else {
+            return Ok(None);
+        };
+        if self.config.method != Method::MinHash || self.config.verify != Verify::Estimate {
+            return Err(Error::Config(
+                "--memory-limit runs MinHash with estimated verification only (not SimHash, not --verify exact)".into(),
+            ));
+        }
+        crate::spill::WorkDir::new(dir.as_deref(), *bytes).map(Some)
     }
     /// Number of threads (0 = one per core). The output does not depend on it.
     pub fn threads(mut self, threads: usize) -> Self {
@@ -201,7 +231,12 @@ impl Dedup {
     /// Opens the inputs at `paths` ([`reader::open_inputs`]) on this run's threads (Parquet
     /// files are decoded a row group per thread).
     pub fn open(&self, paths: &[PathBuf]) -> Result<Vec<Source>> {
-        self.in_pool(|| reader::open_inputs(paths, &self.read))?
+        // Under a memory limit the inputs' pages come in as they are read (and go once read).
+        let paging = match self.memory_limit {
+            Some(_) => reader::Paging::OnDemand,
+            None => reader::Paging::Populate,
+        };
+        self.in_pool(|| reader::open_inputs_with(paths, &self.read, paging))?
     }
 
     /// Reads and clusters already opened sources.
@@ -212,7 +247,7 @@ impl Dedup {
             let mut corpus = self.read_sources(sources)?;
             let mut stages = vec![Stage::since("read+sign", t)];
             let t = std::time::Instant::now();
-            let mut clustering = self.cluster_corpus(&corpus);
+            let mut clustering = self.cluster_corpus(&corpus)?;
             stages.push(Stage::since("lsh+verify+cluster", t));
             if self.config.boilerplate && !corpus.lines.is_empty() {
                 let t = std::time::Instant::now();
@@ -222,13 +257,13 @@ impl Dedup {
                 // indexed documents: clustering it alone here would be thrown away.
                 if changed && self.against.is_none() {
                     let t = std::time::Instant::now();
-                    clustering = self.cluster_corpus(&corpus);
+                    clustering = self.cluster_corpus(&corpus)?;
                     stages.push(Stage::since("lsh+verify+cluster again", t));
                 }
             }
             if let Some(index) = &self.against {
                 let t = std::time::Instant::now();
-                clustering = self.cluster_against(&corpus, index);
+                clustering = self.cluster_against(&corpus, index)?;
                 stages.push(Stage::since("against the index", t));
             }
             if let Some(p) = self.config.cross_lingual {
@@ -282,10 +317,10 @@ impl Dedup {
     /// let source = Source::from_bytes("memory", Format::Jsonl, records.as_bytes().to_vec());
     /// let dedup = Dedup::new(Config::default());
     /// let corpus = dedup.read_sources(vec![source])?;
-    /// assert_eq!(dedup.cluster_corpus(&corpus).clusters.len(), 1);
+    /// assert_eq!(dedup.cluster_corpus(&corpus)?.clusters.len(), 1);
     /// # Ok::<(), neardup::Error>(())
     /// ```
-    pub fn cluster_corpus(&self, corpus: &Corpus) -> Clustering {
+    pub fn cluster_corpus(&self, corpus: &Corpus) -> Result<Clustering> {
         let active: BitVec = corpus.docs.iter().map(|d| d.shingles > 0).collect();
         let lens: Vec<u64> = corpus.docs.iter().map(|d| d.text_len).collect();
         let sizes: Vec<u64> = corpus.docs.iter().map(|d| d.shingles).collect();
@@ -293,6 +328,7 @@ impl Dedup {
         let exact: Vec<u64> = corpus.docs.iter().map(|d| d.exact).collect();
         let docs = Signals {
             sigs: &corpus.sigs,
+            work: corpus.work.as_ref(),
             fps: &corpus.fingerprints,
             exact: &exact,
             active: &active,
@@ -402,9 +438,10 @@ impl Dedup {
         &self,
         docs: Signals<'_>,
         shingle_set: &(dyn Fn(u32, &mut SignCtx) -> Vec<u64> + Sync),
-    ) -> Clustering {
+    ) -> Result<Clustering> {
         let Signals {
             sigs,
+            work,
             fps,
             exact,
             active,
@@ -416,19 +453,28 @@ impl Dedup {
         let c = &self.config;
         let k = c.num_perm;
         let n = lens.len();
-        let sig = |d: u32| &sigs[d as usize * k..(d as usize + 1) * k];
+        // Each read of a signature is counted: under a memory limit the mapped file's pages are
+        // given back every so many reads.
+        let sig = |d: u32| {
+            sigs.touch(1);
+            &sigs[d as usize * k..(d as usize + 1) * k]
+        };
         let ham = |a: u32, b: u32| hamming(fps[a as usize], fps[b as usize]);
         // Candidates: LSH bands for MinHash, the Hamming index for SimHash (whose pairs are
         // already within the distance: the index checks every pair it finds).
+        let bands = |bands: usize, rows: usize, seed: u64| match work {
+            Some(w) => index::external::candidate_pairs(sigs, k, bands, rows, active, seed, w),
+            None => Ok(index::candidate_pairs(sigs, k, bands, rows, active, seed)),
+        };
         let mut candidates = match c.method {
-            Method::MinHash => index::candidate_pairs(sigs, k, c.bands, c.rows, active, c.seed),
+            Method::MinHash => bands(c.bands, c.rows, c.seed)?,
             Method::SimHash => index::hamming::pairs_within(fps, active, c.max_hamming),
         };
         // Containment: a short copy of a long document has a low Jaccard similarity (0.5 for a
         // half), so its candidates come from 2-row bands (P(candidate) ≥ 0.99 from J = 0.2).
         let containment = c.containment.filter(|_| c.method == Method::MinHash);
         if containment.is_some() {
-            candidates.extend(index::candidate_pairs(sigs, k, k / 2, 2, active, c.seed ^ 0xC0));
+            candidates.extend(bands(k / 2, 2, c.seed ^ 0xC0)?);
             candidates.sort_unstable();
             candidates.dedup();
         }
@@ -445,11 +491,22 @@ impl Dedup {
         };
         let mut verified = match c.verify {
             Verify::Estimate => match c.method {
-                Method::MinHash => cluster::verify_with(&candidates, |a, b| {
-                    let j = estimate_jaccard(sig(a), sig(b));
-                    j >= c.threshold
-                        || containment.is_some_and(|t| estimate_containment(j, card[a as usize], card[b as usize]) >= t)
-                }),
+                Method::MinHash => {
+                    let test = |a: u32, b: u32| {
+                        let j = estimate_jaccard(sig(a), sig(b));
+                        j >= c.threshold
+                            || containment
+                                .is_some_and(|t| estimate_containment(j, card[a as usize], card[b as usize]) >= t)
+                    };
+                    match work {
+                        // Two blocks of signatures at a time take a quarter of the budget.
+                        Some(w) => {
+                            let block = (w.budget() / 8 / (k * 4).max(1)).max(1024);
+                            cluster::verify_in_blocks(&candidates, block as u32, test, &|| sigs.release())
+                        }
+                        None => cluster::verify_with(&candidates, test),
+                    }
+                }
                 Method::SimHash => candidates.clone(),
             },
             Verify::Exact => {
@@ -502,7 +559,8 @@ impl Dedup {
             candidate_docs.set(a as usize, true);
             candidate_docs.set(b as usize, true);
         }
-        Clustering {
+        sigs.release();
+        Ok(Clustering {
             clusters,
             candidate_pairs: candidates.len(),
             verified_pairs: verified.len(),
@@ -510,7 +568,7 @@ impl Dedup {
             candidate_docs,
             cross: CrossCounts::default(),
             indexed: None,
-        }
+        })
     }
 }
 

@@ -10,8 +10,10 @@ use super::{Corpus, Dedup, DocMeta};
 use crate::error::{Error, Result};
 use crate::reader::{self, Source};
 use crate::spans::{HashKeyed, boilerplate};
+use crate::spill::{RunWriter, Slots};
 use rayon::prelude::*;
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 struct ChunkResult {
     docs: Vec<DocMeta>,
@@ -32,27 +34,61 @@ impl Dedup {
         };
         let with_fps = uses_simhash(self.config.method);
         let chunks = reader::chunks(&sources, self.chunk_bytes);
+        // Under a memory limit the signatures go to a file of the work folder, chunk by chunk
+        // in input order, and the inputs' pages are given back once read.
+        let work = self.work_dir()?;
+        let release = |c: &reader::Chunk| {
+            if work.is_some() {
+                sources[c.source as usize].release(c.start, c.end);
+            }
+        };
         // The bytes of tokens the whole run may keep for the boilerplate pass.
-        let cache = Arc::new(std::sync::atomic::AtomicUsize::new(sign::TOKEN_CACHE_BYTES));
+        let cache_bytes = match &work {
+            Some(w) => sign::TOKEN_CACHE_BYTES.min(w.budget() / 4),
+            None => sign::TOKEN_CACHE_BYTES,
+        };
+        let cache = Arc::new(std::sync::atomic::AtomicUsize::new(cache_bytes));
         // The signatures go straight into one buffer sized for the most records the chunks can
         // hold (pages never written are never resident), each chunk into its own slice; the
         // slices are closed up afterwards. No per-chunk copy exists beside the final one.
         let caps: Vec<usize> = chunks
             .par_iter()
-            .map(|c| reader::max_records(&sources[c.source as usize], *c))
+            .map(|c| {
+                let cap = reader::max_records(&sources[c.source as usize], *c);
+                release(c);
+                cap
+            })
             .collect();
-        let mut sigs = vec![0u32; caps.iter().sum::<usize>() * k];
-        let mut slices: Vec<(usize, &mut [u32])> = Vec::with_capacity(chunks.len());
+        let in_memory = if work.is_some() {
+            0
+        } else {
+            caps.iter().sum::<usize>() * k
+        };
+        let mut sigs = vec![0u32; in_memory];
+        // Each chunk's slice of that buffer, or `None`: the chunk signs into a buffer of its own
+        // that goes to the work folder's file.
+        let mut slices: Vec<(usize, Option<&mut [u32]>)> = Vec::with_capacity(chunks.len());
         let mut rest: &mut [u32] = &mut sigs;
         for (ci, &cap) in caps.iter().enumerate() {
+            if work.is_some() {
+                slices.push((ci, None));
+                continue;
+            }
             let (slice, tail) = std::mem::take(&mut rest).split_at_mut(cap * k);
-            slices.push((ci, slice));
+            slices.push((ci, Some(slice)));
             rest = tail;
         }
         // Chunks are handed out one at a time, largest first, to whichever thread is free (a
         // chunk holding one huge document started last would leave the other threads idle at
-        // the end), and put back in input order after.
-        slices.sort_by_key(|(ci, _)| std::cmp::Reverse(chunks[*ci].end - chunks[*ci].start));
+        // the end), and put back in input order after. Under a memory limit they go in input
+        // order, so that few chunks' signatures wait for those before them to be written.
+        if work.is_none() {
+            slices.sort_by_key(|(ci, _)| std::cmp::Reverse(chunks[*ci].end - chunks[*ci].start));
+        }
+        let spilled = match &work {
+            Some(w) => Some(InOrder::new(w.create("signatures", 1 << 20)?)),
+            None => None,
+        };
         let processed: Vec<(usize, ChunkResult)> = slices
             .into_iter()
             .par_bridge()
@@ -70,6 +106,15 @@ impl Dedup {
                     let mut docs = Vec::with_capacity(caps[ci]);
                     let mut fps = Vec::new();
                     let mut text_bytes = 0u64;
+                    let mut own = if slice.is_none() {
+                        vec![0u32; caps[ci] * k]
+                    } else {
+                        Vec::new()
+                    };
+                    let slice: &mut [u32] = match slice {
+                        Some(s) => s,
+                        None => &mut own,
+                    };
                     let outcome = reader::read_chunk(src, chunk, &self.read, |r| {
                         let at = docs.len() * k;
                         // A record is one line, so the chunk's slice has room for it.
@@ -94,6 +139,11 @@ impl Dedup {
                     // boilerplate handling).
                     let lines = std::mem::take(&mut ctx.lines);
                     let tokens = std::mem::take(&mut ctx.tokens);
+                    if let Some(w) = &spilled {
+                        own.truncate(docs.len() * k);
+                        w.put(ci, own);
+                    }
+                    release(&chunk);
                     if let Some(p) = &self.progress {
                         p((chunk.end - chunk.start) as u64);
                     }
@@ -121,18 +171,10 @@ impl Dedup {
         // Stitch chunks together in input order, turning chunk-relative lines into absolute ones.
         let n: usize = results.iter().map(|r| r.docs.len()).sum();
         let mut docs = Vec::with_capacity(n);
-        // Close up the signature slices (each chunk's slice starts where the capacity of the
-        // chunks before it ends).
-        let mut written = 0;
-        let mut cap_start = 0;
-        for (r, &cap) in results.iter().zip(&caps) {
-            let len = r.docs.len() * k;
-            sigs.copy_within(cap_start..cap_start + len, written);
-            written += len;
-            cap_start += cap * k;
-        }
-        sigs.truncate(written);
-        sigs.shrink_to_fit();
+        let sigs: Slots = match spilled {
+            Some(w) => w.finish()?.into_slots()?,
+            None => close_up(sigs, &results, &caps, k).into(),
+        };
         let mut fingerprints = Vec::with_capacity(if with_fps { n } else { 0 });
         let mut lines = boilerplate::LineStore::default();
         let mut tokens = sign::TokenStore::default();
@@ -178,6 +220,7 @@ impl Dedup {
             docs,
             sigs,
             fingerprints,
+            work,
             lines,
             tokens,
             boilerplate: HashKeyed::default(),
@@ -192,5 +235,77 @@ impl Dedup {
         };
         corpus.duplicate_ids = find_duplicate_ids(&corpus);
         Ok(corpus)
+    }
+}
+
+/// Closes up the signature slices of the chunks (each chunk's slice starts where the capacity of
+/// the chunks before it ends).
+fn close_up(mut sigs: Vec<u32>, results: &[ChunkResult], caps: &[usize], k: usize) -> Vec<u32> {
+    let mut written = 0;
+    let mut cap_start = 0;
+    for (r, &cap) in results.iter().zip(caps) {
+        let len = r.docs.len() * k;
+        sigs.copy_within(cap_start..cap_start + len, written);
+        written += len;
+        cap_start += cap * k;
+    }
+    sigs.truncate(written);
+    sigs.shrink_to_fit();
+    sigs
+}
+
+/// The chunks' signatures written to a file in input order as chunks finish in any order: a
+/// chunk's waits in memory until those before it are written.
+struct InOrder {
+    state: Mutex<InOrderState>,
+}
+
+struct InOrderState {
+    next: usize,
+    waiting: BTreeMap<usize, Vec<u32>>,
+    out: RunWriter,
+    error: Option<Error>,
+}
+
+impl InOrder {
+    fn new(out: RunWriter) -> Self {
+        InOrder {
+            state: Mutex::new(InOrderState {
+                next: 0,
+                waiting: BTreeMap::new(),
+                out,
+                error: None,
+            }),
+        }
+    }
+
+    /// Chunk `ci`'s signatures: written now if every chunk before it was.
+    fn put(&self, ci: usize, sigs: Vec<u32>) {
+        let mut s = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        s.waiting.insert(ci, sigs);
+        loop {
+            let next = s.next;
+            let Some(v) = s.waiting.remove(&next) else {
+                break;
+            };
+            if s.error.is_none()
+                && let Err(e) = s.out.write_u32s(&v)
+            {
+                s.error = Some(e);
+            }
+            s.next += 1;
+        }
+    }
+
+    /// The file, once every chunk was put (or the first error writing it).
+    fn finish(self) -> Result<RunWriter> {
+        let s = self
+            .state
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match s.error {
+            Some(e) => Err(e),
+            None => Ok(s.out),
+        }
     }
 }

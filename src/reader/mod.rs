@@ -29,7 +29,7 @@ pub(crate) mod parquet;
 
 #[cfg(test)]
 use open::format_of;
-pub use open::{Input, list_inputs, open_input, open_inputs, read_whole};
+pub use open::{Input, Paging, list_inputs, open_input, open_inputs, open_inputs_with, read_whole};
 pub use parquet::is_parquet_name;
 
 use crate::error::{RecordError, RecordErrorKind, Result};
@@ -143,6 +143,18 @@ impl Source {
         match &self.data {
             Data::Map(m) => m,
             Data::Owned(v) => v,
+        }
+    }
+    /// Gives back the pages of bytes `start..end` of a mapped input, read and no longer needed
+    /// (a run under a memory limit); they are read again from the page cache if asked for.
+    pub fn release(&self, start: usize, end: usize) {
+        if let Data::Map(m) = &self.data
+            && end > start
+            && end <= m.len()
+        {
+            // SAFETY: a read-only shared mapping of a file: MADV_DONTNEED drops this process's
+            // page table entries only; the next read of those bytes maps the file's pages again.
+            let _ = unsafe { m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start) };
         }
     }
     /// For a file of a folder input: its path relative to the folder.

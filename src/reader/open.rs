@@ -13,15 +13,29 @@ use std::path::{Path, PathBuf};
 
 /// Opens every input: maps files, spools stdin and compressed files, expands folders.
 pub fn open_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<Vec<Source>> {
+    open_inputs_with(paths, opts, Paging::Populate)
+}
+
+/// How a mapped input's pages come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paging {
+    /// All at once when the file is mapped (fewest page faults; the whole file resident).
+    Populate,
+    /// As they are read (a run under a memory limit, which gives them back once read).
+    OnDemand,
+}
+
+/// [`open_inputs`], with the inputs' pages brought in as `paging` says.
+pub fn open_inputs_with(paths: &[PathBuf], opts: &ReadOptions, paging: Paging) -> Result<Vec<Source>> {
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
             let mut file = spool_file(io::stdin().lock()).map_err(|e| Error::io("-", e))?;
             let (data, parquet) =
                 if opts.format.is_none() && parquet::has_magic(&mut file).map_err(|e| Error::io("-", e))? {
-                    (map_parquet(&file, "-", opts)?, Some(file))
+                    (map_parquet(&file, "-", opts, paging)?, Some(file))
                 } else {
-                    (map_file(&file).map_err(|e| Error::io("-", e))?, None)
+                    (map_file(&file, paging).map_err(|e| Error::io("-", e))?, None)
                 };
             let format = match parquet {
                 Some(_) => Format::Jsonl,
@@ -38,7 +52,7 @@ pub fn open_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<Vec<Source>>
             continue;
         }
         for input in list_inputs(std::slice::from_ref(p), opts)? {
-            out.push(open_input(&input, opts)?);
+            out.push(open_input_with(&input, opts, paging)?);
         }
     }
     Ok(out)
@@ -97,8 +111,13 @@ pub fn list_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<Vec<Input>> 
 
 /// Opens one input of [`list_inputs`] as [`open_inputs`] opens it.
 pub fn open_input(input: &Input, opts: &ReadOptions) -> Result<Source> {
+    open_input_with(input, opts, Paging::Populate)
+}
+
+/// [`open_input`], with the input's pages brought in as `paging` says.
+fn open_input_with(input: &Input, opts: &ReadOptions, paging: Paging) -> Result<Source> {
     let f = &input.path;
-    let (data, parquet) = open_file(f, opts)?;
+    let (data, parquet) = open_file(f, opts, paging)?;
     let (format, folder_id) = match &input.in_folder {
         Some(rel) => {
             // `--format jsonl` or `lines` applies to the files inside; without a format each
@@ -229,37 +248,37 @@ fn sniff(data: &[u8]) -> Format {
 /// Maps a file, decompressing `.gz`/`.zst` into a spool first; a Parquet file (by name, or by
 /// its magic bytes when no format is given) is read into a JSONL spool of its rows, and returned
 /// beside it.
-fn open_file(path: &Path, opts: &ReadOptions) -> Result<(Data, Option<File>)> {
+fn open_file(path: &Path, opts: &ReadOptions, paging: Paging) -> Result<(Data, Option<File>)> {
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
     let lower = path.to_string_lossy().to_ascii_lowercase();
     if lower.ends_with(".gz") {
-        let data =
-            spool(flate2::read::MultiGzDecoder::new(io::BufReader::new(file))).map_err(|e| Error::io(path, e))?;
+        let data = spool(flate2::read::MultiGzDecoder::new(io::BufReader::new(file)), paging)
+            .map_err(|e| Error::io(path, e))?;
         return Ok((data, None));
     }
     if lower.ends_with(".zst") {
         let dec = zstd::stream::read::Decoder::new(file).map_err(|e| Error::io(path, e))?;
-        return Ok((spool(dec).map_err(|e| Error::io(path, e))?, None));
+        return Ok((spool(dec, paging).map_err(|e| Error::io(path, e))?, None));
     }
     if parquet::is_parquet(path, &mut file, opts.format.is_none()).map_err(|e| Error::io(path, e))? {
-        let data = map_parquet(&file, &path.display().to_string(), opts)?;
+        let data = map_parquet(&file, &path.display().to_string(), opts, paging)?;
         return Ok((data, Some(file)));
     }
-    Ok((map_file(&file).map_err(|e| Error::io(path, e))?, None))
+    Ok((map_file(&file, paging).map_err(|e| Error::io(path, e))?, None))
 }
 
 /// The rows of a Parquet file, spooled as JSONL ([`parquet::spool_rows`]) and mapped.
-fn map_parquet(file: &File, name: &str, opts: &ReadOptions) -> Result<Data> {
+fn map_parquet(file: &File, name: &str, opts: &ReadOptions, paging: Paging) -> Result<Data> {
     let rows = parquet::spool_rows(file, name, opts)?;
-    map_file(&rows).map_err(|e| Error::io(name, e))
+    map_file(&rows, paging).map_err(|e| Error::io(name, e))
 }
 
-fn map_file(file: &File) -> io::Result<Data> {
+fn map_file(file: &File, paging: Paging) -> io::Result<Data> {
     let meta = file.metadata()?;
     // A pipe, a process substitution or a character device reports no length and cannot be
     // mapped: it is read through to its end, like `-`.
     if !meta.is_file() {
-        return spool(file);
+        return spool(file, paging);
     }
     if meta.len() == 0 {
         return Ok(Data::Owned(Vec::new()));
@@ -269,7 +288,11 @@ fn map_file(file: &File) -> io::Result<Data> {
     // rewrites a file while it is mapped, reads may see the new bytes or fault, the documented
     // hazard of mapping files, which every mmap-based reader (ripgrep among them) accepts.
     // Where mapping fails (some special files), the file is read into memory instead.
-    match unsafe { memmap2::MmapOptions::new().populate().map(file) } {
+    let mut options = memmap2::MmapOptions::new();
+    if paging == Paging::Populate {
+        options.populate();
+    }
+    match unsafe { options.map(file) } {
         Ok(m) => Ok(Data::Map(m)),
         Err(_) => {
             let mut v = Vec::new();
@@ -281,8 +304,8 @@ fn map_file(file: &File) -> io::Result<Data> {
 }
 
 /// Streams `r` into an anonymous temporary file and maps it.
-fn spool(r: impl Read) -> io::Result<Data> {
-    map_file(&spool_file(r)?)
+fn spool(r: impl Read, paging: Paging) -> io::Result<Data> {
+    map_file(&spool_file(r)?, paging)
 }
 
 /// Streams `r` into an anonymous temporary file, returned at its start.

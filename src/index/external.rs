@@ -1,0 +1,214 @@
+//! LSH banding within a memory budget: the candidate pairs of [`super::candidate_pairs`], with
+//! the band keys partitioned and sorted on disk.
+//!
+//! In: signatures (in a mapped file of the work folder, read once in order), which documents
+//! take part, bands × rows, a seed and a [`WorkDir`]. Out: the same candidate pairs as
+//! [`super::candidate_pairs`] (sorted, deduplicated, `a < b`).
+//!
+//! An external distribution sort (Knuth, TAOCP vol. 3, 5.4; Vitter 2001, "External memory
+//! algorithms and data structures"): one pass over the signatures writes every band key
+//! `(band, key, doc)` to one of `P` partition files by the key's top bits, `P` chosen so that a
+//! partition fits a quarter of the budget; all documents of a bucket land in one partition.
+//! Each partition is then read and sorted in memory, its buckets give pairs exactly as
+//! [`super::bucket_pairs`] does, and its sorted, deduplicated pairs are written as a run. The
+//! runs are merged (a k-way merge with a heap) into the final sorted list. Disk: 16 bytes per
+//! document and band, then 8 bytes per pair found in a band; all large sequential reads and
+//! writes.
+
+use super::bucket_pairs;
+use crate::error::Result;
+use crate::spill::{RunReader, RunWriter, Slots, WorkDir};
+use bitvec::slice::BitSlice;
+use rayon::prelude::*;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+/// Bytes of one band-key entry on disk: key, document, band.
+const ENTRY: usize = 16;
+
+/// The candidate pairs of `bands` bands of `rows` rows of the active documents' signatures,
+/// sorted and deduplicated: what [`super::candidate_pairs`] gives, within `work`'s budget.
+pub fn candidate_pairs(
+    sigs: &Slots,
+    k: usize,
+    bands: usize,
+    rows: usize,
+    active: &BitSlice,
+    seed: u64,
+    work: &Arc<WorkDir>,
+) -> Result<Vec<(u32, u32)>> {
+    if bands == 0 || k == 0 {
+        return Ok(Vec::new());
+    }
+    let budget = work.budget().max(1 << 20);
+    let total = active.count_ones() * bands * ENTRY;
+    let parts = total.div_ceil(budget / 4).next_power_of_two().clamp(1, 1 << 12);
+    let bits = parts.trailing_zeros();
+    // The partitions' write buffers share an eighth of the budget.
+    let buffer = (budget / 8 / parts).clamp(1 << 12, 1 << 16);
+    let mut writers: Vec<RunWriter> = (0..parts)
+        .map(|_| work.create("bands", buffer))
+        .collect::<Result<_>>()?;
+    let part_of = |key: u64| if bits == 0 { 0 } else { (key >> (64 - bits)) as usize };
+    // Documents in blocks whose signatures take an eighth of the budget.
+    let block = (budget / 8 / (k * 4).max(1)).max(1024);
+    let n = active.len();
+    let mut start = 0;
+    while start < n {
+        let end = (start + block).min(n);
+        let keys: Vec<Vec<(u64, u32)>> = (0..bands)
+            .into_par_iter()
+            .map(|band| block_keys(sigs, k, band, rows, &active[start..end], start, seed))
+            .collect();
+        sigs.release_range(start * k, end * k);
+        for (band, keys) in keys.iter().enumerate() {
+            for &(key, doc) in keys {
+                let mut entry = [0u8; ENTRY];
+                entry[..8].copy_from_slice(&key.to_ne_bytes());
+                entry[8..12].copy_from_slice(&doc.to_ne_bytes());
+                entry[12..].copy_from_slice(&(band as u32).to_ne_bytes());
+                writers[part_of(key)].write(&entry)?;
+            }
+        }
+        start = end;
+    }
+    // Each partition into a sorted run of its pairs.
+    let mut runs = Vec::with_capacity(parts);
+    for w in writers {
+        let path = w.finish()?;
+        let bytes = RunReader::open(&path, 1 << 16)?.rest()?;
+        // The partition's keys by band (as the band keys of the in-memory banding), each band
+        // sorted and its buckets' pairs found in parallel.
+        let mut by_band: Vec<Vec<(u64, u32)>> = vec![Vec::new(); bands];
+        for e in bytes.chunks_exact(ENTRY) {
+            let key = u64::from_ne_bytes(e[..8].try_into().unwrap_or_default());
+            let doc = u32::from_ne_bytes(e[8..12].try_into().unwrap_or_default());
+            let band = u32::from_ne_bytes(e[12..].try_into().unwrap_or_default()) as usize;
+            by_band[band.min(bands - 1)].push((key, doc));
+        }
+        drop(bytes);
+        let pairs = by_band
+            .into_par_iter()
+            .map(|mut keys| {
+                keys.sort_unstable();
+                let mut out = Vec::new();
+                bucket_pairs(&keys, &mut out);
+                out.sort_unstable();
+                out.dedup();
+                out
+            })
+            .reduce(Vec::new, super::merge_sets);
+        let mut run = work.create("pairs", 1 << 16)?;
+        run.write_u64s(&pairs)?;
+        runs.push(run.finish()?);
+    }
+    merge_runs(&runs, (budget / 8 / runs.len().max(1)).clamp(1 << 12, 1 << 16))
+}
+
+/// The keys of one band for the documents of one block (`active` is the block's part,
+/// `first` its first document).
+fn block_keys(
+    sigs: &[u32],
+    k: usize,
+    band: usize,
+    rows: usize,
+    active: &BitSlice,
+    first: usize,
+    seed: u64,
+) -> Vec<(u64, u32)> {
+    let band_seed = seed ^ (band as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut buf = Vec::with_capacity(rows * 4);
+    active
+        .iter_ones()
+        .map(|i| {
+            let d = first + i;
+            buf.clear();
+            for s in &sigs[d * k + band * rows..d * k + (band + 1) * rows] {
+                buf.extend_from_slice(&s.to_le_bytes());
+            }
+            (xxh3_64_with_seed(&buf, band_seed), d as u32)
+        })
+        .collect()
+}
+
+/// The union of sorted runs of packed pairs, sorted, each pair once.
+fn merge_runs(runs: &[std::path::PathBuf], buffer: usize) -> Result<Vec<(u32, u32)>> {
+    let mut readers: Vec<RunReader> = runs.iter().map(|p| RunReader::open(p, buffer)).collect::<Result<_>>()?;
+    let mut heap = BinaryHeap::with_capacity(readers.len());
+    for (i, r) in readers.iter_mut().enumerate() {
+        if let Some(b) = r.read_record::<8>()? {
+            heap.push(Reverse((u64::from_ne_bytes(b), i)));
+        }
+    }
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    let mut last = None;
+    while let Some(Reverse((p, i))) = heap.pop() {
+        if last != Some(p) {
+            out.push(((p >> 32) as u32, p as u32));
+            last = Some(p);
+        }
+        if let Some(b) = readers[i].read_record::<8>()? {
+            heap.push(Reverse((u64::from_ne_bytes(b), i)));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bitvec::prelude::*;
+    use proptest::prelude::*;
+
+    fn spilled(sigs: &[u32], budget: usize) -> (Arc<WorkDir>, Slots) {
+        let work = WorkDir::new(None, budget).unwrap();
+        let mut w = work.create("sigs", 1 << 16).unwrap();
+        w.write_u32s(sigs).unwrap();
+        let slots = w.into_slots().unwrap();
+        (work, slots)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// Whatever the number of partitions, the pairs are those of the in-memory banding.
+        #[test]
+        fn the_pairs_are_the_in_memory_pairs(
+            n in 1usize..3000,
+            values in 1u32..6,
+            off in prop::collection::vec(any::<bool>(), 0..64),
+            seed in any::<u64>(),
+        ) {
+            let (k, bands, rows) = (8, 4, 2);
+            // Few distinct slot values: many collisions, some buckets over the full size.
+            let sigs: Vec<u32> = (0..n * k).map(|i| ((i as u32).wrapping_mul(2_654_435_761) >> 7) % values).collect();
+            let mut active = bitvec![1; n];
+            for (i, o) in off.iter().enumerate() {
+                active.set(i * 37 % n, !o);
+            }
+            let want = super::super::candidate_pairs(&sigs, k, bands, rows, &active, seed);
+            // A tiny budget (many partitions) and a large one (one partition).
+            for budget in [1 << 20, 1 << 30] {
+                let (work, slots) = spilled(&sigs, budget);
+                let got = candidate_pairs(&slots, k, bands, rows, &active, seed, &work).unwrap();
+                prop_assert_eq!(&got, &want);
+            }
+        }
+    }
+
+    #[test]
+    fn many_partitions_still_find_every_bucket() {
+        // 40,000 documents × 4 bands × 16 bytes exceed a quarter of the 1 MiB floor: several
+        // partitions; every fourth document is a copy of the one before.
+        let (k, n) = (8, 40_000);
+        let sigs: Vec<u32> = (0..n * k).map(|i| ((i / k) / 4 * k + i % k) as u32 * 7919).collect();
+        let active = bitvec![1; n];
+        let want = super::super::candidate_pairs(&sigs, k, 4, 2, &active, 3);
+        let (work, slots) = spilled(&sigs, 1 << 20);
+        let got = candidate_pairs(&slots, k, 4, 2, &active, 3, &work).unwrap();
+        assert_eq!(got, want);
+        assert!(!got.is_empty());
+        assert!(work.spilled_bytes() > (n * 4 * ENTRY) as u64);
+    }
+}

@@ -1,0 +1,381 @@
+//! The work folder of a run under a memory limit (`--memory-limit`, `--work-dir`).
+//!
+//! In: a memory budget in bytes and a parent folder. Out: a private folder under it (removed
+//! when the run ends) holding the stores that would otherwise grow with the corpus, and the
+//! count of bytes written there (`spilled_bytes`).
+//!
+//! - [`Slots`]: the signatures, in memory or in a file of the work folder that is mapped and
+//!   read in place. A mapped file's pages stay in the page cache, not in the run's own memory:
+//!   every so many reads ([`Slots::touch`]) and after each pass over them, the run gives its
+//!   mapping of those pages back (`madvise(MADV_DONTNEED)` on a shared file mapping: the data
+//!   stay in the file and the page cache, the next read maps them again).
+//! - [`RunWriter`] / [`RunReader`]: files of fixed-size records written once and read back in
+//!   order (the partitions and sorted runs of the external sort of `index::external`).
+//!
+//! A full disk is an error naming the file ([`Error::Io`]); the folder and everything in it is
+//! removed whatever happens, so nothing half-written is left behind.
+
+use crate::error::{Error, Result};
+use memmap2::{MmapMut, UncheckedAdvice};
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::ops::{Deref, DerefMut};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+/// Bytes of one page.
+const PAGE: usize = 4096;
+
+/// A run's work folder: where its stores spill, and how much they may keep mapped.
+#[derive(Debug)]
+pub struct WorkDir {
+    dir: tempfile::TempDir,
+    budget: usize,
+    spilled: AtomicU64,
+    files: AtomicU64,
+}
+
+impl WorkDir {
+    /// A new private folder under `parent` (the system's temporary folder without one) for a
+    /// run that should hold about `budget` bytes in memory.
+    pub fn new(parent: Option<&Path>, budget: usize) -> Result<Arc<Self>> {
+        let parent = parent.map_or_else(std::env::temp_dir, Path::to_path_buf);
+        let dir = tempfile::Builder::new()
+            .prefix("neardup-work-")
+            .tempdir_in(&parent)
+            .map_err(|e| io_error(&parent, e))?;
+        Ok(Arc::new(WorkDir {
+            dir,
+            budget,
+            spilled: AtomicU64::new(0),
+            files: AtomicU64::new(0),
+        }))
+    }
+
+    /// The memory budget in bytes.
+    pub fn budget(&self) -> usize {
+        self.budget
+    }
+
+    /// Bytes written to the folder so far.
+    pub fn spilled_bytes(&self) -> u64 {
+        self.spilled.load(Ordering::Relaxed)
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A new file in the folder (named `name` and a number of its own), written through a
+    /// buffer of `buffer` bytes, counted in the spilled bytes.
+    pub fn create(self: &Arc<Self>, name: &str, buffer: usize) -> Result<RunWriter> {
+        let seq = self.files.fetch_add(1, Ordering::Relaxed);
+        let path = self.dir.path().join(format!("{name}-{seq}"));
+        let file = File::create(&path).map_err(|e| io_error(&path, e))?;
+        Ok(RunWriter {
+            out: BufWriter::with_capacity(buffer, file),
+            path,
+            written: 0,
+            work: self.clone(),
+        })
+    }
+}
+
+fn io_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// A file of the work folder being written in order.
+#[derive(Debug)]
+pub struct RunWriter {
+    out: BufWriter<File>,
+    path: PathBuf,
+    written: u64,
+    work: Arc<WorkDir>,
+}
+
+impl RunWriter {
+    /// Appends `bytes`.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        self.out.write_all(bytes).map_err(|e| io_error(&self.path, e))?;
+        self.written += bytes.len() as u64;
+        self.work.spilled.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Appends 32-bit values (native byte order: the file lives as long as the run).
+    pub fn write_u32s(&mut self, values: &[u32]) -> Result<()> {
+        // SAFETY: plain integers, read as their bytes.
+        self.write(unsafe { std::slice::from_raw_parts(values.as_ptr().cast::<u8>(), size_of_val(values)) })
+    }
+
+    /// Appends 64-bit values.
+    pub fn write_u64s(&mut self, values: &[u64]) -> Result<()> {
+        // SAFETY: plain integers, read as their bytes.
+        self.write(unsafe { std::slice::from_raw_parts(values.as_ptr().cast::<u8>(), size_of_val(values)) })
+    }
+
+    /// Bytes written so far.
+    pub fn len(&self) -> u64 {
+        self.written
+    }
+
+    /// Whether nothing was written.
+    pub fn is_empty(&self) -> bool {
+        self.written == 0
+    }
+
+    /// Flushes the buffer and returns the file's path, to be read back.
+    pub fn finish(mut self) -> Result<PathBuf> {
+        self.out.flush().map_err(|e| io_error(&self.path, e))?;
+        Ok(self.path)
+    }
+
+    /// Flushes and maps the file as signature slots (`len` is the number of 32-bit slots).
+    pub fn into_slots(mut self) -> Result<Slots> {
+        self.out.flush().map_err(|e| io_error(&self.path, e))?;
+        let len = (self.written / 4) as usize;
+        if len == 0 {
+            return Ok(Slots::default());
+        }
+        let file = File::options()
+            .read(true)
+            .write(true)
+            .open(&self.path)
+            .map_err(|e| io_error(&self.path, e))?;
+        // SAFETY: the file is private to this run (a fresh file in its own temporary folder)
+        // and nothing else writes it while it is mapped.
+        let map = unsafe { MmapMut::map_mut(&file) }.map_err(|e| io_error(&self.path, e))?;
+        // Reads are scattered (one signature at a time): no read-ahead around each.
+        let _ = map.advise(memmap2::Advice::Random);
+        Ok(Slots::Mapped(MappedSlots {
+            map,
+            len,
+            touches: AtomicUsize::new(0),
+            half_budget: self.work.budget / 2,
+        }))
+    }
+}
+
+/// A file of fixed-size records read back in order through a buffer.
+#[derive(Debug)]
+pub struct RunReader {
+    input: BufReader<File>,
+    path: PathBuf,
+}
+
+impl RunReader {
+    /// Opens a file that a [`RunWriter`] wrote, to be read through a buffer of `buffer` bytes,
+    /// and removes its name (the file goes when the reader does).
+    pub fn open(path: &Path, buffer: usize) -> Result<Self> {
+        let file = File::open(path).map_err(|e| io_error(path, e))?;
+        std::fs::remove_file(path).map_err(|e| io_error(path, e))?;
+        Ok(RunReader {
+            input: BufReader::with_capacity(buffer, file),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Reads the next `N` bytes; `None` at the end of the file.
+    pub fn read_record<const N: usize>(&mut self) -> Result<Option<[u8; N]>> {
+        let mut buf = [0u8; N];
+        let mut got = 0;
+        while got < N {
+            match self.input.read(&mut buf[got..]) {
+                Ok(0) if got == 0 => return Ok(None),
+                Ok(0) => {
+                    let e = std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "truncated record");
+                    return Err(io_error(&self.path, e));
+                }
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(io_error(&self.path, e)),
+            }
+        }
+        Ok(Some(buf))
+    }
+
+    /// Reads the whole rest of the file.
+    pub fn rest(mut self) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        self.input.read_to_end(&mut out).map_err(|e| io_error(&self.path, e))?;
+        Ok(out)
+    }
+}
+
+/// Signature slots (32-bit values, `num_perm` per document), in memory or in a mapped file of
+/// the work folder. Read and written as a slice either way.
+pub enum Slots {
+    /// In memory.
+    Memory(Vec<u32>),
+    /// In a file of the work folder.
+    Mapped(MappedSlots),
+}
+
+/// Slots in a mapped file (see [`Slots`]).
+pub struct MappedSlots {
+    map: MmapMut,
+    len: usize,
+    touches: AtomicUsize,
+    half_budget: usize,
+}
+
+/// Reads of mapped slots between two looks at the resident pages.
+pub const CHECK_EVERY: usize = 256;
+
+/// Bytes of file-backed pages the process has resident (Linux: `/proc/self/statm`'s shared
+/// pages); `None` where the system does not say.
+pub fn resident_file_bytes() -> Option<usize> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let shared: usize = statm.split_whitespace().nth(2)?.parse().ok()?;
+    Some(shared * PAGE)
+}
+
+impl Default for Slots {
+    fn default() -> Self {
+        Slots::Memory(Vec::new())
+    }
+}
+
+impl std::fmt::Debug for Slots {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Slots::Memory(v) => f.debug_tuple("Memory").field(&v.len()).finish(),
+            Slots::Mapped(m) => f.debug_tuple("Mapped").field(&m.len).finish(),
+        }
+    }
+}
+
+impl From<Vec<u32>> for Slots {
+    fn from(v: Vec<u32>) -> Self {
+        Slots::Memory(v)
+    }
+}
+
+impl Deref for Slots {
+    type Target = [u32];
+    fn deref(&self) -> &[u32] {
+        match self {
+            Slots::Memory(v) => v,
+            // SAFETY: the map is page-aligned (so aligned for u32) and `len` slots long; the
+            // slots are plain integers, valid for any bytes.
+            Slots::Mapped(m) => unsafe { std::slice::from_raw_parts(m.map.as_ptr().cast::<u32>(), m.len) },
+        }
+    }
+}
+
+impl DerefMut for Slots {
+    fn deref_mut(&mut self) -> &mut [u32] {
+        match self {
+            Slots::Memory(v) => v,
+            // SAFETY: as in `deref`, and `&mut self` makes this the only reference.
+            Slots::Mapped(m) => unsafe { std::slice::from_raw_parts_mut(m.map.as_mut_ptr().cast::<u32>(), m.len) },
+        }
+    }
+}
+
+impl Slots {
+    /// Whether the slots live in a file.
+    pub fn is_mapped(&self) -> bool {
+        matches!(self, Slots::Mapped(_))
+    }
+
+    /// Counts `reads` scattered reads of the slots. Every [`CHECK_EVERY`] reads, the run's
+    /// resident file pages are looked up (`/proc/self/statm`), and once they pass half the
+    /// budget the mapping's pages are given back. (A read may map far more than one page: the
+    /// page cache holds a file written in order in large folios, which a fault maps whole.)
+    /// Safe to call from any thread while others read: a page given back is read again from
+    /// the page cache.
+    pub fn touch(&self, reads: usize) {
+        if let Slots::Mapped(m) = self {
+            let before = m.touches.fetch_add(reads, Ordering::Relaxed);
+            if (before + reads) / CHECK_EVERY != before / CHECK_EVERY && m.over_budget() {
+                m.release();
+            }
+        }
+    }
+
+    /// Gives the mapping's pages back (after a pass over all of them).
+    pub fn release(&self) {
+        if let Slots::Mapped(m) = self {
+            m.release();
+        }
+    }
+
+    /// Gives back the pages of slots `start..end` (after a pass over them in order).
+    pub fn release_range(&self, start: usize, end: usize) {
+        if let Slots::Mapped(m) = self {
+            let (from, to) = (start * 4 / PAGE * PAGE, (end * 4).min(m.map.len()));
+            if to > from {
+                // SAFETY: as in `MappedSlots::release`, for part of the mapping.
+                let _ = unsafe { m.map.unchecked_advise_range(UncheckedAdvice::DontNeed, from, to - from) };
+            }
+        }
+    }
+}
+
+impl MappedSlots {
+    /// Whether the run's resident file-backed pages exceed half the budget (where the system
+    /// does not say, every check counts as over).
+    fn over_budget(&self) -> bool {
+        resident_file_bytes().is_none_or(|b| b > self.half_budget)
+    }
+
+    fn release(&self) {
+        // SAFETY: a shared mapping of a file: MADV_DONTNEED drops this process's page table
+        // entries only (dirty pages are marked dirty in the page cache first), so the contents
+        // stay those of the file, and a later access maps them again.
+        let _ = unsafe { self.map.unchecked_advise(UncheckedAdvice::DontNeed) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_written_then_mapped_read_back_and_survive_release() {
+        let work = WorkDir::new(None, 1 << 20).unwrap();
+        let mut w = work.create("sigs", 1 << 16).unwrap();
+        let values: Vec<u32> = (0..10_000u32).map(|i| i.wrapping_mul(2_654_435_761)).collect();
+        w.write_u32s(&values).unwrap();
+        assert_eq!(work.spilled_bytes(), 40_000);
+        let mut slots = w.into_slots().unwrap();
+        assert!(slots.is_mapped());
+        assert_eq!(&slots[..], &values[..]);
+        slots[7] = 42;
+        slots.release();
+        slots.touch(1 << 20);
+        assert_eq!(slots[7], 42);
+        assert_eq!(&slots[8..], &values[8..]);
+    }
+
+    #[test]
+    fn runs_read_back_in_order_and_a_truncated_record_is_an_error() {
+        let work = WorkDir::new(None, 1 << 20).unwrap();
+        let mut w = work.create("run", 1 << 16).unwrap();
+        w.write_u64s(&[1, 2, 3]).unwrap();
+        w.write(&[9]).unwrap();
+        let path = w.finish().unwrap();
+        let mut r = RunReader::open(&path, 1 << 16).unwrap();
+        for want in 1..=3u64 {
+            assert_eq!(r.read_record::<8>().unwrap().map(u64::from_ne_bytes), Some(want));
+        }
+        assert!(r.read_record::<8>().is_err());
+        let dir = work.path().to_path_buf();
+        drop(work);
+        assert!(!dir.exists(), "the work folder is removed with the run");
+    }
+
+    #[test]
+    fn an_empty_file_is_empty_slots() {
+        let work = WorkDir::new(None, 1 << 20).unwrap();
+        let slots = work.create("none", 1 << 16).unwrap().into_slots().unwrap();
+        assert!(slots.is_empty() && !slots.is_mapped());
+    }
+}
