@@ -307,6 +307,20 @@ impl Slots {
         }
     }
 
+    /// Maps the pages of slots `start..end` in one call (before a pass over them: one system
+    /// call instead of a page fault per page). Where the system cannot, the pass faults them in.
+    pub fn populate_range(&self, start: usize, end: usize) {
+        #[cfg(target_os = "linux")]
+        if let Slots::Mapped(m) = self {
+            let (from, to) = (start * 4, (end * 4).min(m.map.len()));
+            if to > from {
+                let _ = m.map.advise_range(memmap2::Advice::PopulateRead, from, to - from);
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = (start, end);
+    }
+
     /// Gives back the pages of slots `start..end` (after a pass over them in order).
     pub fn release_range(&self, start: usize, end: usize) {
         if let Slots::Mapped(m) = self {

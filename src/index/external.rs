@@ -8,7 +8,7 @@
 //! An external distribution sort (Knuth, TAOCP vol. 3, 5.4; Vitter 2001, "External memory
 //! algorithms and data structures"): one pass over the signatures writes every band key
 //! `(band, key, doc)` to one of `P` partition files by the key's top bits, `P` chosen so that a
-//! partition fits a quarter of the budget; all documents of a bucket land in one partition.
+//! partition fits an eighth of the budget; all documents of a bucket land in one partition.
 //! Each partition is then read and sorted in memory, its buckets give pairs exactly as
 //! [`super::bucket_pairs`] does, and its sorted, deduplicated pairs are written as a run. The
 //! runs are merged (a k-way merge with a heap) into the final sorted list. Disk: 16 bytes per
@@ -44,7 +44,8 @@ pub fn candidate_pairs(
     }
     let budget = work.budget().max(1 << 20);
     let total = active.count_ones() * bands * ENTRY;
-    let parts = total.div_ceil(budget / 4).next_power_of_two().clamp(1, 1 << 12);
+    // A partition, and the copy of it cut into bands, take a quarter of the budget.
+    let parts = total.div_ceil(budget / 8).next_power_of_two().clamp(1, 1 << 12);
     let bits = parts.trailing_zeros();
     // The partitions' write buffers share an eighth of the budget.
     let buffer = (budget / 8 / parts).clamp(1 << 12, 1 << 16);
@@ -52,24 +53,35 @@ pub fn candidate_pairs(
         .map(|_| work.create("bands", buffer))
         .collect::<Result<_>>()?;
     let part_of = |key: u64| if bits == 0 { 0 } else { (key >> (64 - bits)) as usize };
-    // Documents in blocks whose signatures take an eighth of the budget.
-    let block = (budget / 8 / (k * 4).max(1)).max(1024);
+    // Documents in blocks whose signatures take a sixteenth of the budget (their keys, and
+    // the keys cut into partitions, as much each).
+    let block = (budget / 16 / (k * 4).max(1)).max(1024);
     let n = active.len();
     let mut start = 0;
     while start < n {
         let end = (start + block).min(n);
-        let keys: Vec<Vec<(u64, u32)>> = (0..bands)
+        // Each band's keys of the block, already cut into the partitions' bytes (in parallel);
+        // then one write per band and partition.
+        sigs.populate_range(start * k, end * k);
+        let parted: Vec<Vec<Vec<u8>>> = (0..bands)
             .into_par_iter()
-            .map(|band| block_keys(sigs, k, band, rows, &active[start..end], start, seed))
+            .map(|band| {
+                let mut out = vec![Vec::new(); parts];
+                for (key, doc) in block_keys(sigs, k, band, rows, &active[start..end], start, seed) {
+                    let bytes: &mut Vec<u8> = &mut out[part_of(key)];
+                    bytes.extend_from_slice(&key.to_ne_bytes());
+                    bytes.extend_from_slice(&doc.to_ne_bytes());
+                    bytes.extend_from_slice(&(band as u32).to_ne_bytes());
+                }
+                out
+            })
             .collect();
         sigs.release_range(start * k, end * k);
-        for (band, keys) in keys.iter().enumerate() {
-            for &(key, doc) in keys {
-                let mut entry = [0u8; ENTRY];
-                entry[..8].copy_from_slice(&key.to_ne_bytes());
-                entry[8..12].copy_from_slice(&doc.to_ne_bytes());
-                entry[12..].copy_from_slice(&(band as u32).to_ne_bytes());
-                writers[part_of(key)].write(&entry)?;
+        for band in &parted {
+            for (w, bytes) in writers.iter_mut().zip(band) {
+                if !bytes.is_empty() {
+                    w.write(bytes)?;
+                }
             }
         }
         start = end;
@@ -80,15 +92,28 @@ pub fn candidate_pairs(
         let path = w.finish()?;
         let bytes = RunReader::open(&path, 1 << 16)?.rest()?;
         // The partition's keys by band (as the band keys of the in-memory banding), each band
-        // sorted and its buckets' pairs found in parallel.
-        let mut by_band: Vec<Vec<(u64, u32)>> = vec![Vec::new(); bands];
-        for e in bytes.chunks_exact(ENTRY) {
-            let key = u64::from_ne_bytes(e[..8].try_into().unwrap_or_default());
-            let doc = u32::from_ne_bytes(e[8..12].try_into().unwrap_or_default());
-            let band = u32::from_ne_bytes(e[12..].try_into().unwrap_or_default()) as usize;
-            by_band[band.min(bands - 1)].push((key, doc));
-        }
+        // sorted and its buckets' pairs found in parallel. Cut into bands in parallel, a slice
+        // of the partition per task, then each band's pieces joined: at most two copies of the
+        // partition at a time.
+        let pieces: Vec<Vec<Vec<(u64, u32)>>> = bytes
+            .par_chunks(ENTRY << 16)
+            .map(|piece| {
+                let mut by_band: Vec<Vec<(u64, u32)>> = vec![Vec::new(); bands];
+                for e in piece.chunks_exact(ENTRY) {
+                    let key = u64::from_ne_bytes(e[..8].try_into().unwrap_or_default());
+                    let doc = u32::from_ne_bytes(e[8..12].try_into().unwrap_or_default());
+                    let band = u32::from_ne_bytes(e[12..].try_into().unwrap_or_default()) as usize;
+                    by_band[band.min(bands - 1)].push((key, doc));
+                }
+                by_band
+            })
+            .collect();
         drop(bytes);
+        let by_band: Vec<Vec<(u64, u32)>> = (0..bands)
+            .into_par_iter()
+            .map(|b| pieces.iter().flat_map(|p| p[b].iter().copied()).collect())
+            .collect();
+        drop(pieces);
         let pairs = by_band
             .into_par_iter()
             .map(|mut keys| {
@@ -199,7 +224,7 @@ mod tests {
 
     #[test]
     fn many_partitions_still_find_every_bucket() {
-        // 40,000 documents × 4 bands × 16 bytes exceed a quarter of the 1 MiB floor: several
+        // 40,000 documents × 4 bands × 16 bytes exceed an eighth of the 1 MiB floor: several
         // partitions; every fourth document is a copy of the one before.
         let (k, n) = (8, 40_000);
         let sigs: Vec<u32> = (0..n * k).map(|i| ((i / k) / 4 * k + i % k) as u32 * 7919).collect();
