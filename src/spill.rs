@@ -386,6 +386,29 @@ mod tests {
         assert!(!dir.exists(), "the work folder is removed with the run");
     }
 
+    /// A full disk is an error naming the file (`/dev/full` fails every write with ENOSPC).
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_full_disk_is_an_error_naming_the_file() {
+        let full = File::options().write(true).open("/dev/full").unwrap();
+        let work = WorkDir::new(None, 1 << 20).unwrap();
+        let mut w = RunWriter {
+            out: BufWriter::with_capacity(16, full),
+            path: PathBuf::from("/dev/full"),
+            written: 0,
+            work,
+        };
+        let e = w
+            .write_u64s(&[1, 2, 3, 4])
+            .and_then(|()| w.finish().map(drop))
+            .unwrap_err();
+        let Error::Io { path, source } = e else {
+            panic!("not an I/O error: {e}");
+        };
+        assert_eq!(path, Path::new("/dev/full"));
+        assert_eq!(source.raw_os_error(), Some(28), "{source}");
+    }
+
     #[test]
     fn an_empty_file_is_empty_slots() {
         let work = WorkDir::new(None, 1 << 20).unwrap();
