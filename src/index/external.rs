@@ -2,7 +2,7 @@
 //! the band keys partitioned and sorted on disk.
 //!
 //! In: signatures (in a mapped file of the work folder, read once in order), which documents
-//! take part, bands × rows, a seed and a [`WorkDir`]. Out: the same candidate pairs as
+//! take part, bands × rows, a seed, a [`WorkDir`] and a progress callback. Out: the same candidate pairs as
 //! [`super::candidate_pairs`] (sorted, deduplicated, `a < b`).
 //!
 //! An external distribution sort (Knuth, TAOCP vol. 3, 5.4; Vitter 2001, "External memory
@@ -18,6 +18,7 @@
 use super::bucket_pairs;
 use crate::error::Result;
 use crate::spill::{RunReader, RunWriter, Slots, WorkDir};
+use crate::types::Tick;
 use bitvec::slice::BitSlice;
 use rayon::prelude::*;
 use std::cmp::Reverse;
@@ -28,16 +29,17 @@ use xxhash_rust::xxh3::xxh3_64_with_seed;
 /// Bytes of one band-key entry on disk: key, document, band.
 const ENTRY: usize = 16;
 
-/// The candidate pairs of `bands` bands of `rows` rows of the active documents' signatures,
-/// sorted and deduplicated: what [`super::candidate_pairs`] gives, within `work`'s budget.
+/// The candidate pairs of `bands` bands of `rows` rows of the active documents' signatures (`k`
+/// slots each), sorted and deduplicated: what [`super::candidate_pairs`] gives, within `work`'s
+/// budget; `tick` is told the documents keyed and the partitions sorted.
 pub fn candidate_pairs(
     sigs: &Slots,
     k: usize,
-    bands: usize,
-    rows: usize,
+    (bands, rows): (usize, usize),
     active: &BitSlice,
     seed: u64,
     work: &Arc<WorkDir>,
+    tick: &dyn Fn(Tick),
 ) -> Result<Vec<(u32, u32)>> {
     if bands == 0 || k == 0 {
         return Ok(Vec::new());
@@ -57,6 +59,10 @@ pub fn candidate_pairs(
     // the keys cut into partitions, as much each).
     let block = (budget / 16 / (k * 4).max(1)).max(1024);
     let n = active.len();
+    tick(Tick::Start {
+        stage: "LSH: band keys to disk, documents",
+        total: n as u64,
+    });
     let mut start = 0;
     while start < n {
         let end = (start + block).min(n);
@@ -84,9 +90,14 @@ pub fn candidate_pairs(
                 }
             }
         }
+        tick(Tick::Done((end - start) as u64));
         start = end;
     }
     // Each partition into a sorted run of its pairs.
+    tick(Tick::Start {
+        stage: "LSH: band keys sorted, partitions",
+        total: parts as u64,
+    });
     let mut runs = Vec::with_capacity(parts);
     for w in writers {
         let path = w.finish()?;
@@ -128,6 +139,7 @@ pub fn candidate_pairs(
         let mut run = work.create("pairs", 1 << 16)?;
         run.write_u64s(&pairs)?;
         runs.push(run.finish()?);
+        tick(Tick::Done(1));
     }
     merge_runs(&runs, (budget / 8 / runs.len().max(1)).clamp(1 << 12, 1 << 16))
 }
@@ -216,7 +228,7 @@ mod tests {
             // A tiny budget (many partitions) and a large one (one partition).
             for budget in [1 << 20, 1 << 30] {
                 let (work, slots) = spilled(&sigs, budget);
-                let got = candidate_pairs(&slots, k, bands, rows, &active, seed, &work).unwrap();
+                let got = candidate_pairs(&slots, k, (bands, rows), &active, seed, &work, &|_| {}).unwrap();
                 prop_assert_eq!(&got, &want);
             }
         }
@@ -231,7 +243,7 @@ mod tests {
         let active = bitvec![1; n];
         let want = super::super::candidate_pairs(&sigs, k, 4, 2, &active, 3);
         let (work, slots) = spilled(&sigs, 1 << 20);
-        let got = candidate_pairs(&slots, k, 4, 2, &active, 3, &work).unwrap();
+        let got = candidate_pairs(&slots, k, (4, 2), &active, 3, &work, &|_| {}).unwrap();
         assert_eq!(got, want);
         assert!(!got.is_empty());
         assert!(work.spilled_bytes() > (n * 4 * ENTRY) as u64);

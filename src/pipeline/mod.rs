@@ -463,7 +463,7 @@ impl Dedup {
         // Candidates: LSH bands for MinHash, the Hamming index for SimHash (whose pairs are
         // already within the distance: the index checks every pair it finds).
         let bands = |bands: usize, rows: usize, seed: u64| match work {
-            Some(w) => index::external::candidate_pairs(sigs, k, bands, rows, active, seed, w),
+            Some(w) => index::external::candidate_pairs(sigs, k, (bands, rows), active, seed, w, &|t| self.tick(t)),
             None => Ok(index::candidate_pairs(sigs, k, bands, rows, active, seed)),
         };
         let mut candidates = match c.method {
@@ -502,7 +502,14 @@ impl Dedup {
                         // Two blocks of signatures at a time take a quarter of the budget.
                         Some(w) => {
                             let block = (w.budget() / 8 / (k * 4).max(1)).max(1024);
-                            cluster::verify_in_blocks(&candidates, block as u32, test, &|| sigs.release())
+                            self.tick(Tick::Start {
+                                stage: "verify: candidate pairs",
+                                total: candidates.len() as u64,
+                            });
+                            cluster::verify_in_blocks(&candidates, block as u32, test, &|pairs| {
+                                sigs.release();
+                                self.tick(Tick::Done(pairs as u64));
+                            })
                         }
                         None => cluster::verify_with(&candidates, test),
                     }

@@ -187,3 +187,38 @@ fn the_cross_lingual_stage_reports_its_documents_then_its_linking() {
     assert_eq!(done, 3);
     assert!(ticks[linking..].iter().all(|t| !matches!(t, Tick::Done(_))));
 }
+
+/// Under a memory limit the stages after reading tell their progress: the documents keyed, the
+/// partitions sorted and the candidate pairs verified, each counted to its total.
+#[test]
+fn a_limited_run_tells_its_stages() {
+    let seeds = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seeds.jsonl"));
+    let ticks: Arc<std::sync::Mutex<Vec<Tick>>> = Arc::default();
+    let seen = ticks.clone();
+    let config = Config::builder().boilerplate(false).build().unwrap();
+    let (corpus, clustering) = Dedup::new(config)
+        .memory_limit(1 << 20, None)
+        .stage_progress(Arc::new(move |t| seen.lock().unwrap().push(t)))
+        .run(&[seeds])
+        .unwrap();
+    assert!(corpus.spilled_bytes() > 0);
+    let ticks = ticks.lock().unwrap();
+    // Each stage's units, summed up to the next start.
+    let mut stages: Vec<(&str, u64, u64)> = Vec::new();
+    for t in ticks.iter() {
+        match *t {
+            Tick::Start { stage, total } => stages.push((stage, total, 0)),
+            Tick::Done(n) => stages.last_mut().unwrap().2 += n,
+        }
+    }
+    let pairs = clustering.candidate_pairs as u64;
+    assert_eq!(
+        stages,
+        [
+            ("LSH: band keys to disk, documents", 6, 6),
+            ("LSH: band keys sorted, partitions", 1, 1),
+            ("verify: candidate pairs", pairs, pairs),
+        ]
+    );
+    assert!(pairs > 0);
+}
