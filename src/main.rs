@@ -452,6 +452,7 @@ fn index_cmd(a: &DedupArgs, add: Option<&std::path::PathBuf>) -> anyhow::Result<
         ("--spans", a.spans.is_some()),
         ("--annotate", a.annotate),
         ("--against", a.against.is_some()),
+        ("--memory-limit", a.memory_limit.is_some()),
     ] {
         anyhow::ensure!(!given, "{flag} is a flag of dedup, not of index");
     }
@@ -517,6 +518,10 @@ fn print_timings(stages: &[neardup::Stage]) {
 
 fn sign(a: &DedupArgs) -> anyhow::Result<()> {
     let start = Instant::now();
+    anyhow::ensure!(
+        a.memory_limit.is_none(),
+        "--memory-limit is a flag of dedup, not of sign (which writes every signature anyway)"
+    );
     let read = a.read_options();
     // Signing alone has no boilerplate stage, so no line hashes are computed for it.
     let config = a.config_with(false)?;

@@ -76,8 +76,8 @@ fn the_bench_slice_under_32m_gives_the_outputs_of_the_run_in_memory() {
     assert!(s["spilled_bytes"].as_u64().unwrap() > 0);
 }
 
-/// A size that is not one, SimHash, exact verification and a work folder without a limit are
-/// refused with a message that says what is wrong.
+/// A size that is not one, SimHash, exact verification, a work folder without a limit, and the
+/// limit given to `sign` or `index build` are refused with a message that says what is wrong.
 #[test]
 fn what_the_limit_does_not_run_is_refused() {
     let seeds = data("seeds.jsonl");

@@ -84,17 +84,17 @@ impl Corpus {
     }
     /// Whether the run is under a memory limit, where the input pages of records passed over
     /// are given back ([`Corpus::sweep`]).
-    pub fn is_limited(&self) -> bool {
+    pub(crate) fn is_limited(&self) -> bool {
         self.work.is_some()
     }
     /// A pass over the records in input order that, under a memory limit, gives back the input
     /// pages behind it (call [`Sweep::at`] with each document as it comes).
-    pub fn sweep(&self) -> Sweep<'_> {
+    pub(crate) fn sweep(&self) -> Sweep<'_> {
         Sweep { corpus: self, from: 0 }
     }
     /// Under a memory limit, gives back the input pages of every record (after reading records
     /// in no order, e.g. the ids of cluster members).
-    pub fn release_inputs(&self) {
+    pub(crate) fn release_inputs(&self) {
         if self.is_limited() {
             for s in &self.sources {
                 s.release(0, s.bytes().len());
@@ -162,7 +162,7 @@ impl Corpus {
 
 /// Records passed over in input order whose input pages are given back under a memory limit
 /// ([`Corpus::sweep`]).
-pub struct Sweep<'a> {
+pub(crate) struct Sweep<'a> {
     corpus: &'a Corpus,
     from: usize,
 }
@@ -172,7 +172,7 @@ impl Sweep<'_> {
     const EVERY: usize = 4096;
 
     /// The pass has come to document `d` (documents before it are done).
-    pub fn at(&mut self, d: usize) {
+    pub(crate) fn at(&mut self, d: usize) {
         if self.corpus.is_limited() && d >= self.from + Self::EVERY {
             self.release(d);
         }

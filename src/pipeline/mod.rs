@@ -7,8 +7,9 @@
 //! whatever the thread count: every stage's result is ordered by document id.
 //!
 //! The stages' data live in submodules: `corpus` (documents and their places, [`Corpus`]),
-//! `read` (reading and signing chunks in parallel), `sign` (per-thread signing), `boilerplate_pass`, `grouping` (pairs into clusters),
-//! `languages` (the cross-lingual stage wired in), `pieces` (the run in pieces, for engines that
+//! `read` (reading and signing chunks in parallel), `sign` (per-thread signing),
+//! `boilerplate_pass`, `grouping` (pairs into clusters), `languages` (the cross-lingual stage
+//! wired in), `pieces` (the run in pieces, for engines that
 //! spread it over machines) and `report` (the span report); the result is
 //! [`crate::types::Clustering`].
 
