@@ -402,12 +402,8 @@ pub(crate) fn is_common_letter(u: u32) -> bool {
 
 /// Classifies a non-ASCII character.
 pub(crate) fn classify(c: char) -> CharClass {
-    let u = c as u32;
-    // Fast paths for frequent blocks: their letters are word characters; general punctuation
-    // and box drawing separate.
-    if is_common_letter(u) {
-        return CharClass::Word;
-    }
+    // One look-up in the cache, whatever the script: a chain of range tests in front of it
+    // (the frequent letters) cost Arabic, Greek or Hebrew text more than it saved Latin.
     static CLASSES: PlaneCache<CharClass> = PlaneCache::new();
     CLASSES.get(c, classify_slow)
 }
@@ -416,6 +412,9 @@ pub(crate) fn classify(c: char) -> CharClass {
 /// points of the Basic Multilingual Plane).
 fn classify_slow(c: char) -> CharClass {
     let u = c as u32;
+    if is_common_letter(u) {
+        return CharClass::Word;
+    }
     match u {
         0x2000..=0x206F | 0x2500..=0x25FF => return CharClass::Sep,
         0x3040..=0x30FF | 0x4E00..=0x9FFF => return CharClass::Ideo,

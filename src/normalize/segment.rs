@@ -19,10 +19,24 @@ pub(super) fn push_non_ascii_run(run: &str, out: &mut String) {
     // before the run opens its first segment (a combining mark may compose with it).
     // Characters that fold to themselves (every one of a script without case) are copied a
     // stretch at a time: `run[pending..]` up to the current character is still to be copied.
+    // Tone and accent marks written apart after an ASCII letter (Yoruba writes most of its
+    // vowels so): the letter and its marks are one segment, normalized on the stack.
+    // (U+0300..U+036F are 0xCC or 0xCD and a continuation byte in UTF-8.)
+    if run.as_bytes().first().is_some_and(|b| b & 0xFE == 0xCC)
+        && let Some(&prev) = out.as_bytes().last().filter(|b| b.is_ascii())
+        && run.len() < SHORT
+        && run.chars().all(|c| matches!(c as u32, 0x300..=0x36F))
+    {
+        out.pop();
+        if nfkc_short(std::iter::once(prev as char).chain(run.chars()), out) {
+            return;
+        }
+        out.push(prev as char);
+    }
     let mut pending = 0;
     let mut stop = None;
     for (j, c) in run.char_indices() {
-        match fast_fold(c).or_else(|| stable_fold(c)) {
+        match stable_fold(c).or_else(|| fast_fold(c)) {
             Some(f) if f == c => {}
             Some(f) => {
                 out.push_str(&run[pending..j]);
@@ -44,7 +58,7 @@ pub(super) fn push_non_ascii_run(run: &str, out: &mut String) {
     // run.
     let mut stable = match run[..at].chars().next_back() {
         Some(prev) => {
-            let len = fast_fold(prev).or_else(|| stable_fold(prev)).map_or(0, char::len_utf8);
+            let len = stable_fold(prev).or_else(|| fast_fold(prev)).map_or(0, char::len_utf8);
             Stable {
                 at: at - prev.len_utf8(),
                 out: out.len() - len,
@@ -163,9 +177,88 @@ impl Segment {
         if self.dirty {
             out.truncate(stable.out);
             let taken = stable.c.filter(|_| stable.taken);
-            fold_chars(taken.into_iter().chain(run[stable.at..end].chars()).nfkc(), out);
+            let chars = || taken.into_iter().chain(run[stable.at..end].chars());
+            if !nfkc_short(chars(), out) {
+                fold_chars(chars().nfkc(), out);
+            }
         }
     }
+}
+
+/// Characters [`nfkc_short`] normalizes on the stack.
+const SHORT: usize = 32;
+
+/// Appends NFKC of `chars`, folded, to `out`, as `fold_chars(chars.nfkc(), out)` does, for a
+/// segment of at most [`SHORT`] characters once decomposed; returns `false`, having written
+/// nothing, for a longer one. The three steps of UAX #15 (section 3.11) on a buffer on the
+/// stack: compatibility decomposition, canonical ordering (a stable sort of each run of marks
+/// by combining class) and canonical composition (each character joins the last starter unless
+/// blocked by a character between them of class 0 or of a class at least its own). A segment
+/// is a few characters (a letter and its marks: `n` and a combining acute in Yoruba), for
+/// which the general iterator's set-up costs more than the work.
+fn nfkc_short(chars: impl Iterator<Item = char>, out: &mut String) -> bool {
+    use unicode_normalization::char::{canonical_combining_class, compose, decompose_compatible};
+    let mut buf = ['\0'; SHORT];
+    let mut ccc = [0u8; SHORT];
+    let mut n = 0;
+    let mut overflow = false;
+    for c in chars {
+        let info = char_info(c);
+        if info.nfkd_self {
+            if n == SHORT {
+                return false;
+            }
+            buf[n] = c;
+            ccc[n] = info.ccc;
+            n += 1;
+            continue;
+        }
+        decompose_compatible(c, |d| {
+            if n < SHORT {
+                buf[n] = d;
+                ccc[n] = canonical_combining_class(d);
+                n += 1;
+            } else {
+                overflow = true;
+            }
+        });
+        if overflow {
+            return false;
+        }
+    }
+    // Canonical ordering: insertion sort of each run of marks, stable.
+    for i in 1..n {
+        let mut j = i;
+        while j > 0 && ccc[j] != 0 && ccc[j - 1] > ccc[j] {
+            buf.swap(j - 1, j);
+            ccc.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    // Canonical composition, in place: `w` characters kept so far, `starter` the last kept
+    // starter, `last` the class of the last character kept after it (none when adjacent).
+    let (mut w, mut starter, mut last) = (0usize, None::<usize>, None::<u8>);
+    for i in 0..n {
+        let (c, cc) = (buf[i], ccc[i]);
+        if let Some(s) = starter {
+            if !last.is_some_and(|l| l == 0 || l >= cc) {
+                if let Some(x) = compose(buf[s], c) {
+                    buf[s] = x;
+                    continue;
+                }
+            }
+        }
+        buf[w] = c;
+        if cc == 0 {
+            starter = Some(w);
+            last = None;
+        } else {
+            last = Some(cc);
+        }
+        w += 1;
+    }
+    fold_chars(buf[..w].iter().copied(), out);
+    true
 }
 
 /// What normalizing and folding need to know of a character: its NFKC quick check (Yes, Maybe
@@ -178,6 +271,8 @@ struct CharInfo {
     ccc: u8,
     trail_ccc: u8,
     fold: Option<char>,
+    /// Whether the compatibility decomposition of the character is itself.
+    nfkd_self: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -210,6 +305,15 @@ fn char_info_slow(c: char) -> CharInfo {
         ccc: unicode_normalization::char::canonical_combining_class(c),
         trail_ccc: unicode_normalization::char::canonical_combining_class(last),
         fold: only_char(&folded),
+        nfkd_self: {
+            let mut n = 0;
+            let mut same = true;
+            unicode_normalization::char::decompose_compatible(c, |d| {
+                n += 1;
+                same &= d == c;
+            });
+            same && n == 1
+        },
     }
 }
 
