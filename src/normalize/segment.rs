@@ -20,13 +20,23 @@ pub(super) fn push_non_ascii_run(run: &str, out: &mut String) {
     // Characters that fold to themselves (every one of a script without case) are copied a
     // stretch at a time: `run[pending..]` up to the current character is still to be copied.
     // Tone and accent marks written apart after an ASCII letter (Yoruba writes most of its
-    // vowels so): the letter and its marks are one segment, normalized on the stack.
-    // (U+0300..U+036F are 0xCC or 0xCD and a continuation byte in UTF-8.)
-    if run.as_bytes().first().is_some_and(|b| b & 0xFE == 0xCC)
+    // vowels so): the letter and its marks are one segment, normalized on the stack, or for
+    // one mark read from a table. (U+0300..U+036F are 0xCC or 0xCD and a continuation byte
+    // in UTF-8.)
+    let b = run.as_bytes();
+    if b.first().is_some_and(|b| b & 0xFE == 0xCC)
         && let Some(&prev) = out.as_bytes().last().filter(|b| b.is_ascii())
         && run.len() < SHORT
         && run.chars().all(|c| matches!(c as u32, 0x300..=0x36F))
     {
+        if b.len() == 2 {
+            let mark = ((usize::from(b[0] & 1) << 6) | usize::from(b[1] & 0x3F)) as u8;
+            if let Some(f) = composed_with_mark(prev, mark) {
+                out.pop();
+                out.push(f);
+                return;
+            }
+        }
         out.pop();
         if nfkc_short(std::iter::once(prev as char).chain(run.chars()), out) {
             return;
@@ -183,6 +193,22 @@ impl Segment {
             }
         }
     }
+}
+
+/// What an ASCII character followed by the combining mark U+0300 + `mark` (at most 0x6F)
+/// normalizes and folds to when that is one character (`e` and an acute: `é`), from a table
+/// filled a row per ASCII character on first use; `None` when it is two (no composition).
+fn composed_with_mark(ascii: u8, mark: u8) -> Option<char> {
+    static ROWS: [std::sync::OnceLock<[Option<char>; 0x70]>; 128] = [const { std::sync::OnceLock::new() }; 128];
+    let row = ROWS[usize::from(ascii & 0x7F)].get_or_init(|| {
+        std::array::from_fn(|m| {
+            let mark = char::from_u32(0x300 + m as u32).unwrap_or('\u{300}');
+            let mut s = String::new();
+            nfkc_short([char::from(ascii & 0x7F), mark].into_iter(), &mut s);
+            only_char(&s)
+        })
+    });
+    row[usize::from(mark & 0x7F).min(0x6F)]
 }
 
 /// Characters [`nfkc_short`] normalizes on the stack.

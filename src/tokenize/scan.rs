@@ -21,14 +21,19 @@ pub(super) fn scan(text: &str, mut emit: impl FnMut(usize, usize, bool)) {
     while i + 64 <= n {
         let mut m = classify64(&bytes[i..i + 64]);
         if m.non_ascii != 0 {
-            // Two-byte letters (U+0100..U+027F, U+0400..U+047F, and U+00C0..U+00FF but × ÷)
-            // are word bytes too, when every non-ASCII byte of the block is such a letter's
-            // lead or the continuation right after it, and no letter straddles the block end.
-            let two_byte_letters = m.non_ascii == (m.lead2 | m.cont)
-                && m.cont == (m.lead2 << 1)
+            // Letters of the Latin and Cyrillic blocks are word bytes too: two-byte ones
+            // (U+00C0..U+027F but × ÷, U+0400..U+047F, and the combining marks U+0300..U+033F)
+            // and three-byte ones (U+1E00..U+1EFF, Latin Extended Additional: `ẹ`, `ọ`, `ṣ`,
+            // Vietnamese), when every non-ASCII byte of the block is such a letter's lead or
+            // one of the continuations right after it, and no letter straddles the block end.
+            let l3 = m.lead3;
+            let letters = m.non_ascii == (m.lead2 | l3 | m.cont)
+                && m.cont == (m.lead2 << 1) | (l3 << 1) | (l3 << 2)
+                && (l3 << 1) & !m.ext_add == 0
                 && m.lead2 >> 63 == 0
+                && l3 >> 62 == 0
                 && (m.c3 << 1) & m.times_divide == 0;
-            if !two_byte_letters {
+            if !letters {
                 i = scan_scalar(text, i, i + 64, &mut start, &mut emit);
                 continue;
             }
@@ -84,8 +89,12 @@ struct Masks {
     mid: u64,
     /// `,`
     midnum: u64,
-    /// Lead bytes 0xC3..=0xC9 and 0xD0..=0xD1 (two-byte letters).
+    /// Lead bytes 0xC3..=0xC9, 0xCC and 0xD0..=0xD1 (two-byte letters and marks).
     lead2: u64,
+    /// Lead byte 0xE1 (three-byte letters when the next byte is one of `ext_add`).
+    lead3: u64,
+    /// Bytes 0xB8..=0xBB (after 0xE1: U+1E00..U+1EFF).
+    ext_add: u64,
     /// Continuation bytes 0x80..=0xBF.
     cont: u64,
     /// Lead byte 0xC3.
@@ -134,13 +143,23 @@ fn classify64(block: &[u8]) -> Masks {
                     _mm_cmpgt_epi8(v, _mm_set1_epi8(-49)),
                     _mm_cmplt_epi8(v, _mm_set1_epi8(-46)),
                 );
+                let marks = _mm_cmpeq_epi8(v, _mm_set1_epi8(0xCCu8 as i8));
+                let e1 = _mm_cmpeq_epi8(v, _mm_set1_epi8(0xE1u8 as i8));
+                // 0xB8..=0xBB is -72..=-69.
+                let ext_add = _mm_and_si128(
+                    _mm_cmpgt_epi8(v, _mm_set1_epi8(-73)),
+                    _mm_cmplt_epi8(v, _mm_set1_epi8(-68)),
+                );
                 let c3 = _mm_cmpeq_epi8(v, _mm_set1_epi8(0xC3u8 as i8));
                 let td = _mm_or_si128(
                     _mm_cmpeq_epi8(v, _mm_set1_epi8(0x97u8 as i8)),
                     _mm_cmpeq_epi8(v, _mm_set1_epi8(0xB7u8 as i8)),
                 );
                 m.cont |= (_mm_movemask_epi8(cont) as u16 as u64) << sh;
-                m.lead2 |= (_mm_movemask_epi8(_mm_or_si128(lead_latin, lead_cyr)) as u16 as u64) << sh;
+                let lead2 = _mm_or_si128(_mm_or_si128(lead_latin, lead_cyr), marks);
+                m.lead2 |= (_mm_movemask_epi8(lead2) as u16 as u64) << sh;
+                m.lead3 |= (_mm_movemask_epi8(e1) as u16 as u64) << sh;
+                m.ext_add |= (_mm_movemask_epi8(ext_add) as u16 as u64) << sh;
                 m.c3 |= (_mm_movemask_epi8(c3) as u16 as u64) << sh;
                 m.times_divide |= (_mm_movemask_epi8(td) as u16 as u64) << sh;
             }
@@ -159,8 +178,12 @@ fn classify64(block: &[u8]) -> Masks {
             m.non_ascii |= bit;
             match c {
                 0x80..=0xBF => m.cont |= bit,
-                0xC3..=0xC9 | 0xD0..=0xD1 => m.lead2 |= bit,
+                0xC3..=0xC9 | 0xCC | 0xD0..=0xD1 => m.lead2 |= bit,
+                0xE1 => m.lead3 |= bit,
                 _ => {}
+            }
+            if (0xB8..=0xBB).contains(&c) {
+                m.ext_add |= bit;
             }
             if c == 0xC3 {
                 m.c3 |= bit;

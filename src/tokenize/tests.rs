@@ -100,7 +100,10 @@ proptest::proptest! {
     #[test]
     fn block_scanner_equals_scalar_scanner(
         parts in proptest::collection::vec(
-            proptest::sample::select(vec!["a", "Z", "9", "0", "_", " ", "'", ".", ",", "é", "中", "’", "\n", "x1", "ab", "—", "Д", "ё", "ɐ", "×", "÷", "Ā", "ѿ", "Ҋ", "ß"]),
+            proptest::sample::select(vec!["a", "Z", "9", "0", "_", " ", "'", ".", ",", "é", "中", "’", "\n", "x1", "ab", "—", "Д", "ё", "ɐ", "×", "÷", "Ā", "ѿ", "Ҋ", "ß",
+                // Combining marks (U+0300..U+033F and past it), Latin Extended Additional and
+                // its neighbours (U+1DFF, U+1F00), Yoruba and Vietnamese letters.
+                "\u{300}", "\u{301}", "\u{323}", "\u{33F}", "\u{340}", "ẹ", "ọ", "ṣ", "ỹ", "Ḁ", "\u{1DFF}", "ἀ", "ᴀ", "‐", "ⅰ"]),
             0..300,
         )
     ) {
@@ -202,4 +205,19 @@ fn shingles_are_order_sensitive_and_seeded() {
     assert!(a.iter().all(|h| !b.contains(h)));
     let mut s2 = Shingler::new(2, 2, 2);
     assert_ne!(a, s2.shingle_set("a b c"));
+}
+
+#[test]
+fn letters_the_block_scanner_takes_whole_are_word_characters() {
+    // Its two-byte leads (0xC3..=0xC9 but × ÷, 0xCC, 0xD0..=0xD1) and three-byte ones
+    // (0xE1 0xB8..=0xBB): every character they start is a word character.
+    let ranges = [0xC0..0x280u32, 0x300..0x340, 0x400..0x480, 0x1E00..0x1F00];
+    for u in ranges.into_iter().flatten().filter(|&u| u != 0xD7 && u != 0xF7) {
+        let c = char::from_u32(u).unwrap();
+        assert_eq!(
+            crate::normalize::classify(c),
+            crate::normalize::CharClass::Word,
+            "U+{u:04X}"
+        );
+    }
 }
