@@ -33,7 +33,7 @@ pub(super) fn scan(text: &str, mut emit: impl FnMut(usize, usize, bool)) {
                 && m.lead2 >> 63 == 0
                 && l3 >> 62 == 0
                 && (m.c3 << 1) & m.times_divide == 0;
-            if !letters {
+            if !letters && !two_byte_words(&bytes[i..i + 64], &m) {
                 i = scan_scalar(text, i, i + 64, &mut start, &mut emit);
                 continue;
             }
@@ -79,6 +79,42 @@ pub(super) fn scan(text: &str, mut emit: impl FnMut(usize, usize, bool)) {
     }
 }
 
+/// Whether every non-ASCII character of the block is a two-byte word character (U+0080..U+07FF:
+/// Greek, Cyrillic, Armenian, Hebrew, Arabic, Syriac, Thaana and the Latin the masks do not
+/// take), none straddling the block's end: then the block takes the mask path, its non-ASCII
+/// bytes as word bytes. One look-up per character in a bit table of those code points' classes.
+#[inline]
+fn two_byte_words(block: &[u8], m: &Masks) -> bool {
+    if m.non_ascii != (m.lead2_any | m.cont) || m.cont != (m.lead2_any << 1) || m.lead2_any >> 63 != 0 {
+        return false;
+    }
+    let words = two_byte_word_table();
+    let mut leads = m.lead2_any;
+    while leads != 0 {
+        let j = leads.trailing_zeros() as usize;
+        leads &= leads - 1;
+        let u = (usize::from(block[j] & 0x1F) << 6) | usize::from(block[j + 1] & 0x3F);
+        if words[u / 64] >> (u % 64) & 1 == 0 {
+            return false;
+        }
+    }
+    true
+}
+
+/// Bit `u` set when code point `u` (below U+0800) is a word character ([`classify`]).
+fn two_byte_word_table() -> &'static [u64; 32] {
+    static TABLE: std::sync::OnceLock<[u64; 32]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = [0u64; 32];
+        for u in 0x80..0x800u32 {
+            if char::from_u32(u).is_some_and(|c| classify(c) == CharClass::Word) {
+                t[u as usize / 64] |= 1 << (u % 64);
+            }
+        }
+        t
+    })
+}
+
 /// Bit masks of one 64-byte block (bit `j` is byte `j`).
 #[derive(Default)]
 struct Masks {
@@ -91,6 +127,8 @@ struct Masks {
     midnum: u64,
     /// Lead bytes 0xC3..=0xC9, 0xCC and 0xD0..=0xD1 (two-byte letters and marks).
     lead2: u64,
+    /// Lead bytes 0xC2..=0xDF (every two-byte character).
+    lead2_any: u64,
     /// Lead byte 0xE1 (three-byte letters when the next byte is one of `ext_add`).
     lead3: u64,
     /// Bytes 0xB8..=0xBB (after 0xE1: U+1E00..U+1EFF).
@@ -150,6 +188,12 @@ fn classify64(block: &[u8]) -> Masks {
                     _mm_cmpgt_epi8(v, _mm_set1_epi8(-73)),
                     _mm_cmplt_epi8(v, _mm_set1_epi8(-68)),
                 );
+                // 0xC2..=0xDF is -62..=-33.
+                let lead2_any = _mm_and_si128(
+                    _mm_cmpgt_epi8(v, _mm_set1_epi8(-63)),
+                    _mm_cmplt_epi8(v, _mm_set1_epi8(-32)),
+                );
+                m.lead2_any |= (_mm_movemask_epi8(lead2_any) as u16 as u64) << sh;
                 let c3 = _mm_cmpeq_epi8(v, _mm_set1_epi8(0xC3u8 as i8));
                 let td = _mm_or_si128(
                     _mm_cmpeq_epi8(v, _mm_set1_epi8(0x97u8 as i8)),
@@ -184,6 +228,9 @@ fn classify64(block: &[u8]) -> Masks {
             }
             if (0xB8..=0xBB).contains(&c) {
                 m.ext_add |= bit;
+            }
+            if (0xC2..=0xDF).contains(&c) {
+                m.lead2_any |= bit;
             }
             if c == 0xC3 {
                 m.c3 |= bit;

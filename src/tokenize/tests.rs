@@ -103,7 +103,12 @@ proptest::proptest! {
             proptest::sample::select(vec!["a", "Z", "9", "0", "_", " ", "'", ".", ",", "é", "中", "’", "\n", "x1", "ab", "—", "Д", "ё", "ɐ", "×", "÷", "Ā", "ѿ", "Ҋ", "ß",
                 // Combining marks (U+0300..U+033F and past it), Latin Extended Additional and
                 // its neighbours (U+1DFF, U+1F00), Yoruba and Vietnamese letters.
-                "\u{300}", "\u{301}", "\u{323}", "\u{33F}", "\u{340}", "ẹ", "ọ", "ṣ", "ỹ", "Ḁ", "\u{1DFF}", "ἀ", "ᴀ", "‐", "ⅰ"]),
+                "\u{300}", "\u{301}", "\u{323}", "\u{33F}", "\u{340}", "ẹ", "ọ", "ṣ", "ỹ", "Ḁ", "\u{1DFF}", "ἀ", "ᴀ", "‐", "ⅰ",
+                // Two-byte scripts, with their punctuation and signs: Greek, Armenian, Hebrew,
+                // Arabic (comma, semicolon, question mark, percent, full stop, end of ayah,
+                // tatweel, harakat, Arabic-Indic digits), Syriac, Thaana, NKo.
+                "ά", "ω", "϶", "·", "ա", "՛", "։", "ש", "\u{5B0}", "־", "׳", "ب", "ک", "ی", "،", "؛", "؟", "٪",
+                "۔", "\u{6DD}", "ـ", "\u{64E}", "٣", "۵", "ܐ", "ހ", "ߊ", "\u{7FF}", "¡", "\u{80}"]),
             0..300,
         )
     ) {
