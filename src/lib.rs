@@ -45,7 +45,7 @@ pub mod reader;
 pub mod reference;
 pub mod signature;
 pub mod spans;
-pub mod spill;
+mod spill;
 pub mod tokenize;
 pub mod types;
 

@@ -530,7 +530,7 @@ fn sign(a: &DedupArgs) -> anyhow::Result<()> {
     let corpus = dedup.sign_sources(dedup.open(&a.inputs)?)?;
     let write = |w: &mut dyn Write| -> io::Result<()> {
         let mut w = io::BufWriter::with_capacity(output::BUF_BYTES, w);
-        for s in corpus.sigs.iter() {
+        for s in corpus.signatures() {
             w.write_all(&s.to_le_bytes())?;
         }
         w.flush()

@@ -64,6 +64,7 @@ impl WorkDir {
     }
 
     /// The folder.
+    #[cfg(test)]
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
@@ -118,16 +119,6 @@ impl RunWriter {
     pub fn write_u64s(&mut self, values: &[u64]) -> Result<()> {
         // SAFETY: plain integers, read as their bytes.
         self.write(unsafe { std::slice::from_raw_parts(values.as_ptr().cast::<u8>(), size_of_val(values)) })
-    }
-
-    /// Bytes written so far.
-    pub fn len(&self) -> u64 {
-        self.written
-    }
-
-    /// Whether nothing was written.
-    pub fn is_empty(&self) -> bool {
-        self.written == 0
     }
 
     /// Flushes the buffer and returns the file's path, to be read back.
@@ -281,6 +272,7 @@ impl DerefMut for Slots {
 
 impl Slots {
     /// Whether the slots live in a file.
+    #[cfg(test)]
     pub fn is_mapped(&self) -> bool {
         matches!(self, Slots::Mapped(_))
     }

@@ -14,7 +14,7 @@
 //! bucket's first member and one with its predecessor: `2m` pairs that still connect every member
 //! whose similarity to either is verified, instead of a quadratic blow-up.
 
-pub mod external;
+pub(crate) mod external;
 pub mod hamming;
 
 use bitvec::slice::BitSlice;

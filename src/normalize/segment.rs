@@ -11,14 +11,6 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 /// its own, together with the ASCII character before it (which a combining mark may compose
 /// with): that one is taken back from `out` first.
 pub(super) fn push_non_ascii_run(run: &str, out: &mut String) {
-    // Normalization can restart before any stable character (a starter whose NFKC quick check
-    // is Yes: UAX #15, 9.1, nothing composes with what precedes it). Stable characters that fold
-    // to one character take one look-up each; from the first one that is not stable on, the
-    // text is checked a segment at a time, from a stable character to the next, and the rare
-    // segment that is not NFKC as it stands is written again through NFKC. The ASCII character
-    // before the run opens its first segment (a combining mark may compose with it).
-    // Characters that fold to themselves (every one of a script without case) are copied a
-    // stretch at a time: `run[pending..]` up to the current character is still to be copied.
     // Tone and accent marks written apart after an ASCII letter (Yoruba writes most of its
     // vowels so): the letter and its marks are one segment, normalized on the stack, or for
     // one mark read from a table. (U+0300..U+036F are 0xCC or 0xCD and a continuation byte
@@ -43,6 +35,14 @@ pub(super) fn push_non_ascii_run(run: &str, out: &mut String) {
         }
         out.push(prev as char);
     }
+    // Normalization can restart before any stable character (a starter whose NFKC quick check
+    // is Yes: UAX #15, 9.1, nothing composes with what precedes it). Stable characters that fold
+    // to one character take one look-up each; from the first one that is not stable on, the
+    // text is checked a segment at a time, from a stable character to the next, and the rare
+    // segment that is not NFKC as it stands is written again through NFKC. The ASCII character
+    // before the run opens its first segment (a combining mark may compose with it).
+    // Characters that fold to themselves (every one of a script without case) are copied a
+    // stretch at a time: `run[pending..]` up to the current character is still to be copied.
     let mut pending = 0;
     let mut stop = None;
     for (j, c) in run.char_indices() {

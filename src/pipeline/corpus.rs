@@ -44,8 +44,9 @@ pub struct Corpus {
     /// The documents, in input order (`DocId` = index).
     pub docs: Vec<DocMeta>,
     /// MinHash signatures, `num_perm` slots per document, flat (empty with SimHash alone): in
-    /// memory, or under a memory limit in a mapped file of the work folder.
-    pub sigs: Slots,
+    /// memory, or under a memory limit in a mapped file of the work folder
+    /// ([`Corpus::signatures`]).
+    pub(crate) sigs: Slots,
     /// SimHash fingerprints, one per document (empty with MinHash alone).
     pub fingerprints: Vec<u64>,
     /// The lines of every document: hash and bytes of each line with tokens, in order (with
@@ -78,6 +79,11 @@ pub struct Corpus {
 }
 
 impl Corpus {
+    /// The MinHash signatures, `num_perm` slots per document, flat, in document order (empty
+    /// with SimHash alone), wherever they are kept.
+    pub fn signatures(&self) -> &[u32] {
+        &self.sigs
+    }
     /// Bytes the run wrote to its work folder (0 without a memory limit).
     pub fn spilled_bytes(&self) -> u64 {
         self.work.as_ref().map_or(0, |w| w.spilled_bytes())

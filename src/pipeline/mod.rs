@@ -146,7 +146,7 @@ impl Dedup {
     /// Runs within about `bytes` of memory for the stores that grow with the corpus: the
     /// signatures are written to a file in a private folder under `work_dir` (the system's
     /// temporary folder without one) and read in place, LSH band keys are partitioned and
-    /// sorted on disk ([`crate::index::external`]), and the pages of the inputs and of that
+    /// sorted on disk (an external sort, docs/memory.md), and the pages of the inputs and of that
     /// file are given back as they are passed over. Results are byte-identical to a run without
     /// the limit; [`Corpus::spilled_bytes`] tells how much went to disk. Not yet with SimHash
     /// or `Verify::Exact`, which are refused.

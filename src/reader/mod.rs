@@ -11,7 +11,7 @@
 //! - **Lines**: every line is a document (an empty line is an empty document); id `FILE:LINE`.
 //! - **Parquet** (`.parquet`/`.parq`, or a file that starts and ends with `PAR1` when no format is
 //!   given): the column `text_field` (and `id_field`, `lang_field` if present), row by row; the
-//!   rows are spooled as JSONL lines (see [`parquet`]), so that row N is line N.
+//!   rows are spooled as JSONL lines (see the `parquet` submodule), so that row N is line N.
 //! - **Folder**: every file below a folder (recursively, in sorted order) is read as it would be
 //!   on the command line: a `.jsonl`/`.ndjson`/`.json` file (compressed or not) record by record,
 //!   a Parquet file row by row, any other file as one document whose id is its path relative to
