@@ -170,35 +170,25 @@ fn classify64(block: &[u8]) -> Masks {
             m.mid |= (_mm_movemask_epi8(mid) as u16 as u64) << sh;
             m.midnum |= (_mm_movemask_epi8(midnum) as u16 as u64) << sh;
             if _mm_movemask_epi8(v) != 0 {
-                // Signed compares: 0x80..=0xBF is -128..=-65, 0xC3..=0xC9 is -61..=-55,
-                // 0xD0..=0xD1 is -48..=-47.
+                // Bytes in `lo..=hi` (`lo` above 0x80), by signed compares: 0x80..=0xFF
+                // is -128..=-1.
+                let between = |lo: u8, hi: u8| {
+                    _mm_and_si128(
+                        _mm_cmpgt_epi8(v, _mm_set1_epi8(lo as i8 - 1)),
+                        _mm_cmplt_epi8(v, _mm_set1_epi8((hi as i8).wrapping_add(1))),
+                    )
+                };
+                let byte = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
                 let cont = _mm_cmplt_epi8(v, _mm_set1_epi8(-64));
-                let lead_latin = _mm_and_si128(
-                    _mm_cmpgt_epi8(v, _mm_set1_epi8(-62)),
-                    _mm_cmplt_epi8(v, _mm_set1_epi8(-54)),
-                );
-                let lead_cyr = _mm_and_si128(
-                    _mm_cmpgt_epi8(v, _mm_set1_epi8(-49)),
-                    _mm_cmplt_epi8(v, _mm_set1_epi8(-46)),
-                );
-                let marks = _mm_cmpeq_epi8(v, _mm_set1_epi8(0xCCu8 as i8));
-                let e1 = _mm_cmpeq_epi8(v, _mm_set1_epi8(0xE1u8 as i8));
-                // 0xB8..=0xBB is -72..=-69.
-                let ext_add = _mm_and_si128(
-                    _mm_cmpgt_epi8(v, _mm_set1_epi8(-73)),
-                    _mm_cmplt_epi8(v, _mm_set1_epi8(-68)),
-                );
-                // 0xC2..=0xDF is -62..=-33.
-                let lead2_any = _mm_and_si128(
-                    _mm_cmpgt_epi8(v, _mm_set1_epi8(-63)),
-                    _mm_cmplt_epi8(v, _mm_set1_epi8(-32)),
-                );
+                let lead_latin = between(0xC3, 0xC9);
+                let lead_cyr = between(0xD0, 0xD1);
+                let marks = byte(0xCC);
+                let e1 = byte(0xE1);
+                let ext_add = between(0xB8, 0xBB);
+                let lead2_any = between(0xC2, 0xDF);
                 m.lead2_any |= (_mm_movemask_epi8(lead2_any) as u16 as u64) << sh;
-                let c3 = _mm_cmpeq_epi8(v, _mm_set1_epi8(0xC3u8 as i8));
-                let td = _mm_or_si128(
-                    _mm_cmpeq_epi8(v, _mm_set1_epi8(0x97u8 as i8)),
-                    _mm_cmpeq_epi8(v, _mm_set1_epi8(0xB7u8 as i8)),
-                );
+                let c3 = byte(0xC3);
+                let td = _mm_or_si128(byte(0x97), byte(0xB7));
                 m.cont |= (_mm_movemask_epi8(cont) as u16 as u64) << sh;
                 let lead2 = _mm_or_si128(_mm_or_si128(lead_latin, lead_cyr), marks);
                 m.lead2 |= (_mm_movemask_epi8(lead2) as u16 as u64) << sh;
