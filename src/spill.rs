@@ -18,7 +18,7 @@
 use crate::error::{Error, Result};
 use memmap2::{MmapMut, UncheckedAdvice};
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -91,6 +91,23 @@ fn io_error(path: &Path, source: std::io::Error) -> Error {
     }
 }
 
+/// Integers whose bytes may be read in place (no padding, every bit pattern valid).
+pub(crate) trait Int: Copy + private::Sealed {}
+impl Int for u32 {}
+impl Int for u64 {}
+mod private {
+    pub trait Sealed {}
+    impl Sealed for u32 {}
+    impl Sealed for u64 {}
+}
+
+/// The bytes of `values`, in place (native byte order).
+pub(crate) fn int_bytes<T: Int>(values: &[T]) -> &[u8] {
+    // SAFETY: `T` is u32 or u64 (sealed): initialized integers without padding, `size_of_val`
+    // bytes in one allocation living as long as `values`; `u8` has alignment 1.
+    unsafe { std::slice::from_raw_parts(values.as_ptr().cast::<u8>(), size_of_val(values)) }
+}
+
 /// A file of the work folder being written in order.
 #[derive(Debug)]
 pub struct RunWriter {
@@ -111,14 +128,12 @@ impl RunWriter {
 
     /// Appends 32-bit values (native byte order: the file lives as long as the run).
     pub fn write_u32s(&mut self, values: &[u32]) -> Result<()> {
-        // SAFETY: plain integers, read as their bytes.
-        self.write(unsafe { std::slice::from_raw_parts(values.as_ptr().cast::<u8>(), size_of_val(values)) })
+        self.write(int_bytes(values))
     }
 
     /// Appends 64-bit values.
     pub fn write_u64s(&mut self, values: &[u64]) -> Result<()> {
-        // SAFETY: plain integers, read as their bytes.
-        self.write(unsafe { std::slice::from_raw_parts(values.as_ptr().cast::<u8>(), size_of_val(values)) })
+        self.write(int_bytes(values))
     }
 
     /// Flushes the buffer and returns the file's path, to be read back.
@@ -174,20 +189,16 @@ impl RunReader {
 
     /// Reads the next `N` bytes; `None` at the end of the file.
     pub fn read_record<const N: usize>(&mut self) -> Result<Option<[u8; N]>> {
-        let mut buf = [0u8; N];
-        let mut got = 0;
-        while got < N {
-            match self.input.read(&mut buf[got..]) {
-                Ok(0) if got == 0 => return Ok(None),
-                Ok(0) => {
-                    let e = std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "truncated record");
-                    return Err(io_error(&self.path, e));
-                }
-                Ok(n) => got += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(io_error(&self.path, e)),
-            }
+        if self.input.fill_buf().map_err(|e| io_error(&self.path, e))?.is_empty() {
+            return Ok(None);
         }
+        let mut buf = [0u8; N];
+        self.input.read_exact(&mut buf).map_err(|e| match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => {
+                io_error(&self.path, std::io::Error::new(e.kind(), "truncated record"))
+            }
+            _ => io_error(&self.path, e),
+        })?;
         Ok(Some(buf))
     }
 

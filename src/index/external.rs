@@ -15,7 +15,7 @@
 //! document and band, then 8 bytes per pair found in a band; all large sequential reads and
 //! writes.
 
-use super::bucket_pairs;
+use super::{bucket_pairs, keys_of_band};
 use crate::error::Result;
 use crate::spill::{RunReader, RunWriter, Slots, WorkDir};
 use crate::types::Tick;
@@ -24,7 +24,6 @@ use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
-use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// Bytes of one band-key entry on disk: key, document, band.
 const ENTRY: usize = 16;
@@ -73,7 +72,7 @@ pub fn candidate_pairs(
             .into_par_iter()
             .map(|band| {
                 let mut out = vec![Vec::new(); parts];
-                for (key, doc) in block_keys(sigs, k, band, rows, &active[start..end], start, seed) {
+                for (key, doc) in keys_of_band(sigs, k, band, rows, &active[start..end], start, seed) {
                     let bytes: &mut Vec<u8> = &mut out[part_of(key)];
                     bytes.extend_from_slice(&key.to_ne_bytes());
                     bytes.extend_from_slice(&doc.to_ne_bytes());
@@ -142,32 +141,6 @@ pub fn candidate_pairs(
         tick(Tick::Done(1));
     }
     merge_runs(&runs, (budget / 8 / runs.len().max(1)).clamp(1 << 12, 1 << 16))
-}
-
-/// The keys of one band for the documents of one block (`active` is the block's part,
-/// `first` its first document).
-fn block_keys(
-    sigs: &[u32],
-    k: usize,
-    band: usize,
-    rows: usize,
-    active: &BitSlice,
-    first: usize,
-    seed: u64,
-) -> Vec<(u64, u32)> {
-    let band_seed = seed ^ (band as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let mut buf = Vec::with_capacity(rows * 4);
-    active
-        .iter_ones()
-        .map(|i| {
-            let d = first + i;
-            buf.clear();
-            for s in &sigs[d * k + band * rows..d * k + (band + 1) * rows] {
-                buf.extend_from_slice(&s.to_le_bytes());
-            }
-            (xxh3_64_with_seed(&buf, band_seed), d as u32)
-        })
-        .collect()
 }
 
 /// The union of sorted runs of packed pairs, sorted, each pair once.

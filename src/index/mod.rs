@@ -26,11 +26,29 @@ pub const FULL_BUCKET: usize = 64;
 
 /// The band keys of one band: `(key, doc)` for every active document, sorted.
 pub fn band_keys(sigs: &[u32], k: usize, band: usize, rows: usize, active: &BitSlice, seed: u64) -> Vec<(u64, u32)> {
+    let mut keys = keys_of_band(sigs, k, band, rows, active, 0, seed);
+    keys.sort_unstable();
+    keys
+}
+
+/// The keys of one band for documents `first + i`, `i` each set bit of `active`, in document
+/// order (unsorted): what [`band_keys`] sorts, and what the external banding takes a block of
+/// documents at a time.
+pub(crate) fn keys_of_band(
+    sigs: &[u32],
+    k: usize,
+    band: usize,
+    rows: usize,
+    active: &BitSlice,
+    first: usize,
+    seed: u64,
+) -> Vec<(u64, u32)> {
     let mut buf = Vec::with_capacity(rows * 4);
     let band_seed = seed ^ (band as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let mut keys: Vec<(u64, u32)> = active
+    active
         .iter_ones()
-        .map(|d| {
+        .map(|i| {
+            let d = first + i;
             let slots = &sigs[d * k + band * rows..d * k + (band + 1) * rows];
             buf.clear();
             for s in slots {
@@ -38,9 +56,7 @@ pub fn band_keys(sigs: &[u32], k: usize, band: usize, rows: usize, active: &BitS
             }
             (xxh3_64_with_seed(&buf, band_seed), d as u32)
         })
-        .collect();
-    keys.sort_unstable();
-    keys
+        .collect()
 }
 
 /// Emits the pairs of the buckets of one band's sorted keys, packed as `a << 32 | b`.

@@ -265,7 +265,7 @@ pub fn write_clusters(w: &mut impl Write, corpus: &Corpus, clustering: &Clusteri
     let mut read = 0usize;
     for (ci, c) in clustering.clusters.iter().enumerate() {
         read += c.members.len();
-        if read >= 4096 {
+        if read >= crate::pipeline::RELEASE_EVERY {
             corpus.release_inputs();
             read = 0;
         }

@@ -173,13 +173,14 @@ pub(crate) struct Sweep<'a> {
     from: usize,
 }
 
-impl Sweep<'_> {
-    /// Documents between two releases.
-    const EVERY: usize = 4096;
+/// Records read between two givings back of input pages under a memory limit (by a [`Sweep`],
+/// and by passes that read records in no order, see [`Corpus::release_inputs`]).
+pub(crate) const RELEASE_EVERY: usize = 4096;
 
+impl Sweep<'_> {
     /// The pass has come to document `d` (documents before it are done).
     pub(crate) fn at(&mut self, d: usize) {
-        if self.corpus.is_limited() && d >= self.from + Self::EVERY {
+        if self.corpus.is_limited() && d >= self.from + RELEASE_EVERY {
             self.release(d);
         }
     }

@@ -24,6 +24,7 @@ mod report;
 mod sign;
 
 pub use crate::types::{Cluster, Clustering, CrossCounts, DocId, IndexedCluster, Stage, Tick, peak_rss_mb};
+pub(crate) use corpus::RELEASE_EVERY;
 pub use corpus::{Corpus, DocMeta};
 use grouping::{cluster_around, make_cluster};
 pub use pieces::{Piece, PieceDoc, SignedPiece};
@@ -156,7 +157,7 @@ impl Dedup {
     }
 
     /// The work folder of a run under a memory limit (a new one for each call).
-    pub(super) fn work_dir(&self) -> Result<Option<Arc<crate::spill::WorkDir>>> {
+    pub(super) fn work_dir(&self) -> Result<Option<Arc<WorkDir>>> {
         let Some((bytes, dir)) = &self.memory_limit else {
             return Ok(None);
         };
@@ -165,7 +166,7 @@ impl Dedup {
                 "--memory-limit runs MinHash with estimated verification only (not SimHash, not --verify exact)".into(),
             ));
         }
-        crate::spill::WorkDir::new(dir.as_deref(), *bytes).map(Some)
+        WorkDir::new(dir.as_deref(), *bytes).map(Some)
     }
     /// Number of threads (0 = one per core). The output does not depend on it.
     pub fn threads(mut self, threads: usize) -> Self {

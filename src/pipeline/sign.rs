@@ -159,14 +159,7 @@ pub(super) struct PiecePass {
 /// two empty documents. A text signed in pieces streams its tokens through [`Xxh3`], which gives
 /// the hash of the whole.
 pub(crate) fn exact_key(tokens: &[u64]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(token_bytes(tokens))
-}
-
-/// The bytes of `tokens`, in place.
-fn token_bytes(tokens: &[u64]) -> &[u8] {
-    // SAFETY: the bytes are those of the initialized `u64`s of `tokens` (`8 * len` of them, in
-    // one allocation, living as long as `tokens`); `u8` has alignment 1 and no invalid values.
-    unsafe { std::slice::from_raw_parts(tokens.as_ptr().cast::<u8>(), std::mem::size_of_val(tokens)) }
+    xxhash_rust::xxh3::xxh3_64(crate::spill::int_bytes(tokens))
 }
 
 /// What signing one document gave besides its MinHash slots.
@@ -303,7 +296,8 @@ impl SignCtx {
                 self.tokens.add(budget, new, &self.spans, kept);
             }
             if chars.is_none() {
-                self.exact.update(token_bytes(&self.shingler.token_hashes()[kept..now]));
+                self.exact
+                    .update(crate::spill::int_bytes(&self.shingler.token_hashes()[kept..now]));
             }
             pass.tokens += now - kept;
             pass.ideo += self.shingler.unspaced();
