@@ -25,7 +25,7 @@
 
 use crate::normalize::PlaneCache;
 use std::borrow::Cow;
-use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+use unicode_normalization::UnicodeNormalization;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// One anchor of a document.
@@ -224,7 +224,7 @@ impl Extractor {
     pub fn extract(&mut self, text: &str, out: &mut Vec<Anchor>) {
         out.clear();
         self.nfkc.clear();
-        if text.is_ascii() || is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        if text.is_ascii() || crate::normalize::is_nfkc(text) {
             self.nfkc.push_str(text);
         } else {
             self.nfkc.extend(text.nfkc());

@@ -461,7 +461,14 @@ pub(crate) fn weighted_lcs(a: &[u32], b: &[u32], weight: &[f32], row: &mut Vec<f
         let (mut diag, mut left) = (0.0f32, 0.0f32);
         for (&y, cell) in b.iter().zip(row[1..].iter_mut()) {
             let up = *cell;
-            let v = if x == y { diag + wx } else { up.max(left) };
+            // Branch-free: on a match `diag + wx` is at least `up` and `left` (the chains
+            // those hold gain at most this key's weight, and rounding is monotonic), so the
+            // maximum of the three is the recurrence's value either way. Plain comparisons,
+            // not `f32::max` (whose NaN handling costs more than the cell): the values are
+            // sums of finite, non-negative weights.
+            let best = if up > left { up } else { left };
+            let matched = if x == y { diag + wx } else { 0.0 };
+            let v = if matched > best { matched } else { best };
             diag = up;
             left = v;
             *cell = v;

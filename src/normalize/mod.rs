@@ -14,6 +14,7 @@
 
 mod segment;
 
+pub(crate) use segment::is_nfkc;
 use segment::push_non_ascii_run;
 #[cfg(test)]
 use segment::stable_fold;

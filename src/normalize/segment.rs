@@ -316,6 +316,27 @@ fn char_info(c: char) -> CharInfo {
     INFO.get(c, char_info_slow)
 }
 
+/// Whether `text` is in NFKC by the quick check of UAX #15 (every character's NFKC quick check
+/// is Yes and the combining marks are in canonical order): the answer of unicode-normalization's
+/// `is_nfkc_quick(text.chars()) == IsNormalized::Yes`, with each character's properties read
+/// from the per-block cache (the tables' binary searches cost tens of instructions per
+/// character).
+pub(crate) fn is_nfkc(text: &str) -> bool {
+    let mut last_ccc = 0u8;
+    for c in text.chars() {
+        if c.is_ascii() {
+            last_ccc = 0;
+            continue;
+        }
+        let info = char_info(c);
+        if info.quick != Quick::Yes || (info.ccc != 0 && last_ccc > info.ccc) {
+            return false;
+        }
+        last_ccc = info.ccc;
+    }
+    true
+}
+
 /// [`CharInfo`] by the Unicode tables.
 fn char_info_slow(c: char) -> CharInfo {
     let mut last = c;

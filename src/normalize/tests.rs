@@ -90,6 +90,11 @@ proptest::proptest! {
         let mut got = String::new();
         normalize_into(&text, &mut got);
         proptest::prop_assert_eq!(got, reference(&text));
+        // The cached quick check answers as unicode-normalization's.
+        proptest::prop_assert_eq!(
+            is_nfkc(&text),
+            unicode_normalization::is_nfkc_quick(text.chars()) == IsNormalized::Yes
+        );
         // The JSON path, on the same text escaped as JSON, gives the same.
         let escaped = serde_json::to_string(&text).unwrap();
         let raw = &escaped[1..escaped.len() - 1];
@@ -98,6 +103,22 @@ proptest::proptest! {
             normalize_into(&serde_json::from_str::<String>(&escaped).unwrap(), &mut got_json);
         }
         proptest::prop_assert_eq!(got_json, reference(&text));
+    }
+}
+
+#[test]
+fn nfkc_quick_check_of_every_character_and_mark_pair_is_unicode_normalizations() {
+    let quick = |t: &str| unicode_normalization::is_nfkc_quick(t.chars()) == IsNormalized::Yes;
+    let marks = [
+        '\u{300}', '\u{323}', '\u{334}', '\u{93C}', '\u{94D}', '\u{64E}', '\u{651}', '\u{3099}',
+    ];
+    for c in (0u32..0x3_0000).filter_map(char::from_u32) {
+        let one = c.to_string();
+        assert_eq!(is_nfkc(&one), quick(&one), "{c:?}");
+        for m in marks {
+            let two = format!("{c}{m}");
+            assert_eq!(is_nfkc(&two), quick(&two), "{c:?} {m:?}");
+        }
     }
 }
 
