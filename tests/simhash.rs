@@ -61,11 +61,13 @@ fn ntrex_simhash_defaults_meet_the_targets() {
 }
 
 /// All 102 variants: with character trigrams for unspaced scripts no two articles join in Lao
-/// or Myanmar (bigrams gave 0.985); the recall is what k = 6 allows (0.939, docs/method.md).
+/// or Myanmar (bigrams gave 0.985), and documents of one fingerprint count as one to the
+/// clustering (the English variants of one article, two of them one fingerprint, were split
+/// when the index paired only the first of a fingerprint: recall 0.939): 0.993 / 0.971.
 #[test]
 fn ntrex_all_variants_simhash_precision() {
     let (p, r) = simhash_scores(&data("ntrex-dev/docs.jsonl"), &data("ntrex-dev/gold_samelang.tsv"));
-    assert!(p >= 0.99 && r >= 0.93, "precision {p} recall {r}");
+    assert!(p >= 0.99 && r >= 0.95, "precision {p} recall {r}");
 }
 
 #[test]

@@ -119,10 +119,13 @@ pub fn components(n: usize, edges: &[(u32, u32)]) -> Vec<Vec<u32>> {
 /// documents. Union-find ([`components`]) instead removes every document connected to the kept
 /// one through any chain of edges, however unlike its two ends are.
 ///
-/// `copies` are `(first, other)` pairs of documents with one exact key ([`equal_key_stars`]):
-/// the copies of one group act as one document, whatever the edges say: the one first in
-/// priority is kept or removed as above, and every other goes where it went, so no two copies
-/// are ever kept.
+/// `copies` are pairs of documents that are one document to the clustering: the same token
+/// sequence ([`equal_key_stars`] of the exact keys), or with SimHash one fingerprint (the
+/// Hamming index pairs each such document with the first of its fingerprint only). Pairs that
+/// share a document join their groups. A group is one node of the graph: its edges are those of
+/// all its members, its member first in priority decides for it when it comes (kept, or removed
+/// to a kept neighbour), and every other member goes where it went, so no two copies are ever
+/// kept and an edge to any copy is an edge to the one kept.
 ///
 /// Returns clusters as `(leader, members)`: members ascending, the leader among them, clusters
 /// in order of their first member; only clusters of two or more. Linear in the edges.
@@ -133,79 +136,78 @@ pub fn leaders(
     order: &[u32],
     similarity: &(dyn Fn(u32, u32) -> f64 + Sync),
 ) -> Vec<(u32, Vec<u32>)> {
-    // Adjacency in compressed rows.
+    // Each document's node: the smallest member of its group of copies.
+    let node: Vec<u32> = if copies.is_empty() {
+        (0..n as u32).collect()
+    } else {
+        let mut uf = UnionFind::new(n);
+        for &(a, b) in copies {
+            uf.union(a, b);
+        }
+        (0..n as u32).map(|d| uf.find(d)).collect()
+    };
+    // Per node, the documents its members have edges to (compressed rows; edges inside a
+    // group are no edges of the graph).
+    let inner = |&&(a, b): &&(u32, u32)| node[a as usize] == node[b as usize];
     let mut start = vec![0u32; n + 1];
-    for &(a, b) in edges.iter().chain(copies) {
-        start[a as usize + 1] += 1;
-        start[b as usize + 1] += 1;
+    for &(a, b) in edges.iter().filter(|e| !inner(e)) {
+        start[node[a as usize] as usize + 1] += 1;
+        start[node[b as usize] as usize + 1] += 1;
     }
     for i in 0..n {
         start[i + 1] += start[i];
     }
     let mut next = start.clone();
     let mut adj = vec![0u32; start[n] as usize];
-    for &(a, b) in edges.iter().chain(copies) {
-        adj[next[a as usize] as usize] = b;
-        next[a as usize] += 1;
-        adj[next[b as usize] as usize] = a;
-        next[b as usize] += 1;
+    for &(a, b) in edges.iter().filter(|e| !inner(e)) {
+        let (na, nb) = (node[a as usize] as usize, node[b as usize] as usize);
+        adj[next[na] as usize] = b;
+        next[na] += 1;
+        adj[next[nb] as usize] = a;
+        next[nb] += 1;
     }
     let mut rank = vec![u32::MAX; n];
     for (r, &d) in order.iter().enumerate() {
         rank[d as usize] = r as u32;
     }
-    const KEPT: u32 = u32::MAX;
-    // Per document: KEPT, or the leader it was assigned to (`u32::MAX - 1`: not yet seen).
-    const UNSEEN: u32 = u32::MAX - 1;
-    let mut leader = vec![UNSEEN; n];
+    // Per node: where its members go (the member kept, or the leader it was removed to;
+    // UNSEEN until its first member in `order` comes), and whether it is kept.
+    const UNSEEN: u32 = u32::MAX;
+    let mut goes = vec![UNSEEN; n];
+    let mut kept = bitvec::bitvec![0; n];
     for &d in order {
-        let du = d as usize;
+        let g = node[d as usize] as usize;
+        if goes[g] != UNSEEN {
+            continue;
+        }
         let mut best: Option<(f64, u32)> = None;
-        for &e in &adj[start[du] as usize..start[du + 1] as usize] {
-            if leader[e as usize] == KEPT {
-                let s = similarity(d, e);
+        for &e in &adj[start[g] as usize..start[g + 1] as usize] {
+            let h = node[e as usize] as usize;
+            if kept[h] {
+                let k = goes[h];
+                let s = similarity(d, k);
                 let better = match best {
                     None => true,
-                    Some((bs, be)) => s > bs || (s == bs && rank[e as usize] < rank[be as usize]),
+                    Some((bs, bk)) => s > bs || (s == bs && rank[k as usize] < rank[bk as usize]),
                 };
                 if better {
-                    best = Some((s, e));
+                    best = Some((s, k));
                 }
             }
         }
-        leader[du] = best.map_or(KEPT, |b| b.1);
-    }
-    // Copies are one document: the one of each group first in priority decided (kept, or
-    // removed to a kept neighbour); every other copy still kept goes where it went, and so do
-    // the documents assigned to those copies (copies have one token sequence, so they are as
-    // similar to it).
-    let mut group_of: Vec<(u32, u32)> = copies.iter().flat_map(|&(f, o)| [(f, f), (f, o)]).collect();
-    group_of.sort_unstable();
-    group_of.dedup();
-    for group in group_of.chunk_by(|x, y| x.0 == y.0) {
-        let Some(first) = group.iter().map(|&(_, d)| d).min_by_key(|&d| rank[d as usize]) else {
-            continue;
-        };
-        let to = match leader[first as usize] {
-            KEPT => first,
-            l => l,
-        };
-        for &(_, d) in group {
-            if d != to && leader[d as usize] == KEPT {
-                leader[d as usize] = to;
+        match best {
+            Some((_, k)) => goes[g] = k,
+            None => {
+                goes[g] = d;
+                kept.set(g, true);
             }
-        }
-    }
-    for d in 0..n {
-        let l = leader[d];
-        if l != KEPT && l != UNSEEN && leader[l as usize] != KEPT {
-            leader[d] = leader[l as usize];
         }
     }
     // The removed documents by leader (8 bytes per removed document, not a list per document).
     let mut removed: Vec<(u32, u32)> = (0..n as u32)
-        .filter_map(|d| match leader[d as usize] {
-            KEPT | UNSEEN => None,
+        .filter_map(|d| match goes[node[d as usize] as usize] {
+            UNSEEN => None,
+            l if l == d => None,
             l => Some((l, d)),
         })
         .collect();
@@ -277,6 +279,20 @@ mod tests {
         // The first copy removed to another document: the other copies go with it.
         let clusters = lead(4, &[(3, 0)], &[(0, 1), (0, 2)], &[3, 0, 1, 2]);
         assert_eq!(clusters, vec![(3, vec![0, 1, 2, 3])]);
+    }
+
+    #[test]
+    fn an_edge_to_one_copy_is_an_edge_to_all() {
+        // SimHash: 1 and 2 have one fingerprint, and the index pairs 0 with 1, the first of
+        // it, only. Whichever comes first in priority, the three end in one cluster: 0 meets
+        // the kept 2 through 1's edge, and 2 meets the kept 0 the same way.
+        for order in [[2, 0, 1], [0, 2, 1], [1, 2, 0], [0, 1, 2]] {
+            let clusters = lead(3, &[(0, 1)], &[(1, 2)], &order);
+            assert_eq!(clusters, vec![(order[0], vec![0, 1, 2])], "{order:?}");
+        }
+        // Groups that share a document are one: stars (0, 1) and (1, 2) from two keys.
+        let clusters = lead(4, &[(2, 3)], &[(0, 1), (1, 2)], &[0, 3, 1, 2]);
+        assert_eq!(clusters, vec![(0, vec![0, 1, 2, 3])]);
     }
 
     use super::*;

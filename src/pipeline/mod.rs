@@ -468,9 +468,11 @@ impl Dedup {
             Some(w) => index::external::candidate_pairs(sigs, k, (bands, rows), active, seed, w, &|t| self.tick(t)),
             None => Ok(index::candidate_pairs(sigs, k, bands, rows, active, seed)),
         };
-        let mut candidates = match c.method {
-            Method::MinHash => bands(c.bands, c.rows, c.seed)?,
-            Method::SimHash => index::hamming::pairs_within(fps, active, c.max_hamming),
+        // SimHash: the documents of one fingerprint are one document to the clustering (the
+        // index pairs each with the first of its fingerprint only).
+        let (mut candidates, one_fingerprint) = match c.method {
+            Method::MinHash => (bands(c.bands, c.rows, c.seed)?, Vec::new()),
+            Method::SimHash => index::hamming::pairs_and_stars(fps, active, c.max_hamming),
         };
         // Containment: a short copy of a long document has a low Jaccard similarity (0.5 for a
         // half), so its candidates come from 2-row bands (P(candidate) ≥ 0.99 from J = 0.2).
@@ -550,6 +552,7 @@ impl Dedup {
         // matching above found: a copy of a document made only of boilerplate lines, or too
         // short to sign, is still a copy.
         let mut copies = exact_copies(exact);
+        copies.extend_from_slice(&one_fingerprint);
         copies.retain(|&(a, b)| (a as usize) < own || (b as usize) < own);
         let grouped = if pinned == 0 {
             self.group_pairs(lens, &verified, &copies, &similarity)
