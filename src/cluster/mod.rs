@@ -36,6 +36,16 @@ impl UnionFind {
         x
     }
 
+    /// Each element's root (the smallest member of its set), in the same memory.
+    pub fn into_roots(mut self) -> Vec<u32> {
+        for x in 0..self.parent.len() as u32 {
+            // A slot set to its root keeps it: path halving through it finds the root again.
+            let r = self.find(x);
+            self.parent[x as usize] = r;
+        }
+        self.parent
+    }
+
     /// Joins the sets of `a` and `b`; returns whether they were apart.
     pub fn union(&mut self, a: u32, b: u32) -> bool {
         let (ra, rb) = (self.find(a), self.find(b));
@@ -144,7 +154,7 @@ pub fn leaders(
         for &(a, b) in copies {
             uf.union(a, b);
         }
-        (0..n as u32).map(|d| uf.find(d)).collect()
+        uf.into_roots()
     };
     // Per node, the documents its members have edges to (compressed rows; edges inside a
     // group are no edges of the graph).
@@ -344,6 +354,17 @@ mod tests {
             rev.reverse();
             prop_assert_eq!(components(n, &rev), components(n, &edges));
         }
+    }
+
+    #[test]
+    fn into_roots_gives_every_find() {
+        let mut uf = UnionFind::new(8);
+        for (a, b) in [(5, 3), (3, 7), (1, 6), (6, 2)] {
+            uf.union(a, b);
+        }
+        let want: Vec<u32> = (0..8).map(|x| uf.find(x)).collect();
+        assert_eq!(uf.into_roots(), want);
+        assert_eq!(want, [0, 1, 1, 3, 4, 3, 1, 3]);
     }
 
     #[test]
