@@ -18,11 +18,71 @@ pub const BUF_BYTES: usize = 1 << 16;
 /// Dropped without commit, the temporary file is removed.
 ///
 /// A destination that exists and is not a regular file (`/dev/null`, a FIFO, a terminal) is
-/// written directly: renaming over it would replace the device or pipe with a regular file.
+/// written directly: renaming over it would replace the device or pipe with a regular file. A
+/// symbolic link is followed (`/dev/stdout` is one): the file it leads to is replaced, the link
+/// stays.
 #[derive(Debug)]
 pub struct AtomicFile {
     out: io::BufWriter<Target>,
+    /// The path as given (for messages).
     dest: PathBuf,
+    /// Where the file goes: `dest` with symbolic links followed.
+    path: PathBuf,
+}
+
+/// The standard descriptor `path` names, if it is one: `/proc/self/fd/N` or `/dev/fd/N` with
+/// `N` 1 or 2 (what `/dev/stdout` and `/dev/stderr` lead to).
+#[cfg(unix)]
+fn open_descriptor(path: &Path) -> Option<Descriptor> {
+    let n = path
+        .strip_prefix("/proc/self/fd")
+        .or_else(|_| path.strip_prefix("/dev/fd"))
+        .ok()?;
+    match n.to_str()? {
+        "1" => Some(Descriptor::Stdout),
+        "2" => Some(Descriptor::Stderr),
+        _ => None,
+    }
+}
+
+/// A standard descriptor an output path names.
+#[cfg(unix)]
+enum Descriptor {
+    Stdout,
+    Stderr,
+}
+
+/// `dest` with its symbolic links followed, as far as they lead to something: a link to a file
+/// (or to a file yet to be made, in a folder that exists) gives that file's path, a link to a
+/// standard descriptor (`/dev/stdout` → `/proc/self/fd/1`) that descriptor's path; a link that
+/// leads nowhere readable stays as it is, and is then opened through (see [`AtomicFile`]).
+fn follow_links(dest: &Path) -> PathBuf {
+    let mut path = dest.to_path_buf();
+    // A chain of links, followed a few steps (a loop stays as it is).
+    for _ in 0..16 {
+        #[cfg(unix)]
+        if open_descriptor(&path).is_some() {
+            return path;
+        }
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => {}
+            _ => return path,
+        }
+        let Ok(target) = std::fs::read_link(&path) else {
+            return path;
+        };
+        let next = match path.parent() {
+            Some(dir) if target.is_relative() => dir.join(&target),
+            _ => target,
+        };
+        // A target that is neither there nor in a folder that is (`pipe:[1234]`) is no path.
+        let there = next.exists() || next.parent().is_some_and(|d| d.is_dir());
+        if !there {
+            return path;
+        }
+        path = next;
+    }
+    dest.to_path_buf()
 }
 
 #[derive(Debug)]
@@ -49,7 +109,24 @@ impl Write for Target {
 impl AtomicFile {
     /// Starts writing `dest`.
     pub fn create(dest: &Path) -> Result<Self> {
-        let special = std::fs::metadata(dest).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        let path = follow_links(dest);
+        // `/dev/stdout` and the like: written to that descriptor of this process (a copy of it,
+        // sharing its offset and append mode), whatever it is open on.
+        #[cfg(unix)]
+        if let Some(n) = open_descriptor(&path) {
+            use std::os::fd::AsFd;
+            let fd = match n {
+                Descriptor::Stdout => io::stdout().as_fd().try_clone_to_owned(),
+                Descriptor::Stderr => io::stderr().as_fd().try_clone_to_owned(),
+            };
+            let file = fd.map_err(|e| Error::io(dest, e))?;
+            return Ok(AtomicFile {
+                out: io::BufWriter::with_capacity(BUF_BYTES, Target::Direct(std::fs::File::from(file))),
+                dest: dest.to_path_buf(),
+                path,
+            });
+        }
+        let special = std::fs::metadata(&path).is_ok_and(|m| !m.is_file() && !m.is_dir());
         let target = if special {
             Target::Direct(
                 std::fs::OpenOptions::new()
@@ -58,7 +135,7 @@ impl AtomicFile {
                     .map_err(|e| Error::io(dest, e))?,
             )
         } else {
-            let dir = match dest.parent() {
+            let dir = match path.parent() {
                 Some(p) if !p.as_os_str().is_empty() => p,
                 _ => Path::new("."),
             };
@@ -69,7 +146,7 @@ impl AtomicFile {
             #[cfg(unix)]
             {
                 use std::os::unix::fs::PermissionsExt;
-                let mode = std::fs::metadata(dest).map_or(0o666, |m| m.permissions().mode() & 0o7777);
+                let mode = std::fs::metadata(&path).map_or(0o666, |m| m.permissions().mode() & 0o7777);
                 b.permissions(std::fs::Permissions::from_mode(mode));
             }
             Target::Temp(b.tempfile_in(dir).map_err(|e| Error::io(dest, e))?)
@@ -77,6 +154,7 @@ impl AtomicFile {
         Ok(AtomicFile {
             out: io::BufWriter::with_capacity(BUF_BYTES, target),
             dest: dest.to_path_buf(),
+            path,
         })
     }
 
@@ -99,7 +177,7 @@ impl AtomicFile {
                 if sync {
                     tmp.as_file().sync_all().map_err(|e| Error::io(&dest, e))?;
                 }
-                tmp.persist(&dest).map_err(|e| Error::io(&dest, e.error))?;
+                tmp.persist(&self.path).map_err(|e| Error::io(&dest, e.error))?;
             }
             Target::Direct(mut f) => f.flush().map_err(|e| Error::io(&dest, e))?,
         }
@@ -141,6 +219,36 @@ mod tests {
         f.write_all(b"y").unwrap();
         f.commit().unwrap();
         assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o640);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_is_followed_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, link, chain) = (
+            dir.path().join("real.txt"),
+            dir.path().join("link"),
+            dir.path().join("chain"),
+        );
+        std::fs::write(&file, "old").unwrap();
+        std::os::unix::fs::symlink("real.txt", &link).unwrap();
+        std::os::unix::fs::symlink(&link, &chain).unwrap();
+        for (via, text) in [(&link, "one"), (&chain, "two")] {
+            let mut f = AtomicFile::create(via).unwrap();
+            f.write_all(text.as_bytes()).unwrap();
+            f.commit().unwrap();
+            assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+            assert!(std::fs::symlink_metadata(via).unwrap().file_type().is_symlink());
+            assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+        }
+        // A link to a file not yet there makes the file.
+        let (new, to_new) = (dir.path().join("new.txt"), dir.path().join("to-new"));
+        std::os::unix::fs::symlink(&new, &to_new).unwrap();
+        let mut f = AtomicFile::create(&to_new).unwrap();
+        f.write_all(b"made").unwrap();
+        f.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&new).unwrap(), "made");
+        assert!(std::fs::symlink_metadata(&to_new).unwrap().file_type().is_symlink());
     }
 
     #[test]

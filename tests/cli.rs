@@ -276,6 +276,37 @@ fn dash_is_stdout_for_every_output() {
     assert!(!dir.path().join("-").exists());
 }
 
+/// `/dev/stdout` names this process's standard output, whatever it is open on: the report is
+/// written there, to a pipe or to a file opened for appending (a file renamed over the link
+/// would replace `/dev/stdout` itself, or the file, losing what it held), and the link stays.
+#[cfg(target_os = "linux")]
+#[test]
+fn dev_stdout_is_the_standard_output_and_stays_a_link() {
+    let seeds = data("seeds.jsonl");
+    let args = [
+        "dedup",
+        seeds.to_str().unwrap(),
+        "-o",
+        "/dev/null",
+        "--clusters",
+        "/dev/stdout",
+        "-q",
+    ];
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(report.contains("\"representative\":\"000\""), "{report}");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log.txt");
+    std::fs::write(&log, "before\n").unwrap();
+    let append = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let status = bin().args(args).stdout(append).status().unwrap();
+    assert!(status.success());
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), format!("before\n{report}"));
+    let link = std::fs::symlink_metadata("/dev/stdout").unwrap();
+    assert!(!link.file_type().is_file(), "/dev/stdout was replaced by a file");
+}
+
 /// An OS error is named once, after the file it concerns.
 #[test]
 fn an_os_error_is_printed_once() {
