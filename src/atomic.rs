@@ -54,14 +54,20 @@ enum Descriptor {
 
 /// `dest` with its symbolic links followed, as far as they lead to something: a link to a file
 /// (or to a file yet to be made, in a folder that exists) gives that file's path, a link to a
-/// standard descriptor (`/dev/stdout` → `/proc/self/fd/1`) that descriptor's path; a link that
-/// leads nowhere readable stays as it is, and is then opened through (see [`AtomicFile`]).
+/// standard descriptor (`/dev/stdout` → `/proc/self/fd/1`) that descriptor's path; a link to a
+/// pipe or a device, or that leads nowhere readable, stays as it is, and is then opened through
+/// (see [`AtomicFile`]).
 fn follow_links(dest: &Path) -> PathBuf {
     let mut path = dest.to_path_buf();
     // A chain of links, followed a few steps (a loop stays as it is).
     for _ in 0..16 {
         #[cfg(unix)]
         if open_descriptor(&path).is_some() {
+            return path;
+        }
+        // A link that leads to a pipe or a device (`/dev/fd/63` of a process substitution, whose
+        // target reads `pipe:[…]`) is opened through as it is.
+        if std::fs::metadata(&path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
             return path;
         }
         match std::fs::symlink_metadata(&path) {
@@ -75,7 +81,7 @@ fn follow_links(dest: &Path) -> PathBuf {
             Some(dir) if target.is_relative() => dir.join(&target),
             _ => target,
         };
-        // A target that is neither there nor in a folder that is (`pipe:[1234]`) is no path.
+        // A target that is neither there nor in a folder that is, is no path.
         let there = next.exists() || next.parent().is_some_and(|d| d.is_dir());
         if !there {
             return path;
@@ -249,6 +255,29 @@ mod tests {
         f.commit().unwrap();
         assert_eq!(std::fs::read_to_string(&new).unwrap(), "made");
         assert!(std::fs::symlink_metadata(&to_new).unwrap().file_type().is_symlink());
+    }
+
+    /// A link to a pipe (what `/dev/fd/63` of a process substitution is) is written through.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_link_to_a_pipe_is_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let (fifo, link) = (dir.path().join("fifo"), dir.path().join("link"));
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo here
+        }
+        std::os::unix::fs::symlink(&fifo, &link).unwrap();
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        let mut f = AtomicFile::create(&link).unwrap();
+        f.write_all(b"through").unwrap();
+        f.commit().unwrap(); // closes the pipe's write end: the reader sees its end
+        assert_eq!(reader.join().unwrap(), "through");
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(!std::fs::metadata(&fifo).unwrap().is_file());
     }
 
     #[test]

@@ -305,6 +305,25 @@ fn dev_stdout_is_the_standard_output_and_stays_a_link() {
     assert_eq!(std::fs::read_to_string(&log).unwrap(), format!("before\n{report}"));
     let link = std::fs::symlink_metadata("/dev/stdout").unwrap();
     assert!(!link.file_type().is_file(), "/dev/stdout was replaced by a file");
+    // A process substitution: `/dev/fd/63`, a link whose target reads `pipe:[…]`.
+    let out = dir.path().join("substituted.txt");
+    let script = format!(
+        "{} dedup {} -o /dev/null --clusters >(cat > {}) -q; wait",
+        env!("CARGO_BIN_EXE_neardup"),
+        seeds.display(),
+        out.display()
+    );
+    if let Ok(status) = std::process::Command::new("bash").arg("-c").arg(&script).status() {
+        assert!(status.success());
+        // The substituted process may finish after bash's `wait` returns on some versions.
+        for _ in 0..100 {
+            if std::fs::read_to_string(&out).is_ok_and(|t| t == report) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), report);
+    }
 }
 
 /// An OS error is named once, after the file it concerns.
