@@ -52,6 +52,19 @@ enum Descriptor {
     Stderr,
 }
 
+#[cfg(unix)]
+impl Descriptor {
+    /// A copy of the descriptor, as a file.
+    fn file(self) -> io::Result<std::fs::File> {
+        use std::os::fd::AsFd;
+        let fd = match self {
+            Descriptor::Stdout => io::stdout().as_fd().try_clone_to_owned(),
+            Descriptor::Stderr => io::stderr().as_fd().try_clone_to_owned(),
+        }?;
+        Ok(std::fs::File::from(fd))
+    }
+}
+
 /// `dest` with its symbolic links followed, as far as they lead to something: a link to a file
 /// (or to a file yet to be made, in a folder that exists) gives that file's path, a link to a
 /// standard descriptor (`/dev/stdout` → `/proc/self/fd/1`) that descriptor's path; a link to a
@@ -119,21 +132,13 @@ impl AtomicFile {
         // `/dev/stdout` and the like: written to that descriptor of this process (a copy of it,
         // sharing its offset and append mode), whatever it is open on.
         #[cfg(unix)]
-        if let Some(n) = open_descriptor(&path) {
-            use std::os::fd::AsFd;
-            let fd = match n {
-                Descriptor::Stdout => io::stdout().as_fd().try_clone_to_owned(),
-                Descriptor::Stderr => io::stderr().as_fd().try_clone_to_owned(),
-            };
-            let file = fd.map_err(|e| Error::io(dest, e))?;
-            return Ok(AtomicFile {
-                out: io::BufWriter::with_capacity(BUF_BYTES, Target::Direct(std::fs::File::from(file))),
-                dest: dest.to_path_buf(),
-                path,
-            });
-        }
+        let own = open_descriptor(&path).map(Descriptor::file);
+        #[cfg(not(unix))]
+        let own: Option<io::Result<std::fs::File>> = None;
         let special = std::fs::metadata(&path).is_ok_and(|m| !m.is_file() && !m.is_dir());
-        let target = if special {
+        let target = if let Some(file) = own {
+            Target::Direct(file.map_err(|e| Error::io(dest, e))?)
+        } else if special {
             Target::Direct(
                 std::fs::OpenOptions::new()
                     .write(true)
