@@ -7,7 +7,7 @@
 
 #[cfg(test)]
 use super::Params;
-use super::{DocFeatures, Languages, POSTINGS_BUDGET, SameLanguage};
+use super::{DocFeatures, LabelledLanguages, Languages, POSTINGS_BUDGET, SameLanguage};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -187,7 +187,13 @@ impl AnchorIndex {
         if !same.known(d) {
             return Vec::new();
         }
-        let CandidateScratch { acc, seen, met, keys } = scratch;
+        let CandidateScratch {
+            acc,
+            seen,
+            met,
+            keys,
+            langs,
+        } = scratch;
         met.clear();
         keys.clear();
         keys.extend_from_slice(&self.key_sets[du]);
@@ -229,10 +235,10 @@ impl AnchorIndex {
             rest = tail;
         }
         // The best `per_language` of each language, in rank order.
-        let (mut langs, mut taken) = (Languages::default(), Vec::new());
-        let mut out = Vec::new();
+        langs.clear(same);
+        let (mut taken, mut out) = (Vec::new(), Vec::new());
         for (_, e) in ranked {
-            let l = langs.of(e, |r, e| same.same(r, e));
+            let l = langs.of(e, same);
             if l == taken.len() {
                 taken.push(0);
             }
@@ -422,6 +428,7 @@ pub(super) struct CandidateScratch {
     seen: Vec<bool>,
     met: Vec<(f32, u32)>,
     keys: Vec<u32>,
+    langs: LabelledLanguages,
 }
 
 impl CandidateScratch {
@@ -431,6 +438,7 @@ impl CandidateScratch {
             seen: vec![false; n],
             met: Vec::new(),
             keys: Vec::new(),
+            langs: LabelledLanguages::default(),
         }
     }
 }

@@ -74,6 +74,7 @@
 pub mod anchors;
 mod group;
 mod index;
+mod language;
 pub mod layout;
 pub mod lexicon;
 pub mod words;
@@ -84,6 +85,8 @@ use crate::spans::{HashKeyed, remove_ranges};
 use anchors::Anchor;
 use group::{Scored, join_groups, mutual_best};
 use index::{AnchorIndex, PivotIndex, ScoreScratch};
+use language::SameLanguage;
+pub(crate) use language::{LabelledLanguages, Languages};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -336,115 +339,6 @@ pub fn features(
 /// The language of a document whatlang cannot identify reliably.
 pub(crate) const UNDETERMINED: &str = "und";
 
-/// The same-language test the linking and grouping rules read, from two sources: the labels
-/// ([`DocFeatures::lang`]) and the documents' common words ([`words`]). Labels only ever set
-/// two documents apart (two different known labels are two languages); the text decides the
-/// rest, so documents the detector cannot name take part, neighbours a detector lumps together
-/// (Bashkir and Russian, Fijian and Tagalog) are told apart, and a corpus whose labels say
-/// nothing (one placeholder for every record) is grouped by its text alone:
-/// - one language: no two different labels, and at least [`Params::same_words`] common words
-///   in common (for the template rule, [`Params::template_words`]: stricter, so that an
-///   article's translations into closely related languages are not taken for one language
-///   repeating a template);
-/// - surely two languages (candidates of a translation): two different labels, or at most
-///   [`Params::apart_words`] common words in common.
-///
-/// A document with neither a label nor words (only numbers) takes no part.
-pub(crate) struct SameLanguage<'a> {
-    docs: &'a [DocFeatures],
-    /// Each document's label as a small id (`u32::MAX`: [`UNDETERMINED`]).
-    label: Vec<u32>,
-    /// Each document's common words, ready for the test (see [`words::WordSet`]).
-    sets: Vec<words::WordSet<'a>>,
-    same_words: usize,
-    apart_words: usize,
-    template_words: usize,
-}
-
-impl<'a> SameLanguage<'a> {
-    pub(crate) fn new(docs: &'a [DocFeatures], p: &Params) -> Self {
-        let mut ids: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
-        let label = docs
-            .iter()
-            .map(|d| match &*d.lang {
-                UNDETERMINED => u32::MAX,
-                l => {
-                    let next = ids.len() as u32;
-                    *ids.entry(l).or_insert(next)
-                }
-            })
-            .collect();
-        let sets = docs.iter().map(|d| words::WordSet::new(&d.words)).collect();
-        SameLanguage {
-            docs,
-            label,
-            sets,
-            same_words: p.same_words,
-            apart_words: p.apart_words,
-            template_words: p.template_words,
-        }
-    }
-
-    fn labels_differ(&self, a: u32, b: u32) -> bool {
-        let (x, y) = (self.label[a as usize], self.label[b as usize]);
-        x != u32::MAX && y != u32::MAX && x != y
-    }
-
-    /// Whether documents `a` and `b` share at least `k` common words.
-    fn shares(&self, a: u32, b: u32, k: usize) -> bool {
-        self.sets[a as usize].shares_at_least(&self.sets[b as usize], k)
-    }
-
-    /// Whether document `d` has a language at all.
-    fn known(&self, d: u32) -> bool {
-        self.label[d as usize] != u32::MAX || !self.docs[d as usize].words.is_empty()
-    }
-
-    /// Whether documents `a` and `b` are surely in two languages (candidates of a translation).
-    fn differ(&self, a: u32, b: u32) -> bool {
-        self.known(a) && self.known(b) && (self.labels_differ(a, b) || !self.shares(a, b, self.apart_words + 1))
-    }
-
-    /// Whether documents `a` and `b` are in one language.
-    fn same(&self, a: u32, b: u32) -> bool {
-        self.same_with(a, b, self.same_words)
-    }
-
-    /// Whether documents `a` and `b` are in one language, as the template rule reads it.
-    fn same_for_templates(&self, a: u32, b: u32) -> bool {
-        self.same_with(a, b, self.template_words)
-    }
-
-    /// No two different labels, and at least `words` common words shared.
-    fn same_with(&self, a: u32, b: u32, words: usize) -> bool {
-        !self.labels_differ(a, b) && self.shares(a, b, words)
-    }
-}
-
-/// Documents sorted into languages as they come: each joins the first earlier language whose
-/// first document it is alike (by a same-language test), or starts one. The one way the
-/// candidates, the template rule and the grouping count languages.
-#[derive(Default)]
-pub(crate) struct Languages(Vec<u32>);
-
-impl Languages {
-    /// The index of `d`'s language (in order of first appearance).
-    pub(crate) fn of(&mut self, d: u32, same: impl Fn(u32, u32) -> bool) -> usize {
-        match self.0.iter().position(|&r| same(r, d)) {
-            Some(i) => i,
-            None => {
-                self.0.push(d);
-                self.0.len() - 1
-            }
-        }
-    }
-
-    /// How many languages were met.
-    pub(crate) fn len(&self) -> usize {
-        self.0.len()
-    }
-}
-
 /// Postings entries one document reads to find its candidates.
 pub(crate) const POSTINGS_BUDGET: usize = 4096;
 
@@ -537,39 +431,6 @@ mod tests {
         assert!(p.set("per_language", "0.5").is_err());
         assert!(p.set("layout_min", "high").is_err());
         assert_eq!(p, Params::default());
-    }
-
-    #[test]
-    fn labels_only_set_documents_apart_and_words_decide_the_rest() {
-        let w = |seed: u64| -> Vec<u64> {
-            let mut v: Vec<u64> = (0..20)
-                .map(|k| xxhash_rust::xxh3::xxh3_64_with_seed(&[1], seed * 100 + k))
-                .collect();
-            v.sort_unstable();
-            v
-        };
-        let d = |lang: &str, words: Vec<u64>| DocFeatures {
-            lang: Arc::from(lang),
-            words,
-            ..DocFeatures::default()
-        };
-        // 0 and 1 share their common words (one language) under one placeholder label; 2 is
-        // in another language under the same label; 3 in the first language under another
-        // label; 4 in the first language without a label; 5 has neither label nor words.
-        let docs = [
-            d("zz", w(1)),
-            d("zz", w(1)),
-            d("zz", w(2)),
-            d("yy", w(1)),
-            d(UNDETERMINED, w(1)),
-            d(UNDETERMINED, vec![]),
-        ];
-        let s = SameLanguage::new(&docs, &Params::default());
-        assert!(s.same(0, 1) && !s.differ(0, 1));
-        assert!(!s.same(0, 2) && s.differ(0, 2));
-        assert!(!s.same(0, 3) && s.differ(0, 3));
-        assert!(s.same(0, 4) && !s.differ(0, 4));
-        assert!(!s.known(5) && !s.differ(0, 5));
     }
 
     /// The mutual-best edges of `docs` (each its own group) as pairs.

@@ -97,7 +97,7 @@ struct Signals<'a> {
     work: Option<&'a Arc<WorkDir>>,
     /// SimHash fingerprints (empty with MinHash alone).
     fps: &'a [u64],
-    /// Exact keys ([`exact_key`]).
+    /// Exact keys ([`sign::exact_key`]).
     exact: &'a [u64],
     /// Which documents take part in matching.
     active: &'a BitSlice,

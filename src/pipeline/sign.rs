@@ -167,7 +167,7 @@ pub(crate) fn exact_key(tokens: &[u64]) -> u64 {
 pub(super) struct Signed {
     /// Shingles (MinHash) or features (SimHash only); 0 means the document takes no part.
     pub(super) shingles: u64,
-    /// The key of the document's normalized token sequence ([`ExactKey`]).
+    /// The key of the document's normalized token sequence ([`exact_key`]).
     pub(super) exact: u64,
     /// SimHash fingerprint (0 when SimHash is off).
     pub(super) fingerprint: u64,
