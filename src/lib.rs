@@ -32,6 +32,7 @@
 #![deny(missing_docs)]
 
 mod atomic;
+mod bytes;
 pub mod cluster;
 pub mod config;
 pub mod crosslingual;

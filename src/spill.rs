@@ -15,6 +15,7 @@
 //! A full disk is an error naming the file ([`Error::Io`]); the folder and everything in it is
 //! removed whatever happens, so nothing half-written is left behind.
 
+use crate::bytes::int_bytes;
 use crate::error::{Error, Result};
 use memmap2::{MmapMut, UncheckedAdvice};
 use std::fs::File;
@@ -89,23 +90,6 @@ fn io_error(path: &Path, source: std::io::Error) -> Error {
         path: path.to_path_buf(),
         source,
     }
-}
-
-/// Integers whose bytes may be read in place (no padding, every bit pattern valid).
-pub(crate) trait Int: Copy + private::Sealed {}
-impl Int for u32 {}
-impl Int for u64 {}
-mod private {
-    pub trait Sealed {}
-    impl Sealed for u32 {}
-    impl Sealed for u64 {}
-}
-
-/// The bytes of `values`, in place (native byte order).
-pub(crate) fn int_bytes<T: Int>(values: &[T]) -> &[u8] {
-    // SAFETY: `T` is u32 or u64 (sealed): initialized integers without padding, `size_of_val`
-    // bytes in one allocation living as long as `values`; `u8` has alignment 1.
-    unsafe { std::slice::from_raw_parts(values.as_ptr().cast::<u8>(), size_of_val(values)) }
 }
 
 /// A file of the work folder being written in order.

@@ -146,23 +146,23 @@ pub fn leaders(
     order: &[u32],
     similarity: &(dyn Fn(u32, u32) -> f64 + Sync),
 ) -> Vec<(u32, Vec<u32>)> {
-    // Each document's node: the smallest member of its group of copies.
-    let node: Vec<u32> = if copies.is_empty() {
-        (0..n as u32).collect()
-    } else {
+    // Each document's node: the smallest member of its group of copies (without copies, the
+    // document itself, and no array of 4 bytes per document).
+    let roots: Option<Vec<u32>> = (!copies.is_empty()).then(|| {
         let mut uf = UnionFind::new(n);
         for &(a, b) in copies {
             uf.union(a, b);
         }
         uf.into_roots()
-    };
+    });
+    let node = |d: u32| roots.as_ref().map_or(d, |r| r[d as usize]);
     // Per node, the documents its members have edges to (compressed rows; edges inside a
     // group are no edges of the graph).
-    let inner = |&&(a, b): &&(u32, u32)| node[a as usize] == node[b as usize];
+    let inner = |&&(a, b): &&(u32, u32)| node(a) == node(b);
     let mut start = vec![0u32; n + 1];
     for &(a, b) in edges.iter().filter(|e| !inner(e)) {
-        start[node[a as usize] as usize + 1] += 1;
-        start[node[b as usize] as usize + 1] += 1;
+        start[node(a) as usize + 1] += 1;
+        start[node(b) as usize + 1] += 1;
     }
     for i in 0..n {
         start[i + 1] += start[i];
@@ -170,7 +170,7 @@ pub fn leaders(
     let mut next = start.clone();
     let mut adj = vec![0u32; start[n] as usize];
     for &(a, b) in edges.iter().filter(|e| !inner(e)) {
-        let (na, nb) = (node[a as usize] as usize, node[b as usize] as usize);
+        let (na, nb) = (node(a) as usize, node(b) as usize);
         adj[next[na] as usize] = b;
         next[na] += 1;
         adj[next[nb] as usize] = a;
@@ -186,13 +186,13 @@ pub fn leaders(
     let mut goes = vec![UNSEEN; n];
     let mut kept = bitvec::bitvec![0; n];
     for &d in order {
-        let g = node[d as usize] as usize;
+        let g = node(d) as usize;
         if goes[g] != UNSEEN {
             continue;
         }
         let mut best: Option<(f64, u32)> = None;
         for &e in &adj[start[g] as usize..start[g + 1] as usize] {
-            let h = node[e as usize] as usize;
+            let h = node(e) as usize;
             if kept[h] {
                 let k = goes[h];
                 let s = similarity(d, k);
@@ -215,7 +215,7 @@ pub fn leaders(
     }
     // The removed documents by leader (8 bytes per removed document, not a list per document).
     let mut removed: Vec<(u32, u32)> = (0..n as u32)
-        .filter_map(|d| match goes[node[d as usize] as usize] {
+        .filter_map(|d| match goes[node(d) as usize] {
             UNSEEN => None,
             l if l == d => None,
             l => Some((l, d)),
