@@ -22,27 +22,6 @@ pub(super) fn mutual_best(
     p: &Params,
 ) -> Vec<(u32, u32, f32)> {
     let (pairs, scores) = (scored.pairs, scored.scores);
-    // The median of each document's candidate scores: its background level.
-    let mut all: HashMap<u32, Vec<f32>> = HashMap::new();
-    for (&(a, b), &s) in pairs.iter().zip(scores) {
-        all.entry(a).or_default().push(s);
-        all.entry(b).or_default().push(s);
-    }
-    let median: HashMap<u32, f32> = all
-        .into_iter()
-        .map(|(d, mut v)| {
-            v.sort_unstable_by(f32::total_cmp);
-            let m = v.len() / 2;
-            (
-                d,
-                if v.len() % 2 == 1 {
-                    v[m]
-                } else {
-                    (v[m - 1] + v[m]) / 2.0
-                },
-            )
-        })
-        .collect();
     let ratio = p.ratio as f32;
     let lift = p.lift as f32;
     pairs
@@ -53,8 +32,8 @@ pub(super) fn mutual_best(
         .filter(|&(i, ((&(a, b), &s), &anchor))| {
             anchor as f64 >= p.min_score
                 && scored.mutual(i, ratio)
-                && s >= lift * median[&a]
-                && s >= lift * median[&b]
+                && s >= lift * scored.median(a)
+                && s >= lift * scored.median(b)
                 && admit(a, b)
         })
         .map(|(_, ((&(a, b), &s), _))| (a, b, s))
@@ -114,6 +93,19 @@ impl<'a> Scored<'a> {
             by_label,
             labels,
             same,
+        }
+    }
+
+    /// The median of document `d`'s candidate scores (its background level), `d` having
+    /// candidates: read off its candidates sorted best first.
+    fn median(&self, d: u32) -> f32 {
+        let v = &self.by_doc[d as usize];
+        // Ascending position `i` is position `len - 1 - i` of the list, best first.
+        let (len, m) = (v.len(), v.len() / 2);
+        if len % 2 == 1 {
+            v[len - 1 - m].0
+        } else {
+            (v[len - m].0 + v[len - 1 - m].0) / 2.0
         }
     }
 
