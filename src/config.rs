@@ -109,9 +109,9 @@ pub(crate) const DEFAULT_NUM_PERM: usize = 128;
 /// Default Jaccard threshold.
 pub(crate) const DEFAULT_THRESHOLD: f64 = 0.7;
 /// Default shingle size in words.
-pub const DEFAULT_WORD_SHINGLE: usize = 3;
+pub(crate) const DEFAULT_WORD_SHINGLE: usize = 3;
 /// Default shingle size in characters (Chinese, Japanese, Thai…).
-pub const DEFAULT_CHAR_SHINGLE: usize = 3;
+pub(crate) const DEFAULT_CHAR_SHINGLE: usize = 3;
 /// Default seed of every hash.
 pub const DEFAULT_SEED: u64 = 0x6e65_6172_6475_7021;
 

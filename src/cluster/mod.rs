@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 /// Disjoint sets over `0..n` whose roots are the smallest member of each set.
 #[derive(Debug, Clone)]
-pub struct UnionFind {
+pub(crate) struct UnionFind {
     parent: Vec<u32>,
 }
 
@@ -37,7 +37,7 @@ impl UnionFind {
     }
 
     /// Each element's root (the smallest member of its set), in the same memory.
-    pub fn into_roots(mut self) -> Vec<u32> {
+    pub(crate) fn into_roots(mut self) -> Vec<u32> {
         for x in 0..self.parent.len() as u32 {
             // A slot set to its root keeps it: path halving through it finds the root again.
             let r = self.find(x);

@@ -379,7 +379,7 @@ impl Lexicon {
 
     /// The pivot bag of a text in `lang`: `(pivot id, weight)` sorted by id, where a word with
     /// `k` English translations gives each `1/k`; empty when `lang` is not covered.
-    pub fn pivot_bag(&self, lang: &str, text: &str) -> Vec<(u32, f32)> {
+    pub(crate) fn pivot_bag(&self, lang: &str, text: &str) -> Vec<(u32, f32)> {
         // English is its own pivot; any other language needs its table.
         let table = if lang == "eng" {
             None

@@ -362,7 +362,7 @@ pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
 /// [`link`], then `then` with the links and the anchor score of any two documents (the score
 /// edges are drawn on, without the pivot): what the clusters built from the links report of
 /// their members.
-pub fn link_with<T>(
+pub(crate) fn link_with<T>(
     docs: &[DocFeatures],
     group: &[u32],
     p: &Params,

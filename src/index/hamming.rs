@@ -38,7 +38,7 @@ pub(crate) fn table_masks(k: u32) -> Vec<u64> {
 }
 
 /// Two documents, `(a, b)` with `a < b`.
-pub type Pair = (u32, u32);
+pub(crate) type Pair = (u32, u32);
 
 /// Pairs of active documents whose fingerprints differ in at most `k` bits: every pair of the
 /// first documents of two distinct fingerprints, and each other document with the first of its
@@ -50,7 +50,7 @@ pub fn pairs_within(fps: &[u64], active: &BitSlice, k: u32) -> Vec<(u32, u32)> {
 /// [`pairs_within`], and apart the stars among them: `(first, other)` for each document that is
 /// not the first of its fingerprint. The clustering takes the documents of one fingerprint for
 /// one ([`crate::cluster::leaders`]): their edges are on the first only.
-pub fn pairs_and_stars(fps: &[u64], active: &BitSlice, k: u32) -> (Vec<Pair>, Vec<Pair>) {
+pub(crate) fn pairs_and_stars(fps: &[u64], active: &BitSlice, k: u32) -> (Vec<Pair>, Vec<Pair>) {
     let pack = |a: u32, b: u32| ((a as u64) << 32) | b as u64;
     // Documents by fingerprint: the first of each fingerprint stands for the others.
     let (firsts, star) = crate::cluster::equal_key_stars(active.iter_ones().map(|d| (fps[d], d as u32)).collect());

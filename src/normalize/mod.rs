@@ -379,7 +379,7 @@ fn single_fold(c: char) -> Option<char> {
 
 /// The script class of a character, as the tokenizer needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum CharClass {
+pub(crate) enum CharClass {
     /// Part of a word in a script written with spaces (letters, digits, marks, `_`).
     Word,
     /// A character of a script written without spaces (Han, Hiragana, Katakana, Thai, Lao,
@@ -436,7 +436,7 @@ fn classify_slow(c: char) -> CharClass {
 /// tables, hundreds of instructions per character outside the hand-written shortcuts), so a
 /// script without shortcuts (Tamil, Bengali, Ethiopic, Thai) pays the slow lookups 64 times,
 /// not once per character of the text. Characters beyond the plane are computed each time.
-pub struct PlaneCache<T: 'static> {
+pub(crate) struct PlaneCache<T: 'static> {
     blocks: [std::sync::OnceLock<[T; 64]>; 1024],
 }
 

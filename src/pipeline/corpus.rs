@@ -147,7 +147,7 @@ impl Corpus {
         v.get(name)?.as_str().filter(|s| !s.is_empty()).map(str::to_string)
     }
     /// The source a document comes from.
-    pub fn source_of(&self, d: DocId) -> &Source {
+    pub(crate) fn source_of(&self, d: DocId) -> &Source {
         &self.sources[self.docs[d.index()].source as usize]
     }
     /// Reads a document's text again.

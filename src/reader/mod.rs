@@ -158,7 +158,7 @@ impl Source {
         }
     }
     /// For a file of a folder input: its path relative to the folder.
-    pub fn folder_id(&self) -> Option<&str> {
+    pub(crate) fn folder_id(&self) -> Option<&str> {
         self.folder_id.as_deref()
     }
     /// Whether the input is a Parquet file (read through a JSONL spool of its text, id and
@@ -291,7 +291,7 @@ impl<'a> Text<'a> {
     }
 
     /// The text, unescaping into `scratch` if needed.
-    pub fn resolve<'b>(&self, scratch: &'b mut String) -> &'b str
+    pub(crate) fn resolve<'b>(&self, scratch: &'b mut String) -> &'b str
     where
         'a: 'b,
     {
@@ -313,7 +313,7 @@ impl<'a> Text<'a> {
     }
 
     /// Its length in bytes as stored (still escaped for [`Text::Json`]).
-    pub fn raw_len(&self) -> usize {
+    pub(crate) fn raw_len(&self) -> usize {
         match self {
             Text::Plain(t) | Text::Json(t) => t.len(),
         }
@@ -377,7 +377,7 @@ pub struct Record<'a> {
 
 /// What reading one chunk gave besides its records.
 #[derive(Debug, Default)]
-pub struct ChunkOutcome {
+pub(crate) struct ChunkOutcome {
     /// Lines in the chunk (the next chunk's line base is this chunk's base plus this).
     pub lines: u64,
     /// Bad records: line within the chunk and what is wrong. With [`OnError::Fail`] reading

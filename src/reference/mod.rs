@@ -35,9 +35,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The manifest's file name.
-pub const MANIFEST: &str = "neardup-index.json";
+pub(crate) const MANIFEST: &str = "neardup-index.json";
 /// The format version this build writes and reads.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 const MAGIC: &[u8; 8] = b"NDIXSEG1";
 const HEADER: usize = 64;
 /// Bytes of one entry of the band and exact tables.
@@ -438,7 +438,7 @@ impl ReferenceIndex {
 
 /// The band keys of every active document (`shingles > 0`), over all bands, as `(key, doc)`
 /// sorted: the keys [`crate::index::band_keys`] makes, band by band.
-pub fn all_band_keys(sigs: &[u32], shingles: &[u64], config: &Config) -> Vec<(u64, u32)> {
+pub(crate) fn all_band_keys(sigs: &[u32], shingles: &[u64], config: &Config) -> Vec<(u64, u32)> {
     let active: bitvec::vec::BitVec = shingles.iter().map(|&s| s > 0).collect();
     let mut keys: Vec<(u64, u32)> = (0..config.bands())
         .flat_map(|band| crate::index::band_keys(sigs, config.num_perm(), band, config.rows(), &active, config.seed()))

@@ -108,7 +108,7 @@ impl SimHashAcc {
 /// generation stamp clears it in O(1)), to weigh features by their term frequency without
 /// sorting them.
 #[derive(Debug, Clone, Default)]
-pub struct TfCounter {
+pub(crate) struct TfCounter {
     keys: Vec<u64>,
     counts: Vec<u32>,
     stamps: Vec<u32>,

@@ -84,7 +84,7 @@ pub trait Part {
 impl<P: Part> Parts<P> {
     /// Appends a part (its documents follow the documents already stored); an empty one is
     /// dropped.
-    pub fn push_part(&mut self, part: P) {
+    pub(crate) fn push_part(&mut self, part: P) {
         if part.docs() == 0 {
             return;
         }
@@ -106,7 +106,7 @@ impl<P: Part> Parts<P> {
     }
 
     /// The part holding document `d` and `d`'s index in it (`None` past the last document).
-    pub fn locate(&self, d: usize) -> Option<(&P, usize)> {
+    pub(crate) fn locate(&self, d: usize) -> Option<(&P, usize)> {
         if d >= self.docs() {
             return None;
         }
@@ -131,13 +131,14 @@ pub struct LinePart {
 
 impl LinePart {
     /// Adds the next document's lines.
-    pub fn push_doc(&mut self, lines: impl IntoIterator<Item = (u64, u32)>) {
+    #[cfg(test)]
+    pub(crate) fn push_doc(&mut self, lines: impl IntoIterator<Item = (u64, u32)>) {
         self.push_lines(lines);
         self.end_doc();
     }
 
     /// Adds lines (each its hash and length in bytes) to the open document.
-    pub fn push_lines(&mut self, lines: impl IntoIterator<Item = (u64, u32)>) {
+    pub(crate) fn push_lines(&mut self, lines: impl IntoIterator<Item = (u64, u32)>) {
         for (hash, bytes) in lines {
             self.hashes.push(hash);
             self.bytes.push(bytes);
@@ -145,12 +146,12 @@ impl LinePart {
     }
 
     /// Adds the lines the tokenizer listed ([`LineSpan`]) to the open document.
-    pub fn push_spans(&mut self, spans: &[LineSpan]) {
+    pub(crate) fn push_spans(&mut self, spans: &[LineSpan]) {
         self.push_lines(spans.iter().map(|l| (l.hash, l.bytes)));
     }
 
     /// Closes the open document: the lines pushed since the last close are its lines.
-    pub fn end_doc(&mut self) {
+    pub(crate) fn end_doc(&mut self) {
         self.ends.push(self.hashes.len() as u32);
     }
 
@@ -174,8 +175,9 @@ impl Part for LinePart {
 }
 
 impl Parts<LinePart> {
-    /// The stores of the documents `lines`, one part each (for tests and small inputs).
-    pub fn from_docs(lines: &[Vec<(u64, u32)>]) -> Self {
+    /// The stores of the documents `lines`, one part each.
+    #[cfg(test)]
+    pub(crate) fn from_docs(lines: &[Vec<(u64, u32)>]) -> Self {
         let mut store = LineStore::default();
         for l in lines {
             let mut part = LinePart::default();

@@ -23,7 +23,7 @@ pub(crate) const DEFAULT_MIN_TOKENS: usize = 50;
 
 /// One document's tokens: byte spans in its text and normalized-token hashes.
 #[derive(Debug, Clone, Default)]
-pub struct DocTokens {
+pub(crate) struct DocTokens {
     /// `(start, end)` of each token in the text.
     pub spans: Vec<(u32, u32)>,
     /// Hash of each normalized token.
@@ -49,7 +49,7 @@ pub(crate) fn doc_tokens(text: &str) -> DocTokens {
 
 /// A span of one document shared with another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shared {
+pub(crate) struct Shared {
     /// The document.
     pub doc: u32,
     /// First byte.

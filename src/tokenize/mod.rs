@@ -145,7 +145,7 @@ impl Shingler {
     /// end the previous piece; shingles that span the cut are drawn from them), the tokens of
     /// `text` follow. With `lines`, also lists the piece's lines (token indices count the kept
     /// tokens). [`Shingler::unspaced`] then counts the new tokens only.
-    pub fn load_next(&mut self, text: &str, lines: Option<&mut Vec<LineSpan>>, keep: usize) {
+    pub(crate) fn load_next(&mut self, text: &str, lines: Option<&mut Vec<LineSpan>>, keep: usize) {
         self.ideo = match lines {
             Some(lines) => {
                 lines.clear();
@@ -157,14 +157,14 @@ impl Shingler {
 
     /// Loads tokens that [`Shingler::load`] gave before (`unspaced`: their
     /// [`Shingler::unspaced`]), as if their text were loaded again.
-    pub fn load_tokens(&mut self, tokens: &[u64], unspaced: usize) {
+    pub(crate) fn load_tokens(&mut self, tokens: &[u64], unspaced: usize) {
         self.tokens.clear();
         self.tokens.extend_from_slice(tokens);
         self.ideo = unspaced;
     }
 
     /// The token hashes loaded.
-    pub fn token_hashes(&self) -> &[u64] {
+    pub(crate) fn token_hashes(&self) -> &[u64] {
         &self.tokens
     }
 
@@ -230,7 +230,7 @@ impl Shingler {
     /// Emits the shingles of `k` tokens that end at token `from` or later (all of them for
     /// `from = 0`), in order; returns how many. After [`Shingler::load_next`] with `keep`
     /// tokens kept, `from = keep` gives exactly the shingles not emitted for earlier pieces.
-    pub fn emit_windows(&self, k: usize, from: usize, mut emit: impl FnMut(u64)) -> usize {
+    pub(crate) fn emit_windows(&self, k: usize, from: usize, mut emit: impl FnMut(u64)) -> usize {
         let t = &self.tokens;
         let n = t.len();
         let first = (from + 1).saturating_sub(k);

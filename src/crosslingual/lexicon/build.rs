@@ -178,7 +178,7 @@ impl LexiconBuilder {
     }
 
     /// Reads one dictd dictionary: `lang`→English, or English→`lang` when `inverted`.
-    pub fn read_dictd(&mut self, index: &Path, dict: &Path, lang: &str, inverted: bool) -> Result<()> {
+    pub(crate) fn read_dictd(&mut self, index: &Path, dict: &Path, lang: &str, inverted: bool) -> Result<()> {
         let raw = gunzip(dict, std::fs::File::open(dict).map_err(|e| Error::io(dict, e))?)?;
         let idx = std::fs::File::open(index).map_err(|e| Error::io(index, e))?;
         let mut key = String::new();
