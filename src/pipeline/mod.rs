@@ -45,10 +45,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Called with the number of input bytes just processed (for progress bars).
-pub(crate) type ProgressFn = Arc<dyn Fn(u64) + Send + Sync>;
+pub type ProgressFn = Arc<dyn Fn(u64) + Send + Sync>;
 
 /// Called as the stages after reading go on (see [`Tick`]; for progress bars).
-pub(crate) type StageProgressFn = Arc<dyn Fn(Tick) + Send + Sync>;
+pub type StageProgressFn = Arc<dyn Fn(Tick) + Send + Sync>;
 
 /// The dedup pass: configure it, then call [`Dedup::run`] on paths or
 /// [`Dedup::cluster_texts`] on in-memory texts.
