@@ -65,6 +65,12 @@ impl Descriptor {
     }
 }
 
+/// Whether `path` leads to something that is neither a file nor a folder (a pipe, a device):
+/// written through as it is, never replaced.
+fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
 /// `dest` with its symbolic links followed, as far as they lead to something: a link to a file
 /// (or to a file yet to be made, in a folder that exists) gives that file's path, a link to a
 /// standard descriptor (`/dev/stdout` → `/proc/self/fd/1`) that descriptor's path; a link to a
@@ -80,7 +86,7 @@ fn follow_links(dest: &Path) -> PathBuf {
         }
         // A link that leads to a pipe or a device (`/dev/fd/63` of a process substitution, whose
         // target reads `pipe:[…]`) is opened through as it is.
-        if std::fs::metadata(&path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        if is_special(&path) {
             return path;
         }
         match std::fs::symlink_metadata(&path) {
@@ -135,7 +141,7 @@ impl AtomicFile {
         let own = open_descriptor(&path).map(Descriptor::file);
         #[cfg(not(unix))]
         let own: Option<io::Result<std::fs::File>> = None;
-        let special = std::fs::metadata(&path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        let special = is_special(&path);
         let target = if let Some(file) = own {
             Target::Direct(file.map_err(|e| Error::io(dest, e))?)
         } else if special {
