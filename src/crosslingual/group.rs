@@ -257,19 +257,32 @@ pub(super) fn join_groups<'l>(
     }
     let mut joins = Vec::new();
     let mut refused = std::collections::HashSet::new();
+    // Per document, the positions in `edges` of its mutual-best edges (for `carried`).
+    let mut incident: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for (i, &(a, b, _)) in edges.iter().enumerate() {
+        incident[a as usize].push(i as u32);
+        incident[b as usize].push(i as u32);
+    }
     loop {
-        let mut between: HashMap<(u32, u32), (u32, f32)> = HashMap::new();
-        for &(a, b, s) in edges {
+        // Per pair of groups, the positions of the edges between them.
+        let mut between: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+        for (i, &(a, b, _)) in edges.iter().enumerate() {
             let (ra, rb) = (uf.find(a), uf.find(b));
             if ra != rb {
-                let e = between.entry((ra.min(rb), ra.max(rb))).or_default();
-                e.0 += 1;
-                e.1 += s;
+                between.entry((ra.min(rb), ra.max(rb))).or_default().push(i as u32);
             }
         }
         let mut ranked: Vec<(f32, f32, u32, u32)> = between
-            .into_iter()
-            .map(|((x, y), (c, sum))| (c as f32 / size[x as usize].min(size[y as usize]) as f32, sum, x, y))
+            .iter()
+            .map(|(&(x, y), list)| {
+                let sum = list.iter().map(|&i| edges[i as usize].2).sum();
+                (
+                    list.len() as f32 / size[x as usize].min(size[y as usize]) as f32,
+                    sum,
+                    x,
+                    y,
+                )
+            })
             .filter(|r| r.0 as f64 >= p.density)
             .collect();
         ranked.sort_unstable_by(|u, v| {
@@ -285,6 +298,9 @@ pub(super) fn join_groups<'l>(
             }
             if !compatible(&members[&x], &members[&y]) {
                 refused.insert((x, y));
+                continue;
+            }
+            if !carried(&between[&(x, y)], [x, y], edges, &incident, &mut uf, &size) {
                 continue;
             }
             used.insert(x);
@@ -314,6 +330,49 @@ pub(super) fn join_groups<'l>(
     };
     joins.extend(attach(&ctx, edges, scored, same, layout, &compatible, p));
     joins
+}
+
+/// Whether the edges at positions `cross` between groups `sides` carry their merge: when all of
+/// them leave one document of a group of two or more, that document alone joins the groups, and
+/// its mean edge score with the other group must be at least its mean with its own. A document
+/// whose article lacks a language has a mutual best match in that language in another article
+/// (the best there is); two documents' edges into one article are two opinions, one document's
+/// are one, and it must prefer the article it would bring its group into.
+fn carried(
+    cross: &[u32],
+    sides: [u32; 2],
+    edges: &[(u32, u32, f32)],
+    incident: &[Vec<u32>],
+    uf: &mut UnionFind,
+    size: &[u32],
+) -> bool {
+    let other = |d: u32, (a, b, _): (u32, u32, f32)| if a == d { b } else { a };
+    for side in sides {
+        if size[side as usize] < 2 {
+            continue;
+        }
+        let mut ends = cross.iter().map(|&i| {
+            let (a, b, _) = edges[i as usize];
+            if uf.find(a) == side { a } else { b }
+        });
+        let Some(d) = ends.next() else { continue };
+        if !ends.all(|e| e == d) {
+            continue;
+        }
+        let out = cross.iter().map(|&i| edges[i as usize].2).sum::<f32>() / cross.len() as f32;
+        let (mut own, mut k) = (0f32, 0u32);
+        for &i in &incident[d as usize] {
+            let e = edges[i as usize];
+            if uf.find(other(d, e)) == side {
+                own += e.2;
+                k += 1;
+            }
+        }
+        if k > 0 && out < own / k as f32 {
+            return false;
+        }
+    }
+    true
 }
 
 /// The groups after phase 1 of [`join_groups`]: each root's members, each document's root,
@@ -353,13 +412,16 @@ fn attach<'l>(
     let small = |r: u32| langs[&r] < p.min_langs;
     let in_language_of = |r: u32, y: u32| members[&r].iter().any(|&x| same(x, y));
     let (pairs, scores) = (scored.pairs, scored.scores);
-    // Per (small group, article): the summed score and the number of mutual best matches.
+    // Per (small group, group in as many languages as an article): the summed score and the
+    // number of mutual best matches. The small group joins only a dense one (`big`), but must
+    // lead every group in that many languages: its own article, not yet dense enough to take
+    // it, is a rival, so that the best dense article is not taken for want of it.
     let mut affinity: HashMap<(u32, u32), (f32, u32)> = HashMap::new();
     for (i, (&(a, b), &s)) in pairs.iter().zip(scores).enumerate() {
         let mut mutual = None;
         for (x, y) in [(a, b), (b, a)] {
             let (rx, ry) = (root[x as usize], root[y as usize]);
-            if rx != ry && small(rx) && big(ry) && !in_language_of(rx, y) {
+            if rx != ry && small(rx) && !small(ry) && !in_language_of(rx, y) {
                 let m = *mutual.get_or_insert_with(|| scored.mutual(i, 1.0));
                 let e = affinity.entry((rx, ry)).or_default();
                 e.0 += s;
@@ -388,7 +450,7 @@ fn attach<'l>(
             let mutual = affinity[&(*x, b[0].1)].1 as f64 / size[*x as usize] as f64;
             let lead =
                 mean >= p.attach_margin * second && (mean >= p.attach_strong * second || mutual >= p.attach_mutual);
-            mean >= p.attach_min && mean > second && lead
+            mean >= p.attach_min && mean > second && lead && big(b[0].1)
         })
         .map(|(x, b)| (x, b[0].1))
         .filter(|&(x, c)| compatible(&members[&x], &members[&c]))

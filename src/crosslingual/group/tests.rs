@@ -290,3 +290,63 @@ fn the_pivot_alone_makes_no_edge() {
     assert!(edges(0.1).is_empty());
     assert_eq!(edges(0.35), [(0, 1, 0.9)]);
 }
+
+/// Group {0 (aaa), 1 (bbb)}, linked at 0.5, and group {2, 3, 4} (ccc, ddd, eee), every pair
+/// linked at 0.8; document 1 has edges scoring `bridge` to each of 2, 3, 4 (with `two`,
+/// documents 0 and 1 have one edge each instead). Do documents 1 and 2 end in one group?
+fn bridged_groups_join(bridge: f32, two: bool) -> bool {
+    let langs = ["aaa", "bbb", "ccc", "ddd", "eee"];
+    let lang_of = |d: u32| langs[d as usize];
+    let group: Vec<u32> = (0..5).collect();
+    let cross = if two {
+        vec![(0, 2, bridge), (1, 3, bridge)]
+    } else {
+        vec![(1, 2, bridge), (1, 3, bridge), (1, 4, bridge)]
+    };
+    let edges = [vec![(0, 1, 0.5)], clique(2..5, 0.8), cross].concat();
+    let (pairs, scores) = candidates_of(&edges);
+    joined(&group, &edges, &pairs, &scores, &lang_of, 1, 2)
+}
+
+#[test]
+fn one_document_alone_does_not_bridge_two_groups() {
+    // Document 1 scores lower with the other group (0.4) than with its own (0.5): its edges
+    // are the best it found in languages its article lacks, and the groups stay apart.
+    assert!(!bridged_groups_join(0.4, false));
+    // It scores higher with the other group: it joins that group.
+    assert!(bridged_groups_join(0.6, false));
+    // Two documents' edges at 0.4 are two opinions: the groups join.
+    assert!(bridged_groups_join(0.4, true));
+}
+
+/// Article A: documents 0..5 (aaa..eee), every pair linked (dense). Article B: documents
+/// 5, 6, 7 (aaa, bbb, ccc), linked in a chain (three languages, too few edges to be dense).
+/// Document 8 (fff) scores 0.3 with each of A's documents and, with `rival`, 0.6 with each of
+/// B's. Does it join A?
+fn attaches_past_a_rival(rival: bool) -> bool {
+    let langs = ["aaa", "bbb", "ccc", "ddd", "eee", "aaa", "bbb", "ccc", "fff"];
+    let lang_of = |d: u32| langs[d as usize];
+    let group: Vec<u32> = (0..9).collect();
+    let edges = [clique(0..5, 0.8), vec![(5, 6, 0.8), (6, 7, 0.8)]].concat();
+    let (mut pairs, mut scores) = candidates_of(&edges);
+    for d in 0..5u32 {
+        pairs.push((d, 8));
+        scores.push(0.3);
+    }
+    if rival {
+        for d in 5..8u32 {
+            pairs.push((d, 8));
+            scores.push(0.6);
+        }
+    }
+    joined(&group, &edges, &pairs, &scores, &lang_of, 8, 0)
+}
+
+#[test]
+fn attachment_must_lead_an_article_too_sparse_to_take_it() {
+    // Alone with A, document 8 attaches to it.
+    assert!(attaches_past_a_rival(false));
+    // B, in three languages but not dense enough to take attachments, matches it better:
+    // A is not its article, and it stays apart.
+    assert!(!attaches_past_a_rival(true));
+}
