@@ -179,12 +179,14 @@ fn languages(docs: &[u32], same: &dyn Fn(u32, u32) -> bool) -> usize {
 /// one-document groups has density 1. Groups that share a language join only when their
 /// documents of that language are alike ([`Params::same_language_min`]), or when the two
 /// groups' documents are laid out alike (mean layout agreement ≥ [`Params::layout_min`]).
+/// Edges that all leave one document of a group of two or more join only if that document
+/// scores at least as well with the other group as with its own (see `carried`).
 ///
 /// Phase 2, attachment: a group in fewer than [`Params::min_langs`] languages (a translation
-/// whose own edges were too weak) joins the group of at least that many languages, dense in
-/// mutual-best edges ([`Params::attach_density`] per document), to which its
-/// mean score is highest, when that mean is at least [`Params::attach_min`] and
-/// [`Params::attach_margin`] times the next best, and, unless it is [`Params::attach_strong`]
+/// whose own edges were too weak) joins the group of at least that many languages to which its
+/// mean score is highest, when that group is dense in mutual-best edges
+/// ([`Params::attach_density`] per document), the mean is at least [`Params::attach_min`] and
+/// [`Params::attach_margin`] times the next best group of that many languages, and, unless it is [`Params::attach_strong`]
 /// times the next best, the group has [`Params::attach_mutual`] mutual best matches per
 /// document with the article's documents. The evidence is summed over every language of the
 /// article, so a document with few anchors still finds its article. A group anchors leave

@@ -42,8 +42,10 @@
 //!    wrong man-page edges and none of the right ones, and 0.6% of NTREX's right edges without
 //!    changing a cluster; 0.95 would remove 7% of NTREX's. An edge also needs
 //!    [`MIN_SHARED_KEYS`] distinct anchors in common.
-//! 5. **Grouping**: guarded merging of groups, then attachment of the groups
-//!    in few languages to the article they score best with, given a strong lead
+//! 5. **Grouping**: guarded merging of groups (never on the edges of one document that scores
+//!    better with its own group), then attachment of the groups in few languages to the
+//!    article they score best with, ahead of every other group in as many languages, given a
+//!    strong lead
 //!    ([`Params::attach_strong`]) or mutual best matches with its documents
 //!    ([`Params::attach_mutual`]): where a document's own article is absent, another report
 //!    on the same story is still its best. A group anchors leave alone attaches on its
