@@ -149,7 +149,7 @@ pub fn index(data: &[u8]) {
                 assert!(g < index.len());
                 let mut sig = Vec::new();
                 index.signature(g, &mut sig);
-                assert_eq!(sig.len(), config.num_perm());
+                assert_eq!(sig.len(), config.minhash().map_or(0, |m| m.num_perm));
                 let _ = (index.id(g), index.doc(g));
             }
         }

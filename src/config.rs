@@ -151,41 +151,36 @@ impl Config {
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
     }
-    /// Number of MinHash slots.
-    pub fn num_perm(&self) -> usize {
-        self.num_perm
+    /// Signature method.
+    pub fn method(&self) -> Method {
+        self.method
     }
-    /// Jaccard threshold.
-    pub fn threshold(&self) -> f64 {
-        self.threshold
+    /// The MinHash settings, when MinHash is the method (`None` under SimHash).
+    pub fn minhash(&self) -> Option<MinHashSettings> {
+        (self.method == Method::MinHash).then_some(MinHashSettings {
+            num_perm: self.num_perm,
+            threshold: self.threshold,
+            bands: self.bands,
+            rows: self.rows,
+            word_shingle: self.word_shingle,
+            char_shingle: self.char_shingle,
+            kind: self.minhash,
+            verify: self.verify,
+            containment: self.containment,
+        })
     }
-    /// LSH bands.
-    pub fn bands(&self) -> usize {
-        self.bands
-    }
-    /// LSH rows per band.
-    pub fn rows(&self) -> usize {
-        self.rows
-    }
-    /// Shingle size in words.
-    pub fn word_shingle(&self) -> usize {
-        self.word_shingle
-    }
-    /// Shingle size in characters.
-    pub fn char_shingle(&self) -> usize {
-        self.char_shingle
+    /// The SimHash settings, when SimHash is the method (`None` under MinHash).
+    pub fn simhash(&self) -> Option<SimHashSettings> {
+        (self.method == Method::SimHash).then_some(SimHashSettings {
+            max_hamming: self.max_hamming,
+            words: self.simhash_words,
+            chars: self.simhash_chars,
+            weights: self.simhash_weights,
+        })
     }
     /// Seed of every hash.
     pub fn seed(&self) -> u64 {
         self.seed
-    }
-    /// MinHash scheme.
-    pub fn minhash(&self) -> MinHashKind {
-        self.minhash
-    }
-    /// Verification mode.
-    pub fn verify(&self) -> Verify {
-        self.verify
     }
     /// How verified pairs become clusters.
     pub fn grouping(&self) -> Grouping {
@@ -194,23 +189,6 @@ impl Config {
     /// Representative rule.
     pub fn keep(&self) -> Keep {
         self.keep
-    }
-
-    /// Signature method.
-    pub fn method(&self) -> Method {
-        self.method
-    }
-    /// SimHash: largest Hamming distance of near-duplicates.
-    pub fn max_hamming(&self) -> u32 {
-        self.max_hamming
-    }
-    /// SimHash feature sizes (words, characters).
-    pub fn simhash_features(&self) -> (usize, usize) {
-        (self.simhash_words, self.simhash_chars)
-    }
-    /// SimHash weights.
-    pub fn simhash_weights(&self) -> SimHashWeights {
-        self.simhash_weights
     }
 
     /// Whether boilerplate lines are excluded from the shingles used for similarity.
@@ -225,11 +203,32 @@ impl Config {
     pub fn cross_lingual(&self) -> Option<crate::crosslingual::Params> {
         self.cross_lingual
     }
-    /// Containment threshold, if on.
-    pub fn containment(&self) -> Option<f64> {
-        self.containment
-    }
+}
 
+/// What only the MinHash method reads ([`Config::minhash`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MinHashSettings {
+    /// Number of MinHash slots.
+    pub num_perm: usize,
+    /// Jaccard threshold.
+    pub threshold: f64,
+    /// LSH bands.
+    pub bands: usize,
+    /// LSH rows per band.
+    pub rows: usize,
+    /// Shingle size in words.
+    pub word_shingle: usize,
+    /// Shingle size in characters (unspaced scripts).
+    pub char_shingle: usize,
+    /// MinHash scheme.
+    pub kind: MinHashKind,
+    /// Verification of candidates.
+    pub verify: Verify,
+    /// Containment threshold, if on.
+    pub containment: Option<f64>,
+}
+
+impl MinHashSettings {
     /// Probability that a pair of Jaccard similarity `s` becomes a candidate.
     pub fn candidate_probability(&self, s: f64) -> f64 {
         candidate_probability(s, self.bands, self.rows)
@@ -250,6 +249,19 @@ impl Config {
         }
         out
     }
+}
+
+/// What only the SimHash method reads ([`Config::simhash`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SimHashSettings {
+    /// Largest Hamming distance (of 64 bits) between near-duplicates.
+    pub max_hamming: u32,
+    /// Feature size in words.
+    pub words: usize,
+    /// Feature size in characters (unspaced scripts).
+    pub chars: usize,
+    /// How features are weighed.
+    pub weights: SimHashWeights,
 }
 
 /// `1 − (1 − s^r)^b`.
@@ -369,7 +381,7 @@ impl ConfigBuilder {
         self.method = Some(v);
         self
     }
-    /// SimHash: largest Hamming distance of near-duplicates (default 3, range 0..=16).
+    /// SimHash: largest Hamming distance of near-duplicates (default 6, range 0..=16).
     pub fn max_hamming(mut self, v: u32) -> Self {
         self.max_hamming = Some(v);
         self
@@ -379,12 +391,12 @@ impl ConfigBuilder {
         self.simhash_words = Some(v);
         self
     }
-    /// SimHash feature size in characters, for unspaced scripts (default 2).
+    /// SimHash feature size in characters, for unspaced scripts (default 3).
     pub fn simhash_chars(mut self, v: usize) -> Self {
         self.simhash_chars = Some(v);
         self
     }
-    /// SimHash weights (default term frequency).
+    /// SimHash weights (default sublinear term frequency, [`SimHashWeights::LogTf`]).
     pub fn simhash_weights(mut self, v: SimHashWeights) -> Self {
         self.simhash_weights = Some(v);
         self
@@ -583,12 +595,28 @@ mod tests {
         assert!(Config::builder().bands(20).rows(8).build().is_err());
         assert!(Config::builder().word_shingle(0).build().is_err());
         let c = Config::builder().bands(16).rows(8).build().unwrap();
-        assert_eq!((c.bands(), c.rows()), (16, 8));
+        let m = c.minhash().unwrap();
+        assert_eq!((m.bands, m.rows), (16, 8));
+    }
+
+    #[test]
+    fn each_method_shows_its_own_settings_only() {
+        let c = Config::default();
+        assert_eq!(c.minhash().map(|m| (m.num_perm, m.bands, m.rows)), Some((128, 32, 4)));
+        assert!(c.simhash().is_none());
+        let s = Config::builder()
+            .method(Method::SimHash)
+            .max_hamming(4)
+            .build()
+            .unwrap();
+        assert!(s.minhash().is_none());
+        assert_eq!(s.simhash().map(|h| (h.max_hamming, h.words, h.chars)), Some((4, 1, 3)));
+        assert_eq!(s.simhash().unwrap().weights, SimHashWeights::LogTf);
     }
 
     #[test]
     fn s_curve_is_monotone() {
-        let c = Config::default();
+        let c = Config::default().minhash().unwrap();
         let mut last = -1.0;
         for i in 0..=100 {
             let p = c.candidate_probability(i as f64 / 100.0);

@@ -50,7 +50,9 @@ mod spill;
 pub mod tokenize;
 pub mod types;
 
-pub use config::{Config, ConfigBuilder, Grouping, Keep, Method, SimHashWeights, Verify};
+pub use config::{
+    Config, ConfigBuilder, Grouping, Keep, Method, MinHashSettings, SimHashSettings, SimHashWeights, Verify,
+};
 pub use error::{Error, RecordError, RecordErrorKind, Result};
 pub use pipeline::{Cluster, Clustering, Corpus, Dedup, DocId, Stage, Tick};
 pub use reader::{Format, OnError, ReadOptions};

@@ -187,7 +187,10 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     let config = a.config()?;
     let read = a.read_options();
     if a.print_curve {
-        diag_text!("{}", config.s_curve());
+        let minhash = config
+            .minhash()
+            .context("--print-curve shows MinHash's LSH curve: --method simhash has none")?;
+        diag_text!("{}", minhash.s_curve());
     }
     let against = match &a.against {
         Some(dir) => {
@@ -525,7 +528,10 @@ fn sign(a: &DedupArgs) -> anyhow::Result<()> {
     let read = a.read_options();
     // Signing alone has no boilerplate stage, so no line hashes are computed for it.
     let config = a.config_with(false)?;
-    let (bands, rows, seed) = (config.bands(), config.rows(), config.seed());
+    let minhash = config
+        .minhash()
+        .context("sign writes MinHash signatures: --method simhash makes none")?;
+    let (bands, rows, seed) = (minhash.bands, minhash.rows, config.seed());
     let dedup = Dedup::new(config).read_options(read).threads(a.threads);
     let corpus = dedup.sign_sources(dedup.open(&a.inputs)?)?;
     let write = |w: &mut dyn Write| -> io::Result<()> {

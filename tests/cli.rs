@@ -754,6 +754,27 @@ fn options_that_cannot_apply_are_refused_naming_them() {
             .success()
     );
     assert!(dedup_seeds(&["--shingle-words", "5", "-q"]).status.success());
+    // What only MinHash makes: its S-curve, and `sign`'s signatures (under SimHash `sign` wrote
+    // nothing to a raw file and failed inside the Parquet writer).
+    let o = dedup_seeds(&["--method", "simhash", "--print-curve"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--print-curve"), "{}", stderr(&o));
+    let dir = tempfile::tempdir().unwrap();
+    for out in ["s.bin", "s.parquet"] {
+        let path = dir.path().join(out);
+        let seeds = data("seeds.jsonl");
+        let o = run(&[
+            "sign",
+            seeds.to_str().unwrap(),
+            "--method",
+            "simhash",
+            "-o",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stderr(&o).contains("MinHash signatures"), "{}", stderr(&o));
+        assert!(!path.exists(), "{out}");
+    }
 }
 
 #[test]
@@ -854,7 +875,7 @@ fn library_signatures_are_the_cli_signatures() {
         .collect();
     let texts = common::texts_of(&seeds, usize::MAX);
     let config = neardup::Config::builder().build().unwrap();
-    let k = config.num_perm();
+    let k = config.minhash().unwrap().num_perm;
     let lib = neardup::Dedup::new(config).sign_texts(&texts).unwrap();
     assert_eq!(lib.len(), texts.len() * k);
     assert_eq!(cli, lib);

@@ -164,7 +164,8 @@ fn shingles(text: &str) -> Vec<u64> {
     let c = neardup::Config::default();
     let mut norm = String::new();
     neardup::normalize::normalize_into(text, &mut norm);
-    neardup::tokenize::Shingler::new(c.word_shingle(), c.char_shingle(), c.seed()).shingle_set(&norm)
+    let m = c.minhash().unwrap();
+    neardup::tokenize::Shingler::new(m.word_shingle, m.char_shingle, c.seed()).shingle_set(&norm)
 }
 
 /// Clusters of `texts` as `(representative, members)` under `config`.
@@ -226,7 +227,7 @@ fn every_removed_document_has_a_kept_near_duplicate_on_real_text() {
         .boilerplate(false)
         .build()
         .unwrap();
-    let t = config.threshold();
+    let t = config.minhash().unwrap().threshold;
     let clusters = clusters_of(&texts, config);
     let sets: Vec<Vec<u64>> = texts.iter().map(|t| shingles(t)).collect();
     let mut kept = vec![true; texts.len()];

@@ -351,7 +351,10 @@ fn _sign(
         true,
         false,
     )?;
-    let (k, b, r, s) = (config.num_perm(), config.bands(), config.rows(), config.seed());
+    let m = config
+        .minhash()
+        .ok_or_else(|| PyValueError::new_err("signatures are MinHash's"))?;
+    let (k, b, r, s) = (m.num_perm, m.bands, m.rows, config.seed());
     let texts = Texts::of(texts)?;
     let texts = texts.strs()?;
     let n = texts.len();

@@ -10,7 +10,7 @@
 
 use neardup::pipeline::Piece;
 use neardup::reader::Input;
-use neardup::{Dedup, Format, OnError, ReadOptions};
+use neardup::{Dedup, Format, MinHashSettings, OnError, ReadOptions};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -74,6 +74,8 @@ fn le_bytes<'py, T: Copy, const N: usize>(py: Python<'py>, v: &[T], f: fn(T) -> 
 #[pyclass(frozen, module = "neardup._neardup")]
 pub struct SparkRun {
     dedup: Dedup,
+    /// The run's MinHash settings (a Spark run is MinHash).
+    minhash: MinHashSettings,
 }
 
 #[pymethods]
@@ -142,22 +144,26 @@ impl SparkRun {
             lang_field: None,
             on_error,
         };
+        let minhash = config
+            .minhash()
+            .ok_or_else(|| PyValueError::new_err("a Spark run signs with MinHash"))?;
         Ok(SparkRun {
             dedup: Dedup::new(config).read_options(read).threads(1),
+            minhash,
         })
     }
 
     /// `(num_perm, bands, rows, seed, boilerplate, min_groups, threshold)` of the run.
     fn settings(&self) -> (usize, usize, usize, u64, bool, u32, f64) {
-        let c = self.dedup.config();
+        let (c, m) = (self.dedup.config(), &self.minhash);
         (
-            c.num_perm(),
-            c.bands(),
-            c.rows(),
+            m.num_perm,
+            m.bands,
+            m.rows,
             c.seed(),
             c.boilerplate(),
             c.boilerplate_min_groups(),
-            c.threshold(),
+            m.threshold,
         )
     }
 
@@ -342,8 +348,8 @@ impl SparkRun {
 
     /// The LSH band keys of signatures (`bands` per document with shingles, in order).
     fn band_keys(&self, sigs: &[u32], shingles: &[u64]) -> Vec<u64> {
-        let c = self.dedup.config();
+        let m = &self.minhash;
         let active: bitvec::vec::BitVec = shingles.iter().map(|&s| s > 0).collect();
-        super::band_key_rows(sigs, c.num_perm(), c.bands(), c.rows(), c.seed(), &active)
+        super::band_key_rows(sigs, m.num_perm, m.bands, m.rows, self.dedup.config().seed(), &active)
     }
 }
