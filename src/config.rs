@@ -11,7 +11,7 @@
 //! is lost for good. The rule: among the `r` with `b = ⌊k / r⌋`, take the largest `r` (fewest
 //! false candidates) for which `P(threshold) ≥ 0.99`, the rule gaoya uses. At the defaults
 //! (k = 128, t = 0.7) that is 32 bands × 4 rows, `P(0.7) = 0.9998`, `P(0.5) = 0.87`,
-//! `P(0.3) = 0.23`; [`Config::s_curve`] prints the whole curve.
+//! `P(0.3) = 0.23`; [`MinHashSettings::s_curve`] prints the whole curve.
 
 use crate::error::{Error, Result};
 use crate::signature::MinHashKind;
@@ -205,8 +205,9 @@ impl Config {
     }
 }
 
-/// What only the MinHash method reads ([`Config::minhash`]).
+/// What only the MinHash method reads ([`Config::minhash`]; set through [`ConfigBuilder`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct MinHashSettings {
     /// Number of MinHash slots.
     pub num_perm: usize,
@@ -251,8 +252,9 @@ impl MinHashSettings {
     }
 }
 
-/// What only the SimHash method reads ([`Config::simhash`]).
+/// What only the SimHash method reads ([`Config::simhash`]; set through [`ConfigBuilder`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SimHashSettings {
     /// Largest Hamming distance (of 64 bits) between near-duplicates.
     pub max_hamming: u32,
