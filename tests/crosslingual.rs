@@ -110,37 +110,58 @@ fn ntrex_variants_outside_the_first_28_keep_recall() {
 /// 0.99 / 1.00 / 1.00.
 #[test]
 fn ntrex_quarters_with_translations_missing_keep_precision() {
-    let dir = tempfile::tempdir().unwrap();
-    let docs = std::fs::read_to_string(ntrex28("docs.jsonl")).unwrap();
-    let gold = std::fs::read_to_string(ntrex28("gold_translations.tsv")).unwrap();
-    let label: std::collections::HashMap<&str, &str> =
-        gold.lines().skip(1).filter_map(|l| l.split_once('\t')).collect();
-    for k in 0..4u64 {
-        let (mut part, mut part_gold) = (String::new(), String::from("id\tcluster\n"));
-        for line in docs.lines() {
-            let v: serde_json::Value = serde_json::from_str(line).unwrap();
-            let id = v["id"].as_str().unwrap();
-            if xxhash_rust::xxh3::xxh3_64(id.as_bytes()) % 4 == k {
-                part.push_str(line);
-                part.push('\n');
-                part_gold.push_str(&format!("{id}\t{}\n", label[id]));
-            }
-        }
-        let (input, gold_path) = (
-            dir.path().join(format!("q{k}.jsonl")),
-            dir.path().join(format!("q{k}.tsv")),
-        );
-        std::fs::write(&input, part).unwrap();
-        std::fs::write(&gold_path, part_gold).unwrap();
-        let cl = dedup(
-            dir.path(),
-            &input,
-            &format!("c{k}.jsonl"),
-            &["--cross-lingual", "--no-lexicon"],
-        );
-        let (p, r) = precision_recall(&gold_path, &cl);
+    for (k, p, r) in quarters(&ntrex28("docs.jsonl"), &ntrex28("gold_translations.tsv")) {
         assert!(p >= 0.98 && r >= 0.8, "quarter {k}: precision {p} recall {r}");
     }
+}
+
+/// The same quarters of all 102 variants. Two articles on one story that share names and
+/// numbers are the hard case there: before single documents stopped carrying merges, two of
+/// 23 and 28 documents joined (precision 1.00 / 0.97 / 0.93 / 0.99); since, 1.00 / 0.96 /
+/// 0.99 / 1.00.
+#[test]
+fn ntrex_quarters_of_all_variants_keep_precision() {
+    for (k, p, r) in quarters(&data("ntrex-dev/docs.jsonl"), &data("ntrex-dev/gold_translations.tsv")) {
+        assert!(p >= 0.95 && r >= 0.9, "quarter {k}: precision {p} recall {r}");
+    }
+}
+
+/// Precision and recall of `--cross-lingual --no-lexicon` on each of four disjoint quarters of
+/// `docs` (by a hash of the id), against the quarter's rows of `gold`: `(quarter, p, r)`.
+fn quarters(docs: &Path, gold: &Path) -> Vec<(u64, f64, f64)> {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = std::fs::read_to_string(docs).unwrap();
+    let gold = std::fs::read_to_string(gold).unwrap();
+    let label: std::collections::HashMap<&str, &str> =
+        gold.lines().skip(1).filter_map(|l| l.split_once('\t')).collect();
+    (0..4u64)
+        .map(|k| {
+            let (mut part, mut part_gold) = (String::new(), String::from("id\tcluster\n"));
+            for line in docs.lines() {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                let id = v["id"].as_str().unwrap();
+                if xxhash_rust::xxh3::xxh3_64(id.as_bytes()) % 4 == k {
+                    part.push_str(line);
+                    part.push('\n');
+                    part_gold.push_str(&format!("{id}\t{}\n", label[id]));
+                }
+            }
+            let (input, gold_path) = (
+                dir.path().join(format!("q{k}.jsonl")),
+                dir.path().join(format!("q{k}.tsv")),
+            );
+            std::fs::write(&input, part).unwrap();
+            std::fs::write(&gold_path, part_gold).unwrap();
+            let cl = dedup(
+                dir.path(),
+                &input,
+                &format!("c{k}.jsonl"),
+                &["--cross-lingual", "--no-lexicon"],
+            );
+            let (p, r) = precision_recall(&gold_path, &cl);
+            (k, p, r)
+        })
+        .collect()
 }
 
 /// Per language pair (precision, recall) rows of `eval --by-language --json`.
