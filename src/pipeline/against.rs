@@ -172,6 +172,21 @@ impl Dedup {
     /// boilerplate pass, when on), band keys, exact key, length and id. Returns the run.
     /// With `substrings`, the index also holds every 50-token window of every document, for
     /// [`Dedup::against_substrings`].
+    ///
+    /// ```
+    /// use neardup::{Config, Dedup, reference::ReferenceIndex};
+    /// use std::sync::Arc;
+    /// let seeds = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seeds.jsonl"));
+    /// let dir = tempfile::tempdir().map_err(|e| neardup::Error::io(".", e))?;
+    /// let dedup = Dedup::new(Config::default());
+    /// dedup.build_index(dedup.open(&[seeds.clone()])?, dir.path(), false)?;
+    /// // The seeds against an index of themselves: each is removed for its indexed copy.
+    /// let index = Arc::new(ReferenceIndex::open(dir.path(), dedup.config())?);
+    /// let (corpus, clustering) = dedup.against(index).run(&[seeds])?;
+    /// let removed: usize = clustering.indexed.unwrap().iter().map(|c| c.members.len()).sum();
+    /// assert_eq!(removed, corpus.len());
+    /// # Ok::<(), neardup::Error>(())
+    /// ```
     pub fn build_index(&self, sources: Vec<Source>, dir: &Path, substrings: bool) -> Result<(Corpus, Clustering)> {
         self.check_indexable()?;
         let (corpus, clustering) = self.run_sources(sources)?;

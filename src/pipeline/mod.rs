@@ -241,7 +241,17 @@ impl Dedup {
         self.in_pool(|| reader::open_inputs_with(paths, &self.read, paging))?
     }
 
-    /// Reads and clusters already opened sources.
+    /// Reads and clusters already opened sources ([`Dedup::open`]): [`Dedup::run`] in two steps.
+    ///
+    /// ```
+    /// use neardup::{Config, Dedup};
+    /// let seeds = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seeds.jsonl"));
+    /// let dedup = Dedup::new(Config::default());
+    /// let (corpus, clustering) = dedup.run_sources(dedup.open(&[seeds.clone()])?)?;
+    /// assert_eq!(corpus.len(), 6);
+    /// assert_eq!(clustering.clusters, dedup.run(&[seeds])?.1.clusters);
+    /// # Ok::<(), neardup::Error>(())
+    /// ```
     pub fn run_sources(&self, sources: Vec<Source>) -> Result<(Corpus, Clustering)> {
         self.in_pool(|| {
             self.check_against()?;
@@ -305,7 +315,19 @@ impl Dedup {
         self.in_pool(|| report::report(corpus, &self.read, substrings))
     }
 
-    /// Reads and signs every document of `sources` in this pass's thread pool.
+    /// Reads and signs every document of `sources` in this pass's thread pool: what `neardup
+    /// sign` writes.
+    ///
+    /// ```
+    /// use neardup::{Config, Dedup};
+    /// let seeds = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seeds.jsonl"));
+    /// let dedup = Dedup::new(Config::default());
+    /// let corpus = dedup.sign_sources(dedup.open(&[seeds])?)?;
+    /// let k = dedup.config().minhash().unwrap().num_perm;
+    /// assert_eq!(corpus.len(), 6);
+    /// assert_eq!(corpus.signatures().len(), 6 * k);
+    /// # Ok::<(), neardup::Error>(())
+    /// ```
     pub fn sign_sources(&self, sources: Vec<Source>) -> Result<Corpus> {
         self.in_pool(|| self.read_sources(sources))?
     }

@@ -117,6 +117,20 @@ impl Dedup {
     }
 
     /// Signs the documents of one piece as [`Dedup::run`] signs them.
+    ///
+    /// ```
+    /// use neardup::{Config, Dedup};
+    /// let seeds = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seeds.jsonl"));
+    /// let dedup = Dedup::new(Config::default());
+    /// // Pieces of about 20 KB: the seeds' six records in several byte ranges, signed apart.
+    /// let pieces = dedup.plan(&[seeds.clone()], 20_000)?;
+    /// assert!(pieces.len() > 1);
+    /// let signed: Vec<_> = pieces.iter().map(|p| dedup.sign_piece(p)).collect::<Result<_, _>>()?;
+    /// let sigs: Vec<u32> = signed.iter().flat_map(|s| s.sigs.iter().copied()).collect();
+    /// // The same signatures as signing the file whole.
+    /// assert_eq!(sigs, dedup.sign_sources(dedup.open(&[seeds])?)?.signatures());
+    /// # Ok::<(), neardup::Error>(())
+    /// ```
     pub fn sign_piece(&self, piece: &Piece) -> Result<SignedPiece> {
         let (source, chunk) = self.open_piece(piece)?;
         self.sign_chunk(&source, chunk)
