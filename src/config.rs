@@ -118,25 +118,17 @@ pub const DEFAULT_SEED: u64 = 0x6e65_6172_6475_7021;
 /// A validated configuration of the dedup pass. Build it with [`ConfigBuilder`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    pub(crate) num_perm: usize,
-    pub(crate) threshold: f64,
-    pub(crate) bands: usize,
-    pub(crate) rows: usize,
-    pub(crate) word_shingle: usize,
-    pub(crate) char_shingle: usize,
+    pub(crate) method: Method,
+    /// MinHash's settings (read only when [`Config::method`] is MinHash; the stages that run
+    /// under both take their defaults from here).
+    pub(crate) mh: MinHashSettings,
+    /// SimHash's settings (read only under SimHash).
+    pub(crate) sh: SimHashSettings,
     pub(crate) seed: u64,
-    pub(crate) minhash: MinHashKind,
-    pub(crate) verify: Verify,
     pub(crate) keep: Keep,
     pub(crate) grouping: Grouping,
-    pub(crate) method: Method,
-    pub(crate) max_hamming: u32,
-    pub(crate) simhash_words: usize,
-    pub(crate) simhash_chars: usize,
-    pub(crate) simhash_weights: SimHashWeights,
     pub(crate) boilerplate: bool,
     pub(crate) boilerplate_min_groups: u32,
-    pub(crate) containment: Option<f64>,
     pub(crate) cross_lingual: Option<crate::crosslingual::Params>,
 }
 
@@ -157,26 +149,11 @@ impl Config {
     }
     /// The MinHash settings, when MinHash is the method (`None` under SimHash).
     pub fn minhash(&self) -> Option<MinHashSettings> {
-        (self.method == Method::MinHash).then_some(MinHashSettings {
-            num_perm: self.num_perm,
-            threshold: self.threshold,
-            bands: self.bands,
-            rows: self.rows,
-            word_shingle: self.word_shingle,
-            char_shingle: self.char_shingle,
-            kind: self.minhash,
-            verify: self.verify,
-            containment: self.containment,
-        })
+        (self.method == Method::MinHash).then_some(self.mh)
     }
     /// The SimHash settings, when SimHash is the method (`None` under MinHash).
     pub fn simhash(&self) -> Option<SimHashSettings> {
-        (self.method == Method::SimHash).then_some(SimHashSettings {
-            max_hamming: self.max_hamming,
-            words: self.simhash_words,
-            chars: self.simhash_chars,
-            weights: self.simhash_weights,
-        })
+        (self.method == Method::SimHash).then_some(self.sh)
     }
     /// Seed of every hash.
     pub fn seed(&self) -> u64 {
@@ -506,33 +483,37 @@ impl ConfigBuilder {
                 )));
             }
         }
+        if let Some(t) = self.containment
+            && !(t > 0.0 && t <= 1.0)
+        {
+            return Err(Error::Config(format!("containment must be in (0, 1], got {t}")));
+        }
         Ok(Config {
-            num_perm,
-            threshold,
-            bands,
-            rows,
-            word_shingle,
-            char_shingle,
+            method,
+            mh: MinHashSettings {
+                num_perm,
+                threshold,
+                bands,
+                rows,
+                word_shingle,
+                char_shingle,
+                kind: self.minhash.unwrap_or_default(),
+                verify: self.verify.unwrap_or_default(),
+                containment: self.containment,
+            },
+            sh: SimHashSettings {
+                max_hamming,
+                words: simhash_words,
+                chars: simhash_chars,
+                weights: self.simhash_weights.unwrap_or_default(),
+            },
             seed: self.seed.unwrap_or(DEFAULT_SEED),
-            minhash: self.minhash.unwrap_or_default(),
-            verify: self.verify.unwrap_or_default(),
             keep: self.keep.unwrap_or_default(),
             grouping: self.grouping.unwrap_or_default(),
-            method: self.method.unwrap_or_default(),
-            max_hamming,
-            simhash_words,
-            simhash_chars,
-            simhash_weights: self.simhash_weights.unwrap_or_default(),
             boilerplate: self.boilerplate.unwrap_or(true),
             boilerplate_min_groups: self
                 .boilerplate_min_groups
                 .unwrap_or(crate::spans::boilerplate::DEFAULT_MIN_GROUPS),
-            containment: match self.containment {
-                Some(t) if !(t > 0.0 && t <= 1.0) => {
-                    return Err(Error::Config(format!("containment must be in (0, 1], got {t}")));
-                }
-                other => other,
-            },
             cross_lingual: match self.cross_lingual {
                 Some(p) if !(p.min_score >= 0.0 && p.min_score <= 1.0 && p.ratio > 0.0 && p.ratio <= 1.0) => {
                     return Err(Error::Config(format!(

@@ -294,7 +294,7 @@ pub(super) fn join_groups<'l>(
         });
         let mut used = std::collections::HashSet::new();
         let mut merged = false;
-        for (_, _, x, y) in ranked {
+        for (_, sum, x, y) in ranked {
             if used.contains(&x) || used.contains(&y) || refused.contains(&(x, y)) {
                 continue;
             }
@@ -302,7 +302,16 @@ pub(super) fn join_groups<'l>(
                 refused.insert((x, y));
                 continue;
             }
-            if !carried(&between[&(x, y)], [x, y], edges, &incident, &mut uf, &size) {
+            let cross = &between[&(x, y)];
+            if !carried(
+                cross,
+                sum / cross.len() as f32,
+                [x, y],
+                edges,
+                &incident,
+                &mut uf,
+                &size,
+            ) {
                 continue;
             }
             used.insert(x);
@@ -334,14 +343,15 @@ pub(super) fn join_groups<'l>(
     joins
 }
 
-/// Whether the edges at positions `cross` between groups `sides` carry their merge: when all of
-/// them leave one document of a group of two or more, that document alone joins the groups, and
-/// its mean edge score with the other group must be at least its mean with its own. A document
+/// Whether the edges at positions `cross` between groups `sides` (mean score `out`) carry their
+/// merge: when all of them leave one document of a group of two or more, that document alone
+/// joins the groups, and `out` must be at least its mean edge score with its own group. A document
 /// whose article lacks a language has a mutual best match in that language in another article
 /// (the best there is); two documents' edges into one article are two opinions, one document's
 /// are one, and it must prefer the article it would bring its group into.
 fn carried(
     cross: &[u32],
+    out: f32,
     sides: [u32; 2],
     edges: &[(u32, u32, f32)],
     incident: &[Vec<u32>],
@@ -361,7 +371,6 @@ fn carried(
         if !ends.all(|e| e == d) {
             continue;
         }
-        let out = cross.iter().map(|&i| edges[i as usize].2).sum::<f32>() / cross.len() as f32;
         let (mut own, mut k) = (0f32, 0u32);
         for &i in &incident[d as usize] {
             let e = edges[i as usize];

@@ -193,6 +193,7 @@ impl AnchorIndex {
             met,
             keys,
             langs,
+            taken,
         } = scratch;
         met.clear();
         keys.clear();
@@ -236,7 +237,8 @@ impl AnchorIndex {
         }
         // The best `per_language` of each language, in rank order.
         langs.clear(same);
-        let (mut taken, mut out) = (Vec::new(), Vec::new());
+        taken.clear();
+        let mut out = Vec::new();
         for (_, e) in ranked {
             let l = langs.of(e, same);
             if l == taken.len() {
@@ -429,6 +431,8 @@ pub(super) struct CandidateScratch {
     met: Vec<(f32, u32)>,
     keys: Vec<u32>,
     langs: LabelledLanguages,
+    /// Candidates taken per language (see [`AnchorIndex::candidates_of`]).
+    taken: Vec<usize>,
 }
 
 impl CandidateScratch {
@@ -439,6 +443,7 @@ impl CandidateScratch {
             met: Vec::new(),
             keys: Vec::new(),
             langs: LabelledLanguages::default(),
+            taken: Vec::new(),
         }
     }
 }

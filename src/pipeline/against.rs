@@ -66,13 +66,13 @@ impl Dedup {
         if c.method != Method::MinHash {
             return refuse("--method other than minhash");
         }
-        if c.verify != Verify::Estimate {
+        if c.mh.verify != Verify::Estimate {
             return refuse("--verify exact");
         }
         if c.grouping != Grouping::Leader {
             return refuse("--grouping components");
         }
-        if c.containment.is_some() {
+        if c.mh.containment.is_some() {
             return refuse("--containment");
         }
         if c.cross_lingual.is_some() {
@@ -85,7 +85,7 @@ impl Dedup {
     /// always kept and first in priority (see the module documentation).
     pub(super) fn cluster_against(&self, corpus: &Corpus, index: &ReferenceIndex) -> Result<Clustering> {
         let n = corpus.len();
-        let k = self.config.num_perm;
+        let k = self.config.mh.num_perm;
         let shingles: Vec<u64> = corpus.docs.iter().map(|d| d.shingles).collect();
         let band_keys: Vec<u64> = reference::all_band_keys(&corpus.sigs, &shingles, &self.config)
             .into_iter()

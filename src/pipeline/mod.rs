@@ -161,7 +161,7 @@ impl Dedup {
         let Some((bytes, dir)) = &self.memory_limit else {
             return Ok(None);
         };
-        if self.config.method != Method::MinHash || self.config.verify != Verify::Estimate {
+        if self.config.method != Method::MinHash || self.config.mh.verify != Verify::Estimate {
             return Err(Error::Config(
                 "--memory-limit runs MinHash with estimated verification only (not SimHash, not --verify exact)".into(),
             ));
@@ -429,7 +429,7 @@ impl Dedup {
         if !uses_minhash(self.config.method) {
             return Ok(Vec::new());
         }
-        let k = self.config.num_perm;
+        let k = self.config.mh.num_perm;
         // The lines a signing context keeps for the boilerplate stage are not wanted here.
         let mut config = self.config.clone();
         config.boilerplate = false;
@@ -448,7 +448,7 @@ impl Dedup {
     /// The same-language similarity of two documents: estimated Jaccard (MinHash) or
     /// `1 - hamming/64` (SimHash).
     fn pair_similarity(&self, sigs: &[u32], fps: &[u64], a: u32, b: u32) -> f64 {
-        let k = self.config.num_perm;
+        let k = self.config.mh.num_perm;
         match self.config.method {
             Method::SimHash => 1.0 - hamming(fps[a as usize], fps[b as usize]) as f64 / 64.0,
             Method::MinHash => estimate_jaccard(
@@ -475,7 +475,7 @@ impl Dedup {
             forced,
         } = docs;
         let c = &self.config;
-        let k = c.num_perm;
+        let k = c.mh.num_perm;
         let n = lens.len();
         // Each read of a signature is counted: under a memory limit the mapped file's pages are
         // given back every so many reads.
@@ -493,12 +493,12 @@ impl Dedup {
         // SimHash: the documents of one fingerprint are one document to the clustering (the
         // index pairs each with the first of its fingerprint only).
         let (mut candidates, one_fingerprint) = match c.method {
-            Method::MinHash => (bands(c.bands, c.rows, c.seed)?, Vec::new()),
-            Method::SimHash => index::hamming::pairs_and_stars(fps, active, c.max_hamming),
+            Method::MinHash => (bands(c.mh.bands, c.mh.rows, c.seed)?, Vec::new()),
+            Method::SimHash => index::hamming::pairs_and_stars(fps, active, c.sh.max_hamming),
         };
         // Containment: a short copy of a long document has a low Jaccard similarity (0.5 for a
         // half), so its candidates come from 2-row bands (P(candidate) ≥ 0.99 from J = 0.2).
-        let containment = c.containment.filter(|_| c.method == Method::MinHash);
+        let containment = c.mh.containment.filter(|_| c.method == Method::MinHash);
         if containment.is_some() {
             candidates.extend(bands(k / 2, 2, c.seed ^ 0xC0)?);
             candidates.sort_unstable();
@@ -515,12 +515,12 @@ impl Dedup {
         } else {
             Vec::new()
         };
-        let mut verified = match c.verify {
+        let mut verified = match c.mh.verify {
             Verify::Estimate => match c.method {
                 Method::MinHash => {
                     let test = |a: u32, b: u32| {
                         let j = estimate_jaccard(sig(a), sig(b));
-                        j >= c.threshold
+                        j >= c.mh.threshold
                             || containment
                                 .is_some_and(|t| estimate_containment(j, card[a as usize], card[b as usize]) >= t)
                     };
@@ -556,7 +556,7 @@ impl Dedup {
                     &sets[i]
                 };
                 cluster::verify_with(&candidates, |a, b| {
-                    exact_jaccard(set_of(a), set_of(b)) >= c.threshold
+                    exact_jaccard(set_of(a), set_of(b)) >= c.mh.threshold
                         || containment.is_some_and(|t| exact_containment(set_of(a), set_of(b)) >= t)
                 })
             }

@@ -176,7 +176,7 @@ impl Dedup {
 
     fn sign_chunk(&self, source: &Source, chunk: Chunk) -> Result<SignedPiece> {
         let k = if uses_minhash(self.config.method) {
-            self.config.num_perm
+            self.config.mh.num_perm
         } else {
             0
         };
@@ -242,7 +242,7 @@ impl Dedup {
         boilerplate: &HashKeyed<u32>,
     ) -> Vec<(u32, u64, Vec<u32>)> {
         let k = if uses_minhash(self.config.method) {
-            self.config.num_perm
+            self.config.mh.num_perm
         } else {
             0
         };

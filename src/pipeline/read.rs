@@ -28,7 +28,7 @@ impl Dedup {
     /// Reads and signs every document of `sources` (in the current rayon pool).
     pub fn read_sources(&self, sources: Vec<Source>) -> Result<Corpus> {
         let k = if uses_minhash(self.config.method) {
-            self.config.num_perm
+            self.config.mh.num_perm
         } else {
             0
         };

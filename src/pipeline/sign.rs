@@ -186,9 +186,9 @@ impl SignCtx {
         SignCtx {
             norm: String::new(),
             json: String::new(),
-            shingler: Shingler::new(c.word_shingle, c.char_shingle, c.seed),
+            shingler: Shingler::new(c.mh.word_shingle, c.mh.char_shingle, c.seed),
             hashes: Vec::new(),
-            hasher: MinHasher::new(c.minhash, c.num_perm, c.seed),
+            hasher: MinHasher::new(c.mh.kind, c.mh.num_perm, c.seed),
             sim: SimHashAcc::new(),
             tf: TfCounter::default(),
             lines: boilerplate::LinePart::default(),
@@ -223,7 +223,7 @@ impl SignCtx {
         strip: Option<&HashKeyed<u32>>,
         out: &mut [u32],
     ) -> (Signed, u64) {
-        let (wk, ck) = (self.config.word_shingle, self.config.char_shingle);
+        let (wk, ck) = (self.config.mh.word_shingle, self.config.mh.char_shingle);
         let kind = self.hasher.kind();
         // Lines are recorded for the boilerplate stage unless this is the signing without them.
         let record_lines = strip.is_none() && self.config.boilerplate;
@@ -272,7 +272,7 @@ impl SignCtx {
         chars: Option<bool>,
         out: &mut [u32],
     ) -> PiecePass {
-        let (wk, ck) = (self.config.word_shingle, self.config.char_shingle);
+        let (wk, ck) = (self.config.mh.word_shingle, self.config.mh.char_shingle);
         let kind = self.hasher.kind();
         let want_lines = strip.is_some() || record_lines;
         out.fill(u32::MAX);
@@ -379,7 +379,7 @@ impl SignCtx {
                     out.fill(u32::MAX);
                     let st = self
                         .shingler
-                        .emit_shingles(c.word_shingle, c.char_shingle, |h| oph_insert(out, h));
+                        .emit_shingles(c.mh.word_shingle, c.mh.char_shingle, |h| oph_insert(out, h));
                     self.hasher.densify(out);
                     st
                 }
@@ -388,7 +388,7 @@ impl SignCtx {
                     let hashes = &mut self.hashes;
                     let st = self
                         .shingler
-                        .emit_shingles(c.word_shingle, c.char_shingle, |h| hashes.push(h));
+                        .emit_shingles(c.mh.word_shingle, c.mh.char_shingle, |h| hashes.push(h));
                     self.hasher.sign(&self.hashes, out);
                     st
                 }
@@ -398,8 +398,8 @@ impl SignCtx {
         let mut fingerprint = 0;
         if uses_simhash(c.method) {
             self.sim.clear();
-            let (w, ch) = (c.simhash_words, c.simhash_chars);
-            let st = match c.simhash_weights {
+            let (w, ch) = (c.sh.words, c.sh.chars);
+            let st = match c.sh.weights {
                 SimHashWeights::Tf => {
                     let sim = &mut self.sim;
                     self.shingler.emit_shingles(w, ch, |h| sim.add(h))
@@ -409,7 +409,7 @@ impl SignCtx {
                     tf.start();
                     let st = self.shingler.emit_shingles(w, ch, |h| tf.add(h));
                     for (h, n) in tf.iter() {
-                        let times = match c.simhash_weights {
+                        let times = match c.sh.weights {
                             SimHashWeights::LogTf => 1 + n.ilog2(),
                             _ => 1,
                         };

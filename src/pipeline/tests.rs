@@ -12,7 +12,7 @@ fn both_ways<T>(c: &Config, piece: usize, sign: impl Fn(&mut SignCtx, &mut [u32]
     [usize::MAX, piece].map(|piece_bytes| {
         let mut ctx = SignCtx::new(c);
         ctx.piece_bytes = piece_bytes;
-        let mut sig = vec![0u32; c.num_perm];
+        let mut sig = vec![0u32; c.mh.num_perm];
         let got = sign(&mut ctx, &mut sig);
         (sig, got)
     })
@@ -44,9 +44,9 @@ fn tokens_kept_within_the_budget_sign_like_the_text() {
     for method in [Method::MinHash, Method::SimHash] {
         let c = Config::builder().method(method).seed(0).build().unwrap();
         let mut ctx = SignCtx::new(&c);
-        let mut want = vec![0u32; c.num_perm];
+        let mut want = vec![0u32; c.mh.num_perm];
         let expected = ctx.sign_without(text, &strip, &mut want);
-        let mut got = vec![0u32; c.num_perm];
+        let mut got = vec![0u32; c.mh.num_perm];
         let cached = sign_again_from_cache(&mut ctx, text, &strip, &mut got, usize::MAX);
         assert_eq!(cached, Some((expected.shingles, expected.fingerprint)));
         assert!(expected.shingles > 0);
@@ -61,7 +61,7 @@ fn tokens_kept_within_the_budget_sign_like_the_text() {
     ctx.piece_bytes = 20;
     let budget = Arc::new(std::sync::atomic::AtomicUsize::new(200));
     ctx.cache = Some(budget.clone());
-    ctx.sign_text(text, &mut vec![0u32; c.num_perm]);
+    ctx.sign_text(text, &mut vec![0u32; c.mh.num_perm]);
     assert!(ctx.tokens.doc(0).is_none());
     assert_eq!(budget.load(std::sync::atomic::Ordering::Relaxed), 200);
 }

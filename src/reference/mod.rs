@@ -55,12 +55,12 @@ impl Settings {
     pub fn of(config: &Config) -> Self {
         let fields = vec![
             ("method", format!("{:?}", config.method()).to_lowercase()),
-            ("minhash", format!("{:?}", config.minhash).to_lowercase()),
-            ("num_perm", config.num_perm.to_string()),
-            ("bands", config.bands.to_string()),
-            ("rows", config.rows.to_string()),
-            ("word_shingle", config.word_shingle.to_string()),
-            ("char_shingle", config.char_shingle.to_string()),
+            ("minhash", format!("{:?}", config.mh.kind).to_lowercase()),
+            ("num_perm", config.mh.num_perm.to_string()),
+            ("bands", config.mh.bands.to_string()),
+            ("rows", config.mh.rows.to_string()),
+            ("word_shingle", config.mh.word_shingle.to_string()),
+            ("char_shingle", config.mh.char_shingle.to_string()),
             ("seed", config.seed().to_string()),
             ("boilerplate", config.boilerplate().to_string()),
         ];
@@ -286,7 +286,7 @@ impl ReferenceIndex {
         let u32_at = |at: usize| le_u32(&map, at);
         let u64_at = |at: usize| le_u64(&map, at);
         let (version, k, bands, rows) = (u32_at(8), u32_at(12) as usize, u32_at(16) as usize, u32_at(20) as usize);
-        if version != VERSION || k != config.num_perm || bands != config.bands || rows != config.rows {
+        if version != VERSION || k != config.mh.num_perm || bands != config.mh.bands || rows != config.mh.rows {
             return Err(bad(path, "segment signed with other settings than its manifest says"));
         }
         let (n, e, id_bytes, w) = (
@@ -440,8 +440,10 @@ impl ReferenceIndex {
 /// sorted: the keys [`crate::index::band_keys`] makes, band by band.
 pub(crate) fn all_band_keys(sigs: &[u32], shingles: &[u64], config: &Config) -> Vec<(u64, u32)> {
     let active: bitvec::vec::BitVec = shingles.iter().map(|&s| s > 0).collect();
-    let mut keys: Vec<(u64, u32)> = (0..config.bands)
-        .flat_map(|band| crate::index::band_keys(sigs, config.num_perm, band, config.rows, &active, config.seed()))
+    let mut keys: Vec<(u64, u32)> = (0..config.mh.bands)
+        .flat_map(|band| {
+            crate::index::band_keys(sigs, config.mh.num_perm, band, config.mh.rows, &active, config.seed())
+        })
         .collect();
     keys.sort_unstable();
     keys
@@ -456,7 +458,12 @@ fn write_segment(path: &Path, data: &SegmentData<'_>, config: &Config) -> Result
     let id_bytes: usize = data.ids.iter().map(String::len).sum();
     let mut header = Vec::with_capacity(HEADER);
     header.extend_from_slice(MAGIC);
-    for v in [VERSION, config.num_perm as u32, config.bands as u32, config.rows as u32] {
+    for v in [
+        VERSION,
+        config.mh.num_perm as u32,
+        config.mh.bands as u32,
+        config.mh.rows as u32,
+    ] {
         header.extend_from_slice(&v.to_le_bytes());
     }
     for v in [n as u64, bands.len() as u64, id_bytes as u64, data.windows.len() as u64] {
