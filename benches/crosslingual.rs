@@ -5,9 +5,10 @@
 //! matches, grouping), and the whole run with the stage (`neardup dedup --cross-lingual`).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use neardup::crosslingual::{DocFeatures, Params, anchors::Extractor, features, lexicon, link, words::Profiler};
+use neardup::crosslingual::{Params, lexicon};
+use neardup::internals::HashKeyed;
+use neardup::internals::{DocFeatures, Extractor, Profiler, features, link};
 use neardup::reader::{Format, Source};
-use neardup::spans::HashKeyed;
 use neardup::{Config, Dedup};
 use std::hint::black_box;
 

@@ -3,9 +3,9 @@
 //! and, for `text_to_signature_by_script`, those of one language per script family.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use neardup::normalize::normalize_into;
-use neardup::signature::{MinHashKind, MinHasher};
-use neardup::tokenize::Shingler;
+use neardup::internals::Shingler;
+use neardup::internals::normalize_into;
+use neardup::{MinHashKind, internals::MinHasher};
 use std::hint::black_box;
 
 fn texts() -> Vec<String> {
@@ -169,7 +169,7 @@ fn lsh(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(bytes as u64));
     g.bench_function("candidates_32x4", |b| {
         b.iter(|| {
-            let pairs = neardup::index::candidate_pairs(&sigs, 128, 32, 4, &active, 1);
+            let pairs = neardup::internals::candidate_pairs(&sigs, 128, 32, 4, &active, 1);
             // The 4 English variants and the 2 Spanish ones of each article collide.
             assert!(pairs.len() >= 200);
             black_box(pairs.len())
@@ -179,7 +179,7 @@ fn lsh(c: &mut Criterion) {
 }
 
 fn simhash(c: &mut Criterion) {
-    use neardup::signature::simhash::SimHashAcc;
+    use neardup::internals::SimHashAcc;
     let texts = texts();
     let bytes: usize = texts.iter().map(String::len).sum();
     let mut g = c.benchmark_group("simhash");
@@ -214,7 +214,7 @@ fn simhash(c: &mut Criterion) {
     let active = bitvec::bitvec![1; fps.len()];
     g.bench_function("hamming_index_k6", |b| {
         b.iter(|| {
-            let pairs = neardup::index::hamming::pairs_within(&fps, &active, 6);
+            let pairs = neardup::internals::pairs_within(&fps, &active, 6);
             assert!(pairs.len() >= 100);
             black_box(pairs.len())
         })

@@ -210,7 +210,7 @@ pub struct DedupArgs {
     #[arg(long)]
     pub shingle_chars: Option<usize>,
     /// Seed of every hash: the same input and seed give byte-identical output.
-    #[arg(long, default_value_t = neardup::config::DEFAULT_SEED)]
+    #[arg(long, default_value_t = neardup::DEFAULT_SEED)]
     pub seed: u64,
     /// MinHash scheme [default: oph].
     #[arg(long, value_enum)]

@@ -30,7 +30,7 @@ pub enum Verify {
 /// How verified pairs become clusters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Grouping {
-    /// Greedy leaders in keep order ([`crate::cluster::leaders`]): a document is removed only
+    /// Greedy leaders in keep order (`cluster::leaders`): a document is removed only
     /// when a verified pair links it to a document kept; it names that document. Every removed
     /// document has a kept near-duplicate, and no verified pair joins two kept documents.
     #[default]
@@ -382,7 +382,7 @@ impl ConfigBuilder {
     }
 
     /// Exclude boilerplate lines (in at least `min_groups` clusters, see
-    /// [`crate::spans::boilerplate`]) from the shingles used for similarity (default on).
+    /// `spans::boilerplate`) from the shingles used for similarity (default on).
     pub fn boilerplate(mut self, on: bool) -> Self {
         self.boilerplate = Some(on);
         self

@@ -3,12 +3,18 @@
 //! Near-duplicate detection for text corpora: read a corpus, find the documents that are near
 //! copies of each other, keep one of each cluster.
 //!
-//! The pipeline, one module per stage (see `ARCHITECTURE.md`):
-//! [`reader`] (memory-mapped JSONL, lines, folders) → [`normalize`] (NFKC, case folding) →
-//! [`tokenize`] (per-script tokens, shingles) → [`signature`] (MinHash) → [`index`] (LSH
-//! candidate pairs) → [`cluster`] (verification, union-find) → [`output`] (kept records, cluster
-//! report); [`crosslingual`] (with `--cross-lingual`) joins translations of one article across
-//! languages; [`pipeline`] wires them, [`eval`] scores clusters against gold labels.
+//! The pipeline, one module per stage (see `ARCHITECTURE.md`): reading (memory-mapped JSONL,
+//! Parquet, lines, folders) → normalizing (NFKC, case folding) → tokenizing (per-script tokens,
+//! shingles) → signing (MinHash or SimHash) → LSH candidate pairs → verification and clustering
+//! → outputs (kept records, cluster report); with `--cross-lingual`, translations of one
+//! article are joined across languages.
+//!
+//! The API is small: [`Dedup`] runs the pass the CLI runs (on texts, files or [`Source`]s,
+//! whole or in [`Piece`]s), configured by a [`Config`] from [`Config::builder`], and gives a
+//! [`Clustering`] of a [`Corpus`]; [`reader`] opens inputs, [`output`] writes the CLI's files,
+//! [`spans`] the shared-span report, [`reference`](mod@reference) is the index on disk (`--against`),
+//! [`crosslingual`] the cross-lingual stage's parameters and dictionary, [`eval`] scores
+//! clusters against gold labels. Errors are one [`Error`].
 //!
 //! ```
 //! use neardup::{Config, Dedup};
@@ -33,27 +39,42 @@
 
 mod atomic;
 mod bytes;
-pub mod cluster;
-pub mod config;
+mod cluster;
+mod config;
 pub mod crosslingual;
-pub mod error;
+mod error;
 pub mod eval;
-pub mod index;
-pub mod normalize;
+mod index;
+mod normalize;
 pub mod output;
-pub mod pipeline;
+mod pipeline;
 pub mod reader;
 pub mod reference;
-pub mod signature;
+mod signature;
 pub mod spans;
 mod spill;
-pub mod tokenize;
-pub mod types;
+mod tokenize;
+mod types;
 
 pub use config::{
-    Config, ConfigBuilder, Grouping, Keep, Method, MinHashSettings, SimHashSettings, SimHashWeights, Verify,
+    Config, ConfigBuilder, DEFAULT_SEED, Grouping, Keep, Method, MinHashSettings, SimHashSettings, SimHashWeights,
+    Verify,
 };
 pub use error::{Error, RecordError, RecordErrorKind, Result};
-pub use pipeline::{Cluster, Clustering, Corpus, Dedup, DocId, Stage, Tick};
-pub use reader::{Format, OnError, ReadOptions};
+pub use pipeline::{Cluster, Clustering, Corpus, Dedup, DocId, Piece, PieceDoc, SignedPiece, Stage, Tick};
+pub use reader::{Format, OnError, ReadOptions, Source};
 pub use signature::MinHashKind;
+
+/// Not part of the API: the pieces of the hot path that the benches, the fuzz targets, the
+/// integration tests and the Python package's Spark job reach directly. They may change in
+/// any release; use the items at the crate root instead.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::cluster::components;
+    pub use crate::crosslingual::{DocFeatures, anchors::Extractor, features, link, words::Profiler};
+    pub use crate::index::{band_keys, candidate_pairs, hamming::pairs_within};
+    pub use crate::normalize::normalize_into;
+    pub use crate::signature::{MinHasher, exact_jaccard, simhash::SimHashAcc};
+    pub use crate::spans::HashKeyed;
+    pub use crate::tokenize::Shingler;
+}

@@ -163,9 +163,9 @@ fn library_and_cli_give_the_same_clusters() {
 fn shingles(text: &str) -> Vec<u64> {
     let c = neardup::Config::default();
     let mut norm = String::new();
-    neardup::normalize::normalize_into(text, &mut norm);
+    neardup::internals::normalize_into(text, &mut norm);
     let m = c.minhash().unwrap();
-    neardup::tokenize::Shingler::new(m.word_shingle, m.char_shingle, c.seed()).shingle_set(&norm)
+    neardup::internals::Shingler::new(m.word_shingle, m.char_shingle, c.seed()).shingle_set(&norm)
 }
 
 /// Clusters of `texts` as `(representative, members)` under `config`.
@@ -196,7 +196,7 @@ proptest::proptest! {
         let a = format!("{v} {x1} {x2}");
         let b = format!("{v} {x1} {w1}");
         let c = format!("{v} {w1} {w2}");
-        let j = |p: &str, q: &str| neardup::signature::exact_jaccard(&shingles(p), &shingles(q));
+        let j = |p: &str, q: &str| neardup::internals::exact_jaccard(&shingles(p), &shingles(q));
         let t = j(&a, &b).min(j(&b, &c)) - 0.1;
         proptest::prop_assume!(j(&a, &c) <= t - 0.2);
         let mut texts = vec![a, b, c];
@@ -236,7 +236,7 @@ fn every_removed_document_has_a_kept_near_duplicate_on_real_text() {
         for &m in members.iter().filter(|&&m| m != *rep) {
             kept[m] = false;
             removed += 1;
-            let j = neardup::signature::exact_jaccard(&sets[m], &sets[*rep]);
+            let j = neardup::internals::exact_jaccard(&sets[m], &sets[*rep]);
             assert!(j >= t, "document {m} removed for {rep} at {j}");
         }
     }
@@ -244,7 +244,7 @@ fn every_removed_document_has_a_kept_near_duplicate_on_real_text() {
     let kept: Vec<usize> = (0..texts.len()).filter(|&d| kept[d]).collect();
     for (i, &a) in kept.iter().enumerate() {
         for &b in &kept[i + 1..] {
-            let j = neardup::signature::exact_jaccard(&sets[a], &sets[b]);
+            let j = neardup::internals::exact_jaccard(&sets[a], &sets[b]);
             assert!(j < 0.9, "kept {a} and {b} at {j}");
         }
     }

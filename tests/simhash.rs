@@ -4,8 +4,8 @@
 mod common;
 
 use common::{data, ntrex28, run, scores};
-use neardup::cluster::components;
-use neardup::index::hamming::pairs_within;
+use neardup::internals::components;
+use neardup::internals::pairs_within;
 use neardup::reader::{Format, Source};
 use neardup::{Config, Dedup, Method};
 

@@ -314,7 +314,7 @@ fn _index_build(
 
 /// MinHash signatures of texts, or with `band_keys` their LSH band keys: `num_perm` u32 slots
 /// per text (what `neardup sign` writes), or `bands` u64 keys per text (xxh3 of each band's
-/// `rows` slots with the band's seed, `neardup::index::band_keys`: the keys the CLI's LSH stage
+/// `rows` slots with the band's seed, `neardup::internals::band_keys`: the keys the CLI's LSH stage
 /// sorts). As one bytes object (little-endian, text after text), or with `arrow` as an Arrow
 /// array with one fixed-size list per text: `uint32` slots, or `int64` keys (the u64 bit-cast,
 /// as Spark and Parquet readers without unsigned types keep them). Returns `(num_perm, bands,
@@ -390,7 +390,7 @@ fn _sign(
 }
 
 /// The LSH band keys of the `active` documents of `sigs` (`k` slots each), `b` keys per
-/// active document, in document order (`neardup::index::band_keys`, band by band).
+/// active document, in document order (`neardup::internals::band_keys`, band by band).
 fn band_key_rows(sigs: &[u32], k: usize, b: usize, r: usize, seed: u64, active: &bitvec::slice::BitSlice) -> Vec<u64> {
     // Position of each active document among the active ones.
     let mut at = vec![0usize; active.len()];
@@ -399,7 +399,7 @@ fn band_key_rows(sigs: &[u32], k: usize, b: usize, r: usize, seed: u64, active: 
     }
     let mut keys = vec![0u64; active.count_ones() * b];
     for band in 0..b {
-        for (key, d) in neardup::index::band_keys(sigs, k, band, r, active, seed) {
+        for (key, d) in neardup::internals::band_keys(sigs, k, band, r, active, seed) {
             keys[at[d as usize] * b + band] = key;
         }
     }

@@ -3,12 +3,12 @@
 //!
 //! In: a [`SparkRun`] (the configuration and reading options, built from the job's flags) and
 //! pieces of the input as tuples `(file, name, path, in_folder, start, end, whole)`
-//! ([`neardup::pipeline::Piece`]). Out: per piece its documents' columns as little-endian
+//! ([`neardup::Piece`]). Out: per piece its documents' columns as little-endian
 //! bytes (the Python side wraps them into Arrow arrays without a copy per row), the documents
 //! signed again without boilerplate lines, the kept records; and on the driver, the clusters of
 //! the verified pairs. Each step is [`neardup::Dedup`]'s own, so the job gives the CLI's result.
 
-use neardup::pipeline::Piece;
+use neardup::Piece;
 use neardup::reader::Input;
 use neardup::{Dedup, Format, MinHashSettings, OnError, ReadOptions};
 use pyo3::exceptions::{PyOSError, PyValueError};
@@ -284,7 +284,7 @@ impl SparkRun {
 }
 
 /// Boilerplate line hashes from little-endian u64 bytes.
-fn hash_set(bytes: &[u8]) -> neardup::spans::HashKeyed<u32> {
+fn hash_set(bytes: &[u8]) -> neardup::internals::HashKeyed<u32> {
     bytes
         .chunks_exact(8)
         .map(|c| (u64::from_le_bytes(c.try_into().expect("8 bytes")), 0))
@@ -307,11 +307,7 @@ impl SparkRun {
     }
 
     /// The columns of a signed piece (see `sign_piece`).
-    fn signed_dict<'py>(
-        &self,
-        py: Python<'py>,
-        signed: neardup::pipeline::SignedPiece,
-    ) -> PyResult<Bound<'py, PyDict>> {
+    fn signed_dict<'py>(&self, py: Python<'py>, signed: neardup::SignedPiece) -> PyResult<Bound<'py, PyDict>> {
         let keys = py.detach(|| {
             self.band_keys(
                 &signed.sigs,
@@ -323,7 +319,7 @@ impl SparkRun {
         d.set_item("errors", signed.errors)?;
         d.set_item("n", signed.docs.len())?;
         d.set_item("id", signed.docs.iter().map(|x| x.id.clone()).collect::<Vec<_>>())?;
-        let col = |f: fn(&neardup::pipeline::PieceDoc) -> u64| signed.docs.iter().map(f).collect::<Vec<u64>>();
+        let col = |f: fn(&neardup::PieceDoc) -> u64| signed.docs.iter().map(f).collect::<Vec<u64>>();
         d.set_item("line", le_bytes(py, &col(|x| x.line), u64::to_le_bytes))?;
         d.set_item("exact", le_bytes(py, &col(|x| x.exact), u64::to_le_bytes))?;
         d.set_item("shingles", le_bytes(py, &col(|x| x.shingles), u64::to_le_bytes))?;

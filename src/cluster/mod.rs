@@ -59,7 +59,8 @@ impl UnionFind {
 }
 
 /// The pairs whose similarity is at least `threshold`, in the input order (computed in parallel).
-pub fn verify<F>(pairs: &[(u32, u32)], threshold: f64, sim: F) -> Vec<(u32, u32)>
+#[cfg(test)]
+pub(crate) fn verify<F>(pairs: &[(u32, u32)], threshold: f64, sim: F) -> Vec<(u32, u32)>
 where
     F: Fn(u32, u32) -> f64 + Sync,
 {

@@ -1,6 +1,6 @@
 //! Syndicated translations: the same article across languages.
 //!
-//! In: for every document its language, anchor sequence ([`anchors`]) and, with a lexicon, its
+//! In: for every document its language, anchor sequence (module `anchors`) and, with a lexicon, its
 //! dictionary pivot bag ([`lexicon`]), and the groups of the same-language pass (near-duplicates
 //! already joined). Out: the pairs of documents whose groups are one article (the caller joins
 //! them with union-find into clusters), the mutual-best edges with their scores, and the counts
@@ -20,7 +20,7 @@
 //!    each language. The work and the number of candidates grow linearly with the corpus.
 //! 3. **Score**: order-aware, `2·LCS_w(a, b) / (W(a) + W(b) + 2·prior)`, the weighted longest
 //!    common subsequence of the two anchor sequences (Hirschberg 1975's dynamic programme with
-//!    IDF weights; [`PRIOR_ANCHORS`] of top weight added to each side). A translation keeps the
+//!    IDF weights; `PRIOR_ANCHORS` (1.5) anchors of top weight added to each side). A translation keeps the
 //!    anchors of its source in the same order; another article on the same story shares anchors
 //!    in another order. Where both documents have a pivot bag, plus [`Params::pivot_weight`]
 //!    times the cosine of the bags.
@@ -41,7 +41,7 @@
 //!    (`scripts/crosslingual_table.sh`, `scripts/manpage_check.sh`): 0.9 removed 9 of the 48
 //!    wrong man-page edges and none of the right ones, and 0.6% of NTREX's right edges without
 //!    changing a cluster; 0.95 would remove 7% of NTREX's. An edge also needs
-//!    [`MIN_SHARED_KEYS`] distinct anchors in common.
+//!    `MIN_SHARED_KEYS` (2) distinct anchors in common.
 //! 5. **Grouping**: guarded merging of groups (never on the edges of one document that scores
 //!    better with its own group), then attachment of the groups in few languages to the
 //!    article they score best with, ahead of every other group in as many languages, given a
@@ -49,7 +49,7 @@
 //!    ([`Params::attach_strong`]) or mutual best matches with its documents
 //!    ([`Params::attach_mutual`]): where a document's own article is absent, another report
 //!    on the same story is still its best. A group anchors leave alone attaches on its
-//!    paragraphs' lengths ([`layout`], [`Params::layout_min`]), and two groups laid out alike
+//!    paragraphs' lengths (module `layout`, [`Params::layout_min`]), and two groups laid out alike
 //!    may join though their documents of one language score low.
 //!
 //! All stages exchange plain data (keys, postings, pairs, edges), so each can run per shard.
@@ -73,13 +73,13 @@
 //! # Ok::<(), neardup::Error>(())
 //! ```
 
-pub mod anchors;
+pub(crate) mod anchors;
 mod group;
 mod index;
 mod language;
-pub mod layout;
+pub(crate) mod layout;
 pub mod lexicon;
-pub mod words;
+pub(crate) mod words;
 
 use crate::spans::boilerplate;
 use crate::spans::repeats::{DEFAULT_MIN_TOKENS, DEFAULT_WINDOW, find_repeats, strip_repeats};
@@ -145,7 +145,7 @@ pub struct Params {
     /// are absent still has a best article among those present (another report on the same
     /// story), but the documents of that article have better matches than it.
     pub attach_mutual: f64,
-    /// Common words ([`words`]) two documents share at least to count as one language for
+    /// Common words (module `words`) two documents share at least to count as one language for
     /// the linking and grouping rules (see the same-language test in the module documentation).
     pub same_words: usize,
     /// Common words two documents share at least to count as one language for the template
@@ -154,7 +154,7 @@ pub struct Params {
     /// Common words two documents share at most to count as surely two languages, and so as
     /// candidates of a translation.
     pub apart_words: usize,
-    /// Lowest mean layout agreement ([`layout`]): of a group with an article, to attach on
+    /// Lowest mean layout agreement (module `layout`): of a group with an article, to attach on
     /// layout in phase 2 (the article must also lead the next best by
     /// [`Params::attach_margin`]); of two groups that share a language, to join in phase 1 when
     /// their documents of that language are not alike ([`Params::same_language_min`]). On
@@ -248,7 +248,9 @@ impl Params {
     }
 }
 
-/// What the cross-lingual stage knows of one document.
+/// What the cross-lingual stage knows of one document (not part of the API: the benches reach
+/// it through `neardup::internals`).
+#[doc(hidden)]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocFeatures {
     /// The document's language label: the one given with the record, or else whatlang's ISO
@@ -267,6 +269,7 @@ pub struct DocFeatures {
 }
 
 /// The output of [`link`].
+#[doc(hidden)]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Links {
     /// Pairs of documents whose clusters are joined (with the same-language groups, these
@@ -283,6 +286,7 @@ pub struct Links {
 /// [`crate::spans::boilerplate`]) are set aside, then the language is identified and the
 /// anchors extracted from what is left. `label` is the document's language as the corpus gives it;
 /// when it is absent or empty, whatlang's is taken.
+#[doc(hidden)]
 #[allow(clippy::too_many_arguments)]
 pub fn features(
     text: &str,
@@ -348,15 +352,16 @@ pub(crate) const POSTINGS_BUDGET: usize = 4096;
 /// often repeated, is a coincidence (four `intro` pages of different man sections linked through
 /// their title alone), not a translation. No right edge of NTREX or of the man pages shares fewer
 /// than two.
-pub const MIN_SHARED_KEYS: usize = 2;
+pub(crate) const MIN_SHARED_KEYS: usize = 2;
 
 /// Anchors of the highest weight (`ln(1 + N)`) added to both sides of every score's
 /// denominator: a pair that shares two rare anchors out of two is weak evidence, a pair that
 /// shares twenty out of twenty-five is strong; without the prior both would score about 1.
-pub const PRIOR_ANCHORS: f32 = 1.5;
+pub(crate) const PRIOR_ANCHORS: f32 = 1.5;
 
 /// Finds the cross-lingual links among `docs`; `group[d]` is the same-language group of `d`
 /// (documents of one group are never scored against each other).
+#[doc(hidden)]
 pub fn link(docs: &[DocFeatures], group: &[u32], p: &Params) -> Links {
     link_with(docs, group, p, |links, _| links)
 }

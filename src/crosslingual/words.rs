@@ -106,7 +106,8 @@ impl Profiler {
 }
 
 /// How many common words two documents share (both lists sorted).
-pub fn shared(a: &[u64], b: &[u64]) -> usize {
+#[cfg(test)]
+pub(crate) fn shared(a: &[u64], b: &[u64]) -> usize {
     crate::signature::intersection_size(a, b)
 }
 

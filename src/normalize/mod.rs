@@ -25,7 +25,7 @@ use unicode_normalization::{IsNormalized, is_nfkc_quick};
 ///
 /// ```
 /// let mut buf = String::new();
-/// neardup::normalize::normalize_into("Straße ＡＢＣ", &mut buf);
+/// neardup::internals::normalize_into("Straße ＡＢＣ", &mut buf);
 /// assert_eq!(buf, "strasse abc");
 /// ```
 pub fn normalize_into(text: &str, out: &mut String) {

@@ -26,7 +26,7 @@
 
 mod parquet;
 
-pub use parquet::{ParquetRows, ROW_GROUP_BYTES, Rewrite, write_parquet, write_signatures};
+pub use parquet::{ParquetRows, Rewrite, write_parquet, write_signatures};
 
 pub use crate::atomic::{AtomicFile, BUF_BYTES};
 use crate::error::{Error, Result};

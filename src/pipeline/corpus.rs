@@ -16,7 +16,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 /// Where one document is and what it holds, without its text.
 #[derive(Debug, Clone)]
-pub struct DocMeta {
+pub(crate) struct DocMeta {
     /// Index of its source.
     pub source: u32,
     /// 1-based line of the record in its source.
@@ -40,9 +40,9 @@ pub struct DocMeta {
 #[derive(Debug)]
 pub struct Corpus {
     /// The inputs.
-    pub sources: Vec<Source>,
+    pub(crate) sources: Vec<Source>,
     /// The documents, in input order (`DocId` = index).
-    pub docs: Vec<DocMeta>,
+    pub(crate) docs: Vec<DocMeta>,
     /// MinHash signatures, `num_perm` slots per document, flat (empty with SimHash alone): in
     /// memory, or under a memory limit in a mapped file of the work folder
     /// ([`Corpus::signatures`]).
@@ -51,13 +51,13 @@ pub struct Corpus {
     pub fingerprints: Vec<u64>,
     /// The lines of every document: hash and bytes of each line with tokens, in order (with
     /// boilerplate handling on; empty otherwise).
-    pub lines: boilerplate::LineStore,
+    pub(crate) lines: boilerplate::LineStore,
     /// The tokens of the documents the boilerplate pass may sign again, as far as a memory
     /// budget allows (see [`super::sign::TokenPart`]); emptied by that pass.
     pub(crate) tokens: super::sign::TokenStore,
     /// The boilerplate lines found (hashes of normalized lines) and in how many clusters each
     /// occurs.
-    pub boilerplate: HashKeyed<u32>,
+    pub(crate) boilerplate: HashKeyed<u32>,
     /// Documents holding at least one boilerplate line (re-signed without them).
     pub boilerplate_docs: usize,
     /// Slots per signature (0 with SimHash alone).

@@ -23,9 +23,10 @@ mod read;
 mod report;
 mod sign;
 
-pub use crate::types::{Cluster, Clustering, CrossCounts, DocId, IndexedCluster, Stage, Tick, peak_rss_mb};
+pub use crate::types::{Cluster, Clustering, CrossCounts, DocId, Stage, Tick};
+pub use corpus::Corpus;
+pub(crate) use corpus::DocMeta;
 pub(crate) use corpus::RELEASE_EVERY;
-pub use corpus::{Corpus, DocMeta};
 use grouping::{cluster_around, make_cluster};
 pub use pieces::{Piece, PieceDoc, SignedPiece};
 use sign::{SignCtx, uses_minhash};

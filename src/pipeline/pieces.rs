@@ -18,7 +18,7 @@ use crate::spans::boilerplate::LinePart;
 use std::path::PathBuf;
 
 /// A piece of the input: records of one file, from byte `start` to `end` of it (cut at record
-/// boundaries when read, [`reader::boundary`]), or the whole file.
+/// boundaries when read, `reader::boundary`), or the whole file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Piece {
     /// The file.

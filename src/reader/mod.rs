@@ -1,7 +1,7 @@
 //! Memory-mapped corpus readers.
 //!
 //! In: paths (files, folders, or `-` for stdin) and [`ReadOptions`]. Out: [`Source`]s (the bytes
-//! of each input, memory-mapped) and, chunk by chunk, [`Record`]s: a document's text borrowed from
+//! of each input, memory-mapped) and, chunk by chunk, records: a document's text borrowed from
 //! the map (or unescaped into a buffer the caller reuses), its byte range, line and id.
 //!
 //! Formats:
@@ -29,7 +29,8 @@ pub(crate) mod parquet;
 
 #[cfg(test)]
 use open::format_of;
-pub use open::{Input, Paging, list_inputs, open_input, open_inputs, open_inputs_with, read_whole};
+pub use open::{Input, open_inputs};
+pub(crate) use open::{Paging, list_inputs, open_input, open_inputs_with, read_whole};
 pub use parquet::is_parquet_name;
 
 use crate::error::{RecordError, RecordErrorKind, Result};
@@ -188,7 +189,7 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// A contiguous run of whole lines of one source, processed as a unit (by one thread).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Chunk {
+pub(crate) struct Chunk {
     /// Index of the source.
     pub source: u32,
     /// First byte.
@@ -201,7 +202,7 @@ pub struct Chunk {
 /// the start (after a byte order mark) for 0, else `at` when a line ends just before it, else
 /// one past the next newline (the end if none). Byte ranges cut at [`boundary`] of their ends
 /// hold whole records and, one after another, every record once.
-pub fn boundary(source: &Source, at: usize) -> usize {
+pub(crate) fn boundary(source: &Source, at: usize) -> usize {
     let b = source.bytes();
     if at == 0 {
         return if b.starts_with(BOM) { BOM.len() } else { 0 };
@@ -242,7 +243,7 @@ pub(crate) fn chunks(sources: &[Source], target: usize) -> Vec<Chunk> {
 
 /// Where a document's id comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IdRef {
+pub(crate) enum IdRef {
     /// Bytes `start..start+len` of the source (a JSON string with no escapes, or a number).
     Span {
         /// First byte in the source.
@@ -260,7 +261,7 @@ pub enum IdRef {
 
 /// A document's text as the reader found it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Text<'a> {
+pub(crate) enum Text<'a> {
     /// The text itself.
     Plain(&'a str),
     /// The content of a JSON string that holds escapes (already validated), still escaped:
@@ -362,7 +363,7 @@ fn piece_end(b: &[u8], start: usize, target: usize, json: bool) -> usize {
 
 /// One document as the reader hands it over.
 #[derive(Debug)]
-pub struct Record<'a> {
+pub(crate) struct Record<'a> {
     /// 1-based line of the record within its chunk (add the chunk's line base).
     pub line_in_chunk: u64,
     /// First byte of the record (its line, without the newline) in the source.

@@ -58,7 +58,7 @@ pub fn open_inputs_with(paths: &[PathBuf], opts: &ReadOptions, paging: Paging) -
     Ok(out)
 }
 
-/// One input file, before it is opened: what [`list_inputs`] finds and [`open_input`] opens
+/// One input file, before it is opened: what the reader lists and opens
 /// (an engine that spreads a run over machines lists on one and opens on others).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {

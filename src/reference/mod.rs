@@ -21,7 +21,7 @@
 //!   [`crate::index::band_keys`] keys them), the exact table (`n` entries of key `u64` and
 //!   document `u32`, sorted), the id offsets (`n + 1` `u64`), the ids (UTF-8) and, for an index
 //!   built with `--substrings`, the window table (`w` entries of the key of a window of 50
-//!   normalized tokens, [`crate::spans::substring::window_keys`], `u64`, and document `u32`,
+//!   normalized tokens, `spans::substring::window_keys`, `u64`, and document `u32`,
 //!   sorted; `w = 0` without).
 //!
 //! A segment is written to a temporary name and renamed; the manifest is rewritten the same way
@@ -95,7 +95,7 @@ impl Settings {
 }
 
 /// What a segment holds, per document (input order of its corpus).
-pub struct SegmentData<'a> {
+pub(crate) struct SegmentData<'a> {
     /// Signatures, `num_perm` slots per document.
     pub sigs: &'a [u32],
     /// Exact keys.
@@ -524,7 +524,7 @@ fn write_manifest(
 
 /// Creates the index `dir` (a new or empty folder) from one signed corpus; with `substrings`,
 /// the index holds its documents' windows (`data.windows`) and every corpus added must too.
-pub fn build(dir: &Path, data: &SegmentData<'_>, config: &Config, substrings: bool) -> Result<()> {
+pub(crate) fn build(dir: &Path, data: &SegmentData<'_>, config: &Config, substrings: bool) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let busy = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.next().is_some();
     if busy {
@@ -540,7 +540,7 @@ pub fn build(dir: &Path, data: &SegmentData<'_>, config: &Config, substrings: bo
 
 /// Adds one signed corpus to the index `dir` as a new segment (with its windows when the index
 /// holds windows: [`ReferenceIndex::has_windows`]).
-pub fn add(dir: &Path, data: &SegmentData<'_>, config: &Config) -> Result<()> {
+pub(crate) fn add(dir: &Path, data: &SegmentData<'_>, config: &Config) -> Result<()> {
     let index = ReferenceIndex::open(dir, config)?;
     let mut names = index.names.clone();
     let name = format!("seg-{:06}.bin", names.len());

@@ -179,7 +179,8 @@ impl TfCounter {
 }
 
 /// The fingerprint of `features` (each occurrence counted).
-pub fn simhash(features: impl IntoIterator<Item = u64>) -> u64 {
+#[cfg(test)]
+pub(crate) fn simhash(features: impl IntoIterator<Item = u64>) -> u64 {
     let mut acc = SimHashAcc::new();
     for h in features {
         acc.add(h);

@@ -15,7 +15,7 @@
 //! with the same line is the signature of a template (site chrome, disclaimers, menus, licence
 //! headers). CCNet removes every repeated paragraph; 3 is that rule made safe for quotations.
 //!
-//! A line is identified by its tokens after normalization ([`crate::tokenize::line_hash`]: the
+//! A line is identified by its tokens after normalization (`tokenize::line_hash`: the
 //! token hashes folded in order), so case, spacing and punctuation between words do not tell two
 //! lines apart; lines without tokens (rules, bullets) are not counted. The tokenizer hashes the
 //! lines in the same pass as it hashes the tokens. Cost: O(total lines) hash lookups, 12 bytes

@@ -5,13 +5,13 @@
 //! ranges of a document's text with what they repeat — for the span report, for
 //! `--strip-repeats`, and for excluding boilerplate from the shingles used for similarity.
 //!
-//! - [`repeats`]: spans of a document that repeat an earlier span of the same document.
-//! - [`boilerplate`]: lines that recur in many documents (CCNet-style line hashing).
-//! - [`substring`]: spans of at least 50 tokens shared with another document (Lee et al. 2022).
+//! - `repeats`: spans of a document that repeat an earlier span of the same document.
+//! - `boilerplate`: lines that recur in many documents (CCNet-style line hashing).
+//! - `substring`: spans of at least 50 tokens shared with another document (Lee et al. 2022).
 
-pub mod boilerplate;
-pub mod repeats;
-pub mod substring;
+pub(crate) mod boilerplate;
+pub(crate) mod repeats;
+pub(crate) mod substring;
 
 #[cfg(test)]
 mod tests {

@@ -496,7 +496,8 @@ pub(crate) fn token_spans(text: &str) -> Vec<(usize, usize)> {
 
 /// Splits normalized text into token strings, by the same rules as [`Shingler`]: for tests,
 /// debugging and other stages that need the tokens themselves.
-pub fn tokens(text: &str) -> Vec<&str> {
+#[cfg(test)]
+pub(crate) fn tokens(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     scan(text, |s, e, _| out.push(&text[s..e]));
     out
