@@ -241,6 +241,19 @@ impl Dedup {
     /// without the lines that are boilerplate in the corpus it was added with; with it off,
     /// a signature depends on its document alone and adding equals building from both. An index
     /// built with windows gets the new documents' windows too.
+    ///
+    /// ```
+    /// use neardup::{Config, Dedup, Format, Source, reference::ReferenceIndex};
+    /// let dir = tempfile::tempdir()?;
+    /// let dedup = Dedup::new(Config::default());
+    /// dedup.build_index_texts(&["Last month's crawl: the harbour reopened after the storm."], None, dir.path(), false)?;
+    /// // This month's crawl, added as a new segment.
+    /// let jsonl = b"{\"id\": \"m2-1\", \"text\": \"This month: the bridge was closed for repairs.\"}\n".to_vec();
+    /// let (corpus, _) = dedup.add_to_index(vec![Source::from_bytes("m2", Format::Jsonl, jsonl)], dir.path())?;
+    /// assert_eq!(corpus.len(), 1);
+    /// assert_eq!(ReferenceIndex::open(dir.path(), dedup.config())?.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn add_to_index(&self, sources: Vec<Source>, dir: &Path) -> Result<(Corpus, Clustering)> {
         self.check_indexable()?;
         let substrings = ReferenceIndex::open(dir, &self.config)?.has_windows();

@@ -14,6 +14,22 @@ use rayon::prelude::*;
 impl Dedup {
     /// Finds the boilerplate lines (counting each line once per cluster of `first_pass`) and
     /// re-signs the documents that hold any, without them. Returns whether any document changed.
+    ///
+    /// ```
+    /// use neardup::{Config, Dedup, Format, Source};
+    /// // Four different articles under one site's footer line.
+    /// let mut jsonl = String::new();
+    /// for topic in ["the harbour reopened", "a bridge closed for repairs", "the school won a prize", "rain is due on Friday"] {
+    ///     jsonl += &format!("{{\"text\": \"Local news: {topic}, the council said on Tuesday.\\nFollow us on every network and share this page\"}}\n");
+    /// }
+    /// let dedup = Dedup::new(Config::default());
+    /// let mut corpus = dedup.read_sources(vec![Source::from_bytes("site", Format::Jsonl, jsonl.into_bytes())])?;
+    /// let first_pass = dedup.cluster_corpus(&corpus)?;
+    /// // The footer is in four clusters of the first pass: boilerplate; every page is signed again.
+    /// assert!(dedup.remove_boilerplate(&mut corpus, &first_pass));
+    /// assert!(dedup.cluster_corpus(&corpus)?.clusters.is_empty());
+    /// # Ok::<(), neardup::Error>(())
+    /// ```
     pub fn remove_boilerplate(&self, corpus: &mut Corpus, first_pass: &Clustering) -> bool {
         let n = corpus.len();
         let group = first_pass.groups(n);

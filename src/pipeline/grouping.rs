@@ -15,6 +15,15 @@ impl Dedup {
     /// and keep rule of the configuration, the last step of [`Dedup::cluster_corpus`], for
     /// engines that find the pairs elsewhere. `similarity` is read for pairs of `verified` and
     /// `copies` only.
+    ///
+    /// ```
+    /// use neardup::{Config, Dedup};
+    /// let dedup = Dedup::new(Config::default());
+    /// // Four documents: 0 and 1 verified alike, 2 an exact copy of 1, 3 alike nothing.
+    /// let clusters = dedup.group_pairs(&[100, 120, 120, 80], &[(0, 1)], &[(1, 2)], &|_, _| 0.9);
+    /// // One cluster; it keeps the first document (the default keep rule).
+    /// assert_eq!(clusters, [(0, vec![0, 1, 2])]);
+    /// ```
     pub fn group_pairs(
         &self,
         lens: &[u64],

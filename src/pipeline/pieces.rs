@@ -138,6 +138,18 @@ impl Dedup {
 
     /// Signs in-memory texts as one piece (document `i` is `texts[i]`, on line `i + 1`; no
     /// ids), as [`Dedup::cluster_texts`] signs them.
+    ///
+    /// ```
+    /// use neardup::{Config, Dedup};
+    /// let dedup = Dedup::new(Config::default());
+    /// let texts = ["One article about the harbour.\nShare this page", "Another about the weather."];
+    /// let signed = dedup.sign_texts_piece(&texts)?;
+    /// assert_eq!(signed.docs.len(), 2);
+    /// // The same signatures as sign_texts, and each document's lines for the boilerplate pass.
+    /// assert_eq!(signed.sigs, dedup.sign_texts(&texts)?);
+    /// assert_eq!(signed.doc_lines.doc(0).0.len(), 2);
+    /// # Ok::<(), neardup::Error>(())
+    /// ```
     pub fn sign_texts_piece<S: AsRef<str>>(&self, texts: &[S]) -> Result<SignedPiece> {
         let (dedup, source) = self.texts_source(texts.iter().map(|t| (t.as_ref(), None, None)))?;
         dedup.sign_chunk(&source, whole(&source))
@@ -224,6 +236,25 @@ impl Dedup {
 
     /// [`Dedup::resign_piece`] for in-memory texts read as [`Dedup::sign_texts_piece`] reads
     /// them.
+    ///
+    /// ```
+    /// use neardup::{Config, Dedup, spans::HashKeyed};
+    /// let dedup = Dedup::new(Config::default());
+    /// let texts = [
+    ///     "The harbour reopened on Monday after the storm.\nShare this page with your friends",
+    ///     "The harbour reopened on Monday after the storm.",
+    /// ];
+    /// let signed = dedup.sign_texts_piece(&texts)?;
+    /// // Take the second line of document 0 as boilerplate (found in 3 clusters, say).
+    /// let footer = signed.doc_lines.doc(0).0[1];
+    /// let boilerplate: HashKeyed<u32> = [(footer, 3)].into_iter().collect();
+    /// // Document 0 signed again without it: the same signature as document 1.
+    /// let resigned = dedup.resign_texts(&texts, &[0], &boilerplate)?;
+    /// let k = signed.sigs.len() / 2;
+    /// assert_eq!((resigned[0].0, resigned[0].1), (0, signed.docs[1].shingles));
+    /// assert_eq!(resigned[0].2, signed.sigs[k..]);
+    /// # Ok::<(), neardup::Error>(())
+    /// ```
     pub fn resign_texts<S: AsRef<str>>(
         &self,
         texts: &[S],
@@ -265,6 +296,21 @@ impl Dedup {
     /// Calls `f` with the line (within the piece) and the bytes (as they are in the input, or
     /// in the JSONL spool of a Parquet file) of each record of the piece whose row (index among
     /// the piece's documents) `keep` accepts, in input order.
+    ///
+    /// ```
+    /// use neardup::{Config, Dedup};
+    /// let seeds = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seeds.jsonl"));
+    /// let dedup = Dedup::new(Config::default());
+    /// let piece = &dedup.plan(&[seeds], 1 << 30)?[0];
+    /// // The records of rows 0 and 5 (the seeds' 000 and its copy 005), as they are in the file.
+    /// let mut lines = Vec::new();
+    /// dedup.piece_records(piece, |row| row == 0 || row == 5, |line, bytes| {
+    ///     assert!(bytes.starts_with(b"{"));
+    ///     lines.push(line);
+    /// })?;
+    /// assert_eq!(lines, [1, 6]);
+    /// # Ok::<(), neardup::Error>(())
+    /// ```
     pub fn piece_records(
         &self,
         piece: &Piece,
