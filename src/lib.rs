@@ -12,9 +12,9 @@
 //! The API is small: [`Dedup`] runs the pass the CLI runs (on texts, files or [`Source`]s,
 //! whole or in [`Piece`]s), configured by a [`Config`] from [`Config::builder`], and gives a
 //! [`Clustering`] of a [`Corpus`]; [`reader`] opens inputs, [`output`] writes the CLI's files,
-//! [`spans`] the shared-span report, [`reference`](mod@reference) is the index on disk (`--against`),
-//! [`crosslingual`] the cross-lingual stage's parameters and dictionary, [`eval`] scores
-//! clusters against gold labels. Errors are one [`Error`].
+//! [`spans`] the shared-span report, [`reference`](mod@reference) is the index on disk
+//! (`--against`), [`crosslingual`] the cross-lingual stage's parameters and dictionary,
+//! [`eval`] scores clusters against gold labels. Errors are one [`Error`].
 //!
 //! ```
 //! use neardup::{Config, Dedup};
@@ -61,7 +61,9 @@ pub use config::{
     Verify,
 };
 pub use error::{Error, RecordError, RecordErrorKind, Result};
-pub use pipeline::{Cluster, Clustering, Corpus, Dedup, DocId, Piece, PieceDoc, SignedPiece, Stage, Tick};
+pub use pipeline::{
+    Cluster, Clustering, Corpus, CrossCounts, Dedup, DocId, IndexedCluster, Piece, PieceDoc, SignedPiece, Stage, Tick,
+};
 pub use reader::{Format, OnError, ReadOptions, Source};
 pub use signature::MinHashKind;
 

@@ -1,7 +1,7 @@
 //! Syndicated translations: the same article across languages.
 //!
-//! In: for every document its language, anchor sequence (module `anchors`) and, with a lexicon, its
-//! dictionary pivot bag ([`lexicon`]), and the groups of the same-language pass (near-duplicates
+//! In: for every document its language, anchor sequence (module `anchors`) and, with a lexicon,
+//! its dictionary pivot bag ([`lexicon`]), and the groups of the same-language pass (near-duplicates
 //! already joined). Out: the pairs of documents whose groups are one article (the caller joins
 //! them with union-find into clusters), the mutual-best edges with their scores, and the counts
 //! behind them.
@@ -20,8 +20,8 @@
 //!    each language. The work and the number of candidates grow linearly with the corpus.
 //! 3. **Score**: order-aware, `2·LCS_w(a, b) / (W(a) + W(b) + 2·prior)`, the weighted longest
 //!    common subsequence of the two anchor sequences (Hirschberg 1975's dynamic programme with
-//!    IDF weights; `PRIOR_ANCHORS` (1.5) anchors of top weight added to each side). A translation keeps the
-//!    anchors of its source in the same order; another article on the same story shares anchors
+//!    IDF weights; `PRIOR_ANCHORS` (1.5) anchors of top weight added to each side). A
+//!    translation keeps the anchors of its source in the same order; another article on the same story shares anchors
 //!    in another order. Where both documents have a pivot bag, plus [`Params::pivot_weight`]
 //!    times the cosine of the bags.
 //! 4. **Linking** by mutual best matches: a pair is an edge when its anchor score (without
@@ -49,8 +49,8 @@
 //!    ([`Params::attach_strong`]) or mutual best matches with its documents
 //!    ([`Params::attach_mutual`]): where a document's own article is absent, another report
 //!    on the same story is still its best. A group anchors leave alone attaches on its
-//!    paragraphs' lengths (module `layout`, [`Params::layout_min`]), and two groups laid out alike
-//!    may join though their documents of one language score low.
+//!    paragraphs' lengths (module `layout`, [`Params::layout_min`]), and two groups laid out
+//!    alike may join though their documents of one language score low.
 //!
 //! All stages exchange plain data (keys, postings, pairs, edges), so each can run per shard.
 //!

@@ -23,7 +23,7 @@ mod read;
 mod report;
 mod sign;
 
-pub use crate::types::{Cluster, Clustering, CrossCounts, DocId, Stage, Tick};
+pub use crate::types::{Cluster, Clustering, CrossCounts, DocId, IndexedCluster, Stage, Tick};
 pub use corpus::Corpus;
 pub(crate) use corpus::DocMeta;
 pub(crate) use corpus::RELEASE_EVERY;

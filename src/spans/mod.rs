@@ -10,6 +10,7 @@
 //! - `substring`: spans of at least 50 tokens shared with another document (Lee et al. 2022).
 
 pub(crate) mod boilerplate;
+pub use boilerplate::LinePart;
 pub(crate) mod repeats;
 pub(crate) mod substring;
 
