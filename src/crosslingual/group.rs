@@ -12,12 +12,14 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// The pairs whose anchor score is at least `min_score`, whose score is within `ratio` of
-/// the best score each side reached in the other's language (and `lift` times each side's
-/// median), and that `admit` lets through (shared anchors and their frequency profile). The
-/// dictionary pivot ranks a document's matches but never makes an edge alone.
+/// the best score each side reached in the other's language (and `lift` times the median of
+/// each side whose candidates are `complete`), and that `admit` lets through (shared anchors
+/// and their frequency profile). The dictionary pivot ranks a document's matches but never
+/// makes an edge alone.
 pub(super) fn mutual_best(
     scored: &Scored<'_>,
     anchor_scores: &[f32],
+    complete: &[bool],
     admit: &dyn Fn(u32, u32) -> bool,
     p: &Params,
 ) -> Vec<(u32, u32, f32)> {
@@ -32,8 +34,8 @@ pub(super) fn mutual_best(
         .filter(|&(i, ((&(a, b), &s), &anchor))| {
             anchor as f64 >= p.min_score
                 && scored.mutual(i, ratio)
-                && s >= lift * scored.median(a)
-                && s >= lift * scored.median(b)
+                && (!complete[a as usize] || s >= lift * scored.median(a))
+                && (!complete[b as usize] || s >= lift * scored.median(b))
                 && admit(a, b)
         })
         .map(|(_, ((&(a, b), &s), _))| (a, b, s))

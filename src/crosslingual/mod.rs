@@ -17,7 +17,8 @@
 //! 2. **Candidates** without comparing all pairs: an inverted index over the keys; each document
 //!    reads the postings of its rarest keys (up to a fixed budget of entries), sums the weights
 //!    it shares with documents of other languages and keeps its best [`Params::per_language`] in
-//!    each language. The work and the number of candidates grow linearly with the corpus.
+//!    each language among its 64 best. The work and the number of candidates grow linearly with
+//!    the corpus, and not with the number of languages.
 //! 3. **Score**: order-aware, `2·LCS_w(a, b) / (W(a) + W(b) + 2·prior)`, the weighted longest
 //!    common subsequence of the two anchor sequences (Hirschberg 1975's dynamic programme with
 //!    IDF weights; `PRIOR_ANCHORS` (1.5) anchors of top weight added to each side). A
@@ -27,7 +28,8 @@
 //! 4. **Linking** by mutual best matches: a pair is an edge when its anchor score (without
 //!    the pivot) is at least [`Params::min_score`], its score within [`Params::ratio`] of the
 //!    best score each document reached in the other's language, and at least
-//!    [`Params::lift`] times the median score of each side's candidates. A fixed threshold
+//!    [`Params::lift`] times the median score of the candidates of each side whose candidates
+//!    are every document it shares an anchor with (see there). A fixed threshold
 //!    over such scores chains articles together through generic
 //!    anchors (a year, a country, a president); the best match of a translation is almost always
 //!    its source, whatever the absolute score. The ratio (rather than the single best) keeps two
@@ -107,7 +109,12 @@ pub struct Params {
     pub max_anchors: usize,
     /// An edge's score must be at least this many times the median score of either document's
     /// candidates: a document that scores alike with everything (another article on the same
-    /// story, sharing its names) has no translation among them.
+    /// story, sharing its names) has no translation among them. Read only for a document whose
+    /// candidates were drawn from every document it shares an anchor with (a small corpus, a
+    /// document with few anchors), where "best in its language" is best among few. A document
+    /// that shares anchors with more documents than it ranks has its best matches as
+    /// candidates, and where its article is in many languages their median is a translation's
+    /// score, not a background.
     pub lift: f64,
     /// Where both documents have a pivot bag, the score is the anchor score plus this times
     /// the cosine of the pivot bags (for ranking: [`Params::min_score`] reads the anchor score
@@ -378,7 +385,7 @@ pub(crate) fn link_with<T>(
     let n = docs.len();
     let same = SameLanguage::new(docs, p);
     let index = AnchorIndex::build(docs, group, &same, p.max_anchors, p.template_groups);
-    let pairs = index.candidates(group, &same, p.per_language);
+    let (pairs, complete) = index.candidates(group, &same, p.per_language);
     let prior = PRIOR_ANCHORS * (1.0 + n as f32).ln();
     let pivots = PivotIndex::build(docs);
     // Per pair its anchor score and its score (the anchor score plus the weighted pivot cosine).
@@ -398,7 +405,7 @@ pub(crate) fn link_with<T>(
         shared >= MIN_SHARED_KEYS && profile as f64 >= p.profile_min
     };
     let scored = Scored::new(n, &pairs, &scores, &same.label, &same_fn);
-    let edges = mutual_best(&scored, &anchor_scores, &admit, p);
+    let edges = mutual_best(&scored, &anchor_scores, &complete, &admit, p);
     // Scored on demand while grouping (single-threaded), with one scratch space.
     let scratch = std::cell::RefCell::new(ScoreScratch::default());
     let same_language = |a: u32, b: u32| index.score(a as usize, b as usize, prior, &mut scratch.borrow_mut());

@@ -282,6 +282,7 @@ fn the_pivot_alone_makes_no_edge() {
         mutual_best(
             &Scored::new(4, &pairs, &scores, &[u32::MAX; 4], &same),
             &anchors,
+            &[true; 4],
             &|_, _| true,
             &Params::default(),
         )
@@ -289,6 +290,33 @@ fn the_pivot_alone_makes_no_edge() {
     // Most of the 0.9 from the dictionary pivot: no edge; from the anchors: an edge.
     assert!(edges(0.1).is_empty());
     assert_eq!(edges(0.35), [(0, 1, 0.9)]);
+}
+
+#[test]
+fn the_background_test_reads_complete_candidates_only() {
+    // Document 0 scores 0.4 with each of 1, 2, 3 (four languages): each pair is a mutual best
+    // match, but none stands out of 0's candidates.
+    const LANGS: [&str; 4] = ["aaa", "bbb", "ccc", "ddd"];
+    let pairs = [(0, 1), (0, 2), (0, 3)];
+    let scores = [0.4; 3];
+    let same = |a: u32, b: u32| LANGS[a as usize] == LANGS[b as usize];
+    let edges = |complete: [bool; 4]| {
+        mutual_best(
+            &Scored::new(4, &pairs, &scores, &[u32::MAX; 4], &same),
+            &scores,
+            &complete,
+            &|_, _| true,
+            &Params::default(),
+        )
+    };
+    // Its candidates are every document it shares an anchor with: their median is the
+    // background, and no pair is an edge (a small corpus of reports on one story).
+    assert!(edges([true; 4]).is_empty());
+    // They share anchors with more documents than they rank (their candidates are their best
+    // matches, the median says nothing of the background): the mutual best matches are edges.
+    assert_eq!(edges([false; 4]).len(), 3);
+    // One side whose candidates are complete still applies the test.
+    assert!(edges([false, true, true, true]).is_empty());
 }
 
 /// Group {0 (aaa), 1 (bbb)}, linked at 0.5, and group {2, 3, 4} (ccc, ddd, eee), every pair
