@@ -44,6 +44,7 @@ fn cross_lingual(c: &mut Criterion) {
                     t,
                     None,
                     &none,
+                    None,
                     1,
                     lex.as_ref(),
                     Params::default().max_anchors,

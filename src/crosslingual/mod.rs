@@ -292,13 +292,16 @@ pub struct Links {
 /// carried twice) and the `boilerplate` lines (hashes of normalized lines, see
 /// [`crate::spans::boilerplate`]) are set aside, then the language is identified and the
 /// anchors extracted from what is left. `label` is the document's language as the corpus gives it;
-/// when it is absent or empty, whatlang's is taken.
+/// when it is absent or empty, whatlang's is taken. `lines`, where known, are the hashes of the
+/// text's lines as the first pass listed them (the boilerplate lines are among such hashes):
+/// when none is boilerplate and no repeat is cut, no line is looked up.
 #[doc(hidden)]
 #[allow(clippy::too_many_arguments)]
 pub fn features(
     text: &str,
     label: Option<&str>,
     boilerplate: &HashKeyed<u32>,
+    lines: Option<&[u64]>,
     seed: u64,
     lexicon: Option<&lexicon::Lexicon>,
     max_anchors: usize,
@@ -312,9 +315,12 @@ pub fn features(
         Cow::Owned(strip_repeats(text, &repeats))
     };
     let mut cut = Vec::new();
-    boilerplate::for_each_boilerplate_line(&body, seed, boilerplate, |start, end, _| {
-        cut.push((start, (end + 1).min(body.len())))
-    });
+    let may_hold = !repeats.is_empty() || lines.is_none_or(|l| l.iter().any(|h| boilerplate.contains_key(h)));
+    if may_hold {
+        boilerplate::for_each_boilerplate_line(&body, seed, boilerplate, |start, end, _| {
+            cut.push((start, (end + 1).min(body.len())))
+        });
+    }
     let kept = if cut.is_empty() {
         body
     } else {
@@ -445,6 +451,40 @@ mod tests {
         assert!(p.set("per_language", "0.5").is_err());
         assert!(p.set("layout_min", "high").is_err());
         assert_eq!(p, Params::default());
+    }
+
+    #[test]
+    fn the_first_pass_lines_only_skip_the_look_up() {
+        let text = "Senator Warren said on Saturday in Boston that she will run in 2028.\n\
+                    Share this page with your friends\nThe Boston Globe reported it first on 12 May.";
+        // The first pass lists the lines of the normalized text.
+        let (mut norm, mut spans) = (String::new(), Vec::new());
+        crate::normalize::normalize_into(text, &mut norm);
+        crate::tokenize::Shingler::new(5, 5, 7).load_lines(&norm, &mut spans);
+        let lines: Vec<u64> = spans.iter().map(|l| l.hash).collect();
+        assert_eq!(lines.len(), 3);
+        let run = |boilerplate: &HashKeyed<u32>, lines: Option<&[u64]>| {
+            let (mut ex, mut profiler) = (anchors::Extractor::new(), words::Profiler::default());
+            features(
+                text,
+                Some("eng"),
+                boilerplate,
+                lines,
+                7,
+                None,
+                1024,
+                &mut ex,
+                &mut profiler,
+            )
+        };
+        // The share line is boilerplate: it is cut whether or not the first pass's lines are given.
+        let share: HashKeyed<u32> = [(lines[1], 3)].into_iter().collect();
+        assert_eq!(run(&share, Some(&lines)), run(&share, None));
+        assert_ne!(run(&share, None), run(&HashKeyed::default(), None));
+        // A boilerplate line the document does not hold: nothing is cut, looked up or not.
+        let other: HashKeyed<u32> = [(lines[1] ^ 1, 3)].into_iter().collect();
+        assert_eq!(run(&other, Some(&lines)), run(&other, None));
+        assert_eq!(run(&other, None), run(&HashKeyed::default(), None));
     }
 
     /// The mutual-best edges of `docs` (each its own group) as pairs.

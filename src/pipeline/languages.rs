@@ -9,22 +9,28 @@ use super::{Clustering, CrossCounts, Dedup, Tick, make_cluster};
 use crate::cluster;
 use crate::crosslingual;
 use crate::spans::HashKeyed;
+use crate::spans::boilerplate::LineStore;
 use rayon::prelude::*;
 
 impl Dedup {
     /// The cross-lingual stage (see [`crate::crosslingual`]): joins the same-language clusters
     /// of `same` with the translations found among the documents (`doc_of(d)` is document
-    /// `d`'s text and language label, if the corpus gives one; its repeats and `boilerplate` lines are set aside first).
+    /// `d`'s text and language label, if the corpus gives one; its repeats and `boilerplate`
+    /// lines are set aside first, the first pass's `lines` telling which documents hold any).
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn link_languages(
         &self,
         p: &crosslingual::Params,
         doc_of: &(dyn Fn(u32) -> (String, Option<String>) + Sync),
         boilerplate: &HashKeyed<u32>,
+        lines: &LineStore,
         same: Clustering,
         lens: &[u64],
         similarity: &(dyn Fn(u32, u32) -> f64 + Sync),
     ) -> Clustering {
         let n = lens.len();
+        // The first pass's lines of every document, where it listed them (boilerplate handling on).
+        let known_lines = !boilerplate.is_empty() && lines.docs() == n;
         let seed = self.config.seed;
         self.tick(Tick::Start {
             stage: "cross-lingual: documents",
@@ -45,6 +51,7 @@ impl Dedup {
                         &text,
                         label.as_deref(),
                         boilerplate,
+                        known_lines.then(|| lines.doc(d as usize).0),
                         seed,
                         self.lexicon.as_deref(),
                         p.max_anchors,

@@ -287,9 +287,15 @@ impl Dedup {
                     let label = self.read.lang_field.as_deref().and_then(|f| corpus.field(DocId(d), f));
                     (corpus.text(DocId(d), &self.read), label)
                 };
-                clustering = self.link_languages(&p, &doc_of, &corpus.boilerplate, clustering, &lens, &|a, b| {
-                    self.pair_similarity(sigs, fps, a, b)
-                });
+                clustering = self.link_languages(
+                    &p,
+                    &doc_of,
+                    &corpus.boilerplate,
+                    &corpus.lines,
+                    clustering,
+                    &lens,
+                    &|a, b| self.pair_similarity(sigs, fps, a, b),
+                );
                 stages.push(Stage::since("cross-lingual", t));
             }
             clustering.stages = stages;
