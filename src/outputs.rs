@@ -8,8 +8,8 @@
 use crate::cli::DedupArgs;
 use crate::{is_dash, is_stdout, print_timings};
 use anyhow::Context;
-use neardup::Dedup;
 use neardup::output::{self, AtomicFile, ParquetRows, Summary};
+use neardup::{Dedup, ReadOptions};
 use std::io::{self, Write};
 use std::time::Instant;
 
@@ -63,7 +63,15 @@ pub(crate) fn write_outputs(
         Vec::new()
     };
     let write_start = Instant::now();
-    write_records(a, corpus, clustering, &spans, parquet_out, &mut staged)?;
+    write_records(
+        a,
+        dedup.read_opts(),
+        corpus,
+        clustering,
+        &spans,
+        parquet_out,
+        &mut staged,
+    )?;
     if is_dash(&a.clusters) {
         staged.stdout = output::write_clusters(&mut io::stdout().lock(), corpus, clustering);
     }
@@ -122,15 +130,16 @@ pub(crate) fn write_outputs(
 /// `--strip-substrings`, rewritten), or every one annotated with `--annotate`; Parquet for
 /// Parquet inputs. With `--strip-substrings`, a shared span is cut from every document but the
 /// first that holds it (its earliest occurrence stays).
+/// `read` is the run's reading options (the fields a rewritten record's text is in).
 fn write_records(
     a: &DedupArgs,
+    read: &ReadOptions,
     corpus: &neardup::Corpus,
     clustering: &neardup::Clustering,
     spans: &[neardup::spans::Span],
     parquet_out: bool,
     staged: &mut Staged,
 ) -> anyhow::Result<()> {
-    let read = a.read_options();
     let stripping = neardup::spans::Stripping::new(a.strip_repeats, if a.strip_substrings { spans } else { &[] });
     let strip = |d: neardup::DocId, text: &str| stripping.apply(d.0, text);
     let keep = clustering.keep_mask(corpus.len());
@@ -165,9 +174,9 @@ fn write_records(
     let write = |w: &mut dyn Write| -> io::Result<()> {
         let mut w = io::BufWriter::with_capacity(output::BUF_BYTES, w);
         if a.annotate {
-            output::write_annotated(&mut w, corpus, clustering, &read)?;
+            output::write_annotated(&mut w, corpus, clustering, read)?;
         } else if a.strip_repeats || a.strip_substrings {
-            output::write_kept_rewritten(&mut w, corpus, &keep, &read, &strip)?;
+            output::write_kept_rewritten(&mut w, corpus, &keep, read, &strip)?;
         } else {
             output::write_kept(&mut w, corpus, &keep)?;
         }

@@ -74,8 +74,16 @@ fn le_bytes<'py, T: Copy, const N: usize>(py: Python<'py>, v: &[T], f: fn(T) -> 
 #[pyclass(frozen, module = "neardup._neardup")]
 pub struct SparkRun {
     dedup: Dedup,
-    /// The run's MinHash settings (a Spark run is MinHash).
-    minhash: MinHashSettings,
+}
+
+impl SparkRun {
+    /// The run's MinHash settings: a Spark run is built with MinHash (see `new`).
+    fn minhash(&self) -> PyResult<MinHashSettings> {
+        self.dedup
+            .config()
+            .minhash()
+            .ok_or_else(|| PyValueError::new_err("a Spark run signs with MinHash"))
+    }
 }
 
 #[pymethods]
@@ -144,19 +152,15 @@ impl SparkRun {
             lang_field: None,
             on_error,
         };
-        let minhash = config
-            .minhash()
-            .ok_or_else(|| PyValueError::new_err("a Spark run signs with MinHash"))?;
         Ok(SparkRun {
             dedup: Dedup::new(config).read_options(read).threads(1),
-            minhash,
         })
     }
 
     /// `(num_perm, bands, rows, seed, boilerplate, min_groups, threshold)` of the run.
-    fn settings(&self) -> (usize, usize, usize, u64, bool, u32, f64) {
-        let (c, m) = (self.dedup.config(), &self.minhash);
-        (
+    fn settings(&self) -> PyResult<(usize, usize, usize, u64, bool, u32, f64)> {
+        let (c, m) = (self.dedup.config(), self.minhash()?);
+        Ok((
             m.num_perm,
             m.bands,
             m.rows,
@@ -164,7 +168,7 @@ impl SparkRun {
             c.boilerplate(),
             c.boilerplate_min_groups(),
             m.threshold,
-        )
+        ))
     }
 
     /// The pieces of `paths`, about `target` bytes each, in input order.
@@ -208,7 +212,7 @@ impl SparkRun {
         let out = py
             .detach(|| self.dedup.resign_piece(&piece, &rows, &set))
             .map_err(err)?;
-        Ok(self.resigned(py, out))
+        self.resigned(py, out)
     }
 
     /// `resign_piece` for in-memory texts (`sign_texts`'s rows).
@@ -223,7 +227,7 @@ impl SparkRun {
         let out = py
             .detach(|| self.dedup.resign_texts(&texts, &rows, &set))
             .map_err(err)?;
-        Ok(self.resigned(py, out))
+        self.resigned(py, out)
     }
 
     /// The records of a piece whose rows are not in `removed` (ascending), as `(line, bytes)`
@@ -293,17 +297,17 @@ fn hash_set(bytes: &[u8]) -> neardup::internals::HashKeyed<u32> {
 
 impl SparkRun {
     /// The columns of documents signed again: rows, shingles, slots and band keys.
-    fn resigned<'py>(&self, py: Python<'py>, out: Vec<(u32, u64, Vec<u32>)>) -> Columns4<'py> {
+    fn resigned<'py>(&self, py: Python<'py>, out: Vec<(u32, u64, Vec<u32>)>) -> PyResult<Columns4<'py>> {
         let sigs: Vec<u32> = out.iter().flat_map(|(_, _, s)| s.iter().copied()).collect();
         let shingles: Vec<u64> = out.iter().map(|&(_, s, _)| s).collect();
-        let keys = py.detach(|| self.band_keys(&sigs, &shingles));
+        let keys = py.detach(|| self.band_keys(&sigs, &shingles))?;
         let rows: Vec<u32> = out.iter().map(|&(r, _, _)| r).collect();
-        (
+        Ok((
             le_bytes(py, &rows, u32::to_le_bytes),
             le_bytes(py, &shingles, u64::to_le_bytes),
             le_bytes(py, &sigs, u32::to_le_bytes),
             le_bytes(py, &keys, u64::to_le_bytes),
-        )
+        ))
     }
 
     /// The columns of a signed piece (see `sign_piece`).
@@ -313,7 +317,7 @@ impl SparkRun {
                 &signed.sigs,
                 &signed.docs.iter().map(|d| d.shingles).collect::<Vec<_>>(),
             )
-        });
+        })?;
         let d = PyDict::new(py);
         d.set_item("lines", signed.lines)?;
         d.set_item("errors", signed.errors)?;
@@ -343,9 +347,16 @@ impl SparkRun {
     }
 
     /// The LSH band keys of signatures (`bands` per document with shingles, in order).
-    fn band_keys(&self, sigs: &[u32], shingles: &[u64]) -> Vec<u64> {
-        let m = &self.minhash;
+    fn band_keys(&self, sigs: &[u32], shingles: &[u64]) -> PyResult<Vec<u64>> {
+        let m = self.minhash()?;
         let active: bitvec::vec::BitVec = shingles.iter().map(|&s| s > 0).collect();
-        super::band_key_rows(sigs, m.num_perm, m.bands, m.rows, self.dedup.config().seed(), &active)
+        Ok(super::band_key_rows(
+            sigs,
+            m.num_perm,
+            m.bands,
+            m.rows,
+            self.dedup.config().seed(),
+            &active,
+        ))
     }
 }

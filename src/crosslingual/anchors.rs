@@ -12,9 +12,10 @@
 //! Cyrillic, Greek, Armenian) that starts with a capital letter away from the start of a sentence
 //! (or at it when the same word is also capitalized elsewhere in the text), or an acronym; in
 //! scripts without case (Arabic, Hebrew, Indic scripts, Hangul, Katakana) every word of two letters
-//! or more whose skeleton has three classes is a *weak* candidate, kept only when the corpus shows the same key as a strong anchor
-//! elsewhere (see [`super`]). Han, Hiragana, Thai, Lao, Khmer and Myanmar text is written without
-//! spaces, so it contributes its numbers and embedded Latin names only.
+//! or more whose skeleton has three classes is a *weak* candidate, kept only when the corpus
+//! shows the same key as a strong anchor elsewhere (see [`super`]). Han, Hiragana, Thai, Lao,
+//! Khmer and Myanmar text is written without spaces, so it contributes its numbers and embedded
+//! Latin names only.
 //!
 //! A name's key is a consonant skeleton of its transliteration (deunicode): letters mapped to
 //! the six consonant classes of Soundex (Russell & Odell, US patent 1,261,167, 1918), vowels and

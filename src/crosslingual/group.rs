@@ -190,9 +190,9 @@ fn languages(docs: &[u32], same: &dyn Fn(u32, u32) -> bool) -> usize {
 /// ([`Params::attach_density`] per document), the mean is at least [`Params::attach_min`] and
 /// [`Params::attach_margin`] times the next best group of that many languages, and, unless it
 /// is [`Params::attach_strong`] times the next best, the group has [`Params::attach_mutual`]
-/// mutual best matches per document with the article's documents. The evidence is summed over every language of the
-/// article, so a document with few anchors still finds its article. A group anchors leave
-/// alone attaches on its layout (see the code below).
+/// mutual best matches per document with the article's documents. The evidence is summed over
+/// every language of the article, so a document with few anchors still finds its article. A
+/// group anchors leave alone attaches on its layout (see the code below).
 pub(super) fn join_groups<'l>(
     group: &[u32],
     edges: &[(u32, u32, f32)],

@@ -1,8 +1,8 @@
 //! Syndicated translations: the same article across languages.
 //!
 //! In: for every document its language, anchor sequence (module `anchors`) and, with a lexicon,
-//! its dictionary pivot bag ([`lexicon`]), and the groups of the same-language pass (near-duplicates
-//! already joined). Out: the pairs of documents whose groups are one article (the caller joins
+//! its dictionary pivot bag ([`lexicon`]), and the groups of the same-language pass
+//! (near-duplicates already joined). Out: the pairs of documents whose groups are one article (the caller joins
 //! them with union-find into clusters), the mutual-best edges with their scores, and the counts
 //! behind them.
 //!
@@ -22,8 +22,8 @@
 //! 3. **Score**: order-aware, `2·LCS_w(a, b) / (W(a) + W(b) + 2·prior)`, the weighted longest
 //!    common subsequence of the two anchor sequences (Hirschberg 1975's dynamic programme with
 //!    IDF weights; `PRIOR_ANCHORS` (1.5) anchors of top weight added to each side). A
-//!    translation keeps the anchors of its source in the same order; another article on the same story shares anchors
-//!    in another order. Where both documents have a pivot bag, plus [`Params::pivot_weight`]
+//!    translation keeps the anchors of its source in the same order; another article on the
+//!    same story shares anchors in another order. Where both documents have a pivot bag, plus [`Params::pivot_weight`]
 //!    times the cosine of the bags.
 //! 4. **Linking** by mutual best matches: a pair is an edge when its anchor score (without
 //!    the pivot) is at least [`Params::min_score`], its score within [`Params::ratio`] of the

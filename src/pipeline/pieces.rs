@@ -10,7 +10,7 @@
 //! them as [`Dedup::run`] does, gets its result.
 
 use super::Dedup;
-use super::sign::{SignCtx, Signed, uses_minhash};
+use super::sign::{SignCtx, Signed, slots};
 use crate::error::{Error, Result};
 use crate::reader::{self, Chunk, Input, Source};
 use crate::spans::HashKeyed;
@@ -187,11 +187,7 @@ impl Dedup {
     }
 
     fn sign_chunk(&self, source: &Source, chunk: Chunk) -> Result<SignedPiece> {
-        let k = if uses_minhash(self.config.method) {
-            self.config.mh.num_perm
-        } else {
-            0
-        };
+        let k = slots(&self.config);
         let mut ctx = SignCtx::new(&self.config);
         let mut out = SignedPiece::default();
         let mut slots = vec![0u32; k];
@@ -272,11 +268,7 @@ impl Dedup {
         rows: &[u32],
         boilerplate: &HashKeyed<u32>,
     ) -> Vec<(u32, u64, Vec<u32>)> {
-        let k = if uses_minhash(self.config.method) {
-            self.config.mh.num_perm
-        } else {
-            0
-        };
+        let k = slots(&self.config);
         let mut ctx = SignCtx::new(&self.config);
         let mut out = Vec::with_capacity(rows.len());
         let mut row = 0u32;

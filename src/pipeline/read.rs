@@ -5,7 +5,7 @@
 //! and signature, the lines and tokens the boilerplate pass needs).
 
 use super::corpus::find_duplicate_ids;
-use super::sign::{self, SignCtx, uses_minhash, uses_simhash};
+use super::sign::{self, SignCtx, uses_simhash};
 use super::{Corpus, Dedup, DocMeta};
 use crate::error::{Error, Result};
 use crate::reader::{self, Source};
@@ -27,11 +27,7 @@ struct ChunkResult {
 impl Dedup {
     /// Reads and signs every document of `sources` (in the current rayon pool).
     pub fn read_sources(&self, sources: Vec<Source>) -> Result<Corpus> {
-        let k = if uses_minhash(self.config.method) {
-            self.config.mh.num_perm
-        } else {
-            0
-        };
+        let k = sign::slots(&self.config);
         let with_fps = uses_simhash(self.config.method);
         let chunks = reader::chunks(&sources, self.chunk_bytes);
         // Under a memory limit the signatures go to a file of the work folder, chunk by chunk

@@ -177,6 +177,15 @@ pub(super) fn uses_minhash(m: Method) -> bool {
     m == Method::MinHash
 }
 
+/// Slots per signature under `config`: `num_perm` where MinHash runs, none under SimHash alone.
+pub(super) fn slots(config: &Config) -> usize {
+    if uses_minhash(config.method) {
+        config.mh.num_perm
+    } else {
+        0
+    }
+}
+
 pub(super) fn uses_simhash(m: Method) -> bool {
     m == Method::SimHash
 }
