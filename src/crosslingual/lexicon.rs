@@ -15,10 +15,12 @@
 //!
 //! The lexicon compiled from the dictionaries is saved as one binary file (`neardup lexicon
 //! build`): per language a table of headwords sorted by their bytes, each with the ids of its
-//! English pivots. A run memory-maps it, so start-up costs no parsing; the first look-up in a
-//! language hashes that language's headwords into an open-addressing index (a few milliseconds
-//! for the largest tables), and every look-up after is one hash and, mostly, one probe, where a
-//! binary search of a table of 300,000 words took 18 probes spread over the file.
+//! English pivots, and an open-addressing hash index of the headwords. A run memory-maps it, so
+//! start-up costs no parsing and no hashing (building the indexes of all tables took about 40 ms
+//! of every `--cross-lingual` run), and every look-up is one hash and, mostly, one probe, where
+//! a binary search of a table of 300,000 words took 18 probes spread over the file. A file
+//! written before the index was stored (its header's index offsets are 0) still loads; each of
+//! its languages is then indexed on first use.
 //! The dictionaries keep their own licences (FreeDict: GPL-2.0+ for most); neither they nor
 //! the compiled file are part of the neardup binary.
 
@@ -169,10 +171,12 @@ enum Bytes {
 #[derive(Debug)]
 pub struct Lexicon {
     bytes: Bytes,
-    /// (language, headwords, offset of its table), sorted by language.
-    langs: Vec<(String, usize, usize)>,
-    /// Per language (as in `langs`), its hash index, built on first use (see [`Table::index`]).
-    indexes: Vec<std::sync::OnceLock<Vec<u32>>>,
+    /// (language, headwords, offset of its table, offset of its hash index or 0), sorted by
+    /// language.
+    langs: Vec<(String, usize, usize, usize)>,
+    /// Per language (as in `langs`) whose file holds no hash index (written before the index
+    /// was stored), its index built on first use (see [`Table::index`]).
+    indexes: Vec<std::sync::OnceLock<Vec<u8>>>,
 }
 
 /// One language's headword table inside a compiled lexicon.
@@ -181,9 +185,37 @@ struct Table<'a> {
     n: usize,
     at: usize,
     arabic: bool,
-    /// The hash index: a power-of-two number of slots, each 0 (empty) or one plus the number of
-    /// the entry whose headword hashes there (linear probing).
-    index: &'a [u32],
+    /// The hash index: a power-of-two number of slots (little-endian u32), each 0 (empty) or
+    /// one plus the number of the entry whose headword hashes there (linear probing).
+    index: &'a [u8],
+}
+
+/// Slots of the hash index of a table of `n` headwords: a power of two, at most three
+/// quarters full.
+pub(crate) fn index_slots(n: usize) -> usize {
+    (n + n / 3 + 1).next_power_of_two()
+}
+
+/// The hash index (see [`Table::index`]) of `n` headwords, `word(i)` the bytes of the `i`-th
+/// (`None`: left out), as little-endian u32 slots. A headword found twice keeps its first entry.
+pub(crate) fn hash_index<'w>(n: usize, word: impl Fn(usize) -> Option<&'w [u8]>) -> Vec<u8> {
+    let slots = index_slots(n);
+    let mut index = vec![0u32; slots];
+    for i in 0..n.min(u32::MAX as usize - 1) {
+        let Some(w) = word(i) else { continue };
+        let mut s = xxh3_64(w) as usize & (slots - 1);
+        loop {
+            match index[s] {
+                0 => {
+                    index[s] = i as u32 + 1;
+                    break;
+                }
+                e if word(e as usize - 1) == Some(w) => break,
+                _ => s = (s + 1) & (slots - 1),
+            }
+        }
+    }
+    index.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
 
 impl<'a> Table<'a> {
@@ -199,37 +231,22 @@ impl<'a> Table<'a> {
         Some((b.get(wo..wo.checked_add(wl)?)?, po, pl))
     }
 
-    /// The hash index of the table's `n` headwords (see [`Table::index`]): at most three quarters full.
-    /// An entry out of the file is left out, and a headword found twice keeps its first entry.
-    fn build_index(&self) -> Vec<u32> {
-        let slots = (self.n + self.n / 3 + 1).next_power_of_two();
-        let mut index = vec![0u32; slots];
-        for i in 0..self.n.min(u32::MAX as usize - 1) {
-            let Some((w, _, _)) = self.entry(i) else { continue };
-            let mut s = xxh3_64(w) as usize & (slots - 1);
-            loop {
-                match index[s] {
-                    0 => {
-                        index[s] = i as u32 + 1;
-                        break;
-                    }
-                    e if self.entry(e as usize - 1).is_some_and(|(x, _, _)| x == w) => break,
-                    _ => s = (s + 1) & (slots - 1),
-                }
-            }
-        }
-        index
+    /// The hash index of the table's `n` headwords, built here (see [`hash_index`]). An entry
+    /// out of the file is left out.
+    fn build_index(&self) -> Vec<u8> {
+        hash_index(self.n, |i| self.entry(i).map(|e| e.0))
     }
 
     /// The pivots of a folded headword.
     fn get(&self, word: &str) -> Option<Pivots<'a>> {
-        let slots = self.index.len();
+        let slots = self.index.len() / 4;
         if slots == 0 {
             return None;
         }
         let mut s = xxh3_64(word.as_bytes()) as usize & (slots - 1);
-        loop {
-            let e = *self.index.get(s)?;
+        // At most every slot once: an index read from a damaged file may have no empty one.
+        for _ in 0..slots {
+            let e = u32_at(self.index, 4 * s)?;
             if e == 0 {
                 return None;
             }
@@ -239,6 +256,7 @@ impl<'a> Table<'a> {
             }
             s = (s + 1) & (slots - 1);
         }
+        None
     }
 
     /// [`Table::get`], then without an Arabic article or conjunction, then the longest known
@@ -328,7 +346,15 @@ impl Lexicon {
             if table.checked_add(16 * words).is_none_or(|end| end > b.len()) {
                 return Err(format!("table of {code} out of bounds"));
             }
-            langs.push((code, words, table));
+            let index = u32_at(b, at + 12).ok_or("truncated header")?;
+            if index != 0
+                && index
+                    .checked_add(4 * index_slots(words))
+                    .is_none_or(|end| end > b.len())
+            {
+                return Err(format!("hash index of {code} out of bounds"));
+            }
+            langs.push((code, words, table, index));
         }
         let indexes = langs.iter().map(|_| std::sync::OnceLock::new()).collect();
         Ok(Lexicon { bytes, langs, indexes })
@@ -359,15 +385,19 @@ impl Lexicon {
     /// The headword table of `lang`, if covered.
     fn table(&self, lang: &str) -> Option<Table<'_>> {
         let i = self.langs.iter().position(|l| l.0 == lang)?;
-        let (_, n, at) = self.langs[i];
+        let (_, n, at, index) = self.langs[i];
+        let b = self.data();
         let mut table = Table {
-            b: self.data(),
+            b,
             n,
             at,
             arabic: lang == "ara",
             index: &[],
         };
-        table.index = self.indexes[i].get_or_init(|| table.build_index());
+        table.index = match index {
+            0 => self.indexes[i].get_or_init(|| table.build_index()),
+            at => &b[at..at + 4 * index_slots(n)],
+        };
         Some(table)
     }
 

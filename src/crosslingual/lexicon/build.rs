@@ -280,8 +280,8 @@ impl LexiconBuilder {
         Ok(())
     }
 
-    /// The compiled lexicon file: header, per-language tables, headword bytes, pivot ids (all
-    /// numbers little-endian u32).
+    /// The compiled lexicon file: header, per-language tables, headword bytes, pivot ids, then
+    /// per language the hash index of its headwords (all numbers little-endian u32).
     pub fn to_bytes(&self) -> Vec<u8> {
         let langs = self.languages();
         let sorted: Vec<Vec<(&String, Vec<u32>)>> = langs
@@ -304,7 +304,15 @@ impl LexiconBuilder {
         let words_start = off;
         let words_len: usize = sorted.iter().flatten().map(|e| e.0.len()).sum();
         let pivots_start = (words_start + words_len).next_multiple_of(4);
-        let mut out = Vec::with_capacity(pivots_start + 4 * sorted.iter().flatten().map(|e| e.1.len()).sum::<usize>());
+        // The hash indexes follow the pivot ids, each 4-aligned.
+        let pivots_end = pivots_start + 4 * sorted.iter().flatten().map(|e| e.1.len()).sum::<usize>();
+        let mut indexes = Vec::new();
+        let mut at = pivots_end;
+        for v in &sorted {
+            indexes.push(at);
+            at += 4 * super::index_slots(v.len());
+        }
+        let mut out = Vec::with_capacity(at);
         let put = |out: &mut Vec<u8>, v: usize| out.extend_from_slice(&(v as u32).to_le_bytes());
         out.extend_from_slice(MAGIC);
         put(&mut out, langs.len());
@@ -316,7 +324,7 @@ impl LexiconBuilder {
             out.extend_from_slice(&code);
             put(&mut out, sorted[i].len());
             put(&mut out, tables[i]);
-            put(&mut out, 0);
+            put(&mut out, indexes[i]);
         }
         let (mut w, mut p) = (words_start, pivots_start);
         for v in &sorted {
@@ -337,6 +345,9 @@ impl LexiconBuilder {
             for &id in ids {
                 out.extend_from_slice(&id.to_le_bytes());
             }
+        }
+        for v in &sorted {
+            out.extend(super::hash_index(v.len(), |i| Some(v[i].0.as_bytes())));
         }
         out
     }
