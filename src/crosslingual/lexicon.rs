@@ -35,6 +35,7 @@ use xxhash_rust::xxh3::xxh3_64;
 const MAGIC: &[u8; 8] = b"NDLEX\0\0\x02";
 
 mod build;
+mod codes;
 pub use build::LexiconBuilder;
 
 /// The pivot id of a stemmed English word.
@@ -136,13 +137,6 @@ pub(crate) fn english_stem(word: &str) -> Option<String> {
         w.to_string()
     };
     Some(s)
-}
-
-/// The language a dictionary is looked up by for a label: the label up to its first `-` or `_`
-/// (`por-BR` and `por_Latn` use the `por` tables), lowercased ISO 639-3 codes as whatlang
-/// and most corpora write them.
-pub(crate) fn base_language(label: &str) -> &str {
-    label.split(['-', '_']).next().unwrap_or(label)
 }
 
 /// Folds a word for lookup: NFKC, case folding, and for Arabic, no vowel marks or tatweel and
@@ -377,9 +371,21 @@ impl Lexicon {
         self.langs.iter().find(|l| l.0 == lang).map_or(0, |l| l.1)
     }
 
-    /// Whether `lang` can be pivoted (English always can).
-    pub fn covers(&self, lang: &str) -> bool {
-        lang == "eng" || self.langs.iter().any(|l| l.0 == lang)
+    /// Whether documents labelled `label` can be pivoted (English always can): see
+    /// [`Lexicon::resolve`].
+    pub fn covers(&self, label: &str) -> bool {
+        self.resolve(label).is_some()
+    }
+
+    /// The language whose table serves documents labelled `label` (`"eng"` for English, its
+    /// own pivot), if any: the label's ISO 639-3 code, whatever the style of the label
+    /// (`fr`, `fra`, `fra-CA`, `fra_Latn`), or else another member of its macrolanguage
+    /// (`arb` is served by an `ara` table, `zho` by `cmn`).
+    pub fn resolve(&self, label: &str) -> Option<&str> {
+        codes::candidates(label).into_iter().find_map(|c| match c.as_str() {
+            "eng" => Some("eng"),
+            _ => self.langs.iter().find(|l| l.0 == c).map(|l| l.0.as_str()),
+        })
     }
 
     /// The headword table of `lang`, if covered.
@@ -401,14 +407,15 @@ impl Lexicon {
         Some(table)
     }
 
-    /// The English pivot words of a folded `word` of `lang`, with the fallbacks of the module
-    /// documentation.
+    /// The English pivot words of a folded `word` of a document labelled `lang` (see
+    /// [`Lexicon::resolve`]), with the fallbacks of the module documentation.
     pub fn lookup(&self, lang: &str, word: &str) -> Option<Pivots<'_>> {
-        self.table(lang)?.lookup(word)
+        self.table(self.resolve(lang)?)?.lookup(word)
     }
 
-    /// The pivot bag of a text in `lang`: `(pivot id, weight)` sorted by id, where a word with
-    /// `k` English translations gives each `1/k`; empty when `lang` is not covered.
+    /// The pivot bag of a text in `lang` (a table's code, as [`Lexicon::resolve`] gives it):
+    /// `(pivot id, weight)` sorted by id, where a word with `k` English translations gives
+    /// each `1/k`; empty when `lang` is not covered.
     pub(crate) fn pivot_bag(&self, lang: &str, text: &str) -> Vec<(u32, f32)> {
         // English is its own pivot; any other language needs its table.
         let table = if lang == "eng" {

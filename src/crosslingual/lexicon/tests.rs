@@ -208,3 +208,32 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn labels_of_any_style_find_their_table() {
+    let mut built = LexiconBuilder::new();
+    built.add("fra", "maison", vec!["house".into()]);
+    built.add("ara", "بيت", vec!["house".into()]);
+    let lex = Lexicon::from_bytes(built.to_bytes()).unwrap();
+    let house = vec![pivot_id("house")];
+    for label in ["fra", "fr", "fra-CA", "fra_Latn", "FR-fr"] {
+        assert_eq!(lex.resolve(label), Some("fra"), "{label}");
+        assert_eq!(
+            lex.lookup(label, "maison").map(|p| p.iter().collect::<Vec<_>>()),
+            Some(house.clone())
+        );
+    }
+    // A member of a macrolanguage is served by the macrolanguage's table, English by itself.
+    for label in ["arb", "ar", "arz-EG"] {
+        assert_eq!(lex.resolve(label), Some("ara"), "{label}");
+    }
+    assert_eq!(lex.resolve("en-GB"), Some("eng"));
+    assert!(lex.covers("en") && !lex.covers("deu") && !lex.covers("und"));
+    // The pivot bag of an Arabic text labelled as Standard Arabic uses the Arabic table and its
+    // folding (the article written onto the word).
+    let code = lex.resolve("arb").unwrap();
+    assert_eq!(
+        lex.pivot_bag(code, "البيت").iter().map(|e| e.0).collect::<Vec<_>>(),
+        house
+    );
+}
