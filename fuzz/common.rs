@@ -157,3 +157,34 @@ pub fn index(data: &[u8]) {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The lexicon reader: `data` as a compiled lexicon file (`neardup lexicon build`). Loading
+/// succeeds or fails with an error, never a panic; a lexicon that loads answers look-ups of any
+/// word under any label (its own codes and other styles) without a panic, and the pivots of a
+/// word it finds are whole ids.
+pub fn lexicon(data: &[u8]) {
+    use neardup::crosslingual::lexicon::Lexicon;
+    let Ok(lex) = Lexicon::from_bytes(data.to_vec()) else {
+        return;
+    };
+    let text = String::from_utf8_lossy(data);
+    let mut words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(32)
+        .collect();
+    words.extend(["maison", "house", "بيت", "haus"]);
+    let langs: Vec<String> = lex.languages().into_iter().map(str::to_string).collect();
+    for label in langs
+        .iter()
+        .map(String::as_str)
+        .chain(["fr", "fra_Latn", "arb", "en", "und", ""])
+    {
+        let _ = (lex.covers(label), lex.resolve(label), lex.len_of(label));
+        for w in &words {
+            if let Some(p) = lex.lookup(label, w) {
+                assert_eq!(p.iter().count(), p.len());
+            }
+        }
+    }
+}

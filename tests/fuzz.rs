@@ -67,6 +67,24 @@ fn damaged(valid: &[u8], (edits, cut): &Damage) -> Vec<u8> {
     data
 }
 
+/// A compiled lexicon of two languages (French, and Arabic with its folding), built once.
+fn small_lexicon() -> &'static [u8] {
+    static BYTES: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    BYTES.get_or_init(|| {
+        let mut built = neardup::crosslingual::lexicon::LexiconBuilder::new();
+        for (w, e) in [
+            ("maison", "house"),
+            ("chat", "cat"),
+            ("élection", "elect"),
+            ("sénat", "senat"),
+        ] {
+            built.add("fra", w, vec![e.to_string(), "home".to_string()]);
+        }
+        built.add("ara", "بيت", vec!["house".to_string()]);
+        built.to_bytes()
+    })
+}
+
 /// The seeds as a small Parquet file of several row groups and pages (snappy), built once.
 fn seeds_parquet() -> &'static [u8] {
     use arrow_array::{ArrayRef, RecordBatch, StringArray};
@@ -141,6 +159,17 @@ proptest! {
     #[test]
     fn index_reader_survives_corrupt_segments(damage in damage()) {
         common::index(&damaged(seeds_segment(), &damage));
+    }
+
+    #[test]
+    fn lexicon_reader_survives_corrupt_files(damage in damage()) {
+        common::lexicon(&damaged(small_lexicon(), &damage));
+    }
+
+    #[test]
+    fn lexicon_reader_survives_any_bytes(data in prop::collection::vec(any::<u8>(), 0..512)) {
+        // Past the magic bytes, so that the header and tables are read.
+        common::lexicon(&[&b"NDLEX\0\0\x02"[..], &data].concat());
     }
 
     #[test]

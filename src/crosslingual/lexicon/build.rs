@@ -128,7 +128,11 @@ impl LexiconBuilder {
         self.maps.is_empty()
     }
 
-    pub(super) fn add(&mut self, lang: &str, word: &str, english: Vec<String>) {
+    /// Adds a folded headword of `lang` with its English pivot words (stemmed, as the
+    /// dictionary readers give them). Hidden: for tests and fuzzing, which need a lexicon
+    /// without dictionary files.
+    #[doc(hidden)]
+    pub fn add(&mut self, lang: &str, word: &str, english: Vec<String>) {
         if english.is_empty() || word.is_empty() || word.contains(' ') {
             return;
         }
