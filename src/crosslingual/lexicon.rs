@@ -26,6 +26,7 @@
 
 use crate::error::{Error, Result};
 use crate::normalize::normalize_into;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
@@ -43,98 +44,55 @@ pub(crate) fn pivot_id(stem: &str) -> u32 {
     xxh3_64(stem.as_bytes()) as u32
 }
 
-/// English function words: no evidence of a shared article.
+/// English function words: no evidence of a shared article (see [`is_stop`]).
+#[rustfmt::skip]
 const STOP: &[&str] = &[
-    "a",
-    "about",
-    "an",
-    "and",
-    "are",
-    "as",
-    "at",
-    "be",
-    "been",
-    "but",
-    "by",
-    "can",
-    "do",
-    "for",
-    "from",
-    "had",
-    "has",
-    "have",
-    "he",
-    "her",
-    "his",
-    "i",
-    "if",
-    "in",
-    "into",
-    "is",
-    "it",
-    "its",
-    "me",
-    "my",
-    "no",
-    "not",
-    "of",
-    "on",
-    "one",
-    "or",
-    "our",
-    "out",
-    "she",
-    "so",
-    "some",
-    "than",
-    "that",
-    "the",
-    "their",
-    "them",
-    "then",
-    "there",
-    "they",
-    "this",
-    "to",
-    "up",
-    "us",
-    "was",
-    "we",
-    "were",
-    "what",
-    "when",
-    "which",
-    "who",
-    "will",
-    "with",
-    "would",
-    "you",
-    "your",
-    "something",
-    "someone",
-    "oneself",
-    "etc",
+    "a", "about", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "do", "etc",
+    "for", "from", "had", "has", "have", "he", "her", "his", "i", "if", "in", "into", "is", "it",
+    "its", "me", "my", "no", "not", "of", "on", "one", "oneself", "or", "our", "out", "she", "so",
+    "some", "someone", "something", "than", "that", "the", "their", "them", "then", "there", "they",
+    "this", "to", "up", "us", "was", "we", "were", "what", "when", "which", "who", "will", "with",
+    "would", "you", "your",
 ];
+
+/// A word of at most 16 bytes as one number (its bytes, zero-padded), so that looking it up
+/// in a sorted list compares numbers.
+fn packed(word: &str) -> Option<u128> {
+    let mut b = [0u8; 16];
+    b.get_mut(..word.len())?.copy_from_slice(word.as_bytes());
+    Some(u128::from_be_bytes(b))
+}
+
+/// Whether `word` is one of [`STOP`].
+fn is_stop(word: &str) -> bool {
+    static PACKED: std::sync::LazyLock<Vec<u128>> = std::sync::LazyLock::new(|| {
+        let mut v: Vec<u128> = STOP.iter().filter_map(|w| packed(w)).collect();
+        v.sort_unstable();
+        v
+    });
+    packed(word).is_some_and(|p| PACKED.binary_search(&p).is_ok())
+}
 
 /// A crude English stemmer (plural and verb endings), applied alike to English text and to the
 /// dictionaries' English side; `None` for function words and words shorter than 2 letters.
-pub(crate) fn english_stem(word: &str) -> Option<String> {
-    if word.len() < 2 || STOP.contains(&word) || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+/// Borrows from `word` except where a letter is added (`parties` → `party`).
+pub(crate) fn english_stem(word: &str) -> Option<Cow<'_, str>> {
+    if word.len() < 2 || !word.bytes().all(|b| b.is_ascii_lowercase()) || is_stop(word) {
         return None;
     }
     let w = word;
     let s = if w.len() > 4 && w.ends_with("ies") {
-        format!("{}y", &w[..w.len() - 3])
+        Cow::Owned(format!("{}y", &w[..w.len() - 3]))
     } else if w.ends_with("sses") {
-        w[..w.len() - 2].to_string()
+        Cow::Borrowed(&w[..w.len() - 2])
     } else if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
-        w[..w.len() - 1].to_string()
+        Cow::Borrowed(&w[..w.len() - 1])
     } else if w.len() > 5 && w.ends_with("ing") {
-        w[..w.len() - 3].to_string()
+        Cow::Borrowed(&w[..w.len() - 3])
     } else if w.len() > 4 && w.ends_with("ed") {
-        w[..w.len() - 2].to_string()
+        Cow::Borrowed(&w[..w.len() - 2])
     } else {
-        w.to_string()
+        Cow::Borrowed(w)
     };
     Some(s)
 }

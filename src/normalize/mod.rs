@@ -280,15 +280,25 @@ fn copy_lower_until(b: &[u8], i: usize, out: &mut String) -> usize {
             v.set_len(len);
         }
         let j = i + b[i..].iter().position(|&c| c >= 0x80).unwrap_or(b.len() - i);
-        push_ascii_lowercase(std::str::from_utf8(&b[i..j]).unwrap_or(""), out);
+        push_ascii_lowercase(ascii_str(&b[i..j]), out);
         return j;
     }
     #[allow(unreachable_code)]
     {
         let j = i + b[i..].iter().position(|&c| c >= 0x80).unwrap_or(b.len() - i);
-        push_ascii_lowercase(std::str::from_utf8(&b[i..j]).unwrap_or(""), out);
+        push_ascii_lowercase(ascii_str(&b[i..j]), out);
         j
     }
+}
+
+/// `b`, every byte of which is below 0x80, as a `str` without validating it again (the
+/// callers have just found where the ASCII run ends; short tokens end there).
+#[inline(always)]
+fn ascii_str(b: &[u8]) -> &str {
+    debug_assert!(b.is_ascii());
+    // SAFETY: the callers pass a run of bytes below 0x80, each one ASCII character, so the
+    // slice is valid UTF-8.
+    unsafe { std::str::from_utf8_unchecked(b) }
 }
 
 /// Appends ASCII `s` lowercased, in one pass (16 bytes per step with SSE2).

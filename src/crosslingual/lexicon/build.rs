@@ -88,7 +88,7 @@ pub(super) fn english_words(phrase: &str) -> Vec<String> {
     phrase
         .split(|c: char| !c.is_ascii_alphabetic())
         .filter(|w| !w.is_empty())
-        .filter_map(|w| english_stem(&w.to_ascii_lowercase()))
+        .filter_map(|w| english_stem(&w.to_ascii_lowercase()).map(|s| s.into_owned()))
         .take(2)
         .collect()
 }
@@ -211,7 +211,10 @@ impl LexiconBuilder {
             };
             let lines = translation_lines(entry);
             if inverted {
-                let Some(english) = english_stem(&head.to_lowercase()).filter(|_| !head.contains(' ')) else {
+                let Some(english) = english_stem(&head.to_lowercase())
+                    .map(|s| s.into_owned())
+                    .filter(|_| !head.contains(' '))
+                else {
                     continue;
                 };
                 for l in &lines {

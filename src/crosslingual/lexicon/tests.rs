@@ -136,6 +136,14 @@ fn english_stems_agree_on_inflections() {
     assert_eq!(english_stem("elections"), english_stem("election"));
     assert_eq!(english_stem("parties").as_deref(), Some("party"));
     assert_eq!(english_stem("the"), None);
+    // Every function word is left out, and only those (words differing by a trailing
+    // letter or longer than the packing are not taken for one).
+    assert!(STOP.iter().all(|w| w.len() <= 16 && english_stem(w).is_none()));
+    for w in ["abouts", "ab", "thems", "somethingelsewhatsoever", "th"] {
+        assert!(!is_stop(w), "{w}");
+    }
+    assert_eq!(english_stem("something"), None);
+    assert_eq!(english_stem("somethings").as_deref(), Some("something"));
 }
 
 #[test]
