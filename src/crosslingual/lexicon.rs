@@ -16,7 +16,7 @@
 //! The lexicon compiled from the dictionaries is saved as one binary file (`neardup lexicon
 //! build`): per language a table of headwords sorted by their bytes, each with the ids of its
 //! English pivots, and an open-addressing hash index of the headwords. A run memory-maps it, so
-//! start-up costs no parsing and no hashing (building the indexes of all tables took about 40 ms
+//! start-up costs no parsing and no hashing (building the indexes of all tables took about 50 ms
 //! of every `--cross-lingual` run), and every look-up is one hash and, mostly, one probe, where
 //! a binary search of a table of 300,000 words took 18 probes spread over the file. A file
 //! written before the index was stored (its header's index offsets are 0) still loads; each of
