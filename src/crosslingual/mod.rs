@@ -6,8 +6,11 @@
 //! them with union-find into clusters), the mutual-best edges with their scores, and the counts
 //! behind them.
 //!
-//! 0. **Language**: whatlang's, when its confidence is at least 0.5; other documents (code,
-//!    command lines, too little text) take no part.
+//! 0. **Language**: the record's label (`--lang-field`), else whatlang's when its confidence is
+//!    at least 0.5, else none (`und`: code, command lines, too little text, a language the
+//!    detector does not know). Labels only ever set two documents apart; whether two documents
+//!    are in one language is decided by their common words (module `language`), so a document
+//!    without a label takes part through its words, and only one with neither takes no part.
 //! 1. **Corpus filter.** A key is an anchor of the corpus only when it occurs in documents of at
 //!    least two languages and at least once as a strong anchor (a number, an acronym, a
 //!    capitalized name); a word of a script without case becomes an anchor only through this
