@@ -119,6 +119,14 @@ enum Bytes {
     Owned(Vec<u8>),
 }
 
+/// How documents of one label are pivoted: English is its own pivot; another language
+/// through its table, `Lexicon::langs[i]`.
+#[derive(Debug, Clone, Copy)]
+enum Served {
+    English,
+    Table(usize),
+}
+
 /// A compiled lexicon, ready for lookups (see the module documentation).
 #[derive(Debug)]
 pub struct Lexicon {
@@ -340,16 +348,31 @@ impl Lexicon {
     /// (`fr`, `fra`, `fra-CA`, `fra_Latn`), or else another member of its macrolanguage
     /// (`arb` is served by an `ara` table, `zho` by `cmn`).
     pub fn resolve(&self, label: &str) -> Option<&str> {
-        codes::candidates(label).into_iter().find_map(|c| match c.as_str() {
-            "eng" => Some("eng"),
-            _ => self.langs.iter().find(|l| l.0 == c).map(|l| l.0.as_str()),
+        self.served(label).map(|s| match s {
+            Served::English => "eng",
+            Served::Table(i) => self.langs[i].0.as_str(),
         })
     }
 
-    /// The headword table of `lang`, if covered.
-    fn table(&self, lang: &str) -> Option<Table<'_>> {
-        let i = self.langs.iter().position(|l| l.0 == lang)?;
-        let (_, n, at, index) = self.langs[i];
+    /// How documents labelled `label` are pivoted (see [`Lexicon::resolve`]).
+    fn served(&self, label: &str) -> Option<Served> {
+        codes::candidates(label).into_iter().find_map(|c| match &*c {
+            "eng" => Some(Served::English),
+            c => self.langs.iter().position(|l| l.0 == c).map(Served::Table),
+        })
+    }
+
+    /// The headword table serving documents labelled `label`, if any (English has none).
+    fn table(&self, label: &str) -> Option<Table<'_>> {
+        match self.served(label)? {
+            Served::English => None,
+            Served::Table(i) => Some(self.table_at(i)),
+        }
+    }
+
+    /// The headword table of language `i` of `langs`.
+    fn table_at(&self, i: usize) -> Table<'_> {
+        let (ref lang, n, at, index) = self.langs[i];
         let b = self.data();
         let mut table = Table {
             b,
@@ -362,27 +385,24 @@ impl Lexicon {
             0 => self.indexes[i].get_or_init(|| table.build_index()),
             at => &b[at..at + 4 * index_slots(n)],
         };
-        Some(table)
+        table
     }
 
     /// The English pivot words of a folded `word` of a document labelled `lang` (see
     /// [`Lexicon::resolve`]), with the fallbacks of the module documentation.
     pub fn lookup(&self, lang: &str, word: &str) -> Option<Pivots<'_>> {
-        self.table(self.resolve(lang)?)?.lookup(word)
+        self.table(lang)?.lookup(word)
     }
 
-    /// The pivot bag of a text in `lang` (a table's code, as [`Lexicon::resolve`] gives it):
-    /// `(pivot id, weight)` sorted by id, where a word with `k` English translations gives
-    /// each `1/k`; empty when `lang` is not covered.
-    pub(crate) fn pivot_bag(&self, lang: &str, text: &str) -> Vec<(u32, f32)> {
+    /// The pivot bag of a text labelled `label` (see [`Lexicon::resolve`]): `(pivot id,
+    /// weight)` sorted by id, where a word with `k` English translations gives each `1/k`;
+    /// empty when no table serves the label.
+    pub(crate) fn pivot_bag(&self, label: &str, text: &str) -> Vec<(u32, f32)> {
         // English is its own pivot; any other language needs its table.
-        let table = if lang == "eng" {
-            None
-        } else {
-            match self.table(lang) {
-                Some(t) => Some(t),
-                None => return Vec::new(),
-            }
+        let (lang, table) = match self.served(label) {
+            None => return Vec::new(),
+            Some(Served::English) => ("eng", None),
+            Some(Served::Table(i)) => (self.langs[i].0.as_str(), Some(self.table_at(i))),
         };
         let mut bag: HashMap<u32, f32> = HashMap::new();
         let add = |bag: &mut HashMap<u32, f32>, english: Pivots<'_>| {

@@ -342,9 +342,7 @@ pub fn features(
         }),
     };
     let mut out = DocFeatures {
-        pivots: lexicon
-            .and_then(|l| l.resolve(&lang).map(|code| l.pivot_bag(code, &kept)))
-            .unwrap_or_default(),
+        pivots: lexicon.map(|l| l.pivot_bag(&lang, &kept)).unwrap_or_default(),
         words: profiler.common_words(&kept),
         layout: layout::layout(&kept),
         lang,

@@ -9,6 +9,8 @@
 //! `fas` or Iranian Persian `pes`). A dictionary of the macrolanguage serves its members and the
 //! other way round, so each is tried after the label's own code.
 
+use std::borrow::Cow;
+
 /// ISO 639-1 codes (and the withdrawn `iw`, `in`, `ji`, `jw`, `mo` that language identifiers
 /// still write) with their ISO 639-3 code, sorted by the two-letter code.
 #[rustfmt::skip]
@@ -74,24 +76,28 @@ const FAMILIES: &[&[&str]] = &[
 
 /// The ISO 639-3 code of `label`: its language subtag (up to the first `-` or `_`),
 /// lowercased, and a two-letter code mapped to its three-letter one. Any other subtag is kept
-/// as it is (the lexicon knows no such table, and says so by not covering it).
-pub(crate) fn iso_639_3(label: &str) -> String {
-    let base = label.split(['-', '_']).next().unwrap_or(label).to_ascii_lowercase();
-    match ISO_639_1.binary_search_by(|e| e.0.cmp(base.as_str())) {
-        Ok(i) => ISO_639_1[i].1.to_string(),
+/// as it is (the lexicon knows no such table, and says so by not covering it). Borrowed unless
+/// the label has capitals.
+pub(crate) fn iso_639_3(label: &str) -> Cow<'_, str> {
+    let base = label.split(['-', '_']).next().unwrap_or(label);
+    let base = if base.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(base.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(base)
+    };
+    match ISO_639_1.binary_search_by(|e| e.0.cmp(&base)) {
+        Ok(i) => Cow::Borrowed(ISO_639_1[i].1),
         Err(_) => base,
     }
 }
 
 /// The codes whose dictionary may serve `label`, best first: its own ISO 639-3 code, then the
 /// other members of its family (macrolanguage first).
-pub(crate) fn candidates(label: &str) -> Vec<String> {
+pub(crate) fn candidates(label: &str) -> Vec<Cow<'_, str>> {
     let code = iso_639_3(label);
-    let mut out = vec![code.clone()];
-    if let Some(family) = FAMILIES.iter().find(|f| f.contains(&code.as_str())) {
-        out.extend(family.iter().filter(|&&c| c != code).map(|c| c.to_string()));
-    }
-    out
+    let family = FAMILIES.iter().find(|f| f.contains(&&*code)).copied().unwrap_or(&[]);
+    let others = family.iter().filter(|&&c| c != code).map(|&c| Cow::Borrowed(c));
+    std::iter::once(code.clone()).chain(others).collect()
 }
 
 #[cfg(test)]
