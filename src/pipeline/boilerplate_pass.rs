@@ -67,6 +67,7 @@ impl Dedup {
         let read = &self.read;
         // Each document is signed again straight into its own signature slots.
         let (docs, sources, lines) = (&corpus.docs, &corpus.sources, &corpus.boilerplate);
+        let corpus_lines = &corpus.lines;
         // Without MinHash slots (k = 0, SimHash alone) every document's row is empty.
         let rows = corpus
             .sigs
@@ -84,8 +85,10 @@ impl Dedup {
                     // Signed again from the tokens the first pass kept, or else from the
                     // record read again in place (no copy of its text), without its
                     // boilerplate lines.
-                    if let Some(cached) = super::sign::cached_tokens(&tokens, d as usize) {
-                        return (d, ctx.sign_cached_without(cached, lines, sig));
+                    let hashes = corpus_lines.doc(d as usize).0;
+                    let cached = super::sign::cached_tokens(&tokens, d as usize);
+                    if let Some(cached) = cached.filter(|c| c.lines() == hashes.len()) {
+                        return (d, ctx.sign_cached_without(cached, hashes, lines, sig));
                     }
                     let m = &docs[d as usize];
                     let chunk = Chunk {

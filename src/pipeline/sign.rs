@@ -50,28 +50,53 @@ pub(crate) const TOKEN_CACHE_BYTES: usize = 1 << 28;
 /// The tokens and lines of a run of consecutive documents as the first pass's tokenizer gave
 /// them (a long document's pieces joined), so that the boilerplate pass can sign a document
 /// again without its boilerplate lines without reading, normalizing and tokenizing it again
-/// (most of the cost of signing). A document the budget has no room for is not kept.
+/// (most of the cost of signing). A document the budget has no room for is not kept. Of each
+/// line only where it ends is kept (4 bytes, and 8 more for a line with characters of unspaced
+/// scripts): its hash and length are in the first pass's [`boilerplate::LinePart`], line for
+/// line.
 #[derive(Debug, Default)]
 pub(crate) struct TokenPart {
     tokens: Vec<u64>,
-    spans: Vec<LineSpan>,
-    /// Per document: one past its last token and line in `tokens` and `spans`, how many of its
+    /// Per line: one past its last token, counted from its document's first token.
+    ends: Vec<u32>,
+    /// The lines that hold characters of unspaced scripts: the line's index in its document
+    /// and how many such characters it holds.
+    ideos: Vec<(u32, u32)>,
+    /// Per document: one past its last entry in `tokens`, `ends` and `ideos`, how many of its
     /// tokens are characters of unspaced scripts, and whether it was kept.
-    docs: Vec<(usize, usize, usize, bool)>,
+    docs: Vec<DocEnd>,
     /// Whether the open document (added piece by piece) has been refused by the budget, and the
     /// bytes of it the budget granted so far (given back if it is refused).
     refused: bool,
     granted: usize,
 }
 
+/// Where a document of a [`TokenPart`] ends.
+#[derive(Debug, Clone, Copy, Default)]
+struct DocEnd {
+    tokens: usize,
+    lines: usize,
+    ideos: usize,
+    ideo: usize,
+    kept: bool,
+}
+
 impl TokenPart {
+    /// Where the open document starts.
+    fn open(&self) -> DocEnd {
+        self.docs.last().copied().unwrap_or_default()
+    }
+
     /// Adds `tokens` to the open document, and its lines `spans` (token indices counting
     /// `kept` tokens of the previous piece in front), if `budget` has room for them.
     fn add(&mut self, budget: &AtomicUsize, tokens: &[u64], spans: &[LineSpan], kept: usize) {
         if self.refused {
             return;
         }
-        let bytes = std::mem::size_of_val(tokens) + std::mem::size_of_val(spans);
+        let ideo_lines = spans.iter().filter(|l| l.ideo > 0).count();
+        let bytes = std::mem::size_of_val(tokens)
+            + spans.len() * std::mem::size_of::<u32>()
+            + ideo_lines * std::mem::size_of::<(u32, u32)>();
         let granted = budget.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(bytes));
         if granted.is_err() {
             budget.fetch_add(std::mem::take(&mut self.granted), Ordering::Relaxed);
@@ -79,14 +104,16 @@ impl TokenPart {
             return;
         }
         self.granted += bytes;
-        // Token indices within the document: those of this piece follow the ones added before.
-        let base = self.tokens.len() - self.docs.last().map_or(0, |d| d.0);
-        let shift = |i: u32| i - kept as u32 + base as u32;
-        self.spans.extend(spans.iter().map(|l| LineSpan {
-            first: shift(l.first),
-            end: shift(l.end),
-            ..*l
-        }));
+        // Token and line indices within the document: those of this piece follow the ones
+        // added before.
+        let open = self.open();
+        let base = (self.tokens.len() - open.tokens) as u32;
+        let line_base = self.ends.len() - open.lines;
+        if ideo_lines > 0 {
+            let lines = spans.iter().enumerate().filter(|(_, l)| l.ideo > 0);
+            self.ideos.extend(lines.map(|(i, l)| ((line_base + i) as u32, l.ideo)));
+        }
+        self.ends.extend(spans.iter().map(|l| l.end - kept as u32 + base));
         self.tokens.extend_from_slice(tokens);
     }
 
@@ -96,21 +123,30 @@ impl TokenPart {
         self.granted = 0;
         let kept = !std::mem::take(&mut self.refused);
         if !kept {
-            let (t, s) = self.docs.last().map_or((0, 0), |d| (d.0, d.1));
-            self.tokens.truncate(t);
-            self.spans.truncate(s);
+            let open = self.open();
+            self.tokens.truncate(open.tokens);
+            self.ends.truncate(open.lines);
+            self.ideos.truncate(open.ideos);
         }
-        self.docs.push((self.tokens.len(), self.spans.len(), ideo, kept));
+        self.docs.push(DocEnd {
+            tokens: self.tokens.len(),
+            lines: self.ends.len(),
+            ideos: self.ideos.len(),
+            ideo,
+            kept,
+        });
     }
 
     /// Document `i` of the part, if it was kept.
     pub(crate) fn doc(&self, i: usize) -> Option<CachedTokens<'_>> {
-        let (t_end, s_end, ideo, kept) = self.docs[i];
-        let (t_start, s_start) = match i {
-            0 => (0, 0),
-            _ => (self.docs[i - 1].0, self.docs[i - 1].1),
-        };
-        kept.then(|| (&self.tokens[t_start..t_end], &self.spans[s_start..s_end], ideo))
+        let end = self.docs[i];
+        let start = if i == 0 { DocEnd::default() } else { self.docs[i - 1] };
+        end.kept.then(|| CachedTokens {
+            tokens: &self.tokens[start.tokens..end.tokens],
+            ends: &self.ends[start.lines..end.lines],
+            ideos: &self.ideos[start.ideos..end.ideos],
+            ideo: end.ideo,
+        })
     }
 }
 
@@ -128,8 +164,25 @@ pub(crate) fn cached_tokens(store: &TokenStore, d: usize) -> Option<CachedTokens
     store.locate(d).and_then(|(part, i)| part.doc(i))
 }
 
-/// A document's tokens as [`TokenPart`] kept them: token hashes, lines, unspaced count.
-pub(crate) type CachedTokens<'a> = (&'a [u64], &'a [LineSpan], usize);
+/// A document's tokens as [`TokenPart`] kept them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CachedTokens<'a> {
+    /// Its token hashes.
+    tokens: &'a [u64],
+    /// Per line (those with tokens, in order): one past its last token.
+    ends: &'a [u32],
+    /// Its lines with characters of unspaced scripts (index in `ends`, how many), in order.
+    ideos: &'a [(u32, u32)],
+    /// How many of its tokens are characters of unspaced scripts.
+    ideo: usize,
+}
+
+impl CachedTokens<'_> {
+    /// How many lines (with tokens) the document has.
+    pub(crate) fn lines(&self) -> usize {
+        self.ends.len()
+    }
+}
 
 /// Documents longer than this are signed in pieces of about this many bytes, so that a
 /// thread's buffers stay bounded whatever the size of one document: the token buffer holds up
@@ -365,15 +418,30 @@ impl SignCtx {
     }
 
     /// Signs a document whose tokens the first pass kept ([`TokenPart`]) without its
-    /// boilerplate `lines`: the same as [`SignCtx::sign_without`] on its text.
+    /// boilerplate `lines`: the same as [`SignCtx::sign_without`] on its text. `hashes` are its
+    /// lines' hashes, as the first pass listed them ([`boilerplate::LinePart::doc`]).
     pub(super) fn sign_cached_without(
         &mut self,
-        (tokens, spans, ideo): CachedTokens<'_>,
+        cached: CachedTokens<'_>,
+        hashes: &[u64],
         lines: &HashKeyed<u32>,
         out: &mut [u32],
     ) -> Signed {
-        self.shingler.load_tokens(tokens, ideo);
-        self.shingler.drop_lines(spans, |l| lines.contains_key(&l.hash));
+        debug_assert_eq!(hashes.len(), cached.ends.len());
+        self.shingler.load_tokens(cached.tokens, cached.ideo);
+        let mut ideos = cached.ideos.iter().peekable();
+        let dropped = cached.ends.iter().zip(hashes).enumerate().filter_map(|(i, (&end, h))| {
+            // The unspaced characters of line `i` (the list is in line order).
+            let ideo = match ideos.next_if(|&&(line, _)| line as usize <= i) {
+                Some(&(line, n)) if line as usize == i => n,
+                _ => 0,
+            };
+            let first = if i == 0 { 0 } else { cached.ends[i - 1] };
+            lines
+                .contains_key(h)
+                .then_some((first as usize, end as usize, ideo as usize))
+        });
+        self.shingler.drop_ranges(dropped);
         self.sign_loaded(out)
     }
 

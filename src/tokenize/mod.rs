@@ -183,17 +183,20 @@ impl Shingler {
     /// Removes from the tokens last loaded (by [`Shingler::load_lines`], which gave `lines`)
     /// the tokens of every line `drop` selects, as if those lines had not been in the text.
     pub fn drop_lines(&mut self, lines: &[LineSpan], mut drop: impl FnMut(&LineSpan) -> bool) {
+        let dropped = lines.iter().filter(|l| drop(l));
+        self.drop_ranges(dropped.map(|l| (l.first as usize, l.end as usize, l.ideo as usize)));
+    }
+
+    /// Removes from the tokens last loaded the token ranges `(first, end)` of `ranges` (in
+    /// order, not overlapping), each with `ideo` characters of unspaced scripts.
+    pub(crate) fn drop_ranges(&mut self, ranges: impl IntoIterator<Item = (usize, usize, usize)>) {
         let mut w = 0usize;
         let mut r = 0usize;
-        for l in lines {
-            if !drop(l) {
-                continue;
-            }
-            let (first, end) = (l.first as usize, l.end as usize);
+        for (first, end, ideo) in ranges {
             self.tokens.copy_within(r..first, w);
             w += first - r;
             r = end;
-            self.ideo -= l.ideo as usize;
+            self.ideo -= ideo;
         }
         let n = self.tokens.len();
         self.tokens.copy_within(r..n, w);
