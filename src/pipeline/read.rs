@@ -111,6 +111,7 @@ impl Dedup {
                         Some(s) => s,
                         None => &mut own,
                     };
+                    ctx.reserve(chunk.end - chunk.start);
                     let outcome = reader::read_chunk(src, chunk, &self.read, |r| {
                         let at = docs.len() * k;
                         // A record is one line, so the chunk's slice has room for it.

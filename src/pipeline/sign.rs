@@ -82,6 +82,12 @@ struct DocEnd {
 }
 
 impl TokenPart {
+    /// Reserves room for `tokens` more tokens and `lines` more lines.
+    fn reserve(&mut self, tokens: usize, lines: usize) {
+        self.tokens.reserve(tokens);
+        self.ends.reserve(lines);
+    }
+
     /// Where the open document starts.
     fn open(&self) -> DocEnd {
         self.docs.last().copied().unwrap_or_default()
@@ -261,6 +267,20 @@ impl SignCtx {
             tokens: TokenPart::default(),
             cache: None,
             config: c.clone(),
+        }
+    }
+
+    /// Reserves room for the lines and tokens of `bytes` of input in the stores the chunk's
+    /// documents add to (boilerplate handling on): room for more than most text holds (a token
+    /// or a line in 2 bytes of text, lines in 8), so that they rarely grow by copying. Pages
+    /// never written are never resident.
+    pub(super) fn reserve(&mut self, bytes: usize) {
+        if !self.config.boilerplate {
+            return;
+        }
+        self.lines.reserve(bytes / 8);
+        if self.cache.is_some() {
+            self.tokens.reserve(bytes / 2, bytes / 8);
         }
     }
 

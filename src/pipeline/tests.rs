@@ -53,18 +53,18 @@ fn tokens_kept_within_the_budget_sign_like_the_text() {
         assert!(expected.shingles > 0);
         assert_eq!(got, want);
         // A budget too small for the document keeps nothing (the text is then read again).
-        assert_eq!(sign_again_from_cache(&mut ctx, text, &strip, &mut got, 100), None);
+        assert_eq!(sign_again_from_cache(&mut ctx, text, &strip, &mut got, 40), None);
     }
     // Signed in pieces, a document the budget has room for in part only is not kept, and what
     // its first pieces were granted goes back to the budget.
     let c = Config::builder().seed(0).build().unwrap();
     let mut ctx = SignCtx::new(&c);
     ctx.piece_bytes = 20;
-    let budget = Arc::new(std::sync::atomic::AtomicUsize::new(120));
+    let budget = Arc::new(std::sync::atomic::AtomicUsize::new(50));
     ctx.cache = Some(budget.clone());
     ctx.sign_text(text, &mut vec![0u32; c.mh.num_perm]);
     assert!(ctx.tokens.doc(0).is_none());
-    assert_eq!(budget.load(std::sync::atomic::Ordering::Relaxed), 120);
+    assert_eq!(budget.load(std::sync::atomic::Ordering::Relaxed), 50);
 }
 
 proptest::proptest! {

@@ -130,6 +130,12 @@ pub struct LinePart {
 }
 
 impl LinePart {
+    /// Reserves room for `lines` more lines.
+    pub(crate) fn reserve(&mut self, lines: usize) {
+        self.hashes.reserve(lines);
+        self.bytes.reserve(lines);
+    }
+
     /// Adds the next document's lines.
     #[cfg(test)]
     pub(crate) fn push_doc(&mut self, lines: impl IntoIterator<Item = (u64, u32)>) {
