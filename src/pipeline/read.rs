@@ -134,8 +134,11 @@ impl Dedup {
                     });
                     // The chunk's lines, one entry per document signed (none without
                     // boilerplate handling).
-                    let lines = std::mem::take(&mut ctx.lines);
-                    let tokens = std::mem::take(&mut ctx.tokens);
+                    let mut lines = std::mem::take(&mut ctx.lines);
+                    let mut tokens = std::mem::take(&mut ctx.tokens);
+                    // What the reservation left unused goes back (address space only).
+                    lines.shrink_to_fit();
+                    tokens.shrink_to_fit();
                     if let Some(w) = &spilled {
                         own.truncate(docs.len() * k);
                         w.put(ci, own);

@@ -88,6 +88,12 @@ impl TokenPart {
         self.ends.reserve(lines);
     }
 
+    /// Gives back the room not used.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.tokens.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+
     /// Where the open document starts.
     fn open(&self) -> DocEnd {
         self.docs.last().copied().unwrap_or_default()
@@ -279,7 +285,8 @@ impl SignCtx {
             return;
         }
         self.lines.reserve(bytes / 8);
-        if self.cache.is_some() {
+        // Only while the budget has room: past it, documents are not kept.
+        if self.cache.as_ref().is_some_and(|c| c.load(Ordering::Relaxed) > 0) {
             self.tokens.reserve(bytes / 2, bytes / 8);
         }
     }

@@ -136,6 +136,13 @@ impl LinePart {
         self.bytes.reserve(lines);
     }
 
+    /// Gives back the room not used.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.hashes.shrink_to_fit();
+        self.bytes.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+
     /// Adds the next document's lines.
     #[cfg(test)]
     pub(crate) fn push_doc(&mut self, lines: impl IntoIterator<Item = (u64, u32)>) {
