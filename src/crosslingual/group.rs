@@ -268,27 +268,29 @@ pub(super) fn join_groups<'l>(
         incident[b as usize].push(i as u32);
     }
     loop {
-        // Per pair of groups, the positions of the edges between them.
-        let mut between: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+        // Per pair of groups, the positions of the edges between them: the edges keyed by
+        // their pair of groups and sorted, so that each pair's edges are one run, in edge order.
+        let mut keyed: Vec<(u64, u32)> = Vec::new();
         for (i, &(a, b, _)) in edges.iter().enumerate() {
             let (ra, rb) = (uf.find(a), uf.find(b));
             if ra != rb {
-                between.entry((ra.min(rb), ra.max(rb))).or_default().push(i as u32);
+                keyed.push(((ra.min(rb) as u64) << 32 | ra.max(rb) as u64, i as u32));
             }
         }
-        let mut ranked: Vec<(f32, f32, u32, u32)> = between
-            .iter()
-            .map(|(&(x, y), list)| {
-                let sum = list.iter().map(|&i| edges[i as usize].2).sum();
-                (
-                    list.len() as f32 / size[x as usize].min(size[y as usize]) as f32,
-                    sum,
-                    x,
-                    y,
-                )
-            })
-            .filter(|r| r.0 as f64 >= p.density)
-            .collect();
+        keyed.sort_unstable();
+        let between: Vec<u32> = keyed.iter().map(|&(_, i)| i).collect();
+        // Per pair: density, score sum, the pair, and its run in `between`.
+        let mut ranked: Vec<(f32, f32, u32, u32, usize, usize)> = Vec::new();
+        let mut start = 0;
+        for run in keyed.chunk_by(|u, v| u.0 == v.0) {
+            let (x, y) = ((run[0].0 >> 32) as u32, run[0].0 as u32);
+            let sum = run.iter().map(|&(_, i)| edges[i as usize].2).sum();
+            let density = run.len() as f32 / size[x as usize].min(size[y as usize]) as f32;
+            if density as f64 >= p.density {
+                ranked.push((density, sum, x, y, start, start + run.len()));
+            }
+            start += run.len();
+        }
         ranked.sort_unstable_by(|u, v| {
             v.0.total_cmp(&u.0)
                 .then(v.1.total_cmp(&u.1))
@@ -296,7 +298,7 @@ pub(super) fn join_groups<'l>(
         });
         let mut used = std::collections::HashSet::new();
         let mut merged = false;
-        for (_, sum, x, y) in ranked {
+        for (_, sum, x, y, start, end) in ranked {
             if used.contains(&x) || used.contains(&y) || refused.contains(&(x, y)) {
                 continue;
             }
@@ -304,7 +306,7 @@ pub(super) fn join_groups<'l>(
                 refused.insert((x, y));
                 continue;
             }
-            let cross = &between[&(x, y)];
+            let cross = &between[start..end];
             if !carried(
                 cross,
                 sum / cross.len() as f32,
