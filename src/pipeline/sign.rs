@@ -277,9 +277,9 @@ impl SignCtx {
     }
 
     /// Reserves room for the lines and tokens of `bytes` of input in the stores the chunk's
-    /// documents add to (boilerplate handling on): room for more than most text holds (a token
-    /// or a line in 2 bytes of text, lines in 8), so that they rarely grow by copying. Pages
-    /// never written are never resident.
+    /// documents add to (boilerplate handling on): a token per 2 bytes and a line per 8, more
+    /// than most text holds, so that the stores rarely grow by copying. Pages never written are
+    /// never resident.
     pub(super) fn reserve(&mut self, bytes: usize) {
         if !self.config.boilerplate {
             return;
