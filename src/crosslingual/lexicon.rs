@@ -356,7 +356,7 @@ impl Lexicon {
 
     /// How documents labelled `label` are pivoted (see [`Lexicon::resolve`]).
     fn served(&self, label: &str) -> Option<Served> {
-        codes::candidates(label).into_iter().find_map(|c| match &*c {
+        codes::candidates(label).find_map(|c| match &*c {
             "eng" => Some(Served::English),
             c => self.langs.iter().position(|l| l.0 == c).map(Served::Table),
         })
@@ -388,10 +388,10 @@ impl Lexicon {
         table
     }
 
-    /// The English pivot words of a folded `word` of a document labelled `lang` (see
+    /// The English pivot words of a folded `word` of a document labelled `label` (see
     /// [`Lexicon::resolve`]), with the fallbacks of the module documentation.
-    pub fn lookup(&self, lang: &str, word: &str) -> Option<Pivots<'_>> {
-        self.table(lang)?.lookup(word)
+    pub fn lookup(&self, label: &str, word: &str) -> Option<Pivots<'_>> {
+        self.table(label)?.lookup(word)
     }
 
     /// The pivot bag of a text labelled `label` (see [`Lexicon::resolve`]): `(pivot id,

@@ -93,11 +93,12 @@ pub(crate) fn iso_639_3(label: &str) -> Cow<'_, str> {
 
 /// The codes whose dictionary may serve `label`, best first: its own ISO 639-3 code, then the
 /// other members of its family (macrolanguage first).
-pub(crate) fn candidates(label: &str) -> Vec<Cow<'_, str>> {
+pub(crate) fn candidates(label: &str) -> impl Iterator<Item = Cow<'_, str>> {
     let code = iso_639_3(label);
     let family = FAMILIES.iter().find(|f| f.contains(&&*code)).copied().unwrap_or(&[]);
-    let others = family.iter().filter(|&&c| c != code).map(|&c| Cow::Borrowed(c));
-    std::iter::once(code.clone()).chain(others).collect()
+    let own = code.clone();
+    let others = family.iter().copied().filter(move |&c| c != own).map(Cow::Borrowed);
+    std::iter::once(code).chain(others)
 }
 
 #[cfg(test)]
@@ -122,6 +123,7 @@ mod tests {
         // Unknown codes are kept as they are.
         assert_eq!(iso_639_3("zz"), "zz");
         assert_eq!(iso_639_3("ckb-Arab"), "ckb");
+        let candidates = |label| candidates(label).collect::<Vec<_>>();
         assert_eq!(
             candidates("arb"),
             [
