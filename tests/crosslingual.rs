@@ -399,3 +399,29 @@ fn lang_field_needs_cross_lingual() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--cross-lingual"), "{}", stderr(&o));
 }
+
+/// The same article republished by two sites in each of two languages, under each site's
+/// chrome: the copies in one language are one same-language cluster, and the copies in the
+/// other language, tied in score, are one candidate of its background rather than two (which
+/// made the translation its own background: no link). Three copies or more under different
+/// chrome are a known limit of the boilerplate pass (docs/dedup-semantics.md).
+#[test]
+fn syndicated_translations_with_copies_in_each_language_join() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, common::syndicated_sites(2, 2)).unwrap();
+    let cl = dedup(dir.path(), &input, "cl.jsonl", &["--cross-lingual"]);
+    let got: Vec<Vec<String>> = report(&cl)
+        .iter()
+        .map(|c| {
+            let mut m = strings(&c["members"]);
+            m.sort();
+            m
+        })
+        .collect();
+    // One cluster: the four copies, and no page of a site's own.
+    assert_eq!(
+        got,
+        [["e0/syndicated", "e1/syndicated", "f0/syndicated", "f1/syndicated"]]
+    );
+}

@@ -20,6 +20,7 @@ pub(super) fn mutual_best(
     scored: &Scored<'_>,
     anchor_scores: &[f32],
     complete: &[bool],
+    group: &[u32],
     admit: &dyn Fn(u32, u32) -> bool,
     p: &Params,
 ) -> Vec<(u32, u32, f32)> {
@@ -34,8 +35,8 @@ pub(super) fn mutual_best(
         .filter(|&(i, ((&(a, b), &s), &anchor))| {
             anchor as f64 >= p.min_score
                 && scored.mutual(i, ratio)
-                && (!complete[a as usize] || s >= lift * scored.median(a))
-                && (!complete[b as usize] || s >= lift * scored.median(b))
+                && (!complete[a as usize] || s >= lift * scored.median(a, group))
+                && (!complete[b as usize] || s >= lift * scored.median(b, group))
                 && admit(a, b)
         })
         .map(|(_, ((&(a, b), &s), _))| (a, b, s))
@@ -99,15 +100,29 @@ impl<'a> Scored<'a> {
     }
 
     /// The median of document `d`'s candidate scores (its background level), `d` having
-    /// candidates: read off its candidates sorted best first.
-    fn median(&self, d: u32) -> f32 {
+    /// candidates, each same-language group of them counted once, at its best member's score
+    /// (`group`: the same-language clustering): the copies of one page are one candidate, so
+    /// a page published twice in each of two languages does not make its own translation its
+    /// background.
+    pub(super) fn median(&self, d: u32, group: &[u32]) -> f32 {
         let v = &self.by_doc[d as usize];
+        // Best first: the first candidate of each group is its best.
+        let mut firsts: Vec<(u32, u32)> = v
+            .iter()
+            .enumerate()
+            .map(|(pos, &(_, c))| (group[c as usize], pos as u32))
+            .collect();
+        firsts.sort_unstable();
+        firsts.dedup_by_key(|&mut (g, _)| g);
+        let mut kept: Vec<u32> = firsts.into_iter().map(|(_, pos)| pos).collect();
+        kept.sort_unstable();
         // Ascending position `i` is position `len - 1 - i` of the list, best first.
-        let (len, m) = (v.len(), v.len() / 2);
+        let score = |i: usize| v[kept[i] as usize].0;
+        let (len, m) = (kept.len(), kept.len() / 2);
         if len % 2 == 1 {
-            v[len - 1 - m].0
+            score(len - 1 - m)
         } else {
-            (v[len - m].0 + v[len - 1 - m].0) / 2.0
+            (score(len - m) + score(len - 1 - m)) / 2.0
         }
     }
 

@@ -32,7 +32,8 @@
 //!    the pivot) is at least [`Params::min_score`], its score within [`Params::ratio`] of the
 //!    best score each document reached in the other's language, and at least
 //!    [`Params::lift`] times the median score of the candidates of each side whose candidates
-//!    are every document it shares an anchor with (see there). A fixed threshold
+//!    are every document it shares an anchor with (see there; each same-language cluster
+//!    among them counted once: a page's copies are one candidate). A fixed threshold
 //!    over such scores chains articles together through generic
 //!    anchors (a year, a country, a president); the best match of a translation is almost always
 //!    its source, whatever the absolute score. The ratio (rather than the single best) keeps two
@@ -412,7 +413,7 @@ pub(crate) fn link_with<T>(
         shared >= MIN_SHARED_KEYS && profile as f64 >= p.profile_min
     };
     let scored = Scored::new(n, &pairs, &scores, &same.label, &same_fn);
-    let edges = mutual_best(&scored, &anchor_scores, &complete, &admit, p);
+    let edges = mutual_best(&scored, &anchor_scores, &complete, group, &admit, p);
     // Scored on demand while grouping (single-threaded), with one scratch space.
     let scratch = std::cell::RefCell::new(ScoreScratch::default());
     let same_language = |a: u32, b: u32| index.score(a as usize, b as usize, prior, &mut scratch.borrow_mut());

@@ -132,3 +132,41 @@ pub fn ntrex28(file: &str) -> PathBuf {
     std::fs::rename(&tmp, &out).unwrap();
     out
 }
+
+/// A corpus of news sites built from NTREX dev articles: `english` English sites and `french`
+/// French ones, each with its own chrome (two lines above the article and two below, taken
+/// from a German article, a different one per site) around four pages: the same syndicated
+/// article (NTREX's first, in the site's language), then three articles of its own. Returns
+/// the JSONL records, ids `e0/syndicated`, `e0/own0`, … and `f0/…`.
+pub fn syndicated_sites(english: usize, french: usize) -> String {
+    let text = std::fs::read_to_string(data("ntrex-dev/docs.jsonl")).unwrap();
+    let of = |lang: &str| -> Vec<String> {
+        let prefix = format!("{lang}/");
+        jsonl(text.as_bytes())
+            .iter()
+            .filter(|r| r["id"].as_str().unwrap().starts_with(&prefix))
+            .map(|r| r["text"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (eng, fra, chrome) = (of("eng"), of("fra"), of("deu"));
+    let sites = (0..english)
+        .map(|i| ('e', i, &eng))
+        .chain((0..french).map(|i| ('f', i, &fra)));
+    let mut own = 1;
+    let mut out = String::new();
+    for (k, (lang, i, articles)) in sites.enumerate() {
+        let lines: Vec<&str> = chrome[10 + k].lines().collect();
+        let (head, foot) = (lines[..2].join("\n"), lines[lines.len() - 2..].join("\n"));
+        let mut page = |name: String, body: &str| {
+            let record =
+                serde_json::json!({"id": format!("{lang}{i}/{name}"), "text": format!("{head}\n{body}\n{foot}")});
+            out += &format!("{record}\n");
+        };
+        page("syndicated".into(), &articles[0]);
+        for j in 0..3 {
+            page(format!("own{j}"), &articles[own]);
+            own += 1;
+        }
+    }
+    out
+}

@@ -283,6 +283,7 @@ fn the_pivot_alone_makes_no_edge() {
             &Scored::new(4, &pairs, &scores, &[u32::MAX; 4], &same),
             &anchors,
             &[true; 4],
+            &[0, 1, 2, 3],
             &|_, _| true,
             &Params::default(),
         )
@@ -305,6 +306,7 @@ fn the_background_test_reads_complete_candidates_only() {
             &Scored::new(4, &pairs, &scores, &[u32::MAX; 4], &same),
             &scores,
             &complete,
+            &[0, 1, 2, 3],
             &|_, _| true,
             &Params::default(),
         )
