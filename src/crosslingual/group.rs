@@ -105,24 +105,20 @@ impl<'a> Scored<'a> {
     /// a page published twice in each of two languages does not make its own translation its
     /// background.
     pub(super) fn median(&self, d: u32, group: &[u32]) -> f32 {
-        let v = &self.by_doc[d as usize];
-        // Best first: the first candidate of each group is its best.
-        let mut firsts: Vec<(u32, u32)> = v
+        // Best first, so a stable sort by group leaves each group's best in front of it.
+        let mut best: Vec<(u32, f32)> = self.by_doc[d as usize]
             .iter()
-            .enumerate()
-            .map(|(pos, &(_, c))| (group[c as usize], pos as u32))
+            .map(|&(s, c)| (group[c as usize], s))
             .collect();
-        firsts.sort_unstable();
-        firsts.dedup_by_key(|&mut (g, _)| g);
-        let mut kept: Vec<u32> = firsts.into_iter().map(|(_, pos)| pos).collect();
-        kept.sort_unstable();
-        // Ascending position `i` is position `len - 1 - i` of the list, best first.
-        let score = |i: usize| v[kept[i] as usize].0;
-        let (len, m) = (kept.len(), kept.len() / 2);
+        best.sort_by_key(|&(g, _)| g);
+        best.dedup_by_key(|&mut (g, _)| g);
+        let mut scores: Vec<f32> = best.into_iter().map(|(_, s)| s).collect();
+        scores.sort_unstable_by(f32::total_cmp);
+        let (len, m) = (scores.len(), scores.len() / 2);
         if len % 2 == 1 {
-            score(len - 1 - m)
+            scores[m]
         } else {
-            (score(len - m) + score(len - 1 - m)) / 2.0
+            (scores[m - 1] + scores[m]) / 2.0
         }
     }
 

@@ -380,3 +380,19 @@ fn attachment_must_lead_an_article_too_sparse_to_take_it() {
     // A is not its article, and it stays apart.
     assert!(!attaches_past_a_rival(true));
 }
+
+#[test]
+fn the_background_counts_the_copies_of_a_page_once() {
+    // Document 0's candidates: 1 and 2 (copies of one page, one same-language group) at 0.8,
+    // 3 at 0.1, 4 at 0.3.
+    let pairs = [(0, 1), (0, 2), (0, 3), (0, 4)];
+    let scores = [0.8, 0.8, 0.1, 0.3];
+    let same = |_: u32, _: u32| false;
+    let scored = Scored::new(5, &pairs, &scores, &[u32::MAX; 5], &same);
+    // Each document its own group: the median of 0.8, 0.8, 0.3, 0.1.
+    assert!((scored.median(0, &[0, 1, 2, 3, 4]) - 0.55).abs() < 1e-6);
+    // The copies as one: the median of 0.8, 0.3, 0.1.
+    assert!((scored.median(0, &[0, 1, 1, 3, 4]) - 0.3).abs() < 1e-6);
+    // A lone candidate group is the background itself.
+    assert!((scored.median(1, &[0, 1, 1, 3, 4]) - 0.8).abs() < 1e-6);
+}
