@@ -27,6 +27,15 @@ pub(super) fn mutual_best(
     let (pairs, scores) = (scored.pairs, scored.scores);
     let ratio = p.ratio as f32;
     let lift = p.lift as f32;
+    // Each background once per document (not once per pair it is in); none where the
+    // candidates are not complete (the test is not read there).
+    let floor: Vec<f32> = (0..complete.len() as u32)
+        .into_par_iter()
+        .map(|d| match complete[d as usize] && scored.has_candidates(d) {
+            true => lift * scored.median(d, group),
+            false => f32::NEG_INFINITY,
+        })
+        .collect();
     pairs
         .iter()
         .zip(scores)
@@ -35,8 +44,8 @@ pub(super) fn mutual_best(
         .filter(|&(i, ((&(a, b), &s), &anchor))| {
             anchor as f64 >= p.min_score
                 && scored.mutual(i, ratio)
-                && (!complete[a as usize] || s >= lift * scored.median(a, group))
-                && (!complete[b as usize] || s >= lift * scored.median(b, group))
+                && s >= floor[a as usize]
+                && s >= floor[b as usize]
                 && admit(a, b)
         })
         .map(|(_, ((&(a, b), &s), _))| (a, b, s))
@@ -99,6 +108,11 @@ impl<'a> Scored<'a> {
         }
     }
 
+    /// Whether document `d` has candidates.
+    fn has_candidates(&self, d: u32) -> bool {
+        !self.by_doc[d as usize].is_empty()
+    }
+
     /// The median of document `d`'s candidate scores (its background level), `d` having
     /// candidates, each same-language group of them counted once, at its best member's score
     /// (`group`: the same-language clustering): the copies of one page are one candidate, so
@@ -112,13 +126,12 @@ impl<'a> Scored<'a> {
             .collect();
         best.sort_by_key(|&(g, _)| g);
         best.dedup_by_key(|&mut (g, _)| g);
-        let mut scores: Vec<f32> = best.into_iter().map(|(_, s)| s).collect();
-        scores.sort_unstable_by(f32::total_cmp);
-        let (len, m) = (scores.len(), scores.len() / 2);
+        best.sort_unstable_by(|x, y| x.1.total_cmp(&y.1));
+        let (len, m) = (best.len(), best.len() / 2);
         if len % 2 == 1 {
-            scores[m]
+            best[m].1
         } else {
-            (scores[m - 1] + scores[m]) / 2.0
+            (best[m - 1].1 + best[m].1) / 2.0
         }
     }
 
@@ -289,8 +302,7 @@ pub(super) fn join_groups<'l>(
             }
         }
         keyed.sort_unstable();
-        let between: Vec<u32> = keyed.iter().map(|&(_, i)| i).collect();
-        // Per pair: density, score sum, the pair, and its run in `between`.
+        // Per pair: density, score sum, the pair, and its run in `keyed`.
         let mut ranked: Vec<(f32, f32, u32, u32, usize, usize)> = Vec::new();
         let mut start = 0;
         for run in keyed.chunk_by(|u, v| u.0 == v.0) {
@@ -317,7 +329,7 @@ pub(super) fn join_groups<'l>(
                 refused.insert((x, y));
                 continue;
             }
-            let cross = &between[start..end];
+            let cross = &keyed[start..end];
             if !carried(
                 cross,
                 sum / cross.len() as f32,
@@ -358,14 +370,15 @@ pub(super) fn join_groups<'l>(
     joins
 }
 
-/// Whether the edges at positions `cross` between groups `sides` (mean score `out`) carry their
-/// merge: when all of them leave one document of a group of two or more, that document alone
-/// joins the groups, and `out` must be at least its mean edge score with its own group. A document
-/// whose article lacks a language has a mutual best match in that language in another article
-/// (the best there is); two documents' edges into one article are two opinions, one document's
-/// are one, and it must prefer the article it would bring its group into.
+/// Whether the edges `cross` (each its pair of groups and its position in `edges`) between
+/// groups `sides` (mean score `out`) carry their merge: when all of them leave one document of a
+/// group of two or more, that document alone joins the groups, and `out` must be at least its
+/// mean edge score with its own group. A document whose article lacks a language has a mutual
+/// best match in that language in another article (the best there is); two documents' edges
+/// into one article are two opinions, one document's are one, and it must prefer the article it
+/// would bring its group into.
 fn carried(
-    cross: &[u32],
+    cross: &[(u64, u32)],
     out: f32,
     sides: [u32; 2],
     edges: &[(u32, u32, f32)],
@@ -378,7 +391,7 @@ fn carried(
         if size[side as usize] < 2 {
             continue;
         }
-        let mut ends = cross.iter().map(|&i| {
+        let mut ends = cross.iter().map(|&(_, i)| {
             let (a, b, _) = edges[i as usize];
             if uf.find(a) == side { a } else { b }
         });

@@ -92,6 +92,8 @@ impl TokenPart {
     pub(crate) fn shrink_to_fit(&mut self) {
         self.tokens.shrink_to_fit();
         self.ends.shrink_to_fit();
+        self.ideos.shrink_to_fit();
+        self.docs.shrink_to_fit();
     }
 
     /// Where the open document starts.

@@ -139,10 +139,10 @@ pub fn ntrex28(file: &str) -> PathBuf {
 /// article (NTREX's first, in the site's language), then three articles of its own. Returns
 /// the JSONL records, ids `e0/syndicated`, `e0/own0`, … and `f0/…`.
 pub fn syndicated_sites(english: usize, french: usize) -> String {
-    let text = std::fs::read_to_string(data("ntrex-dev/docs.jsonl")).unwrap();
+    let records = jsonl(&std::fs::read(data("ntrex-dev/docs.jsonl")).unwrap());
     let of = |lang: &str| -> Vec<String> {
         let prefix = format!("{lang}/");
-        jsonl(text.as_bytes())
+        records
             .iter()
             .filter(|r| r["id"].as_str().unwrap().starts_with(&prefix))
             .map(|r| r["text"].as_str().unwrap().to_string())
