@@ -6,8 +6,8 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use neardup::crosslingual::{Params, lexicon};
-use neardup::internals::HashKeyed;
 use neardup::internals::{DocFeatures, Extractor, Profiler, features, link};
+use neardup::internals::{HashKeyed, Strip};
 use neardup::reader::{Format, Source};
 use neardup::{Config, Dedup};
 use std::hint::black_box;
@@ -43,7 +43,7 @@ fn cross_lingual(c: &mut Criterion) {
                 features(
                     t,
                     None,
-                    &none,
+                    Strip { lines: &none, from: 0 },
                     None,
                     1,
                     lex.as_ref(),

@@ -52,8 +52,10 @@ for set in "${sets[@]}"; do
         "$tmp/$side.summary" > "$tmp/$side.counts"
       touch "$tmp/$side.spans"
     done
+    differ=""
+    for f in kept clusters counts spans; do cmp -s "$tmp/old.$f" "$tmp/new.$f" || differ="$differ $f"; done
     same=yes
-    for f in kept clusters counts spans; do cmp -s "$tmp/old.$f" "$tmp/new.$f" || same="no ($f)"; done
+    [ -z "$differ" ] || same="no (${differ# })"
     printf '%-40s %-30s %s\n' "$(basename "$set")" "${mode:-(default)}" "$same"
     [ "$same" = yes ] || fail=1
   done

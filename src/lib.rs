@@ -78,5 +78,6 @@ pub mod internals {
     pub use crate::normalize::normalize_into;
     pub use crate::signature::{MinHasher, exact_jaccard, simhash::SimHashAcc};
     pub use crate::spans::HashKeyed;
+    pub use crate::spans::boilerplate::Strip;
     pub use crate::tokenize::Shingler;
 }

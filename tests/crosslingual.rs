@@ -400,28 +400,43 @@ fn lang_field_needs_cross_lingual() {
     assert!(stderr(&o).contains("--cross-lingual"), "{}", stderr(&o));
 }
 
-/// The same article republished by two sites in each of two languages, under each site's
-/// chrome: the copies in one language are one same-language cluster, and the copies in the
-/// other language, tied in score, are one candidate of its background rather than two (which
-/// made the translation its own background: no link). Three copies or more under different
-/// chrome are a known limit of the boilerplate pass (docs/dedup-semantics.md).
-#[test]
-fn syndicated_translations_with_copies_in_each_language_join() {
+/// The clusters of `common::syndicated_sites(english, french)` with `--cross-lingual`, each
+/// its sorted member ids.
+fn syndicated_clusters(english: usize, french: usize) -> Vec<Vec<String>> {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.jsonl");
-    std::fs::write(&input, common::syndicated_sites(2, 2)).unwrap();
+    std::fs::write(&input, common::syndicated_sites(english, french)).unwrap();
     let cl = dedup(dir.path(), &input, "cl.jsonl", &["--cross-lingual"]);
-    let got: Vec<Vec<String>> = report(&cl)
+    report(&cl)
         .iter()
         .map(|c| {
             let mut m = strings(&c["members"]);
             m.sort();
             m
         })
-        .collect();
+        .collect()
+}
+
+/// The same article republished by two sites in each of two languages, under each site's
+/// chrome: the copies in one language are one same-language cluster, and the copies in the
+/// other language, tied in score, are one candidate of its background rather than two (which
+/// made the translation its own background: no link).
+#[test]
+fn syndicated_translations_with_copies_in_each_language_join() {
     // One cluster: the four copies, and no page of a site's own.
     assert_eq!(
-        got,
+        syndicated_clusters(2, 2),
         [["e0/syndicated", "e1/syndicated", "f0/syndicated", "f1/syndicated"]]
     );
+}
+
+/// Three copies in one language: their lines are boilerplate (in three clusters of the first
+/// pass), and the features set aside only the most widespread ones, the sites' chrome, as the
+/// boilerplate pass does (docs/dedup-semantics.md), so the article is what links.
+#[test]
+fn an_article_syndicated_three_times_links_to_its_translations() {
+    let (e, f) = (["e0", "e1", "e2"], ["f0", "f1"]);
+    let copies = |sites: &[&str]| -> Vec<String> { sites.iter().map(|s| format!("{s}/syndicated")).collect() };
+    assert_eq!(syndicated_clusters(3, 2), [copies(&[&e[..], &f[..]].concat())]);
+    assert_eq!(syndicated_clusters(2, 3), [copies(&["e0", "e1", "f0", "f1", "f2"])]);
 }

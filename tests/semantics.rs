@@ -122,6 +122,99 @@ fn exact_copies_are_never_both_kept_in_any_mode() {
     }
 }
 
+/// The clusters of `records` (JSONL) under `flags`, as lists of member ids.
+fn cluster_ids(records: &str, flags: &[&str]) -> Vec<Vec<String>> {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, cl) = (dir.path().join("in.jsonl"), dir.path().join("clusters.jsonl"));
+    std::fs::write(&input, records).unwrap();
+    dedup_to(&input, &cl, flags);
+    jsonl(&std::fs::read(&cl).unwrap())
+        .iter()
+        .map(|c| {
+            let members = c["members"].as_array().unwrap();
+            members.iter().map(|m| m.as_str().unwrap().to_string()).collect()
+        })
+        .collect()
+}
+
+/// The modes with boilerplate handling.
+const BOILERPLATE_MODES: [&[&str]; 5] = [
+    &[],
+    &["--method", "simhash"],
+    &["--verify", "exact"],
+    &["--grouping", "components"],
+    &["--keep", "longest"],
+];
+
+/// One article republished by three sites, each under its own chrome and with three pages of
+/// its own (`common::syndicated_sites`): the article's lines are in three clusters of the first
+/// pass and so count as boilerplate, as the chrome's do (in four: a site's pages). Each copy,
+/// made of boilerplate lines, sets aside its most widespread ones (the chrome) and keeps the
+/// article, so the three copies are one cluster, and no page of a site joins another.
+#[test]
+fn an_article_syndicated_by_three_sites_under_their_chrome_is_one_cluster() {
+    let records = common::syndicated_sites(3, 0);
+    for flags in BOILERPLATE_MODES {
+        let clusters = cluster_ids(&records, flags);
+        assert_eq!(
+            clusters,
+            [["e0/syndicated", "e1/syndicated", "e2/syndicated"]],
+            "{flags:?}"
+        );
+    }
+}
+
+/// Two licence texts made of two blocks found elsewhere (block one as the footer of five
+/// articles, block two of three other articles) and a copyright sentence each: the first pass
+/// joins them on their whole texts. Both are made of boilerplate lines and set aside their
+/// most widespread block; without it they are no longer alike (their own sentences weigh
+/// more), but what the first pass joined between two such documents stays joined: the pass
+/// only adds evidence. The cluster reports the first pass's similarity.
+#[test]
+fn two_documents_of_boilerplate_the_first_pass_joined_stay_joined() {
+    let lines: Vec<&str> = MIT.lines().collect();
+    let (one, two) = (lines[..5].join("\n"), lines[5..].join("\n"));
+    let articles: Vec<String> = jsonl(&std::fs::read(data("ntrex-dev/docs.jsonl")).unwrap())
+        .iter()
+        .filter(|r| r["id"].as_str().unwrap().starts_with("eng/"))
+        .take(8)
+        .map(|r| r["text"].as_str().unwrap().to_string())
+        .collect();
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for (i, a) in articles.iter().enumerate() {
+        let footer = if i < 5 { &one } else { &two };
+        texts.push((format!("a{i}"), format!("{a}\n{footer}")));
+    }
+    for (i, own) in [
+        "Copyright 2019 the authors of the tiny parser library, all rights reserved by them in every country.",
+        "Copyright 2021 Grace Hopper and the many contributors to the compiler project of the navy lab.",
+    ]
+    .iter()
+    .enumerate()
+    {
+        texts.push((format!("licence{i}"), format!("{one}\n{two}\n{own}")));
+    }
+    let records: String = texts
+        .iter()
+        .map(|(id, text)| format!("{}\n", serde_json::json!({"id": id, "text": text})))
+        .collect();
+    for flags in BOILERPLATE_MODES {
+        assert_eq!(cluster_ids(&records, flags), [["licence0", "licence1"]], "{flags:?}");
+    }
+    // Reported with the first pass's similarity: that of the whole texts, the one
+    // `--keep-boilerplate` reports.
+    let dir = tempfile::tempdir().unwrap();
+    let (input, cl) = (dir.path().join("in.jsonl"), dir.path().join("c.jsonl"));
+    std::fs::write(&input, &records).unwrap();
+    let similarity = |flags: &[&str]| {
+        dedup_to(&input, &cl, flags);
+        jsonl(&std::fs::read(&cl).unwrap())[0]["similarity"][1]
+            .as_f64()
+            .unwrap()
+    };
+    assert_eq!(similarity(&[]), similarity(&["--keep-boilerplate"]));
+}
+
 /// The library's `cluster_texts` runs what the CLI runs (boilerplate handling included): the
 /// same clusters on the reproducer, whose license lines are boilerplate.
 #[test]

@@ -213,7 +213,8 @@ def _resigned_batch(np, pa, k: int, b: int, piece, row, shingles: bytes, sigs: b
 
 
 def _resign_pieces(options: Dict[str, Any], boilerplate: bytes):
-    """mapInArrow over (piece, rows): the rows of each piece signed again without boilerplate."""
+    """mapInArrow over (piece, rows): the rows of each piece (each with the fewest groups of a
+    boilerplate line it sets aside) signed again without those lines."""
 
     def resign(batches: Iterator) -> Iterator:
         import numpy as np
@@ -223,7 +224,8 @@ def _resign_pieces(options: Dict[str, Any], boilerplate: bytes):
         k, b = r.settings()[:2]
         for batch in batches:
             for row in batch.to_pylist():
-                rows, shingles, sigs, keys = r.resign_piece(_piece_tuple(row), sorted(row["rows"]), boilerplate)
+                todo = sorted((x["row"], x["from"]) for x in row["rows"])
+                rows, shingles, sigs, keys = r.resign_piece(_piece_tuple(row), todo, boilerplate)
                 rows = np.frombuffer(rows, dtype=np.uint32).astype(np.int32)
                 piece = pa.array(np.full(len(rows), row["piece"], dtype=np.int32))
                 yield _resigned_batch(np, pa, k, b, piece, pa.array(rows), shingles, sigs, keys)
@@ -258,8 +260,11 @@ class _Pass:
     """What one clustering pass gives: clusters as (representative, members) over document
     numbers, and its counts."""
 
-    def __init__(self, clusters, candidate_pairs, verified_pairs, candidate_docs, edges):
+    def __init__(self, clusters, candidate_pairs, verified_pairs, candidate_docs, edges, joined):
         self.clusters = clusters
+        # {(a, b): similarity}: pairs an earlier pass verified on whole texts, reported with
+        # that similarity.
+        self.joined = joined
         self.candidate_pairs = candidate_pairs
         self.verified_pairs = verified_pairs
         self.candidate_docs = candidate_docs
@@ -267,11 +272,13 @@ class _Pass:
         self.edges = [(r["a"], r["b"], r["sim"], r["kind"]) for r in edges]
 
 
-def _cluster_pass(spark, docs, run: SparkRun, k: int, threshold: float):
+def _cluster_pass(spark, docs, run: SparkRun, k: int, threshold: float, joined=None):
     """Candidates, verification, copies and grouping over `docs` (doc, exact, shingles,
-    text_len, sig, bands); returns the pass and its candidate pairs (persisted: the caller
-    unpersists them). The edges (verified pairs and copies, with their similarities and
-    their documents' lengths) come to the driver in one collect; nothing else does."""
+    text_len, sig, bands), with the pairs `joined` ({(a, b): similarity}, verified by an
+    earlier pass) joined to the verified pairs; returns the pass and its candidate pairs
+    (persisted: the caller unpersists them). The edges (verified pairs and copies, with their
+    similarities and their documents' lengths) come to the driver in one collect; nothing else
+    does."""
     from pyspark.sql import functions as F
 
     keys = docs.filter(F.col("shingles") > 0).select("doc", F.posexplode("bands").alias("band", "key"))
@@ -307,7 +314,22 @@ def _cluster_pass(spark, docs, run: SparkRun, k: int, threshold: float):
         F.lit(-1).cast("long").alias("a"), F.lit(-1).cast("long").alias("b"), F.lit(0.0).alias("sim"),
         F.col("count").alias("la"), F.lit(0).cast("long").alias("lb"), F.lit("n").alias("kind"),
     )
+    joined = joined or {}
+    if joined:
+        # Their lengths come with them; a pair also verified now keeps its earlier similarity.
+        want = spark.createDataFrame(sorted(joined), "a long, b long")
+        verified = verified.join(want, ["a", "b"], "left_anti").unionByName(
+            want.join(sa.select("a", "la"), "a")
+            .join(sb.select("b", "lb"), "b")
+            .select("a", "b", F.lit(0.0).alias("sim"), "la", "lb", F.lit("j").alias("kind"))
+        )
     rows = verified.unionByName(with_sim(copies, "c")).unionByName(count).collect()
+    rows = [
+        {"a": r["a"], "b": r["b"], "sim": joined[(r["a"], r["b"])], "la": r["la"], "lb": r["lb"], "kind": "v"}
+        if r["kind"] == "j"
+        else r
+        for r in rows
+    ]
     candidate_pairs = sum(r["la"] for r in rows if r["kind"] == "n")
     edges = [r for r in rows if r["kind"] != "n"]
     candidate_docs = pairs.select(F.col("a").alias("doc")).union(pairs.select(F.col("b").alias("doc"))).distinct()
@@ -323,15 +345,84 @@ def _cluster_pass(spark, docs, run: SparkRun, k: int, threshold: float):
         grouped = run.group_pairs([lens_of[d] for d in involved], edge("v"), edge("c"))
         clusters = [(involved[rep], [involved[m] for m in members]) for rep, members in grouped]
     verified_pairs = sum(1 for r in edges if r["kind"] == "v")
-    return _Pass(clusters, candidate_pairs, verified_pairs, candidate_docs, edges), pairs
+    return _Pass(clusters, candidate_pairs, verified_pairs, candidate_docs, edges, joined), pairs
+
+
+def _pair_sims(spark, docs, pairs, k: int) -> Dict[Tuple[int, int], float]:
+    """The estimated similarity of each pair (a, b) of `pairs` from the signatures of `docs`."""
+    if not pairs:
+        return {}
+    want = spark.createDataFrame(pairs, "a long, b long")
+    sig = docs.select("doc", "sig")
+    rows = (
+        want.join(sig.withColumnRenamed("doc", "a").withColumnRenamed("sig", "sa"), "a")
+        .join(sig.withColumnRenamed("doc", "b").withColumnRenamed("sig", "sb"), "b")
+        .select("a", "b", "sa", "sb")
+        .mapInArrow(_similarity(k), "a long, b long, sim double")
+        .collect()
+    )
+    return {(r["a"], r["b"]): r["sim"] for r in rows}
+
+
+def _set_aside(lines, found, docs):
+    """Per document holding boilerplate lines: what it sets aside of them, as
+    ``neardup::spans::boilerplate::set_aside`` decides (doc, mostly, from, aside): all of them
+    (from 0), or, in a document made mostly of them (more than four fifths of its text), its
+    most widespread lines first, all lines in one number of groups together, while a fifth of
+    its text stays (none: aside 0)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    tiers = (
+        lines.join(F.broadcast(found), "h")
+        .groupBy("doc", "count")
+        .agg(F.sum("bytes").alias("b"))
+        .join(docs.select("doc", "text_len"), "doc")
+    )
+    widest_first = Window.partitionBy("doc").orderBy(F.col("count").desc())
+    tiers = tiers.withColumn(
+        "taken", F.sum("b").over(widest_first.rowsBetween(Window.unboundedPreceding, Window.currentRow))
+    )
+
+    def keeps_a_fifth(aside):
+        return F.greatest(F.col("text_len") - aside, F.lit(0)) * 5 >= F.col("text_len")
+
+    fits = keeps_a_fifth(F.col("taken"))
+    per_doc = tiers.groupBy("doc", "text_len").agg(
+        F.sum("b").alias("bp"),
+        F.min(F.when(fits, F.col("count"))).alias("tier_from"),
+        F.max(F.when(fits, F.col("taken"))).alias("tier_bytes"),
+    )
+    mostly = ~keeps_a_fifth(F.col("bp"))
+    return per_doc.select(
+        "doc",
+        "text_len",
+        mostly.alias("mostly"),
+        F.when(mostly, F.col("tier_from")).otherwise(0).cast("int").alias("from"),
+        F.when(mostly, F.coalesce("tier_bytes", F.lit(0))).otherwise(F.col("bp")).alias("aside"),
+    )
+
+
+def _joined_whole(first: "_Pass", mostly, changed) -> List[Tuple[int, int]]:
+    """The pairs of the first pass's clusters (each member with its representative) whose two
+    documents are made mostly of boilerplate and one of which sets some aside, sorted: their
+    whole texts are their content, so later passes join them again (as ``neardup dedup``)."""
+    pairs = set()
+    for rep, members in first.clusters:
+        if rep not in mostly:
+            continue
+        for m in members:
+            if m != rep and m in mostly and (m in changed or rep in changed):
+                pairs.add((min(m, rep), max(m, rep)))
+    return sorted(pairs)
 
 
 def _dedup_docs(spark, docs, driver: SparkRun, resign):
     """Clusters `docs` (doc, piece, row, exact, shingles, text_len, sig, bands, lines,
     line_bytes) as ``neardup dedup`` does: the first pass, then the boilerplate pass, whose
-    documents `resign(affected, packed_hashes)` signs again (a DataFrame of piece, row,
-    new_shingles, new_sig, new_bands). Returns (docs as last signed, the last pass, its
-    candidate pairs (persisted), boilerplate lines, boilerplate documents)."""
+    documents `resign(affected, packed_lines)` signs again (`affected`: piece, row, from; a
+    DataFrame of piece, row, new_shingles, new_sig, new_bands). Returns (docs as last signed,
+    the last pass, its candidate pairs (persisted), boilerplate lines, boilerplate documents)."""
     from pyspark.sql import functions as F
 
     k, _, _, _, boilerplate, min_groups, threshold = driver.settings()
@@ -351,32 +442,44 @@ def _dedup_docs(spark, docs, driver: SparkRun, resign):
             .groupBy("h")
             .count()
             .filter(F.col("count") >= min_groups)
-            .select("h")
             .persist()
         )
-        hashes = [r["h"] for r in found.collect()]
+        hashes = [(r["h"], r["count"]) for r in found.collect()]
         boilerplate_lines = len(hashes)
         if hashes:
-            bp = lines.join(F.broadcast(found), "h").groupBy("doc").agg(F.sum("bytes").alias("bp"))
             cand = first.candidate_docs.withColumn("candidate", F.lit(True))
+            aside = _set_aside(lines, found, docs).persist()
             affected = (
-                docs.select("doc", "piece", "row", "text_len")
-                .join(bp, "doc")
+                aside.join(docs.select("doc", "piece", "row"), "doc")
                 .join(cand, "doc", "left")
                 .filter(
-                    (F.col("bp") > 0)
-                    & ~(F.col("bp") * 5 > F.col("text_len") * 4)
-                    & ((F.col("bp") * 20 >= F.col("text_len")) | F.col("candidate").isNotNull())
+                    (F.col("aside") > 0)
+                    & ((F.col("aside") * 20 >= F.col("text_len")) | F.col("candidate").isNotNull())
                 )
-                .select("piece", "row")
+                .select("doc", "piece", "row", "from", "mostly")
                 .persist()
             )
             boilerplate_docs = affected.count()
             if boilerplate_docs:
                 import struct
 
-                packed = struct.pack(f"<{len(hashes)}q", *hashes)
-                redone = resign(affected, packed)
+                # Whole-text pairs of the first pass between documents made mostly of
+                # boilerplate, with their first-pass similarity.
+                in_clusters = groups.select("doc").distinct()
+                flags = (
+                    aside.filter("mostly")
+                    .select("doc")
+                    .join(F.broadcast(in_clusters), "doc")
+                    .join(affected.select("doc", F.lit(True).alias("changed")), "doc", "left")
+                    .collect()
+                )
+                mostly = {r["doc"] for r in flags}
+                changed = {r["doc"] for r in flags if r["changed"]}
+                joined_pairs = _joined_whole(first, mostly, changed)
+                joined_sims = _pair_sims(spark, docs, joined_pairs, k)
+                joined = {p: joined_sims[p] for p in joined_pairs}
+                packed = b"".join(struct.pack("<qq", h, c) for h, c in hashes)
+                redone = resign(affected.select("piece", "row", "from"), packed)
                 docs2 = (
                     docs.join(redone, ["piece", "row"], "left")
                     .withColumn("shingles", F.coalesce("new_shingles", "shingles"))
@@ -385,11 +488,12 @@ def _dedup_docs(spark, docs, driver: SparkRun, resign):
                     .drop("new_shingles", "new_sig", "new_bands")
                     .persist()
                 )
-                result, again = _cluster_pass(spark, docs2, driver, k, threshold)
+                result, again = _cluster_pass(spark, docs2, driver, k, threshold, joined)
                 first_pairs.unpersist()
                 first_pairs = again
                 docs = docs2
             affected.unpersist()
+            aside.unpersist()
         found.unpersist()
 
     return docs, result, first_pairs, boilerplate_lines, boilerplate_docs
@@ -488,7 +592,7 @@ def run(
     )
     resign = lambda affected, packed: (  # noqa: E731
         affected.groupBy("piece")
-        .agg(F.collect_list("row").alias("rows"))
+        .agg(F.collect_list(F.struct("row", "from")).alias("rows"))
         .join(pieces_df, "piece")
         .mapInArrow(_resign_pieces(options, packed), _RESIGNED_SCHEMA)
     )
@@ -498,7 +602,7 @@ def run(
     first_pairs.unpersist()
     removed = sorted(m for rep, members in result.clusters for m in members if m != rep)
     if clusters is not None:
-        _write_clusters(spark, docs, pieces_df, result.clusters, k, clusters)
+        _write_clusters(spark, docs, pieces_df, result, k, clusters)
     if output is not None:
         _write_kept(spark, docs, pieces_df, pieces, removed, options, output)
     signed.unpersist()
@@ -559,7 +663,8 @@ def _sign_texts(options: Dict[str, Any], text: str):
 
 
 def _resign_texts(options: Dict[str, Any], boilerplate: bytes):
-    """mapInArrow over (text, part, row) of the documents to sign again without boilerplate."""
+    """mapInArrow over (text, part, row, from) of the documents to sign again without their
+    boilerplate lines in at least `from` groups."""
 
     def resign(batches: Iterator) -> Iterator:
         import numpy as np
@@ -568,8 +673,8 @@ def _resign_texts(options: Dict[str, Any], boilerplate: bytes):
         r = SparkRun(**options)
         k, b = r.settings()[:2]
         for batch in batches:
-            n = batch.num_rows
-            _, shingles, sigs, keys = r.resign_texts(batch.column(0).to_pylist(), list(range(n)), boilerplate)
+            todo = list(enumerate(batch.column(3).to_pylist()))
+            _, shingles, sigs, keys = r.resign_texts(batch.column(0).to_pylist(), todo, boilerplate)
             yield _resigned_batch(np, pa, k, b, batch.column(1), batch.column(2).cast(pa.int32()), shingles, sigs, keys)
 
     return resign
@@ -621,9 +726,9 @@ def dedup(df, text: str = "text", *, partitions: Optional[int] = None, **options
 
     def resign(affected, packed):
         todo = texts.join(
-            affected.select(F.col("piece").alias("__neardup_part"), F.col("row").alias("__neardup_row")),
+            affected.select(F.col("piece").alias("__neardup_part"), F.col("row").alias("__neardup_row"), "from"),
             ["__neardup_part", "__neardup_row"],
-        ).select(F.col(text), "__neardup_part", "__neardup_row")
+        ).select(F.col(text), "__neardup_part", "__neardup_row", "from")
         return todo.mapInArrow(_resign_texts(options, packed), _RESIGNED_SCHEMA)
 
     docs, result, pairs, _, _ = _dedup_docs(spark, docs, driver, resign)
@@ -640,22 +745,18 @@ def dedup(df, text: str = "text", *, partitions: Optional[int] = None, **options
     )
 
 
-def _write_clusters(spark, docs, pieces_df, clusters, k: int, path: str) -> None:
+def _write_clusters(spark, docs, pieces_df, result: "_Pass", k: int, path: str) -> None:
     """The cluster report, as ``neardup dedup --clusters`` writes it."""
+    clusters = result.clusters
     pairs = [(m, rep) for rep, members in clusters for m in members]
     with open(path, "w", encoding="utf-8") as f:
         if not pairs:
             return
-        want = spark.createDataFrame(pairs, "a long, b long")
-        sig = docs.select("doc", "sig")
-        sims = (
-            want.join(sig.withColumnRenamed("doc", "a").withColumnRenamed("sig", "sa"), "a")
-            .join(sig.withColumnRenamed("doc", "b").withColumnRenamed("sig", "sb"), "b")
-            .select("a", "b", "sa", "sb")
-            .mapInArrow(_similarity(k), "a long, b long, sim double")
-            .collect()
-        )
-        sim = {(r["a"], r["b"]): r["sim"] for r in sims}
+        sim = _pair_sims(spark, docs, pairs, k)
+        for m, rep in pairs:
+            earlier = result.joined.get((min(m, rep), max(m, rep)))
+            if earlier is not None:
+                sim[(m, rep)] = earlier
         members = spark.createDataFrame([(m,) for m, _ in pairs], "doc long")
         meta = docs.select("doc", "id", "line", "line_base", "piece").join(members, "doc")
         info = {r["doc"]: r for r in meta.join(pieces_df.select("piece", "name"), "piece").collect()}

@@ -196,15 +196,16 @@ impl SparkRun {
         self.signed_dict(py, signed)
     }
 
-    /// Signs the documents `rows` of a piece again without the lines whose hashes are in
-    /// `boilerplate` (u64 as little-endian bytes). Returns `(rows, shingles, sigs, bands)` as
+    /// Signs the documents `rows` of a piece (each `(row, from)`) again without their lines in
+    /// `boilerplate` (pairs of little-endian u64: a line's hash and the number of groups it is
+    /// in) that are in at least `from` groups (0: all). Returns `(rows, shingles, sigs, bands)` as
     /// little-endian bytes (u32, u64, u32 × `num_perm`, u64 × `bands` for each row with
     /// shingles).
     fn resign_piece<'py>(
         &self,
         py: Python<'py>,
         piece: PieceTuple,
-        rows: Vec<u32>,
+        rows: Vec<(u32, u32)>,
         boilerplate: &[u8],
     ) -> PyResult<Columns4<'py>> {
         let piece = piece_of(piece);
@@ -220,7 +221,7 @@ impl SparkRun {
         &self,
         py: Python<'py>,
         texts: Vec<String>,
-        rows: Vec<u32>,
+        rows: Vec<(u32, u32)>,
         boilerplate: &[u8],
     ) -> PyResult<Columns4<'py>> {
         let set = hash_set(boilerplate);
@@ -287,11 +288,12 @@ impl SparkRun {
     }
 }
 
-/// Boilerplate line hashes from little-endian u64 bytes.
+/// Boilerplate lines (hash, groups) from pairs of little-endian u64.
 fn hash_set(bytes: &[u8]) -> neardup::internals::HashKeyed<u32> {
+    let word = |b: &[u8]| u64::from_le_bytes(b.try_into().expect("8 bytes"));
     bytes
-        .chunks_exact(8)
-        .map(|c| (u64::from_le_bytes(c.try_into().expect("8 bytes")), 0))
+        .chunks_exact(16)
+        .map(|c| (word(&c[..8]), word(&c[8..]).min(u32::MAX as u64) as u32))
         .collect()
 }
 

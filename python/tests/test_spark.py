@@ -157,3 +157,69 @@ def test_a_dataframe_keeps_what_the_cli_keeps(session, cli, tmp_path):
     want = [json.loads(line)["id"] for line in cli_kept.read_text(encoding="utf-8").splitlines()]
     assert got == want and len(got) == int(figures["kept"]) < len(recs)
     assert kept.columns == ["id", "text", "lang"]
+
+
+# Documents made of boilerplate lines: one NTREX article republished by three sites under their
+# own chrome (two German lines above, two below; three pages of their own each), and two
+# licences made of two blocks of the MIT license found elsewhere (block one below five
+# articles, block two below three) with a copyright sentence each (as tests/semantics.rs
+# builds them).
+MIT = ("Permission is hereby granted, free of charge, to any person obtaining a copy\n"
+"of this software and associated documentation files (the \"Software\"), to deal\n"
+"in the Software without restriction, including without limitation the rights\n"
+"to use, copy, modify, merge, publish, distribute, sublicense, and/or sell\n"
+"copies of the Software, and to permit persons to whom the Software is\n"
+"furnished to do so, subject to the following conditions:\n"
+"The above copyright notice and this permission notice shall be included in all\n"
+"copies or substantial portions of the Software.\n"
+"THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR\n"
+"IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,\n"
+"FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT.")
+
+def write_syndicated(path):
+    recs = [json.loads(line) for line in open(DATA / "ntrex-dev" / "docs.jsonl", encoding="utf-8")]
+    def of(lang):
+        return [r["text"] for r in recs if r["id"].startswith(lang + "/")]
+
+    eng, deu = of("eng"), of("deu")
+    out = []
+    for site in range(3):
+        lines = deu[10 + site].split("\n")
+        head, foot = "\n".join(lines[:2]), "\n".join(lines[-2:])
+        for j, body in enumerate([eng[0]] + eng[1 + 3 * site: 4 + 3 * site]):
+            out.append({"id": f"site{site}/page{j}", "text": f"{head}\n{body}\n{foot}"})
+    lines = MIT.split("\n")
+    one, two = "\n".join(lines[:5]), "\n".join(lines[5:])
+    for i, a in enumerate(eng[20:28]):
+        out.append({"id": f"a{i}", "text": a + "\n" + (one if i < 5 else two)})
+    for i, own in enumerate([
+        "Copyright 2019 the authors of the tiny parser library, all rights reserved by them in every country.",
+        "Copyright 2021 Grace Hopper and the many contributors to the compiler project of the navy lab.",
+    ]):
+        out.append({"id": f"licence{i}", "text": f"{one}\n{two}\n{own}"})
+    with open(path, "w", encoding="utf-8") as f:
+        f.writelines(json.dumps(r) + "\n" for r in out)
+
+
+@pytest.mark.parametrize("partitions,piece_mb", [(2, 0.01), (3, 1.0)])
+def test_spark_sets_boilerplate_aside_as_the_cli(session, cli, tmp_path, partitions, piece_mb):
+    corpus = tmp_path / "syndicated.jsonl"
+    write_syndicated(corpus)
+    kept, clusters, figures = run_cli(cli, [str(corpus)], tmp_path)
+    got = nspark.run(
+        session, [str(corpus)], str(tmp_path / "out"), str(tmp_path / "clusters.jsonl"),
+        partitions=partitions, piece_bytes=int(piece_mb * (1 << 20)),
+    )
+    assert (tmp_path / "clusters.jsonl").read_text(encoding="utf-8") == clusters
+    assert {k: str(got[k]) for k in SAME} == {k: figures[k] for k in SAME}
+    assert [r["id"] for r in spark_rows(str(tmp_path / "out"))] == [
+        json.loads(line)["id"] for line in kept.read_text(encoding="utf-8").splitlines()
+    ]
+    # The syndicated copies are one cluster, the licences another (the first pass's pair).
+    members = [json.loads(line)["members"] for line in clusters.splitlines()]
+    assert members == [["site0/page0", "site1/page0", "site2/page0"], ["licence0", "licence1"]]
+    # A DataFrame of the same texts keeps the same rows.
+    texts = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines()]
+    df = session.createDataFrame([(r["id"], r["text"]) for r in texts], "id string, text string")
+    kept_ids = sorted(r["id"] for r in nspark.dedup(df, "text").collect())
+    assert kept_ids == sorted(json.loads(line)["id"] for line in kept.read_text(encoding="utf-8").splitlines())

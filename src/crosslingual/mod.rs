@@ -88,8 +88,8 @@ pub mod lexicon;
 pub(crate) mod words;
 
 use crate::spans::boilerplate;
+use crate::spans::remove_ranges;
 use crate::spans::repeats::{DEFAULT_MIN_TOKENS, DEFAULT_WINDOW, find_repeats, strip_repeats};
-use crate::spans::{HashKeyed, remove_ranges};
 use anchors::Anchor;
 use group::{Scored, join_groups, mutual_best};
 use index::{AnchorIndex, PivotIndex, ScoreScratch};
@@ -293,7 +293,7 @@ pub struct Links {
 }
 
 /// The features of one document (`max_anchors`: [`Params::max_anchors`]): its repeats (a body
-/// carried twice) and the `boilerplate` lines (hashes of normalized lines, see
+/// carried twice) and the `boilerplate` lines it sets aside (hashes of normalized lines, see
 /// [`crate::spans::boilerplate`]) are set aside, then the language is identified and the
 /// anchors extracted from what is left. `label` is the document's language as the corpus gives it;
 /// when it is absent or empty, whatlang's is taken. `lines`, where known, are the hashes of the
@@ -304,7 +304,7 @@ pub struct Links {
 pub fn features(
     text: &str,
     label: Option<&str>,
-    boilerplate: &HashKeyed<u32>,
+    boilerplate: boilerplate::Strip<'_>,
     lines: Option<&[u64]>,
     seed: u64,
     lexicon: Option<&lexicon::Lexicon>,
@@ -319,10 +319,12 @@ pub fn features(
         Cow::Owned(strip_repeats(text, &repeats))
     };
     let mut cut = Vec::new();
-    let may_hold = !repeats.is_empty() || lines.is_none_or(|l| l.iter().any(|h| boilerplate.contains_key(h)));
+    let may_hold = !repeats.is_empty() || lines.is_none_or(|l| l.iter().any(|&h| boilerplate.drops(h)));
     if may_hold {
-        boilerplate::for_each_boilerplate_line(&body, seed, boilerplate, |start, end, _| {
-            cut.push((start, (end + 1).min(body.len())))
+        boilerplate::for_each_boilerplate_line(&body, seed, boilerplate.lines, |start, end, groups| {
+            if groups >= boilerplate.from {
+                cut.push((start, (end + 1).min(body.len())))
+            }
         });
     }
     let kept = if cut.is_empty() {
@@ -430,6 +432,7 @@ pub(crate) fn link_with<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spans::HashKeyed;
 
     /// A document of `lang` whose anchors are the strong `keys`.
     fn doc(lang: &'static str, keys: &[u64]) -> DocFeatures {
@@ -470,7 +473,10 @@ mod tests {
             features(
                 text,
                 Some("eng"),
-                boilerplate,
+                boilerplate::Strip {
+                    lines: boilerplate,
+                    from: 0,
+                },
                 lines,
                 7,
                 None,

@@ -139,6 +139,7 @@ impl Dedup {
             sizes: &sizes,
             pinned: pulled.len(),
             forced: &forced,
+            joined: &corpus.joined_whole,
         };
         // Exact verification is refused with an index, so no shingle set is ever asked for.
         let mut all = self.cluster_signatures(docs, &|_, _| Vec::new())?;

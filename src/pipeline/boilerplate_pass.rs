@@ -39,23 +39,40 @@ impl Dedup {
         // less than a fraction f of each text removed, a pair's Jaccard similarity rises at most
         // to J/(1−2f); a pair below t(1−2f) = 0.9·t cannot reach t, and pairs above it are
         // candidates already (P(candidate) ≥ 0.98 at 0.9·t with the default bands).
-        let is_affected: BitVec = (0..n)
+        // What each document sets aside: all its boilerplate lines, or, in a document made
+        // mostly of them, its most widespread ones while a fifth of its text stays.
+        let mut tiers = Vec::new();
+        let aside: Vec<boilerplate::SetAside> = (0..n)
             .map(|d| {
                 let (hashes, bytes) = corpus.lines.doc(d);
-                let bp: u64 = hashes
-                    .iter()
-                    .zip(bytes)
-                    .filter(|(h, _)| found.contains_key(h))
-                    .map(|(_, &b)| b as u64)
-                    .sum();
-                // A document made of boilerplate lines (more than four fifths of its text) is
-                // not chrome around a body: the lines are its content, so it keeps the signature
-                // of its whole text and stays a duplicate of its copies (a license, a notice).
-                // See docs/dedup-semantics.md for the share.
-                let mostly = bp * 5 > corpus.docs[d].text_len * 4;
-                bp > 0 && !mostly && (bp * 20 >= corpus.docs[d].text_len || first_pass.candidate_docs[d])
+                boilerplate::set_aside(hashes, bytes, &found, corpus.docs[d].text_len, &mut tiers)
             })
             .collect();
+        // A document is signed again without its boilerplate when that can change a verdict:
+        // when boilerplate is at least 5% of its text, or when it has a candidate pair. With
+        // less than a fraction f of each text removed, a pair's Jaccard similarity rises at most
+        // to J/(1−2f); a pair below t(1−2f) = 0.9·t cannot reach t, and pairs above it are
+        // candidates already (P(candidate) ≥ 0.98 at 0.9·t with the default bands).
+        let is_affected: BitVec = aside
+            .iter()
+            .enumerate()
+            .map(|(d, a)| a.bytes > 0 && (a.bytes * 20 >= corpus.docs[d].text_len || first_pass.candidate_docs[d]))
+            .collect();
+        corpus.set_aside_from = aside
+            .iter()
+            .enumerate()
+            .filter(|(d, a)| a.mostly && is_affected[*d])
+            .map(|(d, a)| (d as u32, a.from))
+            .collect();
+        // A document made mostly of boilerplate is a duplicate of its copies, not chrome of
+        // itself: what the first pass joined between two such documents (on their whole texts,
+        // their content) stays joined once one of them sets part of its text aside. The pass
+        // only adds evidence. See docs/dedup-semantics.md.
+        corpus.joined_whole = joined_whole(
+            first_pass,
+            |d| aside[d as usize].mostly,
+            |d| aside[d as usize].mostly && is_affected[d as usize],
+        );
         corpus.boilerplate = found;
         corpus.boilerplate_docs = is_affected.count_ones();
         // The tokens kept for this pass are not needed after it.
@@ -68,6 +85,8 @@ impl Dedup {
         // Each document is signed again straight into its own signature slots.
         let (docs, sources, lines) = (&corpus.docs, &corpus.sources, &corpus.boilerplate);
         let corpus_lines = &corpus.lines;
+        let set_aside_from = &corpus.set_aside_from;
+        let corpus_strip = |d: u32| boilerplate::Strip::of(lines, set_aside_from, d);
         // Without MinHash slots (k = 0, SimHash alone) every document's row is empty.
         let rows = corpus
             .sigs
@@ -87,8 +106,9 @@ impl Dedup {
                     // boilerplate lines.
                     let hashes = corpus_lines.doc(d as usize).0;
                     let cached = super::sign::cached_tokens(&tokens, d as usize);
+                    let strip = corpus_strip(d);
                     if let Some(cached) = cached.filter(|c| c.lines() == hashes.len()) {
-                        return (d, ctx.sign_cached_without(cached, hashes, lines, sig));
+                        return (d, ctx.sign_cached_without(cached, hashes, strip, sig));
                     }
                     let m = &docs[d as usize];
                     let chunk = Chunk {
@@ -102,7 +122,7 @@ impl Dedup {
                         fingerprint: 0,
                     };
                     reader::read_chunk(&sources[m.source as usize], chunk, read, |r| {
-                        signed = ctx.sign_without(r.text, lines, sig);
+                        signed = ctx.sign_without(r.text, strip, sig);
                     });
                     (d, signed)
                 },
@@ -115,6 +135,64 @@ impl Dedup {
             }
             corpus.docs[d].shingles = signed.shingles;
         }
+        corpus.resigned = is_affected;
         true
+    }
+}
+
+/// The pairs of `first_pass`'s clusters (each member with its representative) whose two
+/// documents are `mostly` made of boilerplate and one of which is `changed`, with their
+/// first-pass similarity, sorted.
+fn joined_whole(
+    first_pass: &Clustering,
+    mostly: impl Fn(u32) -> bool,
+    changed: impl Fn(u32) -> bool,
+) -> Vec<(u32, u32, f64)> {
+    let mut pairs = Vec::new();
+    for c in &first_pass.clusters {
+        let r = c.representative.0;
+        if !mostly(r) {
+            continue;
+        }
+        for (m, &sim) in c.members.iter().zip(&c.similarity) {
+            let m = m.0;
+            if m != r && mostly(m) && (changed(m) || changed(r)) {
+                pairs.push((m.min(r), m.max(r), sim));
+            }
+        }
+    }
+    pairs.sort_unstable_by_key(|p| (p.0, p.1));
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{Cluster, DocId};
+
+    #[test]
+    fn only_pairs_of_documents_made_of_boilerplate_are_kept_joined() {
+        let cluster = |members: &[u32], representative: u32| Cluster {
+            members: members.iter().map(|&m| DocId(m)).collect(),
+            representative: DocId(representative),
+            similarity: members
+                .iter()
+                .map(|&m| if m == representative { 1.0 } else { m as f64 / 8.0 })
+                .collect(),
+            langs: Vec::new(),
+            member_langs: Vec::new(),
+            translation_score: Vec::new(),
+        };
+        let first_pass = Clustering {
+            clusters: vec![cluster(&[0, 1, 2, 3], 1), cluster(&[4, 5], 5), cluster(&[6, 7], 6)],
+            ..Clustering::default()
+        };
+        // 0, 1, 3, 5, 6, 7 are made of boilerplate; 0, 4 and 6 set some aside.
+        let mostly = |d: u32| [0, 1, 3, 5, 6, 7].contains(&d);
+        let changed = |d: u32| [0, 4, 6].contains(&d);
+        let pairs = joined_whole(&first_pass, mostly, changed);
+        // 2 is chrome around a body; 3 and 1 are both unchanged (their signatures decide); 4
+        // is not made of boilerplate.
+        assert_eq!(pairs, [(0, 1, 0.0), (6, 7, 0.875)]);
     }
 }

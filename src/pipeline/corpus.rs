@@ -9,6 +9,7 @@ use crate::reader::{self, Chunk, IdRef, ReadOptions, Source};
 use crate::spans::{HashKeyed, boilerplate};
 use crate::spill::{Slots, WorkDir};
 use crate::types::DocId;
+use bitvec::prelude::*;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -60,6 +61,17 @@ pub struct Corpus {
     pub(crate) boilerplate: HashKeyed<u32>,
     /// Documents holding at least one boilerplate line (re-signed without them).
     pub boilerplate_docs: usize,
+    /// Documents made mostly of boilerplate lines that set aside only their most widespread
+    /// ones ([`boilerplate::set_aside`]), each with the fewest groups of a line it sets aside,
+    /// by document.
+    pub(crate) set_aside_from: Vec<(u32, u32)>,
+    /// The pairs of the first pass's clusters between two documents made mostly of boilerplate
+    /// lines, one of which sets some aside, with their first-pass similarity: those documents'
+    /// whole texts are their content, so the later passes join them again whatever their new
+    /// signatures say. Sorted.
+    pub(crate) joined_whole: Vec<(u32, u32, f64)>,
+    /// The documents the boilerplate pass signed again (empty before it).
+    pub(crate) resigned: BitVec,
     /// Slots per signature (0 with SimHash alone).
     pub num_perm: usize,
     /// The seed the documents were signed with.
@@ -79,6 +91,12 @@ pub struct Corpus {
 }
 
 impl Corpus {
+    /// The boilerplate lines document `d` sets aside (all of them, unless it is made mostly of
+    /// boilerplate: [`boilerplate::set_aside`]).
+    pub(crate) fn strip(&self, d: u32) -> boilerplate::Strip<'_> {
+        boilerplate::Strip::of(&self.boilerplate, &self.set_aside_from, d)
+    }
+
     /// The MinHash signatures, `num_perm` slots per document, flat, in document order (empty
     /// with SimHash alone), wherever they are kept.
     pub fn signatures(&self) -> &[u32] {

@@ -9,20 +9,23 @@ use super::{Clustering, CrossCounts, Dedup, Tick, make_cluster};
 use crate::cluster;
 use crate::crosslingual;
 use crate::spans::HashKeyed;
-use crate::spans::boilerplate::LineStore;
+use crate::spans::boilerplate::{LineStore, Strip};
 use rayon::prelude::*;
 
 impl Dedup {
     /// The cross-lingual stage (see [`crate::crosslingual`]): joins the same-language clusters
     /// of `same` with the translations found among the documents (`doc_of(d)` is document
     /// `d`'s text and language label, if the corpus gives one; its repeats and `boilerplate`
-    /// lines are set aside first, the first pass's `lines` telling which documents hold any).
+    /// lines are set aside first, only the most widespread in the documents of
+    /// `set_aside_from` (see [`crate::spans::boilerplate::set_aside`]), the first pass's
+    /// `lines` telling which documents hold any).
     #[allow(clippy::too_many_arguments)]
     pub(super) fn link_languages(
         &self,
         p: &crosslingual::Params,
         doc_of: &(dyn Fn(u32) -> (String, Option<String>) + Sync),
         boilerplate: &HashKeyed<u32>,
+        set_aside_from: &[(u32, u32)],
         lines: &LineStore,
         same: Clustering,
         lens: &[u64],
@@ -50,7 +53,7 @@ impl Dedup {
                     let f = crosslingual::features(
                         &text,
                         label.as_deref(),
-                        boilerplate,
+                        Strip::of(boilerplate, set_aside_from, d),
                         known_lines.then(|| lines.doc(d as usize).0),
                         seed,
                         self.lexicon.as_deref(),

@@ -112,6 +112,9 @@ struct Signals<'a> {
     /// Pairs verified elsewhere (a span shared with an indexed document), joined to those the
     /// signatures verify.
     forced: &'a [(u32, u32)],
+    /// Pairs an earlier pass verified, with their similarity then ([`Corpus`]'s
+    /// `joined_whole`): joined too, and reported with that similarity. Sorted.
+    joined: &'a [(u32, u32, f64)],
 }
 
 /// Pairs linking each document to the first document with its exact key (a star per key).
@@ -291,6 +294,7 @@ impl Dedup {
                     &p,
                     &doc_of,
                     &corpus.boilerplate,
+                    &corpus.set_aside_from,
                     &corpus.lines,
                     clustering,
                     &lens,
@@ -367,10 +371,16 @@ impl Dedup {
             sizes: &sizes,
             pinned: 0,
             forced: &[],
+            joined: &corpus.joined_whole,
         };
+        // Exact verification compares what was signed: after the boilerplate pass, a document
+        // signed again is compared without the lines it set aside.
         self.cluster_signatures(docs, &|d, ctx| {
             let text = corpus.text(DocId(d), read);
-            ctx.shingle_set(&text)
+            match corpus.resigned.get(d as usize).is_some_and(|b| *b) {
+                true => ctx.shingle_set_without(&text, corpus.strip(d)),
+                false => ctx.shingle_set(&text),
+            }
         })
     }
 
@@ -480,6 +490,7 @@ impl Dedup {
             sizes,
             pinned,
             forced,
+            joined,
         } = docs;
         let c = &self.config;
         let k = c.mh.num_perm;
@@ -568,14 +579,21 @@ impl Dedup {
                 })
             }
         };
-        if !forced.is_empty() {
+        if !forced.is_empty() || !joined.is_empty() {
             verified.extend_from_slice(forced);
+            verified.extend(joined.iter().map(|&(a, b, _)| (a, b)));
             verified.sort_unstable();
             verified.dedup();
         }
-        let similarity = |m: u32, r: u32| match c.method {
-            Method::SimHash => 1.0 - ham(m, r) as f64 / 64.0,
-            Method::MinHash => estimate_jaccard(sig(m), sig(r)),
+        let earlier = |m: u32, r: u32| {
+            let key = (m.min(r), m.max(r));
+            let i = joined.binary_search_by(|e| (e.0, e.1).cmp(&key)).ok()?;
+            Some(joined[i].2)
+        };
+        let similarity = |m: u32, r: u32| match (earlier(m, r), c.method) {
+            (Some(s), _) => s,
+            (None, Method::SimHash) => 1.0 - ham(m, r) as f64 / 64.0,
+            (None, Method::MinHash) => estimate_jaccard(sig(m), sig(r)),
         };
         // Documents with one exact key (the same normalized tokens) cluster whatever the
         // matching above found: a copy of a document made only of boilerplate lines, or too

@@ -218,12 +218,13 @@ impl Dedup {
     }
 
     /// Signs the documents `rows` (ascending indices into the piece's documents, as
-    /// [`Dedup::sign_piece`] lists them) again without the lines in `boilerplate`, as the
+    /// [`Dedup::sign_piece`] lists them, each with the fewest groups of a line it sets aside:
+    /// 0 for all) again without their lines in `boilerplate` (hash → groups), as the
     /// boilerplate pass of [`Dedup::run`] does: per row, its shingle count and `num_perm` slots.
     pub fn resign_piece(
         &self,
         piece: &Piece,
-        rows: &[u32],
+        rows: &[(u32, u32)],
         boilerplate: &HashKeyed<u32>,
     ) -> Result<Vec<(u32, u64, Vec<u32>)>> {
         let (source, chunk) = self.open_piece(piece)?;
@@ -245,7 +246,7 @@ impl Dedup {
     /// let footer = signed.doc_lines.doc(0).0[1];
     /// let boilerplate: HashKeyed<u32> = [(footer, 3)].into_iter().collect();
     /// // Document 0 signed again without it: the same signature as document 1.
-    /// let resigned = dedup.resign_texts(&texts, &[0], &boilerplate)?;
+    /// let resigned = dedup.resign_texts(&texts, &[(0, 0)], &boilerplate)?;
     /// let k = signed.sigs.len() / 2;
     /// assert_eq!((resigned[0].0, resigned[0].1), (0, signed.docs[1].shingles));
     /// assert_eq!(resigned[0].2, signed.sigs[k..]);
@@ -254,7 +255,7 @@ impl Dedup {
     pub fn resign_texts<S: AsRef<str>>(
         &self,
         texts: &[S],
-        rows: &[u32],
+        rows: &[(u32, u32)],
         boilerplate: &HashKeyed<u32>,
     ) -> Result<Vec<(u32, u64, Vec<u32>)>> {
         let (dedup, source) = self.texts_source(texts.iter().map(|t| (t.as_ref(), None, None)))?;
@@ -265,7 +266,7 @@ impl Dedup {
         &self,
         source: &Source,
         chunk: Chunk,
-        rows: &[u32],
+        rows: &[(u32, u32)],
         boilerplate: &HashKeyed<u32>,
     ) -> Vec<(u32, u64, Vec<u32>)> {
         let k = slots(&self.config);
@@ -274,10 +275,14 @@ impl Dedup {
         let mut row = 0u32;
         let mut next = rows.iter().peekable();
         reader::read_chunk(source, chunk, &self.read, |r| {
-            if next.peek().is_some_and(|&&want| want == row) {
+            if let Some(&&(_, from)) = next.peek().filter(|&&&(want, _)| want == row) {
                 next.next();
                 let mut slots = vec![0u32; k];
-                let Signed { shingles, .. } = ctx.sign_without(r.text, boilerplate, &mut slots);
+                let strip = crate::spans::boilerplate::Strip {
+                    lines: boilerplate,
+                    from,
+                };
+                let Signed { shingles, .. } = ctx.sign_without(r.text, strip, &mut slots);
                 out.push((row, shingles, slots));
             }
             row += 1;

@@ -9,7 +9,7 @@ use crate::normalize::normalize_into;
 use crate::reader::Text;
 use crate::signature::simhash::{SimHashAcc, TfCounter};
 use crate::signature::{MinHashKind, MinHasher, oph_insert};
-use crate::spans::{HashKeyed, boilerplate};
+use crate::spans::boilerplate;
 use crate::tokenize::{LineSpan, Shingler};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -311,7 +311,7 @@ impl SignCtx {
     pub(super) fn sign_pieces(
         &mut self,
         text: Text<'_>,
-        strip: Option<&HashKeyed<u32>>,
+        strip: Option<boilerplate::Strip<'_>>,
         out: &mut [u32],
     ) -> (Signed, u64) {
         let (wk, ck) = (self.config.mh.word_shingle, self.config.mh.char_shingle);
@@ -358,7 +358,7 @@ impl SignCtx {
     pub(super) fn piece_pass(
         &mut self,
         text: Text<'_>,
-        strip: Option<&HashKeyed<u32>>,
+        strip: Option<boilerplate::Strip<'_>>,
         record_lines: bool,
         chars: Option<bool>,
         out: &mut [u32],
@@ -377,7 +377,7 @@ impl SignCtx {
             let spans = want_lines.then_some(&mut self.spans);
             self.shingler.load_next(&self.norm, spans, kept);
             match strip {
-                Some(bp) => self.shingler.drop_lines(&self.spans, |l| bp.contains_key(&l.hash)),
+                Some(bp) => self.shingler.drop_lines(&self.spans, |l| bp.drops(l.hash)),
                 None if record_lines => self.lines.push_spans(&self.spans),
                 None => {}
             }
@@ -436,24 +436,24 @@ impl SignCtx {
 
     /// Signs `text` without its boilerplate lines: their tokens are dropped from the
     /// document's tokens before shingling, as if the lines had not been there.
-    pub(super) fn sign_without(&mut self, text: Text<'_>, lines: &HashKeyed<u32>, out: &mut [u32]) -> Signed {
+    pub(super) fn sign_without(&mut self, text: Text<'_>, strip: boilerplate::Strip<'_>, out: &mut [u32]) -> Signed {
         if self.in_pieces(text) {
-            return self.sign_pieces(text, Some(lines), out).0;
+            return self.sign_pieces(text, Some(strip), out).0;
         }
         text.normalize_into(&mut self.norm, &mut self.json);
         self.shingler.load_lines(&self.norm, &mut self.spans);
-        self.shingler.drop_lines(&self.spans, |l| lines.contains_key(&l.hash));
+        self.shingler.drop_lines(&self.spans, |l| strip.drops(l.hash));
         self.sign_loaded(out)
     }
 
     /// Signs a document whose tokens the first pass kept ([`TokenPart`]) without its
-    /// boilerplate `lines`: the same as [`SignCtx::sign_without`] on its text. `hashes` are its
+    /// boilerplate lines (`strip`): the same as [`SignCtx::sign_without`] on its text. `hashes` are its
     /// lines' hashes, as the first pass listed them ([`boilerplate::LinePart::doc`]).
     pub(super) fn sign_cached_without(
         &mut self,
         cached: CachedTokens<'_>,
         hashes: &[u64],
-        lines: &HashKeyed<u32>,
+        strip: boilerplate::Strip<'_>,
         out: &mut [u32],
     ) -> Signed {
         debug_assert_eq!(hashes.len(), cached.ends.len());
@@ -466,9 +466,7 @@ impl SignCtx {
                 _ => 0,
             };
             let first = if i == 0 { 0 } else { cached.ends[i - 1] };
-            lines
-                .contains_key(h)
-                .then_some((first as usize, end as usize, ideo as usize))
+            strip.drops(*h).then_some((first as usize, end as usize, ideo as usize))
         });
         self.shingler.drop_ranges(dropped);
         self.sign_loaded(out)
@@ -541,6 +539,21 @@ impl SignCtx {
     pub(super) fn shingle_set(&mut self, text: &str) -> Vec<u64> {
         normalize_into(text, &mut self.norm);
         self.shingler.shingle_set(&self.norm)
+    }
+
+    /// The sorted, deduplicated shingle hashes of `text` without the boilerplate lines `strip`
+    /// sets aside: the set [`SignCtx::sign_without`] signs (exact verification after the
+    /// boilerplate pass).
+    pub(super) fn shingle_set_without(&mut self, text: &str, strip: boilerplate::Strip<'_>) -> Vec<u64> {
+        normalize_into(text, &mut self.norm);
+        self.shingler.load_lines(&self.norm, &mut self.spans);
+        self.shingler.drop_lines(&self.spans, |l| strip.drops(l.hash));
+        let mut set = Vec::new();
+        let (wk, ck) = (self.config.mh.word_shingle, self.config.mh.char_shingle);
+        self.shingler.emit_shingles(wk, ck, |h| set.push(h));
+        set.sort_unstable();
+        set.dedup();
+        set
     }
 }
 

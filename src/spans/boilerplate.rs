@@ -55,6 +55,97 @@ pub(crate) fn for_each_boilerplate_line(
     }
 }
 
+/// The boilerplate lines one document sets aside: those of `lines` (hash → groups, as
+/// [`find`] gives them) that are in at least `from` groups.
+#[derive(Debug, Clone, Copy)]
+pub struct Strip<'a> {
+    /// The corpus's boilerplate lines and the number of groups each is in.
+    pub lines: &'a HashKeyed<u32>,
+    /// The fewest groups a line set aside is in (0 or the bar of [`find`]: all of them).
+    pub from: u32,
+}
+
+impl<'a> Strip<'a> {
+    /// The lines document `d` sets aside, given the documents that set aside only their most
+    /// widespread lines (`from`: document and fewest groups, by document); every other
+    /// document sets aside all of them.
+    pub(crate) fn of(lines: &'a HashKeyed<u32>, from: &[(u32, u32)], d: u32) -> Self {
+        let from = from.binary_search_by_key(&d, |e| e.0).map_or(0, |i| from[i].1);
+        Strip { lines, from }
+    }
+
+    /// Whether the line with hash `h` is set aside.
+    pub fn drops(&self, h: u64) -> bool {
+        self.lines.get(&h).is_some_and(|&g| g >= self.from)
+    }
+}
+
+/// What a document sets aside of its boilerplate lines ([`set_aside`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SetAside {
+    /// Lines in at least this many groups are set aside (0: all its boilerplate lines;
+    /// `u32::MAX`: none).
+    pub from: u32,
+    /// Bytes of the lines set aside.
+    pub bytes: u64,
+    /// Whether more than four fifths of the text are boilerplate lines.
+    pub mostly: bool,
+}
+
+/// Which boilerplate lines a document of `text_len` bytes sets aside, from its lines' hashes and
+/// bytes (`tiers` is scratch room).
+///
+/// A document keeps at least a fifth of its text. Below that share of lines of its own, it is
+/// not chrome around a body: it is made of lines found elsewhere (a licence, a notice, or an
+/// article syndicated by three sites or more, whose lines are then in as many clusters of the
+/// first pass as its sites). Such a document sets aside its most widespread lines first, all
+/// lines in one number of groups together, as long as a fifth of its text stays: a syndicated
+/// copy sets aside its site's chrome (in as many groups as the site has pages) and keeps the
+/// article (in as many as it has copies). When even the most widespread lines would leave less
+/// than a fifth, it sets aside none and is signed whole.
+pub(crate) fn set_aside(
+    hashes: &[u64],
+    bytes: &[u32],
+    found: &HashKeyed<u32>,
+    text_len: u64,
+    tiers: &mut Vec<(u32, u64)>,
+) -> SetAside {
+    let keeps_a_fifth = |aside: u64| text_len.saturating_sub(aside) * 5 >= text_len;
+    tiers.clear();
+    tiers.extend(
+        hashes
+            .iter()
+            .zip(bytes)
+            .filter_map(|(h, &b)| found.get(h).map(|&g| (g, b as u64))),
+    );
+    let bp: u64 = tiers.iter().map(|t| t.1).sum();
+    if keeps_a_fifth(bp) {
+        return SetAside {
+            from: 0,
+            bytes: bp,
+            mostly: false,
+        };
+    }
+    // Most widespread first; each number of groups is taken whole or not at all.
+    tiers.sort_unstable_by_key(|t| std::cmp::Reverse(t.0));
+    let (mut from, mut aside, mut taken) = (u32::MAX, 0, 0);
+    for (i, &(g, b)) in tiers.iter().enumerate() {
+        taken += b;
+        let tier_ends = tiers.get(i + 1).is_none_or(|next| next.0 != g);
+        if tier_ends {
+            if !keeps_a_fifth(taken) {
+                break;
+            }
+            (from, aside) = (g, taken);
+        }
+    }
+    SetAside {
+        from,
+        bytes: aside,
+        mostly: true,
+    }
+}
+
 /// Documents kept in the parts they were read in (one per chunk of input), in document order:
 /// a part is never copied into one big array, so building the store needs no second copy. The
 /// lines of every document ([`LineStore`]) and the first pass's tokens are stored so.
@@ -299,5 +390,74 @@ mod tests {
         let mut found = Vec::new();
         for_each_boilerplate_line(text, 1, &set, |s, e, g| found.push((&text[s..e], g)));
         assert_eq!(found, [("  Share   THIS!  ", 3)]);
+    }
+
+    #[test]
+    fn a_document_keeps_at_least_a_fifth_of_its_text() {
+        // Lines 1..=4 are boilerplate in 9, 9, 4 and 3 groups; line 5 is the document's own.
+        let found: HashKeyed<u32> = [(1, 9), (2, 9), (3, 4), (4, 3)].into_iter().collect();
+        let hashes = [1, 2, 3, 4, 5];
+        let mut tiers = Vec::new();
+        let mut aside = |bytes: [u32; 5], text_len: u64| set_aside(&hashes, &bytes, &found, text_len, &mut tiers);
+        // Chrome around a body: every boilerplate line goes.
+        let chrome = aside([10, 10, 10, 10, 60], 100);
+        assert_eq!(
+            chrome,
+            SetAside {
+                from: 0,
+                bytes: 40,
+                mostly: false
+            }
+        );
+        // Made of boilerplate (90%): the widest lines go first, the 9-group tier whole; the
+        // 4-group one would leave less than a fifth (15 bytes): the 9-group tier goes alone.
+        let syndicated = aside([30, 20, 35, 5, 10], 100);
+        assert_eq!(
+            syndicated,
+            SetAside {
+                from: 9,
+                bytes: 50,
+                mostly: true
+            }
+        );
+        // Then the 4-group tier too, when a fifth (20 bytes) stays.
+        let licence = aside([20, 20, 40, 10, 10], 100);
+        assert_eq!(
+            licence,
+            SetAside {
+                from: 4,
+                bytes: 80,
+                mostly: true
+            }
+        );
+        // Even the widest tier would leave less than a fifth: nothing is set aside.
+        let notice = aside([45, 45, 0, 0, 10], 100);
+        assert_eq!(
+            notice,
+            SetAside {
+                from: u32::MAX,
+                bytes: 0,
+                mostly: true
+            }
+        );
+        // No boilerplate at all.
+        let none = set_aside(&[5], &[10], &found, 10, &mut tiers);
+        assert_eq!(
+            none,
+            SetAside {
+                from: 0,
+                bytes: 0,
+                mostly: false
+            }
+        );
+    }
+
+    #[test]
+    fn a_strip_drops_the_lines_in_enough_groups() {
+        let found: HashKeyed<u32> = [(1, 9), (3, 4)].into_iter().collect();
+        let widest = Strip::of(&found, &[(7, 5)], 7);
+        assert!(widest.drops(1) && !widest.drops(3) && !widest.drops(2));
+        let all = Strip::of(&found, &[(7, 5)], 8);
+        assert!(all.drops(1) && all.drops(3) && !all.drops(2));
     }
 }
