@@ -27,29 +27,59 @@ pub(super) fn mutual_best(
     let (pairs, scores) = (scored.pairs, scored.scores);
     let ratio = p.ratio as f32;
     let lift = p.lift as f32;
-    // Each background once per document (not once per pair it is in); none where the
-    // candidates are not complete (the test is not read there).
-    let floor: Vec<f32> = (0..complete.len() as u32)
+    // Each background once per document (not once per pair it is in): none where the
+    // candidates are not complete (the test is not read there), and none to compare with where
+    // they are all one same-language group (the copies of one page: a document whose only
+    // candidate is its translation). Such a side passes when the other side's background
+    // test is read and passed; two such sides never do.
+    let floor: Vec<Background> = (0..complete.len() as u32)
         .into_par_iter()
         .map(|d| match complete[d as usize] && scored.has_candidates(d) {
-            true => lift * scored.median(d, group),
-            false => f32::NEG_INFINITY,
+            true => match scored.median(d, group) {
+                Some(m) => Background::Floor(lift * m),
+                None => Background::Lone,
+            },
+            false => Background::Unread,
         })
         .collect();
+    let above = |s: f32, a: u32, b: u32| match (floor[a as usize], floor[b as usize]) {
+        (Background::Lone, Background::Lone) => false,
+        (Background::Lone, Background::Floor(f)) | (Background::Floor(f), Background::Lone) => s >= f,
+        (Background::Lone, Background::Unread) | (Background::Unread, Background::Lone) => false,
+        (x, y) => x.passes(s) && y.passes(s),
+    };
     pairs
         .iter()
         .zip(scores)
         .zip(anchor_scores)
         .enumerate()
         .filter(|&(i, ((&(a, b), &s), &anchor))| {
-            anchor as f64 >= p.min_score
-                && scored.mutual(i, ratio)
-                && s >= floor[a as usize]
-                && s >= floor[b as usize]
-                && admit(a, b)
+            anchor as f64 >= p.min_score && scored.mutual(i, ratio) && above(s, a, b) && admit(a, b)
         })
         .map(|(_, ((&(a, b), &s), _))| (a, b, s))
         .collect()
+}
+
+/// A document's background test ([`mutual_best`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Background {
+    /// An edge must score at least this (the lift times the median of its candidates).
+    Floor(f32),
+    /// Its candidates are one same-language group: nothing to compare them with.
+    Lone,
+    /// Its candidates are not all known: the test is not read.
+    Unread,
+}
+
+impl Background {
+    /// Whether an edge scoring `s` passes this side's test (a lone side passes none alone).
+    fn passes(self, s: f32) -> bool {
+        match self {
+            Background::Floor(f) => s >= f,
+            Background::Lone => false,
+            Background::Unread => true,
+        }
+    }
 }
 
 /// The candidate pairs with their scores, and the question linking (mutual best edges) and
@@ -117,8 +147,8 @@ impl<'a> Scored<'a> {
     /// candidates, each same-language group of them counted once, at its best member's score
     /// (`group`: the same-language clustering): the copies of one page are one candidate, so
     /// a page published twice in each of two languages does not make its own translation its
-    /// background.
-    pub(super) fn median(&self, d: u32, group: &[u32]) -> f32 {
+    /// background. `None` when they are all one group: no background to tell it from.
+    pub(super) fn median(&self, d: u32, group: &[u32]) -> Option<f32> {
         // Best first, so a stable sort by group leaves each group's best in front of it.
         let mut best: Vec<(u32, f32)> = self.by_doc[d as usize]
             .iter()
@@ -128,10 +158,10 @@ impl<'a> Scored<'a> {
         best.dedup_by_key(|&mut (g, _)| g);
         best.sort_unstable_by(|x, y| x.1.total_cmp(&y.1));
         let (len, m) = (best.len(), best.len() / 2);
-        if len % 2 == 1 {
-            best[m].1
-        } else {
-            (best[m - 1].1 + best[m].1) / 2.0
+        match len {
+            0 | 1 => None,
+            _ if len % 2 == 1 => Some(best[m].1),
+            _ => Some((best[m - 1].1 + best[m].1) / 2.0),
         }
     }
 

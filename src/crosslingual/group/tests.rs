@@ -390,9 +390,13 @@ fn the_background_counts_the_copies_of_a_page_once() {
     let same = |_: u32, _: u32| false;
     let scored = Scored::new(5, &pairs, &scores, &[u32::MAX; 5], &same);
     // Each document its own group: the median of 0.8, 0.8, 0.3, 0.1.
-    assert!((scored.median(0, &[0, 1, 2, 3, 4]) - 0.55).abs() < 1e-6);
+    assert!((scored.median(0, &[0, 1, 2, 3, 4]).unwrap() - 0.55).abs() < 1e-6);
     // The copies as one: the median of 0.8, 0.3, 0.1.
-    assert!((scored.median(0, &[0, 1, 1, 3, 4]) - 0.3).abs() < 1e-6);
-    // A lone candidate group is the background itself.
-    assert!((scored.median(1, &[0, 1, 1, 3, 4]) - 0.8).abs() < 1e-6);
+    assert!((scored.median(0, &[0, 1, 1, 3, 4]).unwrap() - 0.3).abs() < 1e-6);
+    // A lone candidate group (1's only candidate is 0) is no background.
+    assert_eq!(scored.median(1, &[0, 1, 1, 3, 4]), None);
+    // Nor are two copies when they are all there is: 3's candidates 0 and 4 as one group.
+    let scored = Scored::new(5, &[(0, 3), (3, 4)], &[0.5, 0.4], &[u32::MAX; 5], &same);
+    assert_eq!(scored.median(3, &[0, 1, 2, 0, 0]), None);
+    assert!((scored.median(3, &[0, 1, 2, 3, 4]).unwrap() - 0.45).abs() < 1e-6);
 }
