@@ -440,8 +440,8 @@ fn an_article_syndicated_three_times_links_to_its_translations() {
     assert_eq!(syndicated_clusters(3, 2), [copies(&[&e[..], &f[..]].concat())]);
     assert_eq!(syndicated_clusters(2, 3), [copies(&["e0", "e1", "f0", "f1", "f2"])]);
     // Three in each language: each French copy's only candidates are the English copies, one
-    // same-language group, so its side has no background to tell them from; the English side's
-    // background test (copies there have other candidates) decides.
+    // same-language group, so its side has no background to tell them from (the test is not
+    // read there).
     assert_eq!(
         syndicated_clusters(3, 3),
         [copies(&["e0", "e1", "e2", "f0", "f1", "f2"])]

@@ -28,58 +28,30 @@ pub(super) fn mutual_best(
     let ratio = p.ratio as f32;
     let lift = p.lift as f32;
     // Each background once per document (not once per pair it is in): none where the
-    // candidates are not complete (the test is not read there), and none to compare with where
-    // they are all one same-language group (the copies of one page: a document whose only
-    // candidate is its translation). Such a side passes when the other side's background
-    // test is read and passed; two such sides never do.
-    let floor: Vec<Background> = (0..complete.len() as u32)
+    // candidates are not complete (the test is not read there), nor where they are all one
+    // same-language group (the copies of one page: a document whose only candidates are its
+    // translation's copies has nothing to compare them with).
+    let floor: Vec<f32> = (0..complete.len() as u32)
         .into_par_iter()
         .map(|d| match complete[d as usize] && scored.has_candidates(d) {
-            true => match scored.median(d, group) {
-                Some(m) => Background::Floor(lift * m),
-                None => Background::Lone,
-            },
-            false => Background::Unread,
+            true => scored.median(d, group).map_or(f32::NEG_INFINITY, |m| lift * m),
+            false => f32::NEG_INFINITY,
         })
         .collect();
-    let above = |s: f32, a: u32, b: u32| match (floor[a as usize], floor[b as usize]) {
-        (Background::Lone, Background::Lone) => false,
-        (Background::Lone, Background::Floor(f)) | (Background::Floor(f), Background::Lone) => s >= f,
-        (Background::Lone, Background::Unread) | (Background::Unread, Background::Lone) => false,
-        (x, y) => x.passes(s) && y.passes(s),
-    };
     pairs
         .iter()
         .zip(scores)
         .zip(anchor_scores)
         .enumerate()
         .filter(|&(i, ((&(a, b), &s), &anchor))| {
-            anchor as f64 >= p.min_score && scored.mutual(i, ratio) && above(s, a, b) && admit(a, b)
+            anchor as f64 >= p.min_score
+                && scored.mutual(i, ratio)
+                && s >= floor[a as usize]
+                && s >= floor[b as usize]
+                && admit(a, b)
         })
         .map(|(_, ((&(a, b), &s), _))| (a, b, s))
         .collect()
-}
-
-/// A document's background test ([`mutual_best`]).
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Background {
-    /// An edge must score at least this (the lift times the median of its candidates).
-    Floor(f32),
-    /// Its candidates are one same-language group: nothing to compare them with.
-    Lone,
-    /// Its candidates are not all known: the test is not read.
-    Unread,
-}
-
-impl Background {
-    /// Whether an edge scoring `s` passes this side's test (a lone side passes none alone).
-    fn passes(self, s: f32) -> bool {
-        match self {
-            Background::Floor(f) => s >= f,
-            Background::Lone => false,
-            Background::Unread => true,
-        }
-    }
 }
 
 /// The candidate pairs with their scores, and the question linking (mutual best edges) and
