@@ -293,8 +293,8 @@ pub struct Links {
 }
 
 /// The features of one document (`max_anchors`: [`Params::max_anchors`]): its repeats (a body
-/// carried twice) and the `boilerplate` lines it sets aside (hashes of normalized lines, see
-/// [`crate::spans::boilerplate`]) are set aside, then the language is identified and the
+/// carried twice) and the `boilerplate` lines it drops (hashes of normalized lines with the
+/// fewest groups of a line dropped, see [`crate::spans::boilerplate`]) are set aside, then the language is identified and the
 /// anchors extracted from what is left. `label` is the document's language as the corpus gives it;
 /// when it is absent or empty, whatlang's is taken. `lines`, where known, are the hashes of the
 /// text's lines as the first pass listed them (the boilerplate lines are among such hashes):

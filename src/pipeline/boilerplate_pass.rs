@@ -34,44 +34,37 @@ impl Dedup {
         let n = corpus.len();
         let group = first_pass.groups(n);
         let found = boilerplate::find(&corpus.lines, &group, self.config.boilerplate_min_groups);
-        // A document is signed again without its boilerplate when that can change a verdict:
-        // when boilerplate is at least 5% of its text, or when it has a candidate pair. With
-        // less than a fraction f of each text removed, a pair's Jaccard similarity rises at most
-        // to J/(1−2f); a pair below t(1−2f) = 0.9·t cannot reach t, and pairs above it are
-        // candidates already (P(candidate) ≥ 0.98 at 0.9·t with the default bands).
         // What each document sets aside: all its boilerplate lines, or, in a document made
-        // mostly of them, its most widespread ones while a fifth of its text stays.
+        // mostly of them, its most widespread ones while a fifth of its text stays. A document
+        // is signed again without them when that can change a verdict: when they are at least
+        // 5% of its text, or when it has a candidate pair. With less than a fraction f of each
+        // text removed, a pair's Jaccard similarity rises at most to J/(1−2f); a pair below
+        // t(1−2f) = 0.9·t cannot reach t, and pairs above it are candidates already
+        // (P(candidate) ≥ 0.98 at 0.9·t with the default bands). Two bits per document are
+        // kept: whether it is signed again, and whether it is made mostly of boilerplate.
+        let (mut is_affected, mut mostly) = (bitvec![0; n], bitvec![0; n]);
+        let mut set_aside_from = Vec::new();
         let mut tiers = Vec::new();
-        let aside: Vec<boilerplate::SetAside> = (0..n)
-            .map(|d| {
-                let (hashes, bytes) = corpus.lines.doc(d);
-                boilerplate::set_aside(hashes, bytes, &found, corpus.docs[d].text_len, &mut tiers)
-            })
-            .collect();
-        // A document is signed again without its boilerplate when that can change a verdict:
-        // when boilerplate is at least 5% of its text, or when it has a candidate pair. With
-        // less than a fraction f of each text removed, a pair's Jaccard similarity rises at most
-        // to J/(1−2f); a pair below t(1−2f) = 0.9·t cannot reach t, and pairs above it are
-        // candidates already (P(candidate) ≥ 0.98 at 0.9·t with the default bands).
-        let is_affected: BitVec = aside
-            .iter()
-            .enumerate()
-            .map(|(d, a)| a.bytes > 0 && (a.bytes * 20 >= corpus.docs[d].text_len || first_pass.candidate_docs[d]))
-            .collect();
-        corpus.set_aside_from = aside
-            .iter()
-            .enumerate()
-            .filter(|(d, a)| a.mostly && is_affected[*d])
-            .map(|(d, a)| (d as u32, a.from))
-            .collect();
+        for d in 0..n {
+            let (hashes, bytes) = corpus.lines.doc(d);
+            let text_len = corpus.docs[d].text_len;
+            let a = boilerplate::set_aside(hashes, bytes, &found, text_len, &mut tiers);
+            let affected = a.bytes > 0 && (a.bytes * 20 >= text_len || first_pass.candidate_docs[d]);
+            is_affected.set(d, affected);
+            mostly.set(d, a.mostly);
+            if a.mostly && affected {
+                set_aside_from.push((d as u32, a.from));
+            }
+        }
+        corpus.set_aside_from = set_aside_from;
         // A document made mostly of boilerplate is a duplicate of its copies, not chrome of
         // itself: what the first pass joined between two such documents (on their whole texts,
         // their content) stays joined once one of them sets part of its text aside. The pass
         // only adds evidence. See docs/dedup-semantics.md.
         corpus.joined_whole = joined_whole(
             first_pass,
-            |d| aside[d as usize].mostly,
-            |d| aside[d as usize].mostly && is_affected[d as usize],
+            |d| mostly[d as usize],
+            |d| mostly[d as usize] && is_affected[d as usize],
         );
         corpus.boilerplate = found;
         corpus.boilerplate_docs = is_affected.count_ones();
