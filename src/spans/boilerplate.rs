@@ -55,13 +55,14 @@ pub(crate) fn for_each_boilerplate_line(
     }
 }
 
-/// The boilerplate lines one document sets aside: those of `lines` (hash → groups, as
-/// [`find`] gives them) that are in at least `from` groups.
+/// The boilerplate lines one document sets aside: those of `lines` (hash → groups, as the
+/// boilerplate pass finds them) that are in at least `from` groups.
 #[derive(Debug, Clone, Copy)]
 pub struct Strip<'a> {
     /// The corpus's boilerplate lines and the number of groups each is in.
     pub lines: &'a HashKeyed<u32>,
-    /// The fewest groups a line set aside is in (0 or the bar of [`find`]: all of them).
+    /// The fewest groups a line set aside is in (0, or anything up to the bar a line must pass
+    /// to be boilerplate, 3 by default: all of them).
     pub from: u32,
 }
 
