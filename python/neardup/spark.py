@@ -456,7 +456,7 @@ def _dedup_docs(spark, docs, driver: SparkRun, resign):
                     (F.col("aside") > 0)
                     & ((F.col("aside") * 20 >= F.col("text_len")) | F.col("candidate").isNotNull())
                 )
-                .select("doc", "piece", "row", "from", "mostly")
+                .select("doc", "piece", "row", "from")
                 .persist()
             )
             boilerplate_docs = affected.count()
