@@ -164,6 +164,17 @@ fn an_article_syndicated_by_three_sites_under_their_chrome_is_one_cluster() {
     }
 }
 
+/// Five sites with six pages of their own each: the article's lines are in 5 groups, each
+/// site's chrome in 7, so the copies set the chrome aside and cluster. (With as many copies as
+/// a site has pages, chrome and article tie and are set aside together or not at all: a known
+/// limit, docs/dedup-semantics.md.)
+#[test]
+fn an_article_syndicated_by_five_sites_is_one_cluster() {
+    let records = common::syndicated_sites_with(5, 0, 6);
+    let copies: Vec<String> = (0..5).map(|s| format!("e{s}/syndicated")).collect();
+    assert_eq!(cluster_ids(&records, &[]), [copies]);
+}
+
 /// Two licence texts made of two blocks found elsewhere (block one as the footer of five
 /// articles, block two of three other articles) and a copyright sentence each: the first pass
 /// joins them on their whole texts. Both are made of boilerplate lines and set aside their

@@ -139,6 +139,12 @@ pub fn ntrex28(file: &str) -> PathBuf {
 /// article (NTREX's first, in the site's language), then three articles of its own. Returns
 /// the JSONL records, ids `e0/syndicated`, `e0/own0`, … and `f0/…`.
 pub fn syndicated_sites(english: usize, french: usize) -> String {
+    syndicated_sites_with(english, french, 3)
+}
+
+/// [`syndicated_sites`] with `own_pages` articles of its own per site (at most 39 over all
+/// sites).
+pub fn syndicated_sites_with(english: usize, french: usize, own_pages: usize) -> String {
     let records = jsonl(&std::fs::read(data("ntrex-dev/docs.jsonl")).unwrap());
     let of = |lang: &str| -> Vec<String> {
         let prefix = format!("{lang}/");
@@ -163,7 +169,7 @@ pub fn syndicated_sites(english: usize, french: usize) -> String {
             out += &format!("{record}\n");
         };
         page("syndicated".into(), &articles[0]);
-        for j in 0..3 {
+        for j in 0..own_pages {
             page(format!("own{j}"), &articles[own]);
             own += 1;
         }
