@@ -316,20 +316,14 @@ def _cluster_pass(spark, docs, run: SparkRun, k: int, threshold: float, joined=N
     )
     joined = joined or {}
     if joined:
-        # Their lengths come with them; a pair also verified now keeps its earlier similarity.
-        want = spark.createDataFrame(sorted(joined), "a long, b long")
-        verified = verified.join(want, ["a", "b"], "left_anti").unionByName(
+        # With their lengths; a pair also verified now keeps its earlier similarity.
+        want = spark.createDataFrame([(a, b, s) for (a, b), s in sorted(joined.items())], "a long, b long, sim double")
+        verified = verified.join(want.select("a", "b"), ["a", "b"], "left_anti").unionByName(
             want.join(sa.select("a", "la"), "a")
             .join(sb.select("b", "lb"), "b")
-            .select("a", "b", F.lit(0.0).alias("sim"), "la", "lb", F.lit("j").alias("kind"))
+            .select("a", "b", "sim", "la", "lb", F.lit("v").alias("kind"))
         )
     rows = verified.unionByName(with_sim(copies, "c")).unionByName(count).collect()
-    rows = [
-        {"a": r["a"], "b": r["b"], "sim": joined[(r["a"], r["b"])], "la": r["la"], "lb": r["lb"], "kind": "v"}
-        if r["kind"] == "j"
-        else r
-        for r in rows
-    ]
     candidate_pairs = sum(r["la"] for r in rows if r["kind"] == "n")
     edges = [r for r in rows if r["kind"] != "n"]
     candidate_docs = pairs.select(F.col("a").alias("doc")).union(pairs.select(F.col("b").alias("doc"))).distinct()

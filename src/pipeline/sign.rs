@@ -548,12 +548,7 @@ impl SignCtx {
         normalize_into(text, &mut self.norm);
         self.shingler.load_lines(&self.norm, &mut self.spans);
         self.shingler.drop_lines(&self.spans, |l| strip.drops(l.hash));
-        let mut set = Vec::new();
-        let (wk, ck) = (self.config.mh.word_shingle, self.config.mh.char_shingle);
-        self.shingler.emit_shingles(wk, ck, |h| set.push(h));
-        set.sort_unstable();
-        set.dedup();
-        set
+        self.shingler.loaded_set()
     }
 }
 

@@ -252,8 +252,15 @@ impl Shingler {
 
     /// The sorted, deduplicated shingle hashes of `text` (for exact Jaccard).
     pub fn shingle_set(&mut self, text: &str) -> Vec<u64> {
+        self.load(text);
+        self.loaded_set()
+    }
+
+    /// The sorted, deduplicated shingle hashes of the tokens last loaded (after any
+    /// [`Shingler::drop_lines`]).
+    pub fn loaded_set(&self) -> Vec<u64> {
         let mut v = Vec::new();
-        self.shingles(text, |h| v.push(h));
+        self.emit_shingles(self.word_k, self.char_k, |h| v.push(h));
         v.sort_unstable();
         v.dedup();
         v
