@@ -62,23 +62,31 @@ pub(crate) struct TokenPart {
     /// The lines that hold characters of unspaced scripts: the line's index in its document
     /// and how many such characters it holds.
     ideos: Vec<(u32, u32)>,
-    /// Per document: one past its last entry in `tokens`, `ends` and `ideos`, how many of its
-    /// tokens are characters of unspaced scripts, and whether it was kept.
+    /// Per document up to the last one kept: one past its last entry in `tokens`, `ends` and
+    /// `ideos`, how many of its tokens are characters of unspaced scripts, and whether it was
+    /// kept. The documents refused after the last one kept are only counted
+    /// (`refused_after`): once the budget is spent, a document costs nothing here.
     docs: Vec<DocEnd>,
+    refused_after: usize,
     /// Whether the open document (added piece by piece) has been refused by the budget, and the
     /// bytes of it the budget granted so far (given back if it is refused).
     refused: bool,
     granted: usize,
 }
 
-/// Where a document of a [`TokenPart`] ends.
+/// Where a document of a [`TokenPart`] ends (16 bytes: the budget bounds what a part keeps,
+/// [`TOKEN_CACHE_BYTES`] at most, so its offsets fit 32 bits).
 #[derive(Debug, Clone, Copy, Default)]
 struct DocEnd {
-    tokens: usize,
-    lines: usize,
-    ideos: usize,
-    ideo: usize,
-    kept: bool,
+    tokens: u32,
+    lines: u32,
+    ideos: u32,
+    /// Its unspaced-script characters if kept, [`DocEnd::REFUSED`] if not.
+    ideo: u32,
+}
+
+impl DocEnd {
+    const REFUSED: u32 = u32::MAX;
 }
 
 impl TokenPart {
@@ -121,8 +129,8 @@ impl TokenPart {
         // Token and line indices within the document: those of this piece follow the ones
         // added before.
         let open = self.open();
-        let base = (self.tokens.len() - open.tokens) as u32;
-        let line_base = self.ends.len() - open.lines;
+        let base = (self.tokens.len() - open.tokens as usize) as u32;
+        let line_base = self.ends.len() - open.lines as usize;
         if ideo_lines > 0 {
             let lines = spans.iter().enumerate().filter(|(_, l)| l.ideo > 0);
             self.ideos.extend(lines.map(|(i, l)| ((line_base + i) as u32, l.ideo)));
@@ -135,31 +143,48 @@ impl TokenPart {
     /// refused in part is not kept.
     fn end_doc(&mut self, ideo: usize) {
         self.granted = 0;
-        let kept = !std::mem::take(&mut self.refused);
-        if !kept {
+        let refused = std::mem::take(&mut self.refused);
+        if refused {
+            // Nothing of it was kept (what its first pieces were granted went back).
             let open = self.open();
-            self.tokens.truncate(open.tokens);
-            self.ends.truncate(open.lines);
-            self.ideos.truncate(open.ideos);
+            self.tokens.truncate(open.tokens as usize);
+            self.ends.truncate(open.lines as usize);
+            self.ideos.truncate(open.ideos as usize);
+            self.refused_after += 1;
+            return;
         }
+        // The documents refused since the last one kept take their places before it.
+        let open = DocEnd {
+            ideo: DocEnd::REFUSED,
+            ..self.open()
+        };
+        let placed = self.docs.len() + self.refused_after;
+        self.docs.resize(placed, open);
+        self.refused_after = 0;
+        // A kept document's counts are below the budget's bound, so within 32 bits.
         self.docs.push(DocEnd {
-            tokens: self.tokens.len(),
-            lines: self.ends.len(),
-            ideos: self.ideos.len(),
-            ideo,
-            kept,
+            tokens: self.tokens.len() as u32,
+            lines: self.ends.len() as u32,
+            ideos: self.ideos.len() as u32,
+            ideo: ideo.min(DocEnd::REFUSED as usize - 1) as u32,
         });
+    }
+
+    /// How many documents have a record (those up to the last one kept).
+    #[cfg(test)]
+    pub(crate) fn records(&self) -> usize {
+        self.docs.len()
     }
 
     /// Document `i` of the part, if it was kept.
     pub(crate) fn doc(&self, i: usize) -> Option<CachedTokens<'_>> {
-        let end = self.docs[i];
+        let end = *self.docs.get(i)?;
         let start = if i == 0 { DocEnd::default() } else { self.docs[i - 1] };
-        end.kept.then(|| CachedTokens {
-            tokens: &self.tokens[start.tokens..end.tokens],
-            ends: &self.ends[start.lines..end.lines],
-            ideos: &self.ideos[start.ideos..end.ideos],
-            ideo: end.ideo,
+        (end.ideo != DocEnd::REFUSED).then(|| CachedTokens {
+            tokens: &self.tokens[start.tokens as usize..end.tokens as usize],
+            ends: &self.ends[start.lines as usize..end.lines as usize],
+            ideos: &self.ideos[start.ideos as usize..end.ideos as usize],
+            ideo: end.ideo as usize,
         })
     }
 }
@@ -169,7 +194,7 @@ pub(crate) type TokenStore = boilerplate::Parts<TokenPart>;
 
 impl boilerplate::Part for TokenPart {
     fn docs(&self) -> usize {
-        self.docs.len()
+        self.docs.len() + self.refused_after
     }
 }
 

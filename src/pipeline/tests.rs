@@ -72,6 +72,27 @@ fn tokens_kept_within_the_budget_sign_like_the_text() {
     assert_eq!(budget.load(std::sync::atomic::Ordering::Relaxed), 50);
 }
 
+#[test]
+fn documents_the_budget_refuses_are_counted_in_place() {
+    let c = Config::builder().seed(0).build().unwrap();
+    let mut ctx = SignCtx::new(&c);
+    let long = "many words in a long line ".repeat(40);
+    let short = "a short line";
+    // Room for the short document's 3 tokens and line (28 bytes), not for a long one's 240.
+    ctx.cache = Some(Arc::new(std::sync::atomic::AtomicUsize::new(100)));
+    let mut sig = vec![0u32; c.mh.num_perm];
+    for text in [long.as_str(), short, &long, &long] {
+        ctx.sign_text(Text::Plain(text), &mut sig);
+    }
+    let part = std::mem::take(&mut ctx.tokens);
+    assert_eq!(part.docs(), 4);
+    let kept: Vec<bool> = (0..4).map(|i| part.doc(i).is_some()).collect();
+    assert_eq!(kept, [false, true, false, false]);
+    assert_eq!(part.doc(1).unwrap().lines(), 1);
+    // The two refused after the last one kept have no record.
+    assert_eq!(part.records(), 2);
+}
+
 proptest::proptest! {
     /// A long text signed piece by piece gives the signature, shingle count, length and
     /// lines of the whole text signed at once, for both MinHash kinds, plain and escaped
