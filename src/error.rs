@@ -26,6 +26,9 @@ pub enum RecordErrorKind {
     /// The bytes are not valid UTF-8.
     #[error("invalid UTF-8 at byte {0} of the line")]
     InvalidUtf8(usize),
+    /// The record is 4 GiB or longer (its length is kept in 32 bits).
+    #[error("record of {0} bytes: records are limited to 4 GiB")]
+    TooLong(u64),
 }
 
 /// A bad record: where it is and what is wrong with it.

@@ -151,10 +151,10 @@ pub fn write_kept(w: &mut impl Write, corpus: &Corpus, keep: &BitSlice) -> io::R
         }
         let m = &corpus.docs[i];
         match run {
-            Some((src, start, end)) if src == m.source && m.start == end + 1 => run = Some((src, start, m.end)),
+            Some((src, start, end)) if src == m.source && m.start == end + 1 => run = Some((src, start, m.end())),
             _ => {
                 flush(w, run.take())?;
-                run = Some((m.source, m.start, m.end));
+                run = Some((m.source, m.start, m.end()));
             }
         }
     }

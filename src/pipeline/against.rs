@@ -86,7 +86,7 @@ impl Dedup {
     pub(super) fn cluster_against(&self, corpus: &Corpus, index: &ReferenceIndex) -> Result<Clustering> {
         let n = corpus.len();
         let k = self.config.mh.num_perm;
-        let shingles: Vec<u64> = corpus.docs.iter().map(|d| d.shingles).collect();
+        let shingles: Vec<u64> = corpus.docs.iter().map(|d| u64::from(d.shingles)).collect();
         let band_keys: Vec<u64> = reference::all_band_keys(&corpus.sigs, &shingles, &self.config)
             .into_iter()
             .map(|e| e.0)
@@ -118,7 +118,7 @@ impl Dedup {
         let mut sigs = corpus.sigs.to_vec();
         sigs.reserve(pulled.len() * k);
         let mut exact: Vec<u64> = corpus.docs.iter().map(|d| d.exact).collect();
-        let mut lens: Vec<u64> = corpus.docs.iter().map(|d| d.text_len).collect();
+        let mut lens: Vec<u64> = corpus.docs.iter().map(|d| u64::from(d.text_len)).collect();
         let mut sizes = shingles;
         for &g in &pulled {
             index.signature(g, &mut sigs);
@@ -292,7 +292,11 @@ impl Dedup {
 /// length, shingle count and id, and its `windows`.
 fn with_segment(corpus: &Corpus, windows: &[(u64, u32)], f: impl FnOnce(&SegmentData<'_>) -> Result<()>) -> Result<()> {
     let column = |get: fn(&super::DocMeta) -> u64| corpus.docs.iter().map(get).collect::<Vec<u64>>();
-    let (exact, lens, shingles) = (column(|d| d.exact), column(|d| d.text_len), column(|d| d.shingles));
+    let (exact, lens, shingles) = (
+        column(|d| d.exact),
+        column(|d| u64::from(d.text_len)),
+        column(|d| u64::from(d.shingles)),
+    );
     let ids: Vec<String> = (0..corpus.len() as u32)
         .map(|d| corpus.id(DocId(d)).into_owned())
         .collect();

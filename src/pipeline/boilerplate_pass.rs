@@ -47,7 +47,7 @@ impl Dedup {
         let mut tiers = Vec::new();
         for d in 0..n {
             let (hashes, bytes) = corpus.lines.doc(d);
-            let text_len = corpus.docs[d].text_len;
+            let text_len = u64::from(corpus.docs[d].text_len);
             let a = boilerplate::set_aside(hashes, bytes, &found, text_len, &mut tiers);
             let affected = a.bytes > 0 && (a.bytes * 20 >= text_len || first_pass.candidate_docs[d]);
             is_affected.set(d, affected);
@@ -107,7 +107,7 @@ impl Dedup {
                     let chunk = Chunk {
                         source: m.source,
                         start: m.start as usize,
-                        end: m.end as usize,
+                        end: m.end() as usize,
                     };
                     let mut signed = Signed {
                         shingles: 0,
@@ -126,7 +126,7 @@ impl Dedup {
             if !corpus.fingerprints.is_empty() {
                 corpus.fingerprints[d] = signed.fingerprint;
             }
-            corpus.docs[d].shingles = signed.shingles;
+            corpus.docs[d].shingles = signed.shingles.min(u64::from(u32::MAX)) as u32;
         }
         corpus.resigned = is_affected;
         true

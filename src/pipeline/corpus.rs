@@ -15,26 +15,97 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use xxhash_rust::xxh3::xxh3_64;
 
-/// Where one document is and what it holds, without its text.
-#[derive(Debug, Clone)]
+/// Where one document is and what it holds, without its text: 48 bytes, the largest record
+/// the run keeps per document (lengths in 32 bits: the reader refuses records of 4 GiB or
+/// more).
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct DocMeta {
-    /// Index of its source.
-    pub source: u32,
+    /// First byte of the record in its source (its line without the newline, or the whole
+    /// file).
+    pub start: u64,
     /// 1-based line of the record in its source.
     pub line: u64,
-    /// Byte range of the record (its line without the newline, or the whole file).
-    pub start: u64,
-    /// One past the record's last byte.
-    pub end: u64,
-    /// Length of the text in bytes (after JSON unescaping).
-    pub text_len: u64,
-    /// Number of shingles (with repeats); 0 means the document takes no part in matching.
-    pub shingles: u64,
     /// The key of its whole normalized token sequence: documents with one key
     /// always cluster, whatever the matching stages do.
     pub exact: u64,
+    /// Index of its source.
+    pub source: u32,
+    /// Bytes of the record.
+    pub len: u32,
+    /// Length of the text in bytes (after JSON unescaping).
+    pub text_len: u32,
+    /// Number of shingles (with repeats); 0 means the document takes no part in matching.
+    pub shingles: u32,
     /// Where its id comes from.
-    pub id: IdRef,
+    pub id: StoredId,
+}
+
+impl DocMeta {
+    /// One past the record's last byte.
+    pub fn end(&self) -> u64 {
+        self.start + u64::from(self.len)
+    }
+}
+
+/// Where a document's id comes from, in 8 bytes: bytes of its record, an unescaped JSON
+/// string kept in the corpus's table of such ids ([`Corpus::owned_ids`]), its folder path, or
+/// its location (`FILE:LINE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StoredId {
+    /// The offset of the id in the record, or the index of an owned id.
+    at: u32,
+    /// Its length in bytes, or one of the kinds below.
+    len: u32,
+}
+
+impl StoredId {
+    const LOCATION: u32 = u32::MAX;
+    const FOLDER_PATH: u32 = u32::MAX - 1;
+    const OWNED: u32 = u32::MAX - 2;
+
+    /// The stored form of a record's id (`start`: the record's first byte); an owned id is
+    /// moved to `owned`.
+    pub(crate) fn of(id: IdRef, start: usize, owned: &mut Vec<Box<str>>) -> Self {
+        match id {
+            // Spans lie within the record, which is shorter than 4 GiB.
+            IdRef::Span { start: s, len } => StoredId {
+                at: (s as usize - start) as u32,
+                len: len.min(Self::OWNED - 1),
+            },
+            IdRef::Owned(s) => {
+                owned.push(s);
+                StoredId {
+                    at: (owned.len() - 1) as u32,
+                    len: Self::OWNED,
+                }
+            }
+            IdRef::FolderPath => StoredId {
+                at: 0,
+                len: Self::FOLDER_PATH,
+            },
+            IdRef::Location => StoredId {
+                at: 0,
+                len: Self::LOCATION,
+            },
+        }
+    }
+
+    /// Whether the id is the document's location (the record has no id).
+    pub(crate) fn is_location(&self) -> bool {
+        self.len == Self::LOCATION
+    }
+
+    /// The index of an owned id, if it is one.
+    fn owned(&self) -> Option<usize> {
+        (self.len == Self::OWNED).then_some(self.at as usize)
+    }
+
+    /// Moves an owned id's index by `base` (the owned ids of the chunks before its own).
+    pub(crate) fn shift_owned(&mut self, base: usize) {
+        if self.len == Self::OWNED {
+            self.at += base as u32;
+        }
+    }
 }
 
 /// Everything read from the inputs: sources, documents, signatures.
@@ -44,6 +115,9 @@ pub struct Corpus {
     pub(crate) sources: Vec<Source>,
     /// The documents, in input order (`DocId` = index).
     pub(crate) docs: Vec<DocMeta>,
+    /// The ids that are JSON strings with escapes, unescaped, in the order of their documents
+    /// (the others are read from the records again).
+    pub(crate) owned_ids: Vec<Box<str>>,
     /// MinHash signatures, `num_perm` slots per document, flat (empty with SimHash alone): in
     /// memory, or under a memory limit in a mapped file of the work folder
     /// ([`Corpus::signatures`]).
@@ -145,15 +219,25 @@ impl Corpus {
     /// A document's id: its id field, its folder-relative path, or `FILE:LINE`.
     pub fn id(&self, d: DocId) -> Cow<'_, str> {
         let m = &self.docs[d.index()];
-        match &m.id {
-            IdRef::Location => Cow::Owned(self.location(d)),
-            id => id_of(&self.sources[m.source as usize], id),
+        let src = &self.sources[m.source as usize];
+        match m.id {
+            id if id.is_location() => Cow::Owned(self.location(d)),
+            id if id.len == StoredId::FOLDER_PATH => Cow::Borrowed(src.folder_id().unwrap_or(src.name())),
+            id => match id.owned() {
+                Some(i) => Cow::Borrowed(&self.owned_ids[i]),
+                None => {
+                    let start = m.start as usize + id.at as usize;
+                    let b = &src.bytes()[start..start + id.len as usize];
+                    // The reader validated the record as UTF-8 and spans lie on char boundaries.
+                    String::from_utf8_lossy(b)
+                }
+            },
         }
     }
     /// The record's bytes as they are in the input.
     pub fn record(&self, d: DocId) -> &[u8] {
         let m = &self.docs[d.index()];
-        &self.sources[m.source as usize].bytes()[m.start as usize..m.end as usize]
+        &self.sources[m.source as usize].bytes()[m.start as usize..m.end() as usize]
     }
     /// A string field of a document's JSON record (`None` for other formats, and where the
     /// field is absent, null, empty or not a string).
@@ -175,7 +259,7 @@ impl Corpus {
         let chunk = Chunk {
             source: m.source,
             start: m.start as usize,
-            end: m.end as usize,
+            end: m.end() as usize,
         };
         let mut out = String::new();
         let mut scratch = String::new();
@@ -208,7 +292,7 @@ impl Sweep<'_> {
         let docs = &self.corpus.docs[self.from..to.min(self.corpus.docs.len())];
         for run in docs.chunk_by(|a, b| a.source == b.source) {
             if let (Some(first), Some(last)) = (run.first(), run.last()) {
-                self.corpus.sources[first.source as usize].release(first.start as usize, last.end as usize);
+                self.corpus.sources[first.source as usize].release(first.start as usize, last.end() as usize);
             }
         }
         self.from = to;
@@ -231,7 +315,7 @@ pub(super) fn find_duplicate_ids(corpus: &Corpus) -> Vec<(DocId, DocId)> {
     let mut keyed: Vec<(u64, u32)> = Vec::new();
     for (i, m) in corpus.docs.iter().enumerate() {
         sweep.at(i);
-        if !matches!(m.id, IdRef::Location) {
+        if !m.id.is_location() {
             keyed.push((xxh3_64(corpus.id(DocId(i as u32)).as_bytes()), i as u32));
         }
     }

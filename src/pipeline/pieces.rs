@@ -367,7 +367,7 @@ mod tests {
                 let m = &corpus.docs[d];
                 assert_eq!(
                     (doc.exact, doc.shingles, doc.text_len),
-                    (m.exact, m.shingles, m.text_len)
+                    (m.exact, u64::from(m.shingles), u64::from(m.text_len))
                 );
                 assert_eq!(line + doc.line, m.line, "document {d}");
                 let id = doc

@@ -4,6 +4,7 @@
 //! In: opened [`Source`]s and the pass's settings. Out: a [`Corpus`] (every document's place, id
 //! and signature, the lines and tokens the boilerplate pass needs).
 
+use super::corpus::StoredId;
 use super::corpus::find_duplicate_ids;
 use super::sign::{self, SignCtx, uses_simhash};
 use super::{Corpus, Dedup, DocMeta};
@@ -19,6 +20,8 @@ use std::sync::{Arc, Mutex};
 struct ChunkResult {
     /// How many documents the chunk wrote at the start of its slice of the document buffer.
     docs: usize,
+    /// Its ids that are JSON strings with escapes, unescaped (see [`StoredId`]).
+    owned: Vec<Box<str>>,
     fps: Vec<u64>,
     lines: boilerplate::LinePart,
     tokens: sign::TokenPart,
@@ -111,6 +114,7 @@ impl Dedup {
                     // The chunk's slice of the document buffer is sized for its lines, the most
                     // records it can hold (one per line in the line formats).
                     let mut n_docs = 0;
+                    let mut owned = Vec::new();
                     let mut fps = Vec::new();
                     let mut text_bytes = 0u64;
                     let mut own = if slice.is_none() {
@@ -137,10 +141,13 @@ impl Dedup {
                             source: chunk.source,
                             line: r.line_in_chunk,
                             start: r.start as u64,
-                            end: r.end as u64,
-                            text_len,
-                            shingles,
-                            id: r.id,
+                            // The reader refuses records of 4 GiB or more.
+                            len: (r.end - r.start) as u32,
+                            // Normalizing can lengthen a text: saturated (only the rank of
+                            // the longest, and the share of boilerplate, read it).
+                            text_len: text_len.min(u64::from(u32::MAX)) as u32,
+                            shingles: shingles.min(u64::from(u32::MAX)) as u32,
+                            id: StoredId::of(r.id, r.start, &mut owned),
                         });
                         n_docs += 1;
                     });
@@ -163,6 +170,7 @@ impl Dedup {
                         ci,
                         ChunkResult {
                             docs: n_docs,
+                            owned,
                             fps,
                             lines,
                             tokens,
@@ -207,6 +215,7 @@ impl Dedup {
         let mut fingerprints = Vec::with_capacity(if with_fps { written } else { 0 });
         let mut lines = boilerplate::LineStore::default();
         let mut tokens = sign::TokenStore::default();
+        let mut owned_ids = Vec::new();
         let mut skipped = 0;
         let mut skipped_sample = Vec::new();
         let mut text_bytes = 0;
@@ -228,9 +237,12 @@ impl Dedup {
                     skipped_sample.push(e);
                 }
             }
+            let owned_base = owned_ids.len();
             for d in &mut docs[first_doc..first_doc + r.docs] {
                 d.line += line_base;
+                d.id.shift_owned(owned_base);
             }
+            owned_ids.extend(r.owned);
             first_doc += r.docs;
             fingerprints.extend_from_slice(&r.fps);
             if self.config.boilerplate {
@@ -252,6 +264,7 @@ impl Dedup {
         let mut corpus = Corpus {
             sources,
             docs,
+            owned_ids,
             sigs,
             fingerprints,
             work,

@@ -253,3 +253,32 @@ fn a_limited_run_tells_its_stages() {
     );
     assert!(pairs > 0);
 }
+
+#[test]
+fn every_kind_of_id_is_read_back_from_the_compact_records() {
+    assert_eq!(std::mem::size_of::<super::DocMeta>(), 48);
+    // Ids with escapes are unescaped into the corpus's table, chunk after chunk (one chunk per
+    // record here): each document must find its own.
+    let lines = [
+        r#"{"id": "plain", "text": "one"}"#,
+        r#"{"id": "tab\there", "text": "two"}"#,
+        r#"{"id": 42, "text": "three"}"#,
+        r#"{"text": "four"}"#,
+        r#"{"id": "quote\"d", "text": "five"}"#,
+        r#"{"id": "caf\u00e9", "text": "six"}"#,
+    ];
+    let data = lines.join("\n").into_bytes();
+    let mut dedup = Dedup::new(Config::default());
+    dedup.chunk_bytes = 16;
+    let source = crate::reader::Source::from_bytes("ids.jsonl", crate::reader::Format::Jsonl, data);
+    let corpus = dedup.read_sources(vec![source]).unwrap();
+    let ids: Vec<String> = (0..corpus.len())
+        .map(|d| corpus.id(DocId(d as u32)).into_owned())
+        .collect();
+    assert_eq!(ids, ["plain", "tab\there", "42", "ids.jsonl:4", "quote\"d", "café"]);
+    assert_eq!(corpus.owned_ids.len(), 3);
+    let texts: Vec<String> = (0..corpus.len())
+        .map(|d| corpus.text(DocId(d as u32), &dedup.read))
+        .collect();
+    assert_eq!(texts, ["one", "two", "three", "four", "five", "six"]);
+}

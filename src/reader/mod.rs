@@ -386,6 +386,9 @@ pub(crate) struct ChunkOutcome {
     pub errors: Vec<(u64, RecordErrorKind)>,
 }
 
+/// Records are shorter than this (4 GiB): the run keeps their lengths in 32 bits.
+pub(crate) const MAX_RECORD: usize = u32::MAX as usize;
+
 /// Reads the records of `chunk`, calling `f` for each good one.
 pub(crate) fn read_chunk(
     source: &Source,
@@ -397,6 +400,10 @@ pub(crate) fn read_chunk(
     let mut out = ChunkOutcome::default();
     if source.format == Format::Folder {
         out.lines = 1;
+        if all.len() >= MAX_RECORD {
+            out.errors.push((1, RecordErrorKind::TooLong(all.len() as u64)));
+            return out;
+        }
         match utf8(all).map_err(|_| std::str::from_utf8(all).unwrap_err()) {
             Ok(text) => f(Record {
                 line_in_chunk: 1,
@@ -427,6 +434,7 @@ pub(crate) fn read_chunk(
         pos = nl + 1;
         let rec = &all[s..e];
         let result = match source.format {
+            _ if rec.len() >= MAX_RECORD => Err(RecordErrorKind::TooLong(rec.len() as u64)),
             Format::Lines => lines_record(rec, s, line),
             _ => {
                 if rec.iter().all(u8::is_ascii_whitespace) {
