@@ -387,7 +387,7 @@ pub(crate) struct ChunkOutcome {
 }
 
 /// Records are shorter than this (4 GiB): the run keeps their lengths in 32 bits.
-pub(crate) const MAX_RECORD: usize = u32::MAX as usize;
+pub(crate) const MAX_RECORD: u64 = 1 << 32;
 
 /// Reads the records of `chunk`, calling `f` for each good one.
 pub(crate) fn read_chunk(
@@ -400,7 +400,7 @@ pub(crate) fn read_chunk(
     let mut out = ChunkOutcome::default();
     if source.format == Format::Folder {
         out.lines = 1;
-        if all.len() >= MAX_RECORD {
+        if all.len() as u64 >= MAX_RECORD {
             out.errors.push((1, RecordErrorKind::TooLong(all.len() as u64)));
             return out;
         }
@@ -434,7 +434,7 @@ pub(crate) fn read_chunk(
         pos = nl + 1;
         let rec = &all[s..e];
         let result = match source.format {
-            _ if rec.len() >= MAX_RECORD => Err(RecordErrorKind::TooLong(rec.len() as u64)),
+            _ if rec.len() as u64 >= MAX_RECORD => Err(RecordErrorKind::TooLong(rec.len() as u64)),
             Format::Lines => lines_record(rec, s, line),
             _ => {
                 if rec.iter().all(u8::is_ascii_whitespace) {
