@@ -86,12 +86,12 @@ impl Dedup {
     pub(super) fn cluster_against(&self, corpus: &Corpus, index: &ReferenceIndex) -> Result<Clustering> {
         let n = corpus.len();
         let k = self.config.mh.num_perm;
-        let shingles: Vec<u64> = corpus.docs.iter().map(|d| u64::from(d.shingles)).collect();
+        let shingles = corpus.shingle_counts();
         let band_keys: Vec<u64> = reference::all_band_keys(&corpus.sigs, &shingles, &self.config)
             .into_iter()
             .map(|e| e.0)
             .collect();
-        let mut exact_keys: Vec<u64> = corpus.docs.iter().map(|d| d.exact).collect();
+        let mut exact_keys = corpus.exact_keys();
         exact_keys.sort_unstable();
         let mut pulled = index.matching(&band_keys, &exact_keys);
         // Documents sharing a 50-token span with an indexed one: paired with it whatever their
@@ -117,8 +117,8 @@ impl Dedup {
             .collect();
         let mut sigs = corpus.sigs.to_vec();
         sigs.reserve(pulled.len() * k);
-        let mut exact: Vec<u64> = corpus.docs.iter().map(|d| d.exact).collect();
-        let mut lens: Vec<u64> = corpus.docs.iter().map(|d| u64::from(d.text_len)).collect();
+        let mut exact = corpus.exact_keys();
+        let mut lens = corpus.text_lens();
         let mut sizes = shingles;
         for &g in &pulled {
             index.signature(g, &mut sigs);
@@ -291,12 +291,7 @@ impl Dedup {
 /// Calls `f` with what a segment holds of `corpus`: its signatures and, per document, exact key,
 /// length, shingle count and id, and its `windows`.
 fn with_segment(corpus: &Corpus, windows: &[(u64, u32)], f: impl FnOnce(&SegmentData<'_>) -> Result<()>) -> Result<()> {
-    let column = |get: fn(&super::DocMeta) -> u64| corpus.docs.iter().map(get).collect::<Vec<u64>>();
-    let (exact, lens, shingles) = (
-        column(|d| d.exact),
-        column(|d| u64::from(d.text_len)),
-        column(|d| u64::from(d.shingles)),
-    );
+    let (exact, lens, shingles) = (corpus.exact_keys(), corpus.text_lens(), corpus.shingle_counts());
     let ids: Vec<String> = (0..corpus.len() as u32)
         .map(|d| corpus.id(DocId(d)).into_owned())
         .collect();

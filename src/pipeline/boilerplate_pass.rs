@@ -126,7 +126,7 @@ impl Dedup {
             if !corpus.fingerprints.is_empty() {
                 corpus.fingerprints[d] = signed.fingerprint;
             }
-            corpus.docs[d].shingles = signed.shingles.min(u64::from(u32::MAX)) as u32;
+            corpus.docs[d].shingles = super::DocMeta::count(signed.shingles);
         }
         corpus.resigned = is_affected;
         true

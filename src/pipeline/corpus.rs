@@ -45,6 +45,13 @@ impl DocMeta {
     pub fn end(&self) -> u64 {
         self.start + u64::from(self.len)
     }
+
+    /// A text length or shingle count as kept, saturated at 32 bits (normalizing can lengthen a
+    /// text past its record; only the rank of the longest and the share of boilerplate read
+    /// lengths).
+    pub fn count(n: u64) -> u32 {
+        n.min(u64::from(u32::MAX)) as u32
+    }
 }
 
 /// Where a document's id comes from, in 8 bytes: bytes of its record, an unescaped JSON
@@ -98,6 +105,18 @@ impl StoredId {
     /// The index of an owned id, if it is one.
     fn owned(&self) -> Option<usize> {
         (self.len == Self::OWNED).then_some(self.at as usize)
+    }
+
+    /// The reader's form of an id that is not owned (`start`: the record's first byte).
+    fn reader_ref(&self, start: u64) -> IdRef {
+        match self.len {
+            Self::LOCATION => IdRef::Location,
+            Self::FOLDER_PATH => IdRef::FolderPath,
+            len => IdRef::Span {
+                start: start + u64::from(self.at),
+                len,
+            },
+        }
     }
 
     /// Moves an owned id's index by `base` (the owned ids of the chunks before its own).
@@ -219,20 +238,26 @@ impl Corpus {
     /// A document's id: its id field, its folder-relative path, or `FILE:LINE`.
     pub fn id(&self, d: DocId) -> Cow<'_, str> {
         let m = &self.docs[d.index()];
-        let src = &self.sources[m.source as usize];
-        match m.id {
-            id if id.is_location() => Cow::Owned(self.location(d)),
-            id if id.len == StoredId::FOLDER_PATH => Cow::Borrowed(src.folder_id().unwrap_or(src.name())),
-            id => match id.owned() {
-                Some(i) => Cow::Borrowed(&self.owned_ids[i]),
-                None => {
-                    let start = m.start as usize + id.at as usize;
-                    let b = &src.bytes()[start..start + id.len as usize];
-                    // The reader validated the record as UTF-8 and spans lie on char boundaries.
-                    String::from_utf8_lossy(b)
-                }
-            },
+        match m.id.owned() {
+            Some(i) => Cow::Borrowed(&self.owned_ids[i]),
+            None if m.id.is_location() => Cow::Owned(self.location(d)),
+            None => id_of(&self.sources[m.source as usize], &m.id.reader_ref(m.start)),
         }
+    }
+
+    /// Every document's text length, in order (a column of the clustering).
+    pub(crate) fn text_lens(&self) -> Vec<u64> {
+        self.docs.iter().map(|d| u64::from(d.text_len)).collect()
+    }
+
+    /// Every document's shingle count, in order.
+    pub(crate) fn shingle_counts(&self) -> Vec<u64> {
+        self.docs.iter().map(|d| u64::from(d.shingles)).collect()
+    }
+
+    /// Every document's exact key, in order.
+    pub(crate) fn exact_keys(&self) -> Vec<u64> {
+        self.docs.iter().map(|d| d.exact).collect()
     }
     /// The record's bytes as they are in the input.
     pub fn record(&self, d: DocId) -> &[u8] {
@@ -338,14 +363,14 @@ pub(super) fn find_duplicate_ids(corpus: &Corpus) -> Vec<(DocId, DocId)> {
 
 /// The id a record's [`IdRef`] names in `src` (its location for [`IdRef::Location`] is the
 /// caller's: it needs the line).
-pub(crate) fn id_of<'a>(src: &'a reader::Source, id: &'a IdRef) -> Cow<'a, str> {
+pub(crate) fn id_of<'a>(src: &'a reader::Source, id: &IdRef) -> Cow<'a, str> {
     match id {
         IdRef::Span { start, len } => {
             let b = &src.bytes()[*start as usize..*start as usize + *len as usize];
             // The reader validated the record as UTF-8 and spans lie on char boundaries.
             String::from_utf8_lossy(b)
         }
-        IdRef::Owned(s) => Cow::Borrowed(s),
+        IdRef::Owned(s) => Cow::Owned(s.to_string()),
         IdRef::FolderPath => Cow::Borrowed(src.folder_id().unwrap_or(src.name())),
         IdRef::Location => Cow::Borrowed(src.name()),
     }

@@ -284,7 +284,7 @@ impl Dedup {
             }
             if let Some(p) = self.config.cross_lingual {
                 let t = std::time::Instant::now();
-                let lens: Vec<u64> = corpus.docs.iter().map(|d| u64::from(d.text_len)).collect();
+                let lens = corpus.text_lens();
                 let (sigs, fps) = (&corpus.sigs, &corpus.fingerprints);
                 let doc_of = |d: u32| {
                     let label = self.read.lang_field.as_deref().and_then(|f| corpus.field(DocId(d), f));
@@ -357,10 +357,10 @@ impl Dedup {
     /// ```
     pub fn cluster_corpus(&self, corpus: &Corpus) -> Result<Clustering> {
         let active: BitVec = corpus.docs.iter().map(|d| d.shingles > 0).collect();
-        let lens: Vec<u64> = corpus.docs.iter().map(|d| u64::from(d.text_len)).collect();
-        let sizes: Vec<u64> = corpus.docs.iter().map(|d| u64::from(d.shingles)).collect();
+        let lens = corpus.text_lens();
+        let sizes = corpus.shingle_counts();
         let read = &self.read;
-        let exact: Vec<u64> = corpus.docs.iter().map(|d| d.exact).collect();
+        let exact = corpus.exact_keys();
         let docs = Signals {
             sigs: &corpus.sigs,
             work: corpus.work.as_ref(),

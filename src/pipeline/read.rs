@@ -143,10 +143,8 @@ impl Dedup {
                             start: r.start as u64,
                             // The reader refuses records of 4 GiB or more.
                             len: (r.end - r.start) as u32,
-                            // Normalizing can lengthen a text: saturated (only the rank of
-                            // the longest, and the share of boilerplate, read it).
-                            text_len: text_len.min(u64::from(u32::MAX)) as u32,
-                            shingles: shingles.min(u64::from(u32::MAX)) as u32,
+                            text_len: DocMeta::count(text_len),
+                            shingles: DocMeta::count(shingles),
                             id: StoredId::of(r.id, r.start, &mut owned),
                         });
                         n_docs += 1;
@@ -190,19 +188,15 @@ impl Dedup {
         assert_eq!(results.len(), caps.len(), "a chunk's result is missing");
 
         // Close up the chunks' document slices, in input order.
-        let mut written = 0;
-        let mut cap_start = 0;
         let base = docs.as_mut_ptr();
-        for (r, &cap) in results.iter().zip(&caps) {
-            // SAFETY: the chunk wrote its first `r.docs` records at `cap_start` (its slice
-            // starts where the capacity of the chunks before it ends), and `written <=
-            // cap_start`: the records are moved down (`copy` allows the ranges to overlap) to
-            // follow those of the chunks before, which leaves `0..written` initialized, each
-            // record once. What lies past `written` is never read or dropped.
-            unsafe { std::ptr::copy(base.add(cap_start), base.add(written), r.docs) };
-            written += r.docs;
-            cap_start += cap;
+        for (from, to, len) in close_up_moves(&results, &caps) {
+            // SAFETY: the chunk wrote its first `len` records at `from` (see close_up_moves),
+            // and `to <= from`: the records are moved down (`copy` allows the ranges to
+            // overlap) to follow those of the chunks before, which leaves `0..written`
+            // initialized, each record once. What lies past it is never read.
+            unsafe { std::ptr::copy(base.add(from), base.add(to), len) };
         }
+        let written = results.iter().map(|r| r.docs).sum();
         // SAFETY: `0..written` is initialized (above) and within the capacity.
         unsafe { docs.set_len(written) };
         docs.shrink_to_fit();
@@ -291,17 +285,30 @@ impl Dedup {
 /// Closes up the signature slices of the chunks (each chunk's slice starts where the capacity of
 /// the chunks before it ends).
 fn close_up(mut sigs: Vec<u32>, results: &[ChunkResult], caps: &[usize], k: usize) -> Vec<u32> {
-    let mut written = 0;
-    let mut cap_start = 0;
-    for (r, &cap) in results.iter().zip(caps) {
-        let len = r.docs * k;
-        sigs.copy_within(cap_start..cap_start + len, written);
-        written += len;
-        cap_start += cap * k;
+    for (from, to, len) in close_up_moves(results, caps) {
+        sigs.copy_within(from * k..(from + len) * k, to * k);
     }
-    sigs.truncate(written);
+    sigs.truncate(results.iter().map(|r| r.docs).sum::<usize>() * k);
     sigs.shrink_to_fit();
     sigs
+}
+
+/// How the chunks' slices of a buffer are closed up, in documents: each chunk's slice starts
+/// where the capacity (`caps`) of the chunks before it ends, and its records are moved from
+/// there to follow those of the chunks before it: `(from, to, len)` with `to <= from`.
+fn close_up_moves<'a>(
+    results: &'a [ChunkResult],
+    caps: &'a [usize],
+) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+    results
+        .iter()
+        .zip(caps)
+        .scan((0, 0), |(cap_start, written), (r, &cap)| {
+            let m = (*cap_start, *written, r.docs);
+            *cap_start += cap;
+            *written += r.docs;
+            Some(m)
+        })
 }
 
 /// The chunks' signatures written to a file in input order as chunks finish in any order: a
