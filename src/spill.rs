@@ -4,22 +4,24 @@
 //! when the run ends) holding the stores that would otherwise grow with the corpus, and the
 //! count of bytes written there (`spilled_bytes`).
 //!
-//! - [`Slots`]: the signatures, in memory or in a file of the work folder that is mapped and
-//!   read in place. A mapped file's pages stay in the page cache, not in the run's own memory:
-//!   every so many reads ([`Slots::touch`]) and after each pass over them, the run gives its
-//!   mapping of those pages back (`madvise(MADV_DONTNEED)` on a shared file mapping: the data
-//!   stay in the file and the page cache, the next read maps them again).
+//! - [`Stored`]: fixed-size records (the signatures, [`Slots`], and the documents' records), in
+//!   memory or in a file of the work folder that is mapped and read in place. A mapped file's
+//!   pages stay in the page cache, not in the run's own memory: every so many reads
+//!   ([`Stored::touch`]) and after each pass over them, the run gives its mapping of those pages
+//!   back (`madvise(MADV_DONTNEED)` on a shared file mapping: the data stay in the file and the
+//!   page cache, the next read maps them again).
 //! - [`RunWriter`] / [`RunReader`]: files of fixed-size records written once and read back in
 //!   order (the partitions and sorted runs of the external sort of `index::external`).
 //!
 //! A full disk is an error naming the file ([`Error::Io`]); the folder and everything in it is
 //! removed whatever happens, so nothing half-written is left behind.
 
-use crate::bytes::int_bytes;
+use crate::bytes::{Plain, plain_bytes};
 use crate::error::{Error, Result};
 use memmap2::{MmapMut, UncheckedAdvice};
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -112,12 +114,18 @@ impl RunWriter {
 
     /// Appends 32-bit values (native byte order: the file lives as long as the run).
     pub fn write_u32s(&mut self, values: &[u32]) -> Result<()> {
-        self.write(int_bytes(values))
+        self.write_plain(values)
     }
 
     /// Appends 64-bit values.
     pub fn write_u64s(&mut self, values: &[u64]) -> Result<()> {
-        self.write(int_bytes(values))
+        self.write_plain(values)
+    }
+
+    /// Appends plain records as their bytes (native byte order, read back by
+    /// [`RunWriter::into_store`]).
+    pub(crate) fn write_plain<T: Plain>(&mut self, values: &[T]) -> Result<()> {
+        self.write(plain_bytes(values))
     }
 
     /// Flushes the buffer and returns the file's path, to be read back.
@@ -126,12 +134,17 @@ impl RunWriter {
         Ok(self.path)
     }
 
-    /// Flushes and maps the file as signature slots (`len` is the number of 32-bit slots).
-    pub fn into_slots(mut self) -> Result<Slots> {
+    /// Flushes and maps the file as signature slots.
+    pub fn into_slots(self) -> Result<Slots> {
+        self.into_store()
+    }
+
+    /// Flushes and maps the file as a store of the records written to it.
+    pub(crate) fn into_store<T: Plain>(mut self) -> Result<Stored<T>> {
         self.out.flush().map_err(|e| io_error(&self.path, e))?;
-        let len = (self.written / 4) as usize;
+        let len = (self.written / size_of::<T>() as u64) as usize;
         if len == 0 {
-            return Ok(Slots::default());
+            return Ok(Stored::default());
         }
         let file = File::options()
             .read(true)
@@ -141,13 +154,14 @@ impl RunWriter {
         // SAFETY: the file is private to this run (a fresh file in its own temporary folder)
         // and nothing else writes it while it is mapped.
         let map = unsafe { MmapMut::map_mut(&file) }.map_err(|e| io_error(&self.path, e))?;
-        // Reads are scattered (one signature at a time): no read-ahead around each.
+        // Reads are scattered (one record at a time): no read-ahead around each.
         let _ = map.advise(memmap2::Advice::Random);
-        Ok(Slots::Mapped(MappedSlots {
+        Ok(Stored::Mapped(Mapped {
             map,
             len,
             touches: AtomicUsize::new(0),
             half_budget: self.work.budget / 2,
+            values: PhantomData,
         }))
     }
 }
@@ -194,24 +208,29 @@ impl RunReader {
     }
 }
 
-/// Signature slots (32-bit values, `num_perm` per document), in memory or in a mapped file of
-/// the work folder. Read and written as a slice either way.
-pub enum Slots {
+/// Plain records (see [`Plain`]), in memory or in a mapped file of the work folder. Read and
+/// written as a slice either way.
+pub enum Stored<T: Plain> {
     /// In memory.
-    Memory(Vec<u32>),
+    Memory(Vec<T>),
     /// In a file of the work folder.
-    Mapped(MappedSlots),
+    Mapped(Mapped<T>),
 }
 
-/// Slots in a mapped file (see [`Slots`]).
-pub struct MappedSlots {
+/// Signature slots (32-bit values, `num_perm` per document), in memory or in a mapped file of
+/// the work folder.
+pub type Slots = Stored<u32>;
+
+/// Records in a mapped file (see [`Stored`]).
+pub struct Mapped<T> {
     map: MmapMut,
     len: usize,
     touches: AtomicUsize,
     half_budget: usize,
+    values: PhantomData<T>,
 }
 
-/// Reads of mapped slots between two looks at the resident pages.
+/// Reads of mapped records between two looks at the resident pages.
 pub const CHECK_EVERY: usize = 256;
 
 /// Gives the heap's free pages back to the system (glibc's `malloc_trim`): memory freed in the
@@ -234,64 +253,65 @@ pub fn resident_file_bytes() -> Option<usize> {
     Some(shared * PAGE)
 }
 
-impl Default for Slots {
+impl<T: Plain> Default for Stored<T> {
     fn default() -> Self {
-        Slots::Memory(Vec::new())
+        Stored::Memory(Vec::new())
     }
 }
 
-impl std::fmt::Debug for Slots {
+impl<T: Plain> std::fmt::Debug for Stored<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Slots::Memory(v) => f.debug_tuple("Memory").field(&v.len()).finish(),
-            Slots::Mapped(m) => f.debug_tuple("Mapped").field(&m.len).finish(),
+            Stored::Memory(v) => f.debug_tuple("Memory").field(&v.len()).finish(),
+            Stored::Mapped(m) => f.debug_tuple("Mapped").field(&m.len).finish(),
         }
     }
 }
 
-impl From<Vec<u32>> for Slots {
-    fn from(v: Vec<u32>) -> Self {
-        Slots::Memory(v)
+impl<T: Plain> From<Vec<T>> for Stored<T> {
+    fn from(v: Vec<T>) -> Self {
+        Stored::Memory(v)
     }
 }
 
-impl Deref for Slots {
-    type Target = [u32];
-    fn deref(&self) -> &[u32] {
+impl<T: Plain> Deref for Stored<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
         match self {
-            Slots::Memory(v) => v,
-            // SAFETY: the map is page-aligned (so aligned for u32) and `len` slots long; the
-            // slots are plain integers, valid for any bytes.
-            Slots::Mapped(m) => unsafe { std::slice::from_raw_parts(m.map.as_ptr().cast::<u32>(), m.len) },
+            Stored::Memory(v) => v,
+            // SAFETY: the map is page-aligned (so aligned for any record of at most a page's
+            // alignment) and holds `len` records written as their bytes; records are Plain,
+            // valid for any bytes.
+            Stored::Mapped(m) => unsafe { std::slice::from_raw_parts(m.map.as_ptr().cast::<T>(), m.len) },
         }
     }
 }
 
-impl DerefMut for Slots {
-    fn deref_mut(&mut self) -> &mut [u32] {
+impl<T: Plain> DerefMut for Stored<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
         match self {
-            Slots::Memory(v) => v,
+            Stored::Memory(v) => v,
             // SAFETY: as in `deref`, and `&mut self` makes this the only reference.
-            Slots::Mapped(m) => unsafe { std::slice::from_raw_parts_mut(m.map.as_mut_ptr().cast::<u32>(), m.len) },
+            Stored::Mapped(m) => unsafe { std::slice::from_raw_parts_mut(m.map.as_mut_ptr().cast::<T>(), m.len) },
         }
     }
 }
 
-impl Slots {
-    /// Whether the slots live in a file.
+impl<T: Plain> Stored<T> {
+    /// Whether the records live in a file.
     #[cfg(test)]
     pub fn is_mapped(&self) -> bool {
-        matches!(self, Slots::Mapped(_))
+        matches!(self, Stored::Mapped(_))
     }
 
-    /// Counts `reads` scattered reads of the slots. Every [`CHECK_EVERY`] reads, the run's
+    /// Counts `reads` scattered reads of the records. Every [`CHECK_EVERY`] reads, the run's
     /// resident file pages are looked up (`/proc/self/statm`), and once they pass half the
     /// budget the mapping's pages are given back. (A read may map far more than one page: the
     /// page cache holds a file written in order in large folios, which a fault maps whole.)
     /// Safe to call from any thread while others read: a page given back is read again from
     /// the page cache.
     pub fn touch(&self, reads: usize) {
-        if let Slots::Mapped(m) = self {
+        if let Stored::Mapped(m) = self {
             let before = m.touches.fetch_add(reads, Ordering::Relaxed);
             if (before + reads) / CHECK_EVERY != before / CHECK_EVERY && m.over_budget() {
                 m.release();
@@ -301,17 +321,18 @@ impl Slots {
 
     /// Gives the mapping's pages back (after a pass over all of them).
     pub fn release(&self) {
-        if let Slots::Mapped(m) = self {
+        if let Stored::Mapped(m) = self {
             m.release();
         }
     }
 
-    /// Maps the pages of slots `start..end` in one call (before a pass over them: one system
+    /// Maps the pages of records `start..end` in one call (before a pass over them: one system
     /// call instead of a page fault per page). Where the system cannot, the pass faults them in.
     pub fn populate_range(&self, start: usize, end: usize) {
         #[cfg(target_os = "linux")]
-        if let Slots::Mapped(m) = self {
-            let (from, to) = (start * 4, (end * 4).min(m.map.len()));
+        if let Stored::Mapped(m) = self {
+            let size = size_of::<T>();
+            let (from, to) = (start * size, (end * size).min(m.map.len()));
             if to > from {
                 let _ = m.map.advise_range(memmap2::Advice::PopulateRead, from, to - from);
             }
@@ -320,19 +341,20 @@ impl Slots {
         let _ = (start, end);
     }
 
-    /// Gives back the pages of slots `start..end` (after a pass over them in order).
+    /// Gives back the pages of records `start..end` (after a pass over them in order).
     pub fn release_range(&self, start: usize, end: usize) {
-        if let Slots::Mapped(m) = self {
-            let (from, to) = (start * 4 / PAGE * PAGE, (end * 4).min(m.map.len()));
+        if let Stored::Mapped(m) = self {
+            let size = size_of::<T>();
+            let (from, to) = (start * size / PAGE * PAGE, (end * size).min(m.map.len()));
             if to > from {
-                // SAFETY: as in `MappedSlots::release`, for part of the mapping.
+                // SAFETY: as in `Mapped::release`, for part of the mapping.
                 let _ = unsafe { m.map.unchecked_advise_range(UncheckedAdvice::DontNeed, from, to - from) };
             }
         }
     }
 }
 
-impl MappedSlots {
+impl<T> Mapped<T> {
     /// Whether the run's resident file-backed pages exceed half the budget (where the system
     /// does not say, every check counts as over).
     fn over_budget(&self) -> bool {

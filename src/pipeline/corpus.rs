@@ -7,7 +7,7 @@
 use crate::error::RecordError;
 use crate::reader::{self, Chunk, IdRef, ReadOptions, Source};
 use crate::spans::{HashKeyed, boilerplate};
-use crate::spill::{Slots, WorkDir};
+use crate::spill::{Slots, Stored, WorkDir};
 use crate::types::DocId;
 use bitvec::prelude::*;
 use rayon::prelude::*;
@@ -17,8 +17,9 @@ use xxhash_rust::xxh3::xxh3_64;
 
 /// Where one document is and what it holds, without its text: 48 bytes, the largest record
 /// the run keeps per document (lengths in 32 bits: the reader refuses records of 4 GiB or
-/// more).
+/// more). Plain data: under a memory limit the records live in a file of the work folder.
 #[derive(Debug, Clone, Copy)]
+#[repr(C)]
 pub(crate) struct DocMeta {
     /// First byte of the record in its source (its line without the newline, or the whole
     /// file).
@@ -40,6 +41,11 @@ pub(crate) struct DocMeta {
     pub id: StoredId,
 }
 
+// SAFETY: `repr(C)` integers, 8-byte ones first, then 4-byte ones (the id two of them): no
+// padding (checked below), no pointer, and every bit pattern is a value.
+unsafe impl crate::bytes::Plain for DocMeta {}
+const _: () = assert!(size_of::<DocMeta>() == 3 * 8 + 6 * 4);
+
 impl DocMeta {
     /// One past the record's last byte.
     pub fn end(&self) -> u64 {
@@ -58,6 +64,7 @@ impl DocMeta {
 /// string kept in the corpus's table of such ids ([`Corpus::owned_ids`]), its folder path, or
 /// its location (`FILE:LINE`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C)]
 pub(crate) struct StoredId {
     /// The offset of the id in the record, or the index of an owned id.
     at: u32,
@@ -133,7 +140,7 @@ pub struct Corpus {
     /// The inputs.
     pub(crate) sources: Vec<Source>,
     /// The documents, in input order (`DocId` = index).
-    pub(crate) docs: Vec<DocMeta>,
+    pub(crate) docs: Stored<DocMeta>,
     /// The ids that are JSON strings with escapes, unescaped, in the order of their documents
     /// (the others are read from the records again).
     pub(crate) owned_ids: Vec<Box<str>>,
@@ -209,13 +216,14 @@ impl Corpus {
     pub(crate) fn sweep(&self) -> Sweep<'_> {
         Sweep { corpus: self, from: 0 }
     }
-    /// Under a memory limit, gives back the input pages of every record (after reading records
-    /// in no order, e.g. the ids of cluster members).
+    /// Under a memory limit, gives back the input pages of every record and the pages of the
+    /// records' file (after reading records in no order, e.g. the ids of cluster members).
     pub(crate) fn release_inputs(&self) {
         if self.is_limited() {
             for s in &self.sources {
                 s.release(0, s.bytes().len());
             }
+            self.docs.release();
         }
     }
     /// Number of documents.
@@ -247,17 +255,25 @@ impl Corpus {
 
     /// Every document's text length, in order (a column of the clustering).
     pub(crate) fn text_lens(&self) -> Vec<u64> {
-        self.docs.iter().map(|d| u64::from(d.text_len)).collect()
+        self.column(|d| u64::from(d.text_len))
     }
 
     /// Every document's shingle count, in order.
     pub(crate) fn shingle_counts(&self) -> Vec<u64> {
-        self.docs.iter().map(|d| u64::from(d.shingles)).collect()
+        self.column(|d| u64::from(d.shingles))
     }
 
     /// Every document's exact key, in order.
     pub(crate) fn exact_keys(&self) -> Vec<u64> {
-        self.docs.iter().map(|d| d.exact).collect()
+        self.column(|d| d.exact)
+    }
+
+    /// One value of every document's record, in order; the records' pages given back after
+    /// (under a memory limit, where they are mapped from the work folder).
+    fn column<T>(&self, value: impl Fn(&DocMeta) -> T) -> Vec<T> {
+        let out = self.docs.iter().map(value).collect();
+        self.docs.release();
+        out
     }
     /// The record's bytes as they are in the input.
     pub fn record(&self, d: DocId) -> &[u8] {
@@ -312,14 +328,17 @@ impl Sweep<'_> {
         }
     }
 
-    /// Gives back the pages of the records `from..to`, one range per source they lie in.
+    /// Gives back the pages of the records `from..to`, one range per source they lie in, and
+    /// those of their entries in the records' file.
     fn release(&mut self, to: usize) {
-        let docs = &self.corpus.docs[self.from..to.min(self.corpus.docs.len())];
+        let to = to.min(self.corpus.docs.len());
+        let docs = &self.corpus.docs[self.from..to];
         for run in docs.chunk_by(|a, b| a.source == b.source) {
             if let (Some(first), Some(last)) = (run.first(), run.last()) {
                 self.corpus.sources[first.source as usize].release(first.start as usize, last.end() as usize);
             }
         }
+        self.corpus.docs.release_range(self.from, to);
         self.from = to;
     }
 }

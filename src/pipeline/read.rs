@@ -11,7 +11,7 @@ use super::{Corpus, Dedup, DocMeta};
 use crate::error::{Error, Result};
 use crate::reader::{self, Source};
 use crate::spans::{HashKeyed, boilerplate};
-use crate::spill::{RunWriter, Slots};
+use crate::spill::{RunWriter, Slots, Stored};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::mem::MaybeUninit;
@@ -70,22 +70,24 @@ impl Dedup {
         // of its own slice, closed up afterwards: no chunk keeps a vector of its own that would
         // be copied into the whole and freed (the heap rarely gives such holes back to the
         // system: on 2 M short documents under `--memory-limit 256M`, 120 MB stayed resident).
-        let mut docs: Vec<DocMeta> = Vec::with_capacity(caps.iter().sum());
+        // Under a memory limit they go to a file of the work folder instead, renumbered, chunk
+        // by chunk in input order, as the signatures do.
+        let mut docs: Vec<DocMeta> = Vec::with_capacity(if work.is_some() { 0 } else { caps.iter().sum() });
         let mut doc_rest = docs.spare_capacity_mut();
-        // Each chunk's slices of those buffers; its signature slice is `None` when the chunk
-        // signs into a buffer of its own that goes to the work folder's file.
-        type ChunkSlices<'a> = (usize, Option<&'a mut [u32]>, &'a mut [MaybeUninit<DocMeta>]);
+        // Each chunk's slices of those buffers; `None` when the chunk writes into buffers of its
+        // own that go to the work folder's files.
+        type ChunkSlices<'a> = (usize, Option<&'a mut [u32]>, Option<&'a mut [MaybeUninit<DocMeta>]>);
         let mut slices: Vec<ChunkSlices<'_>> = Vec::with_capacity(chunks.len());
         let mut rest: &mut [u32] = &mut sigs;
         for (ci, &cap) in caps.iter().enumerate() {
-            let (doc_slice, doc_tail) = std::mem::take(&mut doc_rest).split_at_mut(cap);
-            doc_rest = doc_tail;
             if work.is_some() {
-                slices.push((ci, None, doc_slice));
+                slices.push((ci, None, None));
                 continue;
             }
+            let (doc_slice, doc_tail) = std::mem::take(&mut doc_rest).split_at_mut(cap);
+            doc_rest = doc_tail;
             let (slice, tail) = std::mem::take(&mut rest).split_at_mut(cap * k);
-            slices.push((ci, Some(slice), doc_slice));
+            slices.push((ci, Some(slice), Some(doc_slice)));
             rest = tail;
         }
         // Chunks are handed out one at a time, largest first, to whichever thread is free (a
@@ -96,7 +98,22 @@ impl Dedup {
             slices.sort_by_key(|(ci, _, _)| std::cmp::Reverse(chunks[*ci].end - chunks[*ci].start));
         }
         let spilled = match &work {
-            Some(w) => Some(InOrder::new(w.create("signatures", 1 << 20)?)),
+            Some(w) => Some(InOrder::new(w.create("signatures", 1 << 20)?, |out, sigs: Vec<u32>| {
+                out.write_u32s(&sigs)
+            })),
+            None => None,
+        };
+        // The documents' records under a memory limit: each chunk's renumbered (lines from the
+        // start of its source, owned ids from the start of the table) as it is written.
+        let mut renumber = Renumber::default();
+        let spilled_docs = match &work {
+            Some(w) => Some(InOrder::new(
+                w.create("documents", 1 << 20)?,
+                move |out, (mut docs, chunk, lines, owned): (Vec<DocMeta>, reader::Chunk, u64, usize)| {
+                    renumber.chunk(chunk.source, lines, owned, &mut docs);
+                    out.write_plain(&docs)
+                },
+            )),
             None => None,
         };
         let processed: Vec<(usize, ChunkResult)> = slices
@@ -122,6 +139,8 @@ impl Dedup {
                     } else {
                         Vec::new()
                     };
+                    let mut own_docs: Vec<DocMeta> = Vec::new();
+                    let mut doc_slice = doc_slice;
                     let slice: &mut [u32] = match slice {
                         Some(s) => s,
                         None => &mut own,
@@ -136,7 +155,7 @@ impl Dedup {
                         }
                         let shingles = signed.shingles;
                         text_bytes += text_len;
-                        doc_slice[n_docs].write(DocMeta {
+                        let meta = DocMeta {
                             exact: signed.exact,
                             source: chunk.source,
                             line: r.line_in_chunk,
@@ -146,7 +165,13 @@ impl Dedup {
                             text_len: DocMeta::count(text_len),
                             shingles: DocMeta::count(shingles),
                             id: StoredId::of(r.id, r.start, &mut owned),
-                        });
+                        };
+                        match doc_slice.as_deref_mut() {
+                            Some(s) => {
+                                s[n_docs].write(meta);
+                            }
+                            None => own_docs.push(meta),
+                        }
                         n_docs += 1;
                     });
                     // The chunk's lines, one entry per document signed (none without
@@ -159,6 +184,9 @@ impl Dedup {
                     if let Some(w) = &spilled {
                         own.truncate(n_docs * k);
                         w.put(ci, own);
+                    }
+                    if let Some(w) = &spilled_docs {
+                        w.put(ci, (own_docs, chunk, outcome.lines, owned.len()));
                     }
                     release(&chunk);
                     if let Some(p) = &self.progress {
@@ -187,25 +215,32 @@ impl Dedup {
         let results: Vec<ChunkResult> = slots.into_iter().flatten().collect();
         assert_eq!(results.len(), caps.len(), "a chunk's result is missing");
 
-        // Close up the chunks' document slices, in input order.
-        let base = docs.as_mut_ptr();
-        for (from, to, len) in close_up_moves(&results, &caps) {
-            // SAFETY: the chunk wrote its first `len` records at `from` (see close_up_moves),
-            // and `to <= from`: the records are moved down (`copy` allows the ranges to
-            // overlap) to follow those of the chunks before, which leaves `0..written`
-            // initialized, each record once. What lies past it is never read.
-            unsafe { std::ptr::copy(base.add(from), base.add(to), len) };
+        // Close up the chunks' document slices, in input order (in memory: under a memory
+        // limit the chunks wrote their records to the file).
+        let mut written = 0;
+        if work.is_none() {
+            let base = docs.as_mut_ptr();
+            for (from, to, len) in close_up_moves(&results, &caps) {
+                // SAFETY: the chunk wrote its first `len` records at `from` (see
+                // close_up_moves), and `to <= from`: the records are moved down (`copy` allows
+                // the ranges to overlap) to follow those of the chunks before, which leaves
+                // `0..written` initialized, each record once. What lies past it is never read.
+                unsafe { std::ptr::copy(base.add(from), base.add(to), len) };
+                written += len;
+            }
         }
-        let written = results.iter().map(|r| r.docs).sum();
-        // SAFETY: `0..written` is initialized (above) and within the capacity.
+        // SAFETY: `0..written` is initialized (above) and within the capacity (none under a
+        // memory limit: the chunks wrote their records to the file).
         unsafe { docs.set_len(written) };
         docs.shrink_to_fit();
-        // Turn chunk-relative lines into absolute ones.
-        let mut first_doc = 0;
         let sigs: Slots = match spilled {
             Some(w) => w.finish()?.into_slots()?,
             None => close_up(sigs, &results, &caps, k).into(),
         };
+        // Turn chunk-relative lines into absolute ones, and each chunk's owned ids into
+        // indices of the corpus's table (the file's records were renumbered as written).
+        let mut first_doc = 0;
+        let mut renumber = Renumber::default();
         let mut fingerprints = Vec::with_capacity(if with_fps { written } else { 0 });
         let mut lines = boilerplate::LineStore::default();
         let mut tokens = sign::TokenStore::default();
@@ -213,13 +248,8 @@ impl Dedup {
         let mut skipped = 0;
         let mut skipped_sample = Vec::new();
         let mut text_bytes = 0;
-        let mut line_base = 0u64;
-        let mut last_source = u32::MAX;
         for (chunk, r) in chunks.iter().zip(results) {
-            if chunk.source != last_source {
-                line_base = 0;
-                last_source = chunk.source;
-            }
+            let line_base = renumber.line_base(chunk.source);
             let src = &sources[chunk.source as usize];
             for (line, kind) in r.outcome.errors {
                 let e = reader::record_error(src, line_base + line, kind);
@@ -231,21 +261,26 @@ impl Dedup {
                     skipped_sample.push(e);
                 }
             }
-            let owned_base = owned_ids.len();
-            for d in &mut docs[first_doc..first_doc + r.docs] {
-                d.line += line_base;
-                d.id.shift_owned(owned_base);
-            }
+            let in_memory = if work.is_some() { 0 } else { r.docs };
+            renumber.chunk(
+                chunk.source,
+                r.outcome.lines,
+                r.owned.len(),
+                &mut docs[first_doc..first_doc + in_memory],
+            );
             owned_ids.extend(r.owned);
-            first_doc += r.docs;
+            first_doc += in_memory;
             fingerprints.extend_from_slice(&r.fps);
             if self.config.boilerplate {
                 lines.push_part(r.lines);
                 tokens.push_part(r.tokens);
             }
             text_bytes += r.text_bytes;
-            line_base += r.outcome.lines;
         }
+        let docs: Stored<DocMeta> = match spilled_docs {
+            Some(w) => w.finish()?.into_store()?,
+            None => docs.into(),
+        };
         if work.is_some() {
             // What the chunks freed (buffers of the signing contexts, reservations given back)
             // goes back to the system rather than staying in the heap's free lists.
@@ -311,44 +346,50 @@ fn close_up_moves<'a>(
         })
 }
 
-/// The chunks' signatures written to a file in input order as chunks finish in any order: a
-/// chunk's waits in memory until those before it are written.
-struct InOrder {
-    state: Mutex<InOrderState>,
+/// The chunks' signatures or records written to a file in input order as chunks finish in any
+/// order: a chunk's wait in memory until those before it are written (by `write`).
+struct InOrder<V> {
+    state: Mutex<InOrderState<V>>,
 }
 
-struct InOrderState {
+/// How an [`InOrder`] writes one chunk's values.
+type WriteChunk<V> = Box<dyn FnMut(&mut RunWriter, V) -> Result<()> + Send>;
+
+struct InOrderState<V> {
     next: usize,
-    waiting: BTreeMap<usize, Vec<u32>>,
+    waiting: BTreeMap<usize, V>,
     out: RunWriter,
+    write: WriteChunk<V>,
     error: Option<Error>,
 }
 
-impl InOrder {
-    fn new(out: RunWriter) -> Self {
+impl<V> InOrder<V> {
+    fn new(out: RunWriter, write: impl FnMut(&mut RunWriter, V) -> Result<()> + Send + 'static) -> Self {
         InOrder {
             state: Mutex::new(InOrderState {
                 next: 0,
                 waiting: BTreeMap::new(),
                 out,
+                write: Box::new(write),
                 error: None,
             }),
         }
     }
 
-    /// Chunk `ci`'s signatures: written now if every chunk before it was.
-    fn put(&self, ci: usize, sigs: Vec<u32>) {
+    /// Chunk `ci`'s values: written now if every chunk before it was.
+    fn put(&self, ci: usize, values: V) {
         let mut s = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        s.waiting.insert(ci, sigs);
+        s.waiting.insert(ci, values);
         loop {
             let next = s.next;
             let Some(v) = s.waiting.remove(&next) else {
                 break;
             };
-            if s.error.is_none()
-                && let Err(e) = s.out.write_u32s(&v)
-            {
-                s.error = Some(e);
+            if s.error.is_none() {
+                let InOrderState { out, write, .. } = &mut *s;
+                if let Err(e) = write(out, v) {
+                    s.error = Some(e);
+                }
             }
             s.next += 1;
         }
@@ -364,5 +405,37 @@ impl InOrder {
             Some(e) => Err(e),
             None => Ok(s.out),
         }
+    }
+}
+
+/// Chunk-relative numbers of the documents' records made absolute, chunk after chunk in input
+/// order: lines counted from the start of the chunk's source, owned ids from the start of the
+/// corpus's table ([`StoredId::shift_owned`]).
+#[derive(Default)]
+struct Renumber {
+    source: Option<u32>,
+    line_base: u64,
+    owned_base: usize,
+}
+
+impl Renumber {
+    /// The line before the next chunk's first, if it is of `source`.
+    fn line_base(&mut self, source: u32) -> u64 {
+        if self.source != Some(source) {
+            self.source = Some(source);
+            self.line_base = 0;
+        }
+        self.line_base
+    }
+
+    /// Renumbers the next chunk's `docs` (of `source`, `lines` lines, `owned` owned ids).
+    fn chunk(&mut self, source: u32, lines: u64, owned: usize, docs: &mut [DocMeta]) {
+        let line_base = self.line_base(source);
+        for d in docs {
+            d.line += line_base;
+            d.id.shift_owned(self.owned_base);
+        }
+        self.line_base += lines;
+        self.owned_base += owned;
     }
 }

@@ -251,7 +251,7 @@ pub(super) struct PiecePass {
 /// two empty documents. A text signed in pieces streams its tokens through [`Xxh3`], which gives
 /// the hash of the whole.
 pub(crate) fn exact_key(tokens: &[u64]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(crate::bytes::int_bytes(tokens))
+    xxhash_rust::xxh3::xxh3_64(crate::bytes::plain_bytes(tokens))
 }
 
 /// What signing one document gave besides its MinHash slots.
@@ -413,7 +413,7 @@ impl SignCtx {
             }
             if chars.is_none() {
                 self.exact
-                    .update(crate::bytes::int_bytes(&self.shingler.token_hashes()[kept..now]));
+                    .update(crate::bytes::plain_bytes(&self.shingler.token_hashes()[kept..now]));
             }
             pass.tokens += now - kept;
             pass.ideo += self.shingler.unspaced();

@@ -268,17 +268,29 @@ fn every_kind_of_id_is_read_back_from_the_compact_records() {
         r#"{"id": "caf\u00e9", "text": "six"}"#,
     ];
     let data = lines.join("\n").into_bytes();
-    let mut dedup = Dedup::new(Config::default());
-    dedup.chunk_bytes = 16;
-    let source = crate::reader::Source::from_bytes("ids.jsonl", crate::reader::Format::Jsonl, data);
-    let corpus = dedup.read_sources(vec![source]).unwrap();
-    let ids: Vec<String> = (0..corpus.len())
-        .map(|d| corpus.id(DocId(d as u32)).into_owned())
-        .collect();
-    assert_eq!(ids, ["plain", "tab\there", "42", "ids.jsonl:4", "quote\"d", "café"]);
-    assert_eq!(corpus.owned_ids.len(), 3);
-    let texts: Vec<String> = (0..corpus.len())
-        .map(|d| corpus.text(DocId(d as u32), &dedup.read))
-        .collect();
-    assert_eq!(texts, ["one", "two", "three", "four", "five", "six"]);
+    // In memory, and under a memory limit, where the records are renumbered as they are
+    // written to the work folder's file and read back mapped.
+    for limited in [false, true] {
+        let mut dedup = Dedup::new(Config::default());
+        if limited {
+            dedup = dedup.memory_limit(1 << 20, None);
+        }
+        dedup.chunk_bytes = 16;
+        let source = crate::reader::Source::from_bytes("ids.jsonl", crate::reader::Format::Jsonl, data.clone());
+        let corpus = dedup.read_sources(vec![source]).unwrap();
+        assert_eq!(corpus.docs.is_mapped(), limited);
+        let ids: Vec<String> = (0..corpus.len())
+            .map(|d| corpus.id(DocId(d as u32)).into_owned())
+            .collect();
+        assert_eq!(ids, ["plain", "tab\there", "42", "ids.jsonl:4", "quote\"d", "café"]);
+        assert_eq!(corpus.owned_ids.len(), 3);
+        let texts: Vec<String> = (0..corpus.len())
+            .map(|d| corpus.text(DocId(d as u32), &dedup.read))
+            .collect();
+        assert_eq!(texts, ["one", "two", "three", "four", "five", "six"]);
+        // The records survive their pages given back.
+        corpus.release_inputs();
+        let lines: Vec<u64> = corpus.docs.iter().map(|m| m.line).collect();
+        assert_eq!(lines, [1, 2, 3, 4, 5, 6]);
+    }
 }
