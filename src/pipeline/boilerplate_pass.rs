@@ -34,6 +34,7 @@ impl Dedup {
         let n = corpus.len();
         let group = first_pass.groups(n);
         let found = boilerplate::find(&corpus.lines, &group, self.config.boilerplate_min_groups);
+        corpus.lines.release();
         // What each document sets aside: all its boilerplate lines, or, in a document made
         // mostly of them, its most widespread ones while a fifth of its text stays. A document
         // is signed again without them when that can change a verdict: when they are at least
@@ -56,6 +57,7 @@ impl Dedup {
                 set_aside_from.push((d as u32, a.from));
             }
         }
+        corpus.lines.release();
         corpus.set_aside_from = set_aside_from;
         // A document made mostly of boilerplate is a duplicate of its copies, not chrome of
         // itself: what the first pass joined between two such documents (on their whole texts,
@@ -128,6 +130,7 @@ impl Dedup {
             }
             corpus.docs[d].shingles = super::DocMeta::count(signed.shingles);
         }
+        corpus.lines.release();
         corpus.resigned = is_affected;
         true
     }

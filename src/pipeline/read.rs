@@ -106,6 +106,20 @@ impl Dedup {
         // The documents' records under a memory limit: each chunk's renumbered (lines from the
         // start of its source, owned ids from the start of the table) as it is written.
         let mut renumber = Renumber::default();
+        let spilled_lines = match &work {
+            Some(w) if self.config.boilerplate => {
+                let files = [
+                    w.create("line-hashes", 1 << 20)?,
+                    w.create("line-bytes", 1 << 20)?,
+                    w.create("line-ends", 1 << 20)?,
+                ];
+                Some(InOrder::new(
+                    boilerplate::LineWriter::new(files),
+                    |out, lines: boilerplate::LinePart| out.write(&lines),
+                ))
+            }
+            _ => None,
+        };
         let spilled_docs = match &work {
             Some(w) => Some(InOrder::new(
                 w.create("documents", 1 << 20)?,
@@ -177,6 +191,9 @@ impl Dedup {
                     // The chunk's lines, one entry per document signed (none without
                     // boilerplate handling).
                     let mut lines = std::mem::take(&mut ctx.lines);
+                    if let Some(w) = &spilled_lines {
+                        w.put(ci, std::mem::take(&mut lines));
+                    }
                     let mut tokens = std::mem::take(&mut ctx.tokens);
                     // What the reservation left unused goes back (address space only).
                     lines.shrink_to_fit();
@@ -281,6 +298,9 @@ impl Dedup {
             Some(w) => w.finish()?.into_store()?,
             None => docs.into(),
         };
+        if let Some(w) = spilled_lines {
+            lines = w.finish()?.finish()?;
+        }
         if work.is_some() {
             // What the chunks freed (buffers of the signing contexts, reservations given back)
             // goes back to the system rather than staying in the heap's free lists.
@@ -346,25 +366,26 @@ fn close_up_moves<'a>(
         })
 }
 
-/// The chunks' signatures or records written to a file in input order as chunks finish in any
-/// order: a chunk's wait in memory until those before it are written (by `write`).
-struct InOrder<V> {
-    state: Mutex<InOrderState<V>>,
+/// The chunks' signatures, records or lines written to files in input order as chunks finish
+/// in any order: a chunk's wait in memory until those before it are written (by `write`, to
+/// `out`).
+struct InOrder<V, W = RunWriter> {
+    state: Mutex<InOrderState<V, W>>,
 }
 
 /// How an [`InOrder`] writes one chunk's values.
-type WriteChunk<V> = Box<dyn FnMut(&mut RunWriter, V) -> Result<()> + Send>;
+type WriteChunk<V, W> = Box<dyn FnMut(&mut W, V) -> Result<()> + Send>;
 
-struct InOrderState<V> {
+struct InOrderState<V, W> {
     next: usize,
     waiting: BTreeMap<usize, V>,
-    out: RunWriter,
-    write: WriteChunk<V>,
+    out: W,
+    write: WriteChunk<V, W>,
     error: Option<Error>,
 }
 
-impl<V> InOrder<V> {
-    fn new(out: RunWriter, write: impl FnMut(&mut RunWriter, V) -> Result<()> + Send + 'static) -> Self {
+impl<V, W> InOrder<V, W> {
+    fn new(out: W, write: impl FnMut(&mut W, V) -> Result<()> + Send + 'static) -> Self {
         InOrder {
             state: Mutex::new(InOrderState {
                 next: 0,
@@ -395,8 +416,8 @@ impl<V> InOrder<V> {
         }
     }
 
-    /// The file, once every chunk was put (or the first error writing it).
-    fn finish(self) -> Result<RunWriter> {
+    /// The files, once every chunk was put (or the first error writing them).
+    fn finish(self) -> Result<W> {
         let s = self
             .state
             .into_inner()

@@ -269,7 +269,8 @@ fn every_kind_of_id_is_read_back_from_the_compact_records() {
     ];
     let data = lines.join("\n").into_bytes();
     // In memory, and under a memory limit, where the records are renumbered as they are
-    // written to the work folder's file and read back mapped.
+    // written to the work folder's file and read back mapped, and the lines likewise.
+    let mut lines_of_each = Vec::new();
     for limited in [false, true] {
         let mut dedup = Dedup::new(Config::default());
         if limited {
@@ -292,5 +293,15 @@ fn every_kind_of_id_is_read_back_from_the_compact_records() {
         corpus.release_inputs();
         let lines: Vec<u64> = corpus.docs.iter().map(|m| m.line).collect();
         assert_eq!(lines, [1, 2, 3, 4, 5, 6]);
+        assert_eq!(corpus.lines.docs(), 6);
+        let doc_lines: Vec<(Vec<u64>, Vec<u32>)> = (0..6)
+            .map(|d| {
+                let (h, b) = corpus.lines.doc(d);
+                (h.to_vec(), b.to_vec())
+            })
+            .collect();
+        assert!(doc_lines.iter().all(|(h, b)| h.len() == 1 && b.len() == 1));
+        lines_of_each.push(doc_lines);
     }
+    assert_eq!(lines_of_each[0], lines_of_each[1]);
 }

@@ -23,6 +23,7 @@
 //! per distinct repeated line.
 
 use super::HashKeyed;
+use crate::spill::Stored;
 use crate::tokenize::{LineSpan, line_hash};
 
 /// Default minimum number of groups.
@@ -192,11 +193,6 @@ impl<P: Part> Parts<P> {
         }
     }
 
-    /// Whether no document has been stored.
-    pub fn is_empty(&self) -> bool {
-        self.parts.is_empty()
-    }
-
     /// The part holding document `d` and `d`'s index in it (`None` past the last document).
     pub(crate) fn locate(&self, d: usize) -> Option<(&P, usize)> {
         if d >= self.docs() {
@@ -208,9 +204,24 @@ impl<P: Part> Parts<P> {
     }
 }
 
-/// The lines of every document (hash and bytes of each line with tokens, in order), in the
-/// parts they were read in. 12 bytes per line.
-pub type LineStore = Parts<LinePart>;
+/// The lines of every document (hash and bytes of each line with tokens, in order): in memory,
+/// in the parts they were read in; under a memory limit, in files of the work folder, mapped
+/// (every line's hash, every line's bytes, each document's end). 12 bytes per line and 4 (in
+/// memory) or 8 (in the files) per document.
+#[derive(Debug, Default)]
+pub struct LineStore {
+    parts: Parts<LinePart>,
+    mapped: Option<MappedLines>,
+}
+
+/// The lines of every document in files of the work folder (see [`LineStore`]).
+#[derive(Debug)]
+struct MappedLines {
+    hashes: Stored<u64>,
+    bytes: Stored<u32>,
+    /// Per document, one past its last line.
+    ends: Stored<u64>,
+}
 
 /// The lines of a run of consecutive documents.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -279,7 +290,7 @@ impl Part for LinePart {
     }
 }
 
-impl Parts<LinePart> {
+impl LineStore {
     /// The stores of the documents `lines`, one part each.
     #[cfg(test)]
     pub(crate) fn from_docs(lines: &[Vec<(u64, u32)>]) -> Self {
@@ -292,20 +303,113 @@ impl Parts<LinePart> {
         store
     }
 
+    /// The lines of every document as written to the work folder's files (see
+    /// [`LineWriter`]).
+    pub(crate) fn mapped(hashes: Stored<u64>, bytes: Stored<u32>, ends: Stored<u64>) -> Self {
+        LineStore {
+            parts: Parts::default(),
+            mapped: Some(MappedLines { hashes, bytes, ends }),
+        }
+    }
+
+    /// Appends a part in memory (its documents follow those already stored).
+    pub(crate) fn push_part(&mut self, part: LinePart) {
+        self.parts.push_part(part);
+    }
+
+    /// Number of documents.
+    pub fn docs(&self) -> usize {
+        match &self.mapped {
+            Some(m) => m.ends.len(),
+            None => self.parts.docs(),
+        }
+    }
+
+    /// Whether no document has been stored.
+    pub fn is_empty(&self) -> bool {
+        self.docs() == 0
+    }
+
     /// Document `d`'s line hashes and the bytes of each line (`d` must be stored).
     pub fn doc(&self, d: usize) -> (&[u64], &[u32]) {
-        let (part, i) = self.locate(d).expect("a stored document");
-        part.doc(i)
+        match &self.mapped {
+            Some(m) => {
+                let start = if d == 0 { 0 } else { m.ends[d - 1] as usize };
+                let end = m.ends[d] as usize;
+                // Reads in no order are counted: the mapping's pages are given back every so
+                // many once the run's file pages pass half the budget.
+                m.hashes.touch(1);
+                m.bytes.touch(1);
+                m.ends.touch(1);
+                (&m.hashes[start..end], &m.bytes[start..end])
+            }
+            None => {
+                let (part, i) = self.parts.locate(d).expect("a stored document");
+                part.doc(i)
+            }
+        }
+    }
+
+    /// Gives back the pages of the files' mapping (after a pass over them).
+    pub(crate) fn release(&self) {
+        if let Some(m) = &self.mapped {
+            m.hashes.release();
+            m.bytes.release();
+            m.ends.release();
+        }
     }
 
     /// Every line hash, document after document.
-    fn hashes(&self) -> impl Iterator<Item = u64> + '_ {
-        self.parts.iter().flat_map(|p| p.hashes.iter().copied())
+    fn hashes(&self) -> Box<dyn Iterator<Item = u64> + '_> {
+        match &self.mapped {
+            Some(m) => Box::new(m.hashes.iter().copied()),
+            None => Box::new(self.parts.parts.iter().flat_map(|p| p.hashes.iter().copied())),
+        }
     }
 
     /// Number of lines.
     pub fn lines(&self) -> usize {
-        self.parts.iter().map(|p| p.hashes.len()).sum()
+        match &self.mapped {
+            Some(m) => m.hashes.len(),
+            None => self.parts.parts.iter().map(|p| p.hashes.len()).sum(),
+        }
+    }
+}
+
+/// The lines of the chunks written to the work folder's files in input order (see
+/// [`LineStore::mapped`]).
+pub(crate) struct LineWriter {
+    /// Every line's hash, every line's bytes, each document's end (counted from the first
+    /// line of the corpus).
+    pub(crate) files: [crate::spill::RunWriter; 3],
+    lines: u64,
+}
+
+impl LineWriter {
+    pub(crate) fn new(files: [crate::spill::RunWriter; 3]) -> Self {
+        LineWriter { files, lines: 0 }
+    }
+
+    /// Appends the next chunk's lines.
+    pub(crate) fn write(&mut self, part: &LinePart) -> crate::error::Result<()> {
+        let [hashes, bytes, ends] = &mut self.files;
+        hashes.write_u64s(&part.hashes)?;
+        bytes.write_u32s(&part.bytes)?;
+        let base = self.lines;
+        let absolute: Vec<u64> = part.ends.iter().map(|&e| base + u64::from(e)).collect();
+        ends.write_u64s(&absolute)?;
+        self.lines += part.hashes.len() as u64;
+        Ok(())
+    }
+
+    /// The store of the lines written, mapped.
+    pub(crate) fn finish(self) -> crate::error::Result<LineStore> {
+        let [hashes, bytes, ends] = self.files;
+        Ok(LineStore::mapped(
+            hashes.into_store()?,
+            bytes.into_store()?,
+            ends.into_store()?,
+        ))
     }
 }
 
