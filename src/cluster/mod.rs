@@ -140,11 +140,12 @@ pub fn components(n: usize, edges: &[(u32, u32)]) -> Vec<Vec<u32>> {
 ///
 /// Returns clusters as `(leader, members)`: members ascending, the leader among them, clusters
 /// in order of their first member; only clusters of two or more. Linear in the edges.
+/// `order: None` is input order (no array of 4 bytes per document for it, nor for the ranks).
 pub fn leaders(
     n: usize,
     edges: &[(u32, u32)],
     copies: &[(u32, u32)],
-    order: &[u32],
+    order: Option<&[u32]>,
     similarity: &(dyn Fn(u32, u32) -> f64 + Sync),
 ) -> Vec<(u32, Vec<u32>)> {
     // Each document's node: the smallest member of its group of copies (without copies, the
@@ -168,25 +169,38 @@ pub fn leaders(
     for i in 0..n {
         start[i + 1] += start[i];
     }
-    let mut next = start.clone();
+    // Each row filled from its start, which moves to the next row's start as it fills; the
+    // starts are then shifted back (no second array of offsets).
     let mut adj = vec![0u32; start[n] as usize];
     for &(a, b) in edges.iter().filter(|e| !inner(e)) {
         let (na, nb) = (node(a) as usize, node(b) as usize);
-        adj[next[na] as usize] = b;
-        next[na] += 1;
-        adj[next[nb] as usize] = a;
-        next[nb] += 1;
+        adj[start[na] as usize] = b;
+        start[na] += 1;
+        adj[start[nb] as usize] = a;
+        start[nb] += 1;
     }
-    let mut rank = vec![u32::MAX; n];
-    for (r, &d) in order.iter().enumerate() {
-        rank[d as usize] = r as u32;
+    for i in (1..=n).rev() {
+        start[i] = start[i - 1];
     }
+    start[0] = 0;
+    let ranks: Option<Vec<u32>> = order.map(|order| {
+        let mut rank = vec![u32::MAX; n];
+        for (r, &d) in order.iter().enumerate() {
+            rank[d as usize] = r as u32;
+        }
+        rank
+    });
+    let rank = |d: u32| ranks.as_ref().map_or(d, |r| r[d as usize]);
+    let sequence: Box<dyn Iterator<Item = u32> + '_> = match order {
+        Some(order) => Box::new(order.iter().copied()),
+        None => Box::new(0..n as u32),
+    };
     // Per node: where its members go (the member kept, or the leader it was removed to;
     // UNSEEN until its first member in `order` comes), and whether it is kept.
     const UNSEEN: u32 = u32::MAX;
     let mut goes = vec![UNSEEN; n];
     let mut kept = bitvec::bitvec![0; n];
-    for &d in order {
+    for d in sequence {
         let g = node(d) as usize;
         if goes[g] != UNSEEN {
             continue;
@@ -199,7 +213,7 @@ pub fn leaders(
                 let s = similarity(d, k);
                 let better = match best {
                     None => true,
-                    Some((bs, bk)) => s > bs || (s == bs && rank[k as usize] < rank[bk as usize]),
+                    Some((bs, bk)) => s > bs || (s == bs && rank(k) < rank(bk)),
                 };
                 if better {
                     best = Some((s, k));
@@ -256,7 +270,9 @@ mod tests {
     /// Leader clusters as `(leader, members)` of `edges` in priority `order`, every pair at
     /// similarity `sim(a, b)`.
     fn lead(n: usize, edges: &[(u32, u32)], copies: &[(u32, u32)], order: &[u32]) -> Vec<(u32, Vec<u32>)> {
-        leaders(n, edges, copies, order, &|a, b| 1.0 / (1.0 + a.abs_diff(b) as f64))
+        leaders(n, edges, copies, Some(order), &|a, b| {
+            1.0 / (1.0 + a.abs_diff(b) as f64)
+        })
     }
 
     #[test]
@@ -354,6 +370,27 @@ mod tests {
             let mut rev = edges.clone();
             rev.reverse();
             prop_assert_eq!(components(n, &rev), components(n, &edges));
+        }
+
+        /// Leaders in input order without an order array are those of the identity order,
+        /// with copies or without, similarities tied or not.
+        #[test]
+        fn leaders_in_input_order_need_no_order(
+            n in 1usize..40,
+            raw in prop::collection::vec((0u32..40, 0u32..40), 0..60),
+            raw_copies in prop::collection::vec((0u32..40, 0u32..40), 0..6),
+            tied in any::<bool>(),
+        ) {
+            let pairs = |raw: Vec<(u32, u32)>| -> Vec<(u32, u32)> {
+                raw.into_iter().map(|(a, b)| (a % n as u32, b % n as u32)).filter(|(a, b)| a != b).collect()
+            };
+            let (edges, copies) = (pairs(raw), pairs(raw_copies));
+            let sim = |a: u32, b: u32| if tied { 0.5 } else { 1.0 / (1.0 + a.abs_diff(b) as f64) };
+            let identity: Vec<u32> = (0..n as u32).collect();
+            prop_assert_eq!(
+                leaders(n, &edges, &copies, None, &sim),
+                leaders(n, &edges, &copies, Some(&identity), &sim)
+            );
         }
     }
 

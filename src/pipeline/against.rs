@@ -8,7 +8,7 @@
 //! ([`crate::cluster::leaders`]), so the removal guarantee holds against the index too. The
 //! clusters led by an indexed document are reported as [`IndexedCluster`]s naming it.
 
-use super::{Dedup, DocId, Signals};
+use super::{Column, Dedup, DocId, Signals};
 use crate::config::{Grouping, Method, Verify};
 use crate::error::{Error, Result};
 use crate::pipeline::{Clustering, Corpus};
@@ -133,10 +133,12 @@ impl Dedup {
             sigs: &sigs,
             work: None,
             fps: &[],
-            exact: &exact,
             active: &active,
-            lens: &lens,
-            sizes: &sizes,
+            columns: &|c| match c {
+                Column::Exact => exact.clone(),
+                Column::TextLen => lens.clone(),
+                Column::Shingles => sizes.clone(),
+            },
             pinned: pulled.len(),
             forced: &forced,
             joined: &corpus.joined_whole,

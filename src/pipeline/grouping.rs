@@ -31,17 +31,36 @@ impl Dedup {
         copies: &[(u32, u32)],
         similarity: &(dyn Fn(u32, u32) -> f64 + Sync),
     ) -> Vec<(u32, Vec<u32>)> {
-        let (n, keep) = (lens.len(), self.config.keep);
+        self.group(lens.len(), Some(lens), verified, copies, similarity)
+    }
+
+    /// [`Dedup::group_pairs`] of `n` documents, their lengths read only where the keep rule
+    /// reads them: `lens` may be `None` under [`Keep::First`] (input order), which then needs
+    /// no array per document for the order.
+    pub(super) fn group(
+        &self,
+        n: usize,
+        lens: Option<&[u64]>,
+        verified: &[(u32, u32)],
+        copies: &[(u32, u32)],
+        similarity: &(dyn Fn(u32, u32) -> f64 + Sync),
+    ) -> Vec<(u32, Vec<u32>)> {
+        let keep = self.config.keep;
+        let lens = lens.filter(|_| keep != Keep::First);
         match self.config.grouping {
             Grouping::Components => {
                 let mut joined = verified.to_vec();
                 joined.extend_from_slice(copies);
                 cluster::components(n, &joined)
                     .into_iter()
-                    .map(|members| (representative(&members, keep, lens), members))
+                    // Members are ascending: in input order the first is kept.
+                    .map(|members| (lens.map_or(members[0], |l| representative(&members, keep, l)), members))
                     .collect()
             }
-            Grouping::Leader => cluster::leaders(n, verified, copies, &keep.order(lens), similarity),
+            Grouping::Leader => {
+                let order = lens.map(|l| keep.order(l));
+                cluster::leaders(n, verified, copies, order.as_deref(), similarity)
+            }
         }
     }
 }

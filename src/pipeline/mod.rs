@@ -32,7 +32,7 @@ pub use pieces::{Piece, PieceDoc, SignedPiece};
 use sign::{SignCtx, uses_minhash};
 
 use crate::cluster;
-use crate::config::{Config, Method, Verify};
+use crate::config::{Config, Keep, Method, Verify};
 use crate::crosslingual;
 use crate::error::{Error, Result};
 use crate::index;
@@ -98,14 +98,11 @@ struct Signals<'a> {
     work: Option<&'a Arc<WorkDir>>,
     /// SimHash fingerprints (empty with MinHash alone).
     fps: &'a [u64],
-    /// Exact keys ([`sign::exact_key`]).
-    exact: &'a [u64],
-    /// Which documents take part in matching.
+    /// Which documents take part in matching (one per document).
     active: &'a BitSlice,
-    /// Text lengths in bytes.
-    lens: &'a [u64],
-    /// Shingle counts.
-    sizes: &'a [u64],
+    /// The per-document columns, asked for once the candidates are found (not held while
+    /// they are: under a memory limit that is the run's peak).
+    columns: &'a (dyn Fn(Column) -> Vec<u64> + Sync),
     /// The last `pinned` documents are always kept, first in keep priority, and never paired
     /// with each other (the indexed documents of `--against`).
     pinned: usize,
@@ -115,6 +112,17 @@ struct Signals<'a> {
     /// Pairs an earlier pass verified, with their similarity then ([`Corpus`]'s
     /// `joined_whole`): joined too, and reported with that similarity. Sorted.
     joined: &'a [(u32, u32, f64)],
+}
+
+/// A per-document column of the clustering ([`Signals::columns`]).
+#[derive(Debug, Clone, Copy)]
+enum Column {
+    /// Exact keys ([`sign::exact_key`]).
+    Exact,
+    /// Text lengths in bytes.
+    TextLen,
+    /// Shingle counts.
+    Shingles,
 }
 
 /// Pairs linking each document to the first document with its exact key (a star per key).
@@ -357,18 +365,18 @@ impl Dedup {
     /// ```
     pub fn cluster_corpus(&self, corpus: &Corpus) -> Result<Clustering> {
         let active: BitVec = corpus.docs.iter().map(|d| d.shingles > 0).collect();
-        let lens = corpus.text_lens();
-        let sizes = corpus.shingle_counts();
+        corpus.docs.release();
         let read = &self.read;
-        let exact = corpus.exact_keys();
         let docs = Signals {
             sigs: &corpus.sigs,
             work: corpus.work.as_ref(),
             fps: &corpus.fingerprints,
-            exact: &exact,
             active: &active,
-            lens: &lens,
-            sizes: &sizes,
+            columns: &|c| match c {
+                Column::Exact => corpus.exact_keys(),
+                Column::TextLen => corpus.text_lens(),
+                Column::Shingles => corpus.shingle_counts(),
+            },
             pinned: 0,
             forced: &[],
             joined: &corpus.joined_whole,
@@ -484,17 +492,15 @@ impl Dedup {
             sigs,
             work,
             fps,
-            exact,
             active,
-            lens,
-            sizes,
+            columns,
             pinned,
             forced,
             joined,
         } = docs;
         let c = &self.config;
         let k = c.mh.num_perm;
-        let n = lens.len();
+        let n = active.len();
         // Each read of a signature is counted: under a memory limit the mapped file's pages are
         // given back every so many reads.
         let sig = |d: u32| {
@@ -529,7 +535,7 @@ impl Dedup {
         // its body twice looks twice as long; the signatures' own cardinality estimate is too
         // coarse for short documents, whose bins are densified).
         let card: Vec<f64> = if containment.is_some() {
-            sizes.iter().map(|&s| s as f64).collect()
+            columns(Column::Shingles).into_iter().map(|s| s as f64).collect()
         } else {
             Vec::new()
         };
@@ -579,6 +585,14 @@ impl Dedup {
                 })
             }
         };
+        // The candidates are not needed past here: which documents had one (a bit each).
+        let mut candidate_docs = bitvec![0; n];
+        for &(a, b) in &candidates {
+            candidate_docs.set(a as usize, true);
+            candidate_docs.set(b as usize, true);
+        }
+        let candidate_pairs = candidates.len();
+        drop(candidates);
         if !forced.is_empty() || !joined.is_empty() {
             verified.extend_from_slice(forced);
             verified.extend(joined.iter().map(|&(a, b, _)| (a, b)));
@@ -598,30 +612,30 @@ impl Dedup {
         // Documents with one exact key (the same normalized tokens) cluster whatever the
         // matching above found: a copy of a document made only of boilerplate lines, or too
         // short to sign, is still a copy.
-        let mut copies = exact_copies(exact);
+        let mut copies = exact_copies(&columns(Column::Exact));
         copies.extend_from_slice(&one_fingerprint);
         copies.retain(|&(a, b)| (a as usize) < own || (b as usize) < own);
+        // Lengths only where the keep rule reads them (not in input order, the default).
+        let lens = (self.config.keep != Keep::First).then(|| columns(Column::TextLen));
         let grouped = if pinned == 0 {
-            self.group_pairs(lens, &verified, &copies, &similarity)
+            self.group(n, lens.as_deref(), &verified, &copies, &similarity)
         } else {
             // The pinned documents first, then the others in keep priority.
             let mut order: Vec<u32> = (own as u32..n as u32).collect();
-            order.extend(self.config.keep.order(&lens[..own]));
-            cluster::leaders(n, &verified, &copies, &order, &similarity)
+            match &lens {
+                Some(lens) => order.extend(self.config.keep.order(&lens[..own])),
+                None => order.extend(0..own as u32),
+            }
+            cluster::leaders(n, &verified, &copies, Some(&order), &similarity)
         };
         let clusters = grouped
             .into_iter()
             .map(|(representative, members)| cluster_around(members, representative, &similarity))
             .collect();
-        let mut candidate_docs = bitvec![0; n];
-        for &(a, b) in &candidates {
-            candidate_docs.set(a as usize, true);
-            candidate_docs.set(b as usize, true);
-        }
         sigs.release();
         Ok(Clustering {
             clusters,
-            candidate_pairs: candidates.len(),
+            candidate_pairs,
             verified_pairs: verified.len(),
             stages: Vec::new(),
             candidate_docs,
