@@ -593,6 +593,11 @@ impl Dedup {
         }
         let candidate_pairs = candidates.len();
         drop(candidates);
+        if work.is_some() {
+            // The external sort's buffers and the candidates, freed, go back to the system
+            // rather than staying in the heap's free lists through the grouping.
+            crate::spill::give_back_freed_heap();
+        }
         if !forced.is_empty() || !joined.is_empty() {
             verified.extend_from_slice(forced);
             verified.extend(joined.iter().map(|&(a, b, _)| (a, b)));

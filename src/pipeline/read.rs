@@ -103,9 +103,7 @@ impl Dedup {
             })),
             None => None,
         };
-        // The documents' records under a memory limit: each chunk's renumbered (lines from the
-        // start of its source, owned ids from the start of the table) as it is written.
-        let mut renumber = Renumber::default();
+        // The boilerplate pass's lines under a memory limit: three files (see LineStore).
         let spilled_lines = match &work {
             Some(w) if self.config.boilerplate => {
                 let files = [
@@ -120,6 +118,9 @@ impl Dedup {
             }
             _ => None,
         };
+        // The documents' records under a memory limit: each chunk's renumbered (lines from the
+        // start of its source, owned ids from the start of the table) as it is written.
+        let mut renumber = Renumber::default();
         let spilled_docs = match &work {
             Some(w) => Some(InOrder::new(
                 w.create("documents", 1 << 20)?,

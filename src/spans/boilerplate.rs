@@ -359,11 +359,19 @@ impl LineStore {
         }
     }
 
-    /// Every line hash, document after document.
-    fn hashes(&self) -> Box<dyn Iterator<Item = u64> + '_> {
+    /// Calls `f` with every line hash, document after document (a mapped file's pages given
+    /// back as the pass goes).
+    fn for_each_hash(&self, mut f: impl FnMut(u64)) {
         match &self.mapped {
-            Some(m) => Box::new(m.hashes.iter().copied()),
-            None => Box::new(self.parts.parts.iter().flat_map(|p| p.hashes.iter().copied())),
+            Some(m) => {
+                const BLOCK: usize = 1 << 20;
+                for start in (0..m.hashes.len()).step_by(BLOCK) {
+                    let end = (start + BLOCK).min(m.hashes.len());
+                    m.hashes[start..end].iter().for_each(|&h| f(h));
+                    m.hashes.release_range(start, end);
+                }
+            }
+            None => self.parts.parts.iter().flat_map(|p| &p.hashes).for_each(|&h| f(h)),
         }
     }
 
@@ -381,11 +389,13 @@ impl LineStore {
 pub(crate) struct LineWriter {
     /// Every line's hash, every line's bytes, each document's end (counted from the first
     /// line of the corpus).
-    pub(crate) files: [crate::spill::RunWriter; 3],
+    files: [crate::spill::RunWriter; 3],
+    /// Lines written so far.
     lines: u64,
 }
 
 impl LineWriter {
+    /// A writer of lines to `files` (hashes, bytes, ends), empty.
     pub(crate) fn new(files: [crate::spill::RunWriter; 3]) -> Self {
         LineWriter { files, lines: 0 }
     }
@@ -426,10 +436,10 @@ pub fn find(lines: &LineStore, group: &[u32], min_groups: u32) -> HashKeyed<u32>
     let mut counts = vec![0u8; 1 << bits];
     let slot = |h: u64| (h >> (64 - bits)) as usize;
     let cap = min_groups.min(u8::MAX as u32) as u8;
-    for h in lines.hashes() {
+    lines.for_each_hash(|h| {
         let c = &mut counts[slot(h)];
         *c = (*c + 1).min(cap);
-    }
+    });
     // Distinct groups per line: documents are visited group by group, so a line's count goes
     // up once per group (when the group differs from the last one it was seen in). Only the
     // lines that passed the filter get an entry.
