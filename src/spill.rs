@@ -311,11 +311,20 @@ impl<T: Plain> Stored<T> {
     /// Safe to call from any thread while others read: a page given back is read again from
     /// the page cache.
     pub fn touch(&self, reads: usize) {
-        if let Stored::Mapped(m) = self {
-            let before = m.touches.fetch_add(reads, Ordering::Relaxed);
-            if (before + reads) / CHECK_EVERY != before / CHECK_EVERY && m.over_budget() {
-                m.release();
+        if self.due(reads) {
+            self.release();
+        }
+    }
+
+    /// Counts `reads` as [`Stored::touch`] does, and says whether the pages are due to be
+    /// given back (for a store read together with others, which are given back with it).
+    pub fn due(&self, reads: usize) -> bool {
+        match self {
+            Stored::Mapped(m) => {
+                let before = m.touches.fetch_add(reads, Ordering::Relaxed);
+                (before + reads) / CHECK_EVERY != before / CHECK_EVERY && m.over_budget()
             }
+            Stored::Memory(_) => false,
         }
     }
 

@@ -336,11 +336,12 @@ impl LineStore {
             Some(m) => {
                 let start = if d == 0 { 0 } else { m.ends[d - 1] as usize };
                 let end = m.ends[d] as usize;
-                // Reads in no order are counted: the mapping's pages are given back every so
-                // many once the run's file pages pass half the budget.
-                m.hashes.touch(1);
-                m.bytes.touch(1);
-                m.ends.touch(1);
+                // Reads in no order are counted (once for the three files, read together): the
+                // mappings' pages are given back every so many once the run's file pages pass
+                // half the budget.
+                if m.hashes.due(1) {
+                    self.release();
+                }
                 (&m.hashes[start..end], &m.bytes[start..end])
             }
             None => {
