@@ -200,11 +200,45 @@ impl RunReader {
         Ok(Some(buf))
     }
 
-    /// Reads the whole rest of the file.
-    pub fn rest(mut self) -> Result<Vec<u8>> {
-        let mut out = Vec::new();
-        self.input.read_to_end(&mut out).map_err(|e| io_error(&self.path, e))?;
-        Ok(out)
+    /// Calls `f` with each record of `N` bytes of the rest of the file, read through the
+    /// buffer (no copy of the file in memory). A file that ends inside a record is an error.
+    pub fn for_each_record<const N: usize>(mut self, mut f: impl FnMut(&[u8; N])) -> Result<()> {
+        // A record cut by the buffer's end, completed from the next fill.
+        let (mut carry, mut held) = ([0u8; N], 0);
+        loop {
+            let buf = self.input.fill_buf().map_err(|e| io_error(&self.path, e))?;
+            if buf.is_empty() {
+                break;
+            }
+            let mut at = 0;
+            if held > 0 {
+                let take = (N - held).min(buf.len());
+                carry[held..held + take].copy_from_slice(&buf[..take]);
+                held += take;
+                at = take;
+                if held == N {
+                    f(&carry);
+                    held = 0;
+                }
+            }
+            let whole = (buf.len() - at) / N * N;
+            for r in buf[at..at + whole].chunks_exact(N) {
+                f(r.try_into().unwrap_or(&[0u8; N]));
+            }
+            at += whole;
+            let rest = buf.len() - at;
+            carry[..rest].copy_from_slice(&buf[at..]);
+            held += rest;
+            let used = buf.len();
+            self.input.consume(used);
+        }
+        if held > 0 {
+            return Err(io_error(
+                &self.path,
+                std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "truncated record"),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -414,6 +448,27 @@ mod tests {
         let dir = work.path().to_path_buf();
         drop(work);
         assert!(!dir.exists(), "the work folder is removed with the run");
+    }
+
+    proptest::proptest! {
+        /// Records read through a buffer of any size, cut anywhere by its fills, come back
+        /// whole and in order; a file ending inside a record is an error.
+        #[test]
+        fn records_come_back_whole_through_any_buffer(
+            n in 0usize..200,
+            buffer in 1usize..40,
+            tail in 0usize..12,
+        ) {
+            let work = WorkDir::new(None, 1 << 20).unwrap();
+            let mut w = work.create("run", 1 << 16).unwrap();
+            let bytes: Vec<u8> = (0..n * 12 + tail).map(|i| (i * 7 % 251) as u8).collect();
+            w.write(&bytes).unwrap();
+            let path = w.finish().unwrap();
+            let mut got = Vec::new();
+            let r = RunReader::open(&path, buffer).unwrap().for_each_record::<12>(|e| got.extend_from_slice(e));
+            proptest::prop_assert_eq!(r.is_err(), tail > 0);
+            proptest::prop_assert_eq!(&got[..], &bytes[..n * 12]);
+        }
     }
 
     /// A full disk is an error naming the file (`/dev/full` fails every write with ENOSPC).

@@ -7,13 +7,13 @@
 //!
 //! An external distribution sort (Knuth, TAOCP vol. 3, 5.4; Vitter 2001, "External memory
 //! algorithms and data structures"): one pass over the signatures writes every band key
-//! `(band, key, doc)` to one of `P` partition files by the key's top bits, `P` chosen so that a
-//! partition fits an eighth of the budget; all documents of a bucket land in one partition.
-//! Each partition is then read and sorted in memory, its buckets give pairs exactly as
-//! [`super::bucket_pairs`] does, and its sorted, deduplicated pairs are written as a run. The
-//! runs are merged (a k-way merge with a heap) into the final sorted list. Disk: 16 bytes per
-//! document and band, then 8 bytes per pair found in a band; all large sequential reads and
-//! writes.
+//! `(key, doc)` to the file of its band and of its key's top bits (`P` files per band, `P`
+//! chosen so that a file fits an eighth of the budget); all documents of a bucket land in one
+//! file. Each file is then read into one reused buffer and sorted, its buckets give pairs
+//! exactly as [`super::bucket_pairs`] does, and its sorted, deduplicated pairs are written as
+//! a run. The runs are merged (a k-way merge with a heap) into the final sorted list. Disk: 12
+//! bytes per document and band, then 8 bytes per pair found in a band; all large sequential
+//! reads and writes.
 
 use super::{bucket_pairs, keys_of_band};
 use crate::error::Result;
@@ -25,12 +25,12 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
-/// Bytes of one band-key entry on disk: key, document, band.
-const ENTRY: usize = 16;
+/// Bytes of one band-key entry on disk: key, document (the band is the file's).
+const ENTRY: usize = 12;
 
 /// The candidate pairs of `bands` bands of `rows` rows of the active documents' signatures (`k`
 /// slots each), sorted and deduplicated: what [`super::candidate_pairs`] gives, within `work`'s
-/// budget; `tick` is told the documents keyed and the partitions sorted.
+/// budget; `tick` is told the documents keyed and the files sorted.
 pub fn candidate_pairs(
     sigs: &Slots,
     k: usize,
@@ -44,18 +44,18 @@ pub fn candidate_pairs(
         return Ok(Vec::new());
     }
     let budget = work.budget().max(1 << 20);
-    let total = active.count_ones() * bands * ENTRY;
-    // A partition, and the copy of it cut into bands, take a quarter of the budget.
-    let parts = total.div_ceil(budget / 8).next_power_of_two().clamp(1, 1 << 12);
+    let per_band = active.count_ones() * ENTRY;
+    // A file read and its keys (16 bytes each in memory) take under a quarter of the budget.
+    let parts = per_band.div_ceil(budget / 8).next_power_of_two().clamp(1, 1 << 12);
     let bits = parts.trailing_zeros();
-    // The partitions' write buffers share an eighth of the budget.
-    let buffer = (budget / 8 / parts).clamp(1 << 12, 1 << 16);
-    let mut writers: Vec<RunWriter> = (0..parts)
+    // The files' write buffers share an eighth of the budget.
+    let buffer = (budget / 8 / (parts * bands)).clamp(1 << 12, 1 << 16);
+    let mut writers: Vec<RunWriter> = (0..parts * bands)
         .map(|_| work.create("bands", buffer))
         .collect::<Result<_>>()?;
     let part_of = |key: u64| if bits == 0 { 0 } else { (key >> (64 - bits)) as usize };
     // Documents in blocks whose signatures take a sixteenth of the budget (their keys, and
-    // the keys cut into partitions, as much each).
+    // the keys cut into files, as much each).
     let block = (budget / 16 / (k * 4).max(1)).max(1024);
     let n = active.len();
     tick(Tick::Start {
@@ -65,8 +65,8 @@ pub fn candidate_pairs(
     let mut start = 0;
     while start < n {
         let end = (start + block).min(n);
-        // Each band's keys of the block, already cut into the partitions' bytes (in parallel);
-        // then one write per band and partition.
+        // Each band's keys of the block, already cut into its files' bytes (in parallel);
+        // then one write per file.
         sigs.populate_range(start * k, end * k);
         let parted: Vec<Vec<Vec<u8>>> = (0..bands)
             .into_par_iter()
@@ -76,14 +76,13 @@ pub fn candidate_pairs(
                     let bytes: &mut Vec<u8> = &mut out[part_of(key)];
                     bytes.extend_from_slice(&key.to_ne_bytes());
                     bytes.extend_from_slice(&doc.to_ne_bytes());
-                    bytes.extend_from_slice(&(band as u32).to_ne_bytes());
                 }
                 out
             })
             .collect();
         sigs.release_range(start * k, end * k);
-        for band in &parted {
-            for (w, bytes) in writers.iter_mut().zip(band) {
+        for (band, files) in parted.iter().enumerate() {
+            for (w, bytes) in writers[band * parts..].iter_mut().zip(files) {
                 if !bytes.is_empty() {
                     w.write(bytes)?;
                 }
@@ -92,54 +91,33 @@ pub fn candidate_pairs(
         tick(Tick::Done((end - start) as u64));
         start = end;
     }
-    // Each partition into a sorted run of its pairs.
+    // Each file into a sorted run of its pairs, through buffers kept from file to file (each
+    // new allocation of this size is paged in afresh).
     tick(Tick::Start {
-        stage: "LSH: band keys sorted, partitions",
-        total: parts as u64,
+        stage: "LSH: band keys sorted, files",
+        total: writers.len() as u64,
     });
-    let mut runs = Vec::with_capacity(parts);
+    let mut runs = Vec::with_capacity(writers.len());
+    let (mut keys, mut pairs): (Vec<(u64, u32)>, Vec<u64>) = (Vec::new(), Vec::new());
     for w in writers {
         let path = w.finish()?;
-        let bytes = RunReader::open(&path, 1 << 16)?.rest()?;
-        // The partition's keys by band (as the band keys of the in-memory banding), each band
-        // sorted and its buckets' pairs found in parallel. Cut into bands in parallel, a slice
-        // of the partition per task, then each band's pieces joined: at most two copies of the
-        // partition at a time.
-        let pieces: Vec<Vec<Vec<(u64, u32)>>> = bytes
-            .par_chunks(ENTRY << 16)
-            .map(|piece| {
-                let mut by_band: Vec<Vec<(u64, u32)>> = vec![Vec::new(); bands];
-                for e in piece.chunks_exact(ENTRY) {
-                    let key = u64::from_ne_bytes(e[..8].try_into().unwrap_or_default());
-                    let doc = u32::from_ne_bytes(e[8..12].try_into().unwrap_or_default());
-                    let band = u32::from_ne_bytes(e[12..].try_into().unwrap_or_default()) as usize;
-                    by_band[band.min(bands - 1)].push((key, doc));
-                }
-                by_band
-            })
-            .collect();
-        drop(bytes);
-        let by_band: Vec<Vec<(u64, u32)>> = (0..bands)
-            .into_par_iter()
-            .map(|b| pieces.iter().flat_map(|p| p[b].iter().copied()).collect())
-            .collect();
-        drop(pieces);
-        let pairs = by_band
-            .into_par_iter()
-            .map(|mut keys| {
-                keys.sort_unstable();
-                let mut out = Vec::new();
-                bucket_pairs(&keys, &mut out);
-                out.sort_unstable();
-                out.dedup();
-                out
-            })
-            .reduce(Vec::new, super::merge_sets);
+        keys.clear();
+        RunReader::open(&path, 1 << 16)?.for_each_record::<ENTRY>(|e| {
+            let key = u64::from_ne_bytes(e[..8].try_into().unwrap_or_default());
+            let doc = u32::from_ne_bytes(e[8..].try_into().unwrap_or_default());
+            keys.push((key, doc));
+        })?;
+        keys.par_sort_unstable();
+        pairs.clear();
+        bucket_pairs(&keys, &mut pairs);
+        pairs.par_sort_unstable();
+        pairs.dedup();
         let mut run = work.create("pairs", 1 << 16)?;
         run.write_u64s(&pairs)?;
         runs.push(run.finish()?);
         tick(Tick::Done(1));
     }
+    drop((keys, pairs));
     merge_runs(&runs, (budget / 8 / runs.len().max(1)).clamp(1 << 12, 1 << 16))
 }
 

@@ -227,6 +227,8 @@ fn a_limited_run_tells_its_stages() {
     let ticks: Arc<std::sync::Mutex<Vec<Tick>>> = Arc::default();
     let seen = ticks.clone();
     let config = Config::builder().boilerplate(false).build().unwrap();
+    // One file of band keys per band (the seeds are far too few for more).
+    let bands = config.mh.bands as u64;
     let (corpus, clustering) = Dedup::new(config)
         .memory_limit(1 << 20, None)
         .stage_progress(Arc::new(move |t| seen.lock().unwrap().push(t)))
@@ -247,7 +249,7 @@ fn a_limited_run_tells_its_stages() {
         stages,
         [
             ("LSH: band keys to disk, documents", 6, 6),
-            ("LSH: band keys sorted, partitions", 1, 1),
+            ("LSH: band keys sorted, files", bands, bands),
             ("verify: candidate pairs", pairs, pairs),
         ]
     );
