@@ -9,7 +9,8 @@
 //! algorithms and data structures"): one pass over the signatures writes every band key
 //! `(key, doc)` to the file of its band and of its key's top bits (`P` files per band, `P`
 //! chosen so that a file fits an eighth of the budget); all documents of a bucket land in one
-//! file. Each file is then read into one reused buffer and sorted, its buckets give pairs
+//! file, written and read back past the page cache where the file system allows it
+//! ([`DirectWriter`]). Each file is then read into one reused buffer and sorted, its buckets give pairs
 //! exactly as [`super::bucket_pairs`] does, and its sorted, deduplicated pairs are written as
 //! a run. The runs are merged (a k-way merge with a heap) into the final sorted list. Disk: 12
 //! bytes per document and band, then 8 bytes per pair found in a band; all large sequential
@@ -17,7 +18,7 @@
 
 use super::{bucket_pairs, keys_of_band};
 use crate::error::Result;
-use crate::spill::{RunReader, RunWriter, Slots, WorkDir};
+use crate::spill::{DirectWriter, RunReader, Slots, WorkDir, read_direct_records};
 use crate::types::Tick;
 use bitvec::slice::BitSlice;
 use rayon::prelude::*;
@@ -49,9 +50,9 @@ pub fn candidate_pairs(
     let parts = per_band.div_ceil(budget / 8).next_power_of_two().clamp(1, 1 << 12);
     let bits = parts.trailing_zeros();
     // The files' write buffers share an eighth of the budget.
-    let buffer = (budget / 8 / (parts * bands)).clamp(1 << 12, 1 << 16);
-    let mut writers: Vec<RunWriter> = (0..parts * bands)
-        .map(|_| work.create("bands", buffer))
+    let buffer = (budget / 8 / (parts * bands)).clamp(1 << 12, 1 << 20);
+    let mut writers: Vec<DirectWriter> = (0..parts * bands)
+        .map(|_| work.create_direct("bands", buffer))
         .collect::<Result<_>>()?;
     let part_of = |key: u64| if bits == 0 { 0 } else { (key >> (64 - bits)) as usize };
     // Documents in blocks whose signatures take a sixteenth of the budget (their keys, and
@@ -102,7 +103,7 @@ pub fn candidate_pairs(
     for w in writers {
         let path = w.finish()?;
         keys.clear();
-        RunReader::open(&path, 1 << 16)?.for_each_record::<ENTRY>(|e| {
+        read_direct_records::<ENTRY>(&path, 1 << 20, |e| {
             let key = u64::from_ne_bytes(e[..8].try_into().unwrap_or_default());
             let doc = u32::from_ne_bytes(e[8..].try_into().unwrap_or_default());
             keys.push((key, doc));
