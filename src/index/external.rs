@@ -46,8 +46,10 @@ pub fn candidate_pairs(
     }
     let budget = work.budget().max(1 << 20);
     let per_band = active.count_ones() * ENTRY;
-    // A file read and its keys (16 bytes each in memory) take under a quarter of the budget.
-    let parts = per_band.div_ceil(budget / 8).next_power_of_two().clamp(1, 1 << 12);
+    // A file read and its keys (16 bytes each in memory) take under a quarter of the budget;
+    // at most 4,096 files in all (each open until the keys are written).
+    let max_parts = 1usize << ((1usize << 12) / bands).max(1).ilog2();
+    let parts = per_band.div_ceil(budget / 8).next_power_of_two().clamp(1, max_parts);
     let bits = parts.trailing_zeros();
     // The files' write buffers share an eighth of the budget.
     let buffer = (budget / 8 / (parts * bands)).clamp(1 << 12, 1 << 20);
