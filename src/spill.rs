@@ -77,8 +77,7 @@ impl WorkDir {
     /// A new file in the folder (named `name` and a number of its own), written through a
     /// buffer of `buffer` bytes, counted in the spilled bytes.
     pub fn create(self: &Arc<Self>, name: &str, buffer: usize) -> Result<RunWriter> {
-        let seq = self.files.fetch_add(1, Ordering::Relaxed);
-        let path = self.dir.path().join(format!("{name}-{seq}"));
+        let path = self.new_path(name);
         let file = File::create(&path).map_err(|e| io_error(&path, e))?;
         Ok(RunWriter {
             out: BufWriter::with_capacity(buffer, file),
@@ -87,14 +86,11 @@ impl WorkDir {
             work: self.clone(),
         })
     }
-}
 
-impl WorkDir {
     /// A new file in the folder for records written once and read back once in order
     /// ([`DirectWriter`]), through a buffer of about `buffer` bytes.
     pub fn create_direct(self: &Arc<Self>, name: &str, buffer: usize) -> Result<DirectWriter> {
-        let seq = self.files.fetch_add(1, Ordering::Relaxed);
-        let path = self.dir.path().join(format!("{name}-{seq}"));
+        let path = self.new_path(name);
         let (file, direct) = open_direct(&path, true)?;
         Ok(DirectWriter {
             file,
@@ -105,6 +101,12 @@ impl WorkDir {
             path,
             work: self.clone(),
         })
+    }
+
+    /// The path of a new file of the folder: `name` and a number of its own.
+    fn new_path(&self, name: &str) -> PathBuf {
+        let seq = self.files.fetch_add(1, Ordering::Relaxed);
+        self.dir.path().join(format!("{name}-{seq}"))
     }
 }
 

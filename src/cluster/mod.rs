@@ -191,10 +191,8 @@ pub fn leaders(
         rank
     });
     let rank = |d: u32| ranks.as_ref().map_or(d, |r| r[d as usize]);
-    let sequence: Box<dyn Iterator<Item = u32> + '_> = match order {
-        Some(order) => Box::new(order.iter().copied()),
-        None => Box::new(0..n as u32),
-    };
+    // The documents in priority order.
+    let sequence = (0..order.map_or(n, <[u32]>::len)).map(|i| order.map_or(i as u32, |o| o[i]));
     // Per node: where its members go (the member kept, or the leader it was removed to;
     // UNSEEN until its first member in `order` comes), and whether it is kept.
     const UNSEEN: u32 = u32::MAX;

@@ -117,28 +117,40 @@ impl Dedup {
             .collect();
         let mut sigs = corpus.sigs.to_vec();
         sigs.reserve(pulled.len() * k);
-        let mut exact = corpus.exact_keys();
-        let mut lens = corpus.text_lens();
-        let mut sizes = shingles;
         for &g in &pulled {
             index.signature(g, &mut sigs);
-            let (e, len, size) = index.doc(g);
-            exact.push(e);
-            lens.push(len);
-            sizes.push(size);
         }
-        let active: BitVec = sizes.iter().map(|&s| s > 0).collect();
+        // A column of the corpus's documents, then of the indexed ones pulled in.
+        let column = |c: Column| {
+            let mut v = match c {
+                Column::Exact => corpus.exact_keys(),
+                Column::TextLen => corpus.text_lens(),
+                Column::Shingles => corpus.shingle_counts(),
+            };
+            v.extend(pulled.iter().map(|&g| {
+                let (exact, len, size) = index.doc(g);
+                match c {
+                    Column::Exact => exact,
+                    Column::TextLen => len,
+                    Column::Shingles => size,
+                }
+            }));
+            v
+        };
+        let active: BitVec = shingles
+            .iter()
+            .copied()
+            .chain(pulled.iter().map(|&g| index.doc(g).2))
+            .map(|s| s > 0)
+            .collect();
+        drop(shingles);
         let sigs = crate::spill::Slots::from(sigs);
         let docs = Signals {
             sigs: &sigs,
             work: None,
             fps: &[],
             active: &active,
-            columns: &|c| match c {
-                Column::Exact => exact.clone(),
-                Column::TextLen => lens.clone(),
-                Column::Shingles => sizes.clone(),
-            },
+            columns: &column,
             pinned: pulled.len(),
             forced: &forced,
             joined: &corpus.joined_whole,
