@@ -75,12 +75,22 @@ where
     pairs.par_iter().filter(|&&(a, b)| test(a, b)).copied().collect()
 }
 
+/// A pair of documents.
+type Pair = (u32, u32);
+
 /// The pairs that pass `test`, sorted, taken block pair by block pair: documents are cut into
 /// blocks of `block` consecutive ids, and the pairs between two blocks are tested together
-/// (in parallel), then `done` is told how many pairs were. Reads of a large store of signatures that cannot all
+/// (in parallel): `before` is given them first (sorted by their first document), and `done`
+/// told how many were tested after. Reads of a large store of signatures that cannot all
 /// stay in memory then fall within two blocks at a time (a blocked nested-loop join) instead
 /// of anywhere in it.
-pub(crate) fn verify_in_blocks<F>(pairs: &[(u32, u32)], block: u32, test: F, done: &dyn Fn(usize)) -> Vec<(u32, u32)>
+pub(crate) fn verify_in_blocks<F>(
+    pairs: &[(u32, u32)],
+    block: u32,
+    test: F,
+    before: &dyn Fn(&[Pair]),
+    done: &dyn Fn(usize),
+) -> Vec<(u32, u32)>
 where
     F: Fn(u32, u32) -> bool + Sync,
 {
@@ -89,6 +99,7 @@ where
     sorted.par_sort_unstable_by_key(|&(a, b)| (a / block, b / block, a, b));
     let mut out = Vec::new();
     for group in sorted.chunk_by(|x, y| (x.0 / block, x.1 / block) == (y.0 / block, y.1 / block)) {
+        before(group);
         out.par_extend(group.par_iter().filter(|&&(a, b)| test(a, b)));
         done(group.len());
     }
@@ -419,14 +430,23 @@ mod tests {
         let mut want = verify_with(&pairs, test);
         want.sort_unstable();
         let calls = std::sync::atomic::AtomicUsize::new(0);
+        let shown = std::sync::atomic::AtomicUsize::new(0);
         for block in [1, 7, 64, 1000] {
-            let got = verify_in_blocks(&pairs, block, test, &|n| {
+            let before = |group: &[(u32, u32)]| {
+                // One block pair at a time, sorted by the first document.
+                let (a, b) = (group[0].0 / block, group[0].1 / block);
+                assert!(group.iter().all(|&(x, y)| (x / block, y / block) == (a, b)));
+                assert!(group.is_sorted_by_key(|p| p.0));
+                shown.fetch_add(group.len(), std::sync::atomic::Ordering::Relaxed);
+            };
+            let got = verify_in_blocks(&pairs, block, test, &before, &|n| {
                 calls.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
             });
             assert_eq!(got, want, "block {block}");
         }
-        // Every pair was told, once per block size.
+        // Every pair was shown before and told after, once per block size.
         assert_eq!(calls.into_inner(), 4 * pairs.len());
+        assert_eq!(shown.into_inner(), 4 * pairs.len());
     }
 
     #[test]

@@ -556,7 +556,18 @@ impl Dedup {
                                 stage: "verify: candidate pairs",
                                 total: candidates.len() as u64,
                             });
-                            cluster::verify_in_blocks(&candidates, block as u32, test, &|pairs| {
+                            // The signatures a block pair's tests read, read ahead (see
+                            // Stored::read_ahead): the first documents come sorted.
+                            let before = |group: &[(u32, u32)]| {
+                                let mut firsts: Vec<u32> = group.iter().map(|p| p.0).collect();
+                                firsts.dedup();
+                                sigs.read_ahead(&firsts, k);
+                                let mut seconds: Vec<u32> = group.iter().map(|p| p.1).collect();
+                                seconds.sort_unstable();
+                                seconds.dedup();
+                                sigs.read_ahead(&seconds, k);
+                            };
+                            cluster::verify_in_blocks(&candidates, block as u32, test, &before, &|pairs| {
                                 sigs.release();
                                 self.tick(Tick::Done(pairs as u64));
                             })

@@ -34,10 +34,19 @@ impl Dedup {
     pub fn read_sources(&self, sources: Vec<Source>) -> Result<Corpus> {
         let k = sign::slots(&self.config);
         let with_fps = uses_simhash(self.config.method);
-        let chunks = reader::chunks(&sources, self.chunk_bytes);
         // Under a memory limit the signatures go to a file of the work folder, chunk by chunk
-        // in input order, and the inputs' pages are given back once read.
+        // in input order, and the inputs' pages are given back once read. The folder comes
+        // first: a work folder that cannot be made is an error before any input is read.
         let work = self.work_dir()?;
+        // Under a memory limit the chunks' ends are found without mapping the pages around
+        // each (see Source::read_around).
+        for s in sources.iter().filter(|_| work.is_some()) {
+            s.read_around(false);
+        }
+        let chunks = reader::chunks(&sources, self.chunk_bytes);
+        for s in sources.iter().filter(|_| work.is_some()) {
+            s.read_around(true);
+        }
         let release = |c: &reader::Chunk| {
             if work.is_some() {
                 sources[c.source as usize].release(c.start, c.end);

@@ -436,6 +436,12 @@ pub struct Mapped<T> {
     values: PhantomData<T>,
 }
 
+/// Pages of a range per scattered read, at most, for [`Stored::read_ahead`] to read the range
+/// ahead. On the machine of docs/memory.md a page read alone from the disk took 250 µs, and
+/// 6.4 µs read in order (640 MB/s, direct reads of 1 MB): one read per 40 pages would break
+/// even, one per 16 reads a range ahead only where it clearly gains.
+pub const DENSE_PAGES: usize = 16;
+
 /// Reads of mapped records between two looks at the resident pages.
 pub const CHECK_EVERY: usize = 256;
 
@@ -549,11 +555,56 @@ impl<T: Plain> Stored<T> {
             let size = size_of::<T>();
             let (from, to) = (start * size, (end * size).min(m.map.len()));
             if to > from {
+                // Read ahead in large requests first: the mapping is advised for random reads,
+                // so pages not in the page cache would each be read alone, a page at a time.
+                will_need(&m.map, from, to);
                 let _ = m.map.advise_range(memmap2::Advice::PopulateRead, from, to - from);
             }
         }
         #[cfg(not(target_os = "linux"))]
         let _ = (start, end);
+    }
+
+    /// Reads ahead the groups of records `g * per .. (g + 1) * per` for each `g` of `groups`
+    /// (ascending), before scattered reads of them: the pages they lie in are asked for
+    /// without waiting (`madvise(MADV_WILLNEED)`), so that the disk serves them together
+    /// instead of one fault at a time, and nothing is mapped (the pages stay in the page
+    /// cache, not in the run's memory, until read). Where the groups are at least one per
+    /// [`DENSE_PAGES`] pages of the range they span, the whole range is asked for in large
+    /// requests; else each group's pages, neighbours in one request.
+    pub fn read_ahead(&self, groups: &[u32], per: usize) {
+        let Stored::Mapped(m) = self else { return };
+        let (Some(&first), Some(&last)) = (groups.first(), groups.last()) else {
+            return;
+        };
+        let size = size_of::<T>() * per;
+        let bytes = |g: u32| {
+            (
+                g as usize * size / PAGE * PAGE,
+                ((g as usize + 1) * size).div_ceil(PAGE) * PAGE,
+            )
+        };
+        let (from, to) = (bytes(first).0, bytes(last).1);
+        if groups.len().saturating_mul(DENSE_PAGES) >= (to - from) / PAGE {
+            will_need(&m.map, from, to.min(m.map.len()));
+            return;
+        }
+        // Page-aligned ranges, merged where they touch.
+        let mut open: Option<(usize, usize)> = None;
+        for &g in groups {
+            let (from, to) = bytes(g);
+            open = match open {
+                Some((f, t)) if from <= t => Some((f, t.max(to))),
+                Some((f, t)) => {
+                    will_need(&m.map, f, t.min(m.map.len()));
+                    Some((from, to))
+                }
+                None => Some((from, to)),
+            };
+        }
+        if let Some((f, t)) = open {
+            will_need(&m.map, f, t.min(m.map.len()));
+        }
     }
 
     /// Gives back the pages of records `start..end` (after a pass over them in order).
@@ -568,6 +619,22 @@ impl<T: Plain> Stored<T> {
         }
     }
 }
+
+/// Asks for bytes `from..to` of `map` without waiting for them (`madvise(MADV_WILLNEED)`), in
+/// pieces of [`WILL_NEED_BYTES`]: Linux reads ahead at most its read-ahead window per request
+/// and drops the rest of a larger one. Nothing where `to` is not past `from`.
+fn will_need(map: &MmapMut, from: usize, to: usize) {
+    let mut at = from;
+    while at < to {
+        let end = (at + WILL_NEED_BYTES).min(to);
+        let _ = map.advise_range(memmap2::Advice::WillNeed, at, end - at);
+        at = end;
+    }
+}
+
+/// Bytes asked for per read-ahead request: Linux's default read-ahead window, 128 KB (the
+/// window is larger on many disks: 8 MB on the machine of docs/memory.md).
+const WILL_NEED_BYTES: usize = 128 << 10;
 
 impl<T> Mapped<T> {
     /// Whether the run's resident file-backed pages exceed half the budget (where the system
@@ -585,98 +652,4 @@ impl<T> Mapped<T> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slots_written_then_mapped_read_back_and_survive_release() {
-        let work = WorkDir::new(None, 1 << 20).unwrap();
-        let mut w = work.create("sigs", 1 << 16).unwrap();
-        let values: Vec<u32> = (0..10_000u32).map(|i| i.wrapping_mul(2_654_435_761)).collect();
-        w.write_u32s(&values).unwrap();
-        assert_eq!(work.spilled_bytes(), 40_000);
-        let mut slots = w.into_slots().unwrap();
-        assert!(slots.is_mapped());
-        assert_eq!(&slots[..], &values[..]);
-        slots[7] = 42;
-        slots.release();
-        slots.touch(1 << 20);
-        assert_eq!(slots[7], 42);
-        assert_eq!(&slots[8..], &values[8..]);
-    }
-
-    #[test]
-    fn runs_read_back_in_order_and_a_truncated_record_is_an_error() {
-        let work = WorkDir::new(None, 1 << 20).unwrap();
-        let mut w = work.create("run", 1 << 16).unwrap();
-        w.write_u64s(&[1, 2, 3]).unwrap();
-        w.write(&[9]).unwrap();
-        let path = w.finish().unwrap();
-        let mut r = RunReader::open(&path, 1 << 16).unwrap();
-        for want in 1..=3u64 {
-            assert_eq!(r.read_record::<8>().unwrap().map(u64::from_ne_bytes), Some(want));
-        }
-        assert!(r.read_record::<8>().is_err());
-        let dir = work.path().to_path_buf();
-        drop(work);
-        assert!(!dir.exists(), "the work folder is removed with the run");
-    }
-
-    proptest::proptest! {
-        /// Records written in pieces of any size come back whole and in order through a
-        /// reading buffer of any size, cut anywhere by its reads; a file ending inside a
-        /// record is an error. On the system's temporary folder (direct where the file
-        /// system allows it: tmpfs does not, and the plain path is taken).
-        #[test]
-        fn direct_records_come_back_whole(
-            n in 0usize..2000,
-            piece in 1usize..5000,
-            buffer in 1usize..20_000,
-            tail in 0usize..12,
-        ) {
-            let work = WorkDir::new(None, 1 << 20).unwrap();
-            let mut w = work.create_direct("run", piece * 3).unwrap();
-            let bytes: Vec<u8> = (0..n * 12 + tail).map(|i| (i * 7 % 251) as u8).collect();
-            for chunk in bytes.chunks(piece) {
-                w.write(chunk).unwrap();
-            }
-            let path = w.finish().unwrap();
-            proptest::prop_assert_eq!(std::fs::metadata(&path).unwrap().len(), bytes.len() as u64);
-            let mut got = Vec::new();
-            let r = read_direct_records::<12>(&path, buffer, |e| got.extend_from_slice(e));
-            proptest::prop_assert_eq!(r.is_err(), tail > 0);
-            proptest::prop_assert_eq!(&got[..], &bytes[..n * 12]);
-            proptest::prop_assert!(!path.exists());
-        }
-    }
-
-    /// A full disk is an error naming the file (`/dev/full` fails every write with ENOSPC).
-    #[test]
-    #[cfg(target_os = "linux")]
-    fn a_full_disk_is_an_error_naming_the_file() {
-        let full = File::options().write(true).open("/dev/full").unwrap();
-        let work = WorkDir::new(None, 1 << 20).unwrap();
-        let mut w = RunWriter {
-            out: BufWriter::with_capacity(16, full),
-            path: PathBuf::from("/dev/full"),
-            written: 0,
-            work,
-        };
-        let e = w
-            .write_u64s(&[1, 2, 3, 4])
-            .and_then(|()| w.finish().map(drop))
-            .unwrap_err();
-        let Error::Io { path, source } = e else {
-            panic!("not an I/O error: {e}");
-        };
-        assert_eq!(path, Path::new("/dev/full"));
-        assert_eq!(source.raw_os_error(), Some(28), "{source}");
-    }
-
-    #[test]
-    fn an_empty_file_is_empty_slots() {
-        let work = WorkDir::new(None, 1 << 20).unwrap();
-        let slots = work.create("none", 1 << 16).unwrap().into_slots().unwrap();
-        assert!(slots.is_empty() && !slots.is_mapped());
-    }
-}
+mod tests;
