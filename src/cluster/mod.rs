@@ -85,12 +85,12 @@ type Pair = (u32, u32);
 /// stay in memory then fall within two blocks at a time (a blocked nested-loop join) instead
 /// of anywhere in it.
 pub(crate) fn verify_in_blocks<F>(
-    pairs: &[(u32, u32)],
+    pairs: &[Pair],
     block: u32,
     test: F,
     before: &dyn Fn(&[Pair]),
     done: &dyn Fn(usize),
-) -> Vec<(u32, u32)>
+) -> Vec<Pair>
 where
     F: Fn(u32, u32) -> bool + Sync,
 {

@@ -40,13 +40,15 @@ impl Dedup {
         let work = self.work_dir()?;
         // Under a memory limit the chunks' ends are found without mapping the pages around
         // each (see Source::read_around).
-        for s in sources.iter().filter(|_| work.is_some()) {
-            s.read_around(false);
-        }
+        let read_around = |on: bool| {
+            sources
+                .iter()
+                .filter(|_| work.is_some())
+                .for_each(|s| s.read_around(on))
+        };
+        read_around(false);
         let chunks = reader::chunks(&sources, self.chunk_bytes);
-        for s in sources.iter().filter(|_| work.is_some()) {
-            s.read_around(true);
-        }
+        read_around(true);
         let release = |c: &reader::Chunk| {
             if work.is_some() {
                 sources[c.source as usize].release(c.start, c.end);
