@@ -38,17 +38,7 @@ impl Dedup {
         // in input order, and the inputs' pages are given back once read. The folder comes
         // first: a work folder that cannot be made is an error before any input is read.
         let work = self.work_dir()?;
-        // Under a memory limit the chunks' ends are found without mapping the pages around
-        // each (see Source::read_around).
-        let read_around = |on: bool| {
-            sources
-                .iter()
-                .filter(|_| work.is_some())
-                .for_each(|s| s.read_around(on))
-        };
-        read_around(false);
         let chunks = reader::chunks(&sources, self.chunk_bytes);
-        read_around(true);
         let release = |c: &reader::Chunk| {
             if work.is_some() {
                 sources[c.source as usize].release(c.start, c.end);
@@ -63,14 +53,16 @@ impl Dedup {
         // The signatures go straight into one buffer sized for the most records the chunks can
         // hold (pages never written are never resident), each chunk into its own slice; the
         // slices are closed up afterwards. No per-chunk copy exists beside the final one.
-        let caps: Vec<usize> = chunks
-            .par_iter()
-            .map(|c| {
-                let cap = reader::max_records(&sources[c.source as usize], *c);
-                release(c);
-                cap
-            })
-            .collect();
+        // In memory, the records each chunk can hold, counted before any is read, to size the
+        // buffers; under a memory limit each chunk counts its own as it is read (counting them
+        // all first would read the whole input once more).
+        let caps: Vec<usize> = match work {
+            Some(_) => vec![0; chunks.len()],
+            None => chunks
+                .par_iter()
+                .map(|c| reader::max_records(&sources[c.source as usize], *c))
+                .collect(),
+        };
         let in_memory = if work.is_some() {
             0
         } else {
@@ -161,7 +153,7 @@ impl Dedup {
                     let mut fps = Vec::new();
                     let mut text_bytes = 0u64;
                     let mut own = if slice.is_none() {
-                        vec![0u32; caps[ci] * k]
+                        vec![0u32; reader::max_records(src, chunk) * k]
                     } else {
                         Vec::new()
                     };

@@ -89,7 +89,8 @@ impl Default for ReadOptions {
 }
 
 enum Data {
-    Map(Mmap),
+    /// A file mapped, and the file (read by [`Source::read_at`] without touching the map).
+    Map(Mmap, File),
     Owned(Vec<u8>),
 }
 
@@ -142,34 +143,45 @@ impl Source {
     /// The whole content (decompressed).
     pub fn bytes(&self) -> &[u8] {
         match &self.data {
-            Data::Map(m) => m,
+            Data::Map(m, _) => m,
             Data::Owned(v) => v,
         }
+    }
+    /// Reads bytes of the content from `at` into `buf`, as many as fit and are there: for a
+    /// mapped file through `pread`, so that the map's pages are not touched (a page read that
+    /// way reads only itself, where a fault in the map reads the pages around it as well).
+    pub(crate) fn read_at(&self, at: usize, buf: &mut [u8]) -> usize {
+        let b = self.bytes();
+        let want = buf.len().min(b.len().saturating_sub(at));
+        if let Data::Map(_, file) = &self.data {
+            use std::os::unix::fs::FileExt;
+            let mut got = 0;
+            while got < want {
+                match file.read_at(&mut buf[got..want], (at + got) as u64) {
+                    Ok(0) => break,
+                    Ok(n) => got += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+            if got == want {
+                return got;
+            }
+        }
+        // Not mapped, or the file could not be read: the bytes themselves.
+        buf[..want].copy_from_slice(&b[at..at + want]);
+        want
     }
     /// Gives back the pages of bytes `start..end` of a mapped input, read and no longer needed
     /// (a run under a memory limit); they are read again from the page cache if asked for.
     pub fn release(&self, start: usize, end: usize) {
-        if let Data::Map(m) = &self.data
+        if let Data::Map(m, _) = &self.data
             && end > start
             && end <= m.len()
         {
             // SAFETY: a read-only shared mapping of a file: MADV_DONTNEED drops this process's
             // page table entries only; the next read of those bytes maps the file's pages again.
             let _ = unsafe { m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start) };
-        }
-    }
-    /// Whether a mapped input's pages are mapped around each page read (the default), or only
-    /// the page read (`false`). Finding where each chunk ends reads a page per chunk (every
-    /// megabyte): with the pages around each mapped as well, a run under a memory limit had its
-    /// whole input resident before signing began (12.6 GB for the 13 GB input of
-    /// docs/memory.md's 30 M documents, against a 4 GB budget).
-    pub(crate) fn read_around(&self, on: bool) {
-        if let Data::Map(m) = &self.data {
-            let _ = m.advise(if on {
-                memmap2::Advice::Normal
-            } else {
-                memmap2::Advice::Random
-            });
         }
     }
     /// For a file of a folder input: its path relative to the folder.
@@ -227,23 +239,29 @@ pub(crate) fn boundary(source: &Source, at: usize) -> usize {
     memchr::memchr(b'\n', &b[at - 1..]).map_or(b.len(), |p| at + p)
 }
 
-/// Splits every source into chunks of about `target` bytes, cut after a newline.
+/// Splits every source into chunks of about `target` bytes, cut after a newline. The ends are
+/// found by reading a page or so after each `target` bytes through [`Source::read_at`], not the
+/// map: a fault in the map reads the pages around it too, which at one end per megabyte read the
+/// whole input before signing began, and under a memory limit made it all resident (12.6 GB of
+/// the 13 GB input of docs/memory.md's 30 M documents, against a 4 GB budget).
 pub(crate) fn chunks(sources: &[Source], target: usize) -> Vec<Chunk> {
     let mut out = Vec::new();
+    let mut buf = vec![0u8; LINE_END_PROBE];
     for (si, s) in sources.iter().enumerate() {
-        let b = s.bytes();
+        let len = s.bytes().len();
         if s.format == Format::Folder {
             out.push(Chunk {
                 source: si as u32,
                 start: 0,
-                end: b.len(),
+                end: len,
             });
             continue;
         }
         // A UTF-8 byte order mark at the start of a file is no part of its first record.
-        let mut start = if b.starts_with(BOM) { BOM.len() } else { 0 };
-        while start < b.len() {
-            let end = piece_end(b, start, target, false);
+        let head = s.read_at(0, &mut buf[..BOM.len()]);
+        let mut start = if buf[..head] == *BOM { BOM.len() } else { 0 };
+        while start < len {
+            let end = line_end_after(s, start.saturating_add(target), &mut buf);
             out.push(Chunk {
                 source: si as u32,
                 start,
@@ -253,6 +271,22 @@ pub(crate) fn chunks(sources: &[Source], target: usize) -> Vec<Chunk> {
         }
     }
     out
+}
+
+/// Bytes [`chunks`] reads at a time to find a line's end: one page.
+const LINE_END_PROBE: usize = 4096;
+
+/// One past the first newline at or after byte `from` of `source` (its length if none).
+fn line_end_after(source: &Source, mut from: usize, buf: &mut [u8]) -> usize {
+    let len = source.bytes().len();
+    while from < len {
+        let got = source.read_at(from, buf);
+        if let Some(p) = memchr::memchr(b'\n', &buf[..got]) {
+            return from + p + 1;
+        }
+        from += got.max(1);
+    }
+    len
 }
 
 /// Where a document's id comes from.

@@ -172,7 +172,7 @@ pub fn read_whole(input: &Input, opts: &ReadOptions) -> Result<bool> {
 
 fn bytes_of(d: &Data) -> &[u8] {
     match d {
-        Data::Map(m) => m,
+        Data::Map(m, _) => m,
         Data::Owned(v) => v,
     }
 }
@@ -293,7 +293,7 @@ fn map_file(file: &File, paging: Paging) -> io::Result<Data> {
         options.populate();
     }
     match unsafe { options.map(file) } {
-        Ok(m) => Ok(Data::Map(m)),
+        Ok(m) => Ok(Data::Map(m, file.try_clone()?)),
         Err(_) => {
             let mut v = Vec::new();
             let mut f = file;

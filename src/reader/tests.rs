@@ -158,3 +158,52 @@ mod robustness {
         }
     }
 }
+
+/// Chunks cut on the bytes themselves: one past the first newline at or after every `target`
+/// bytes (what [`chunks`] finds through `pread`).
+fn chunks_on_bytes(b: &[u8], target: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = if b.starts_with(BOM) { BOM.len() } else { 0 };
+    while start < b.len() {
+        let from = start + target;
+        let end = if from >= b.len() {
+            b.len()
+        } else {
+            memchr::memchr(b'\n', &b[from..]).map_or(b.len(), |p| from + p + 1)
+        };
+        out.push((start, end));
+        start = end;
+    }
+    out
+}
+
+#[test]
+fn a_mapped_file_is_cut_where_its_bytes_are() {
+    // Lines shorter and longer than the page read at a time, a byte order mark, no newline at
+    // the end.
+    let mut text = BOM.to_vec();
+    for i in 0..200usize {
+        let len = [3, 50, 5000, 9000, 1][i % 5];
+        text.extend(std::iter::repeat_n(b'a' + (i % 26) as u8, len));
+        text.push(b'\n');
+    }
+    text.extend(b"last line, no newline");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lines.txt");
+    std::fs::write(&path, &text).unwrap();
+    let src = open_inputs_with(&[path], &ReadOptions::default(), Paging::OnDemand)
+        .unwrap()
+        .remove(0);
+    assert!(matches!(src.data, Data::Map(..)));
+    let mem = Source::from_bytes("lines", Format::Lines, text.clone());
+    for target in [1, 7, 100, 4095, 4096, 4097, 20_000, 1 << 20] {
+        let want = chunks_on_bytes(&text, target);
+        for s in [&src, &mem] {
+            let got: Vec<(usize, usize)> = chunks(std::slice::from_ref(s), target)
+                .iter()
+                .map(|c| (c.start, c.end))
+                .collect();
+            assert_eq!(got, want, "target {target}");
+        }
+    }
+}
