@@ -153,6 +153,7 @@ impl Source {
     pub(crate) fn read_at(&self, at: usize, buf: &mut [u8]) -> usize {
         let b = self.bytes();
         let want = buf.len().min(b.len().saturating_sub(at));
+        #[cfg(unix)]
         if let Data::Map(_, file) = &self.data {
             use std::os::unix::fs::FileExt;
             let mut got = 0;
