@@ -55,38 +55,33 @@ impl Dedup {
         // slices are closed up afterwards. No per-chunk copy exists beside the final one.
         // In memory, the records each chunk can hold, counted before any is read, to size the
         // buffers; under a memory limit each chunk counts its own as it is read (counting them
-        // all first would read the whole input once more).
+        // all first would read the whole input once more): no capacities then, and no buffers.
         let caps: Vec<usize> = match work {
-            Some(_) => vec![0; chunks.len()],
+            Some(_) => Vec::new(),
             None => chunks
                 .par_iter()
                 .map(|c| reader::max_records(&sources[c.source as usize], *c))
                 .collect(),
         };
-        let in_memory = if work.is_some() {
-            0
-        } else {
-            caps.iter().sum::<usize>() * k
-        };
-        let mut sigs = vec![0u32; in_memory];
+        let mut sigs = vec![0u32; caps.iter().sum::<usize>() * k];
         // The documents' records likewise go straight into one buffer, each chunk's at the start
         // of its own slice, closed up afterwards: no chunk keeps a vector of its own that would
         // be copied into the whole and freed (the heap rarely gives such holes back to the
         // system: on 2 M short documents under `--memory-limit 256M`, 120 MB stayed resident).
         // Under a memory limit they go to a file of the work folder instead, renumbered, chunk
         // by chunk in input order, as the signatures do.
-        let mut docs: Vec<DocMeta> = Vec::with_capacity(if work.is_some() { 0 } else { caps.iter().sum() });
+        let mut docs: Vec<DocMeta> = Vec::with_capacity(caps.iter().sum());
         let mut doc_rest = docs.spare_capacity_mut();
         // Each chunk's slices of those buffers; `None` when the chunk writes into buffers of its
         // own that go to the work folder's files.
         type ChunkSlices<'a> = (usize, Option<&'a mut [u32]>, Option<&'a mut [MaybeUninit<DocMeta>]>);
         let mut slices: Vec<ChunkSlices<'_>> = Vec::with_capacity(chunks.len());
         let mut rest: &mut [u32] = &mut sigs;
-        for (ci, &cap) in caps.iter().enumerate() {
-            if work.is_some() {
+        for ci in 0..chunks.len() {
+            let Some(&cap) = caps.get(ci) else {
                 slices.push((ci, None, None));
                 continue;
-            }
+            };
             let (doc_slice, doc_tail) = std::mem::take(&mut doc_rest).split_at_mut(cap);
             doc_rest = doc_tail;
             let (slice, tail) = std::mem::take(&mut rest).split_at_mut(cap * k);
@@ -234,7 +229,7 @@ impl Dedup {
         }
         // Every chunk index was processed exactly once (the closing up below relies on it).
         let results: Vec<ChunkResult> = slots.into_iter().flatten().collect();
-        assert_eq!(results.len(), caps.len(), "a chunk's result is missing");
+        assert_eq!(results.len(), chunks.len(), "a chunk's result is missing");
 
         // Close up the chunks' document slices, in input order (in memory: under a memory
         // limit the chunks wrote their records to the file).

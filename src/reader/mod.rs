@@ -228,26 +228,36 @@ pub(crate) struct Chunk {
 /// The first record boundary at or after byte `at` of a source read by lines (JSONL, lines):
 /// the start (after a byte order mark) for 0, else `at` when a line ends just before it, else
 /// one past the next newline (the end if none). Byte ranges cut at [`boundary`] of their ends
-/// hold whole records and, one after another, every record once.
+/// hold whole records and, one after another, every record once. The bytes are read a page at
+/// a time through [`Source::read_at`], not the map: a fault in the map reads the pages around
+/// it too, which, for [`chunks`]' one boundary per megabyte, read the whole input before
+/// signing began, and under a memory limit made it all resident (12.6 GB of the 13 GB input of
+/// docs/memory.md's 30 M documents, against a 4 GB budget).
 pub(crate) fn boundary(source: &Source, at: usize) -> usize {
-    let b = source.bytes();
+    let len = source.bytes().len();
+    let mut buf = [0u8; LINE_END_PROBE];
     if at == 0 {
-        return if b.starts_with(BOM) { BOM.len() } else { 0 };
+        let head = source.read_at(0, &mut buf[..BOM.len()]);
+        return if buf[..head] == *BOM { BOM.len() } else { 0 };
     }
-    if at >= b.len() {
-        return b.len();
+    let mut from = at - 1;
+    while from < len {
+        let got = source.read_at(from, &mut buf);
+        if let Some(p) = memchr::memchr(b'\n', &buf[..got]) {
+            return from + p + 1;
+        }
+        from += got.max(1);
     }
-    memchr::memchr(b'\n', &b[at - 1..]).map_or(b.len(), |p| at + p)
+    len
 }
 
-/// Splits every source into chunks of about `target` bytes, cut after a newline. The ends are
-/// found by reading a page or so after each `target` bytes through [`Source::read_at`], not the
-/// map: a fault in the map reads the pages around it too, which at one end per megabyte read the
-/// whole input before signing began, and under a memory limit made it all resident (12.6 GB of
-/// the 13 GB input of docs/memory.md's 30 M documents, against a 4 GB budget).
+/// Bytes [`boundary`] reads at a time: one page.
+const LINE_END_PROBE: usize = 4096;
+
+/// Splits every source into chunks of about `target` bytes, each cut at the first
+/// [`boundary`] past its `target` bytes.
 pub(crate) fn chunks(sources: &[Source], target: usize) -> Vec<Chunk> {
     let mut out = Vec::new();
-    let mut buf = vec![0u8; LINE_END_PROBE];
     for (si, s) in sources.iter().enumerate() {
         let len = s.bytes().len();
         if s.format == Format::Folder {
@@ -259,10 +269,9 @@ pub(crate) fn chunks(sources: &[Source], target: usize) -> Vec<Chunk> {
             continue;
         }
         // A UTF-8 byte order mark at the start of a file is no part of its first record.
-        let head = s.read_at(0, &mut buf[..BOM.len()]);
-        let mut start = if buf[..head] == *BOM { BOM.len() } else { 0 };
+        let mut start = boundary(s, 0);
         while start < len {
-            let end = line_end_after(s, start.saturating_add(target), &mut buf);
+            let end = boundary(s, start.saturating_add(target).saturating_add(1));
             out.push(Chunk {
                 source: si as u32,
                 start,
@@ -272,22 +281,6 @@ pub(crate) fn chunks(sources: &[Source], target: usize) -> Vec<Chunk> {
         }
     }
     out
-}
-
-/// Bytes [`chunks`] reads at a time to find a line's end: one page.
-const LINE_END_PROBE: usize = 4096;
-
-/// One past the first newline at or after byte `from` of `source` (its length if none).
-fn line_end_after(source: &Source, mut from: usize, buf: &mut [u8]) -> usize {
-    let len = source.bytes().len();
-    while from < len {
-        let got = source.read_at(from, buf);
-        if let Some(p) = memchr::memchr(b'\n', &buf[..got]) {
-            return from + p + 1;
-        }
-        from += got.max(1);
-    }
-    len
 }
 
 /// Where a document's id comes from.
