@@ -8,13 +8,13 @@
 //! An external distribution sort (Knuth, TAOCP vol. 3, 5.4; Vitter 2001, "External memory
 //! algorithms and data structures"): one pass over the signatures writes every band key
 //! `(key, doc)` to the file of its band and of its key's top bits (`P` files per band, `P`
-//! chosen so that a file fits an eighth of the budget); all documents of a bucket land in one
-//! file, written and read back past the page cache where the file system allows it
-//! ([`DirectWriter`]). Each file is then read into one reused buffer and sorted, its buckets give pairs
-//! exactly as [`super::bucket_pairs`] does, and its sorted, deduplicated pairs are written as
-//! a run. The runs are merged (a k-way merge with a heap) into the final sorted list. Disk: 12
-//! bytes per document and band, then 8 bytes per pair found in a band; all large sequential
-//! reads and writes.
+//! chosen so that one file per thread fits an eighth of the budget); all documents of a bucket
+//! land in one file, written and read back past the page cache where the file system allows it
+//! ([`DirectWriter`]). Each thread then takes one file at a time (keeping its buffers from file
+//! to file), reads it and sorts it; its buckets give pairs exactly as [`super::bucket_pairs`]
+//! does, and its sorted, deduplicated pairs are written as a run. The runs are merged (a k-way
+//! merge with a heap) into the final sorted list. Disk: 12 bytes per document and band, then 8
+//! bytes per pair found in a band; all large sequential reads and writes.
 
 use super::{bucket_pairs, keys_of_band};
 use crate::error::Result;
@@ -24,7 +24,9 @@ use bitvec::slice::BitSlice;
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Bytes of one band-key entry on disk: key, document (the band is the file's).
 const ENTRY: usize = 12;
@@ -39,17 +41,22 @@ pub fn candidate_pairs(
     active: &BitSlice,
     seed: u64,
     work: &Arc<WorkDir>,
-    tick: &dyn Fn(Tick),
+    tick: &(dyn Fn(Tick) + Sync),
 ) -> Result<Vec<(u32, u32)>> {
     if bands == 0 || k == 0 {
         return Ok(Vec::new());
     }
     let budget = work.budget().max(1 << 20);
     let per_band = active.count_ones() * ENTRY;
-    // A file read and its keys (16 bytes each in memory) take under a quarter of the budget;
-    // at most 4,096 files in all (each open until the keys are written).
+    // Each thread sorts one file at a time: the files read and their keys (16 bytes each in
+    // memory) take under a quarter of the budget. At most 4,096 files in all (each open until
+    // the keys are written).
+    let threads = rayon::current_num_threads().max(1);
     let max_parts = 1usize << ((1usize << 12) / bands).max(1).ilog2();
-    let parts = per_band.div_ceil(budget / 8).next_power_of_two().clamp(1, max_parts);
+    let parts = per_band
+        .div_ceil(budget / 8 / threads)
+        .next_power_of_two()
+        .clamp(1, max_parts);
     let bits = parts.trailing_zeros();
     // The files' write buffers share an eighth of the budget.
     let buffer = (budget / 8 / (parts * bands)).clamp(1 << 12, 1 << 20);
@@ -94,34 +101,48 @@ pub fn candidate_pairs(
         tick(Tick::Done((end - start) as u64));
         start = end;
     }
-    // Each file into a sorted run of its pairs, through buffers kept from file to file (each
-    // new allocation of this size is paged in afresh).
+    // Each thread takes the next file and makes it a sorted run of its pairs, through buffers
+    // it keeps from file to file (each new allocation of this size is paged in afresh).
     tick(Tick::Start {
         stage: "LSH: band keys sorted, files",
         total: writers.len() as u64,
     });
-    let mut runs = Vec::with_capacity(writers.len());
-    let (mut keys, mut pairs): (Vec<(u64, u32)>, Vec<u64>) = (Vec::new(), Vec::new());
-    for w in writers {
-        let path = w.finish()?;
-        keys.clear();
-        read_direct_records::<ENTRY>(&path, 1 << 20, |e| {
-            let key = u64::from_ne_bytes(e[..8].try_into().unwrap_or_default());
-            let doc = u32::from_ne_bytes(e[8..].try_into().unwrap_or_default());
-            keys.push((key, doc));
-        })?;
-        keys.par_sort_unstable();
-        pairs.clear();
-        bucket_pairs(&keys, &mut pairs);
-        pairs.par_sort_unstable();
-        pairs.dedup();
-        let mut run = work.create("pairs", 1 << 16)?;
-        run.write_u64s(&pairs)?;
-        runs.push(run.finish()?);
-        tick(Tick::Done(1));
-    }
-    drop((keys, pairs));
+    let files: Vec<PathBuf> = writers.into_iter().map(DirectWriter::finish).collect::<Result<_>>()?;
+    let next = AtomicUsize::new(0);
+    let runs: Vec<Vec<PathBuf>> = (0..threads.min(files.len()))
+        .into_par_iter()
+        .map(|_| {
+            let (mut keys, mut pairs) = (Vec::new(), Vec::new());
+            let mut runs = Vec::new();
+            while let Some(path) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
+                runs.push(run_of(path, &mut keys, &mut pairs, work)?);
+                tick(Tick::Done(1));
+            }
+            Ok(runs)
+        })
+        .collect::<Result<_>>()?;
+    // The merge's result does not depend on the order of the runs.
+    let runs: Vec<PathBuf> = runs.into_iter().flatten().collect();
     merge_runs(&runs, (budget / 8 / runs.len().max(1)).clamp(1 << 12, 1 << 16))
+}
+
+/// The sorted, deduplicated pairs of the buckets of one band-key file (removed once read),
+/// written as a run; `keys` and `pairs` are scratch space.
+fn run_of(path: &Path, keys: &mut Vec<(u64, u32)>, pairs: &mut Vec<u64>, work: &Arc<WorkDir>) -> Result<PathBuf> {
+    keys.clear();
+    read_direct_records::<ENTRY>(path, 1 << 20, |e| {
+        let key = u64::from_ne_bytes(e[..8].try_into().unwrap_or_default());
+        let doc = u32::from_ne_bytes(e[8..].try_into().unwrap_or_default());
+        keys.push((key, doc));
+    })?;
+    keys.sort_unstable();
+    pairs.clear();
+    bucket_pairs(keys, pairs);
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut run = work.create("pairs", 1 << 16)?;
+    run.write_u64s(pairs)?;
+    run.finish()
 }
 
 /// The union of sorted runs of packed pairs, sorted, each pair once.
@@ -196,10 +217,15 @@ mod tests {
         let sigs: Vec<u32> = (0..n * k).map(|i| ((i / k) / 4 * k + i % k) as u32 * 7919).collect();
         let active = bitvec![1; n];
         let want = super::super::candidate_pairs(&sigs, k, 4, 2, &active, 3);
-        let (work, slots) = spilled(&sigs, 1 << 20);
-        let got = candidate_pairs(&slots, k, (4, 2), &active, 3, &work, &|_| {}).unwrap();
-        assert_eq!(got, want);
-        assert!(!got.is_empty());
-        assert!(work.spilled_bytes() > (n * 4 * ENTRY) as u64);
+        assert!(!want.is_empty());
+        // One thread sorting the files, and three taking them as they come (each with a third
+        // of the budget's share: more, smaller files).
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let (work, slots) = spilled(&sigs, 1 << 20);
+            let got = pool.install(|| candidate_pairs(&slots, k, (4, 2), &active, 3, &work, &|_| {}).unwrap());
+            assert_eq!(got, want, "{threads} threads");
+            assert!(work.spilled_bytes() > (n * 4 * ENTRY) as u64);
+        }
     }
 }
