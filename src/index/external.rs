@@ -11,12 +11,12 @@
 //! chosen so that one file per thread fits an eighth of the budget); all documents of a bucket
 //! land in one file, written and read back past the page cache where the file system allows it
 //! ([`DirectWriter`]). Each thread then takes one file at a time (keeping its buffers from file
-//! to file), reads it and sorts it; its buckets give pairs exactly as [`super::bucket_pairs`]
-//! does, and its sorted, deduplicated pairs are written as a run. The runs are merged (a k-way
+//! to file), reads it, and makes its sorted, deduplicated pairs exactly as a band in memory
+//! gives them ([`super::band_pairs`]), written as a run. The runs are merged (a k-way
 //! merge with a heap) into the final sorted list. Disk: 12 bytes per document and band, then 8
 //! bytes per pair found in a band; all large sequential reads and writes.
 
-use super::{bucket_pairs, keys_of_band};
+use super::{band_pairs, keys_of_band};
 use crate::error::Result;
 use crate::spill::{DirectWriter, RunReader, Slots, WorkDir, read_direct_records};
 use crate::types::Tick;
@@ -135,11 +135,7 @@ fn run_of(path: &Path, keys: &mut Vec<(u64, u32)>, pairs: &mut Vec<u64>, work: &
         let doc = u32::from_ne_bytes(e[8..].try_into().unwrap_or_default());
         keys.push((key, doc));
     })?;
-    keys.sort_unstable();
-    pairs.clear();
-    bucket_pairs(keys, pairs);
-    pairs.sort_unstable();
-    pairs.dedup();
+    band_pairs(keys, pairs);
     let mut run = work.create("pairs", 1 << 16)?;
     run.write_u64s(pairs)?;
     run.finish()

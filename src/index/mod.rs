@@ -85,6 +85,17 @@ pub(crate) fn bucket_pairs(keys: &[(u64, u32)], out: &mut Vec<u64>) {
     }
 }
 
+/// The pairs of one band's keys (sorted here), packed as `a << 32 | b`, sorted and
+/// deduplicated, into `out` (cleared first): what each band gives in memory and each band-key
+/// file under a memory limit (`external`).
+pub(crate) fn band_pairs(keys: &mut [(u64, u32)], out: &mut Vec<u64>) {
+    keys.sort_unstable();
+    out.clear();
+    bucket_pairs(keys, out);
+    out.sort_unstable();
+    out.dedup();
+}
+
 /// All candidate pairs over `bands` bands of `rows` rows: sorted, deduplicated, `a < b`.
 pub fn candidate_pairs(
     sigs: &[u32],
@@ -100,11 +111,9 @@ pub fn candidate_pairs(
     let all: Vec<u64> = (0..bands)
         .into_par_iter()
         .map(|band| {
-            let keys = band_keys(sigs, k, band, rows, active, seed);
+            let mut keys = keys_of_band(sigs, k, band, rows, active, 0, seed);
             let mut out = Vec::new();
-            bucket_pairs(&keys, &mut out);
-            out.sort_unstable();
-            out.dedup();
+            band_pairs(&mut keys, &mut out);
             out
         })
         .reduce(Vec::new, merge_sets);

@@ -152,7 +152,8 @@ impl Source {
     /// way reads only itself, where a fault in the map reads the pages around it as well).
     pub(crate) fn read_at(&self, at: usize, buf: &mut [u8]) -> usize {
         let b = self.bytes();
-        let want = buf.len().min(b.len().saturating_sub(at));
+        let at = at.min(b.len());
+        let want = buf.len().min(b.len() - at);
         #[cfg(unix)]
         if let Data::Map(_, file) = &self.data {
             use std::os::unix::fs::FileExt;
