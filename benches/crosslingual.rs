@@ -5,7 +5,7 @@
 //! matches, grouping), and the whole run with the stage (`neardup dedup --cross-lingual`).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use neardup::crosslingual::{Params, lexicon};
+use neardup::crosslingual::{Params, identify, lexicon};
 use neardup::internals::{DocFeatures, Extractor, Profiler, features, link};
 use neardup::internals::{HashKeyed, Strip};
 use neardup::reader::{Format, Source};
@@ -36,6 +36,10 @@ fn cross_lingual(c: &mut Criterion) {
     let lex = lexicon::default_path()
         .filter(|p| p.is_file())
         .and_then(|p| lexicon::Lexicon::load(&p).ok());
+    // The language model scripts/setup.sh installs, when it is there (else whatlang).
+    let model = identify::default_path()
+        .filter(|p| p.is_file())
+        .and_then(|p| identify::LanguageModel::load(&p).ok());
     let featurize = |ex: &mut Extractor, profiler: &mut Profiler| -> Vec<DocFeatures> {
         texts
             .iter()
@@ -50,6 +54,7 @@ fn cross_lingual(c: &mut Criterion) {
                     Params::default().max_anchors,
                     ex,
                     profiler,
+                    &mut identify::Detector::new(model.as_ref()),
                 )
             })
             .collect()
@@ -66,14 +71,34 @@ fn cross_lingual(c: &mut Criterion) {
             black_box(links.joins.len())
         })
     });
+    // The language of each document as the stage identifies it (its head), by the installed
+    // model and by whatlang: documents per second.
+    g.throughput(Throughput::Elements(texts.len() as u64));
+    if let Some(m) = model.as_ref() {
+        g.bench_function("identify_ntrex_language_model", |b| {
+            let mut d = identify::Detector::new(Some(m));
+            b.iter(|| texts.iter().map(|t| black_box(d.detect(t)).1).sum::<f64>())
+        });
+    }
+    g.bench_function("identify_ntrex_whatlang", |b| {
+        let mut d = identify::Detector::new(None);
+        b.iter(|| texts.iter().map(|t| black_box(d.detect(t)).1).sum::<f64>())
+    });
     g.throughput(Throughput::Bytes(data.len() as u64));
-    let dedup = Dedup::new(
+    let mut dedup = Dedup::new(
         Config::builder()
             .cross_lingual(Params::default())
             .build()
             .expect("valid"),
     )
     .threads(1);
+    // What the CLI reads when scripts/setup.sh installed them.
+    if let Some(l) = lex {
+        dedup = dedup.lexicon(std::sync::Arc::new(l));
+    }
+    if let Some(m) = model {
+        dedup = dedup.language_model(std::sync::Arc::new(m));
+    }
     g.bench_function("dedup_cross_lingual_ntrex_1_thread", |b| {
         b.iter(|| {
             let src = Source::from_bytes("ntrex", Format::Jsonl, data.clone());

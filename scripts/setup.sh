@@ -1,12 +1,36 @@
 #!/usr/bin/env bash
-# Set-up of what neardup uses beyond the Rust toolchain: the optional dictionary pivot of
-# `dedup --cross-lingual`. Installs FreeDict's bilingual dictionaries from Debian's packages
-# (dictd format, /usr/share/dictd; each keeps its own licence, mostly GPL-2.0+) and compiles them
-# into the lexicon file --cross-lingual reads (`neardup lexicon build`). Runs again in a second
-# when everything is in place. Without the dictionaries, --cross-lingual works on anchors alone;
-# this script then says so and exits 0, unless NEARDUP_REQUIRE_LEXICON=1 (CI sets it).
+# Set-up of what neardup uses beyond the Rust toolchain, both optional, for `dedup
+# --cross-lingual`: the language identification model (langid.py's, from the `langid` package on
+# PyPI, BSD licence; without it whatlang identifies languages), and the dictionary pivot:
+# FreeDict's bilingual dictionaries from Debian's packages (dictd format, /usr/share/dictd; each
+# keeps its own licence, mostly GPL-2.0+) compiled into the lexicon file --cross-lingual reads
+# (`neardup lexicon build`). Runs again in a second when everything is in place. Without the
+# dictionaries, --cross-lingual works on anchors alone; without either, this script says so and
+# exits 0, unless NEARDUP_REQUIRE_LEXICON=1 (CI sets it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The language model: langid.py's classifier (Lui and Baldwin 2012), read from the pinned source
+# package and converted into the file --cross-lingual reads (scripts/langid_model.py, standard
+# library only). Rebuilt when missing or older than the converter.
+model="${NEARDUP_LANGID:-${XDG_DATA_HOME:-$HOME/.local/share}/neardup/langid.bin}"
+if [ ! -f "$model" ] || [ scripts/langid_model.py -nt "$model" ]; then
+  sdist_dir=$(mktemp -d)
+  trap 'rm -rf "$sdist_dir"' EXIT
+  echo "setup: fetching langid 1.1.6 (PyPI) for the language model" >&2
+  sdist="$sdist_dir/langid-1.1.6.tar.gz"
+  if python3 -m pip download -q --no-deps --no-binary :all: -d "$sdist_dir" langid==1.1.6 >&2 &&
+    echo "044bcae1912dab85c33d8e98f2811b8f4ff1213e5e9a9e9510137b84da2cb293  $sdist" | sha256sum -c --quiet &&
+    mkdir -p "$(dirname "$model")" && python3 scripts/langid_model.py "$sdist" "$model"; then
+    echo "setup: language model ready: $model" >&2
+  else
+    echo "setup: no language model (langid 1.1.6 could not be fetched from PyPI or converted)" >&2
+    if [ "${NEARDUP_REQUIRE_LEXICON:-0}" = 1 ]; then exit 1; fi
+    echo "setup: --cross-lingual will identify languages with whatlang" >&2
+  fi
+else
+  echo "setup: language model ready: $model" >&2
+fi
 
 # X→English dictionaries, and English→X ones read inverted (Indonesian, Russian, Hindi).
 packages=()
@@ -62,3 +86,4 @@ if [ "$stale" = 1 ]; then
     fail "lexicon build failed"
 fi
 echo "setup: lexicon ready: $lexicon" >&2
+

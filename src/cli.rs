@@ -279,6 +279,20 @@ pub struct DedupArgs {
     /// Cross-lingual: do not use a dictionary pivot even if one is installed (anchors only).
     #[arg(long, requires = "cross_lingual")]
     pub no_lexicon: bool,
+    /// Cross-lingual: the language identification model for documents without a label
+    /// (langid.py's, converted by scripts/setup.sh). Default: the model at the default place
+    /// ($NEARDUP_LANGID, else $XDG_DATA_HOME/neardup/langid.bin, else
+    /// ~/.local/share/neardup/langid.bin) if it is there; without one, whatlang identifies them.
+    #[arg(
+        long,
+        requires = "cross_lingual",
+        value_name = "FILE",
+        conflicts_with = "no_language_model"
+    )]
+    pub language_model: Option<PathBuf>,
+    /// Cross-lingual: identify languages with whatlang even if a language model is installed.
+    #[arg(long, requires = "cross_lingual")]
+    pub no_language_model: bool,
     /// Remove repeats inside a document (spans of 50+ tokens repeating an earlier span) from
     /// the text of each record written with -o; records without repeats are unchanged.
     #[arg(long)]

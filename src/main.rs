@@ -9,6 +9,7 @@ use anyhow::Context;
 use clap::Parser;
 use cli::{Cli, Command, DedupArgs, EvalArgs, IndexAction, LexiconAction, LexiconArgs};
 use indicatif::{ProgressBar, ProgressStyle};
+use neardup::crosslingual::identify;
 use neardup::crosslingual::lexicon::{self, Lexicon};
 use neardup::output::{self, AtomicFile};
 use neardup::{Dedup, Tick, eval};
@@ -196,7 +197,7 @@ fn dedup(a: &DedupArgs) -> anyhow::Result<()> {
     let (dedup, sources) = open_run(a, config)?;
     let parquet_out = parquet_output(&sources, a.output.as_deref())?;
     let bar = reading_bar(a, &sources);
-    let dedup = with_bar(with_lexicon(a, dedup)?, &bar);
+    let dedup = with_bar(with_language_model(a, with_lexicon(a, dedup)?)?, &bar);
     let (corpus, mut clustering) = dedup.run_sources(sources)?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
@@ -273,6 +274,32 @@ fn with_lexicon(a: &DedupArgs, dedup: Dedup) -> anyhow::Result<Dedup> {
         diag!("neardup: cross-lingual: no lexicon, anchors only (see `neardup lexicon build`)");
     }
     Ok(dedup)
+}
+
+/// `dedup` with the language model of `--cross-lingual`, if one is given or installed.
+fn with_language_model(a: &DedupArgs, dedup: Dedup) -> anyhow::Result<Dedup> {
+    if !a.cross_lingual || a.no_language_model {
+        return Ok(dedup);
+    }
+    let path = a
+        .language_model
+        .clone()
+        .or_else(|| identify::default_path().filter(|p| p.is_file()));
+    let Some(path) = path else {
+        if !a.quiet {
+            diag!("neardup: cross-lingual: no language model, whatlang identifies languages (see scripts/setup.sh)");
+        }
+        return Ok(dedup);
+    };
+    let model = identify::LanguageModel::load(&path)?;
+    if !a.quiet {
+        diag!(
+            "neardup: cross-lingual: language model {} ({} languages)",
+            path.display(),
+            model.languages().len()
+        );
+    }
+    Ok(dedup.language_model(Arc::new(model)))
 }
 
 /// The progress bar of reading `sources` (bytes read of the total), on a terminal and without

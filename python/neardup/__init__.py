@@ -97,7 +97,8 @@ def dedup(
         keep_boilerplate: skip the boilerplate stage (lines found in many clusters).
         cross_lingual: also cluster translations of one article across languages.
         langs: with ``cross_lingual``, each text's language label (``None`` where unknown:
-            the detector's is used).
+            the detector's is used: the language model ``scripts/setup.sh`` installed, else
+            whatlang).
         lexicon: with ``cross_lingual``, the compiled dictionary pivot (default: the one
             ``neardup lexicon build`` or ``scripts/setup.sh`` installed, if any).
         threads: worker threads (0: one per core).

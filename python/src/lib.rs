@@ -11,7 +11,7 @@ mod spark;
 
 use arrow_array::{ArrayRef, FixedSizeListArray, Int64Array, UInt32Array};
 use arrow_schema::{DataType, Field};
-use neardup::crosslingual::{Params, lexicon};
+use neardup::crosslingual::{Params, identify, lexicon};
 use neardup::reference::ReferenceIndex;
 use neardup::{Config, ConfigBuilder, Dedup, Grouping, Keep, Method};
 use pyo3::exceptions::{PyOSError, PyValueError};
@@ -206,6 +206,13 @@ fn _dedup(
                 .detach(|| lexicon::Lexicon::load(&path))
                 .map_err(|e| PyOSError::new_err(format!("lexicon {}: {e}", path.display())))?;
             dedup = dedup.lexicon(Arc::new(lex));
+        }
+        // As the CLI: the language model scripts/setup.sh installed, if any (else whatlang).
+        if let Some(path) = identify::default_path().filter(|p| p.is_file()) {
+            let model = py
+                .detach(|| identify::LanguageModel::load(&path))
+                .map_err(|e| PyOSError::new_err(format!("language model {}: {e}", path.display())))?;
+            dedup = dedup.language_model(Arc::new(model));
         }
     }
     if let Some(dir) = &against {

@@ -354,7 +354,8 @@ impl Extractor {
     }
 }
 
-/// Lowest whatlang confidence at which a language is taken.
+/// Lowest confidence of the detector (whatlang's, or the language model's posterior
+/// probability) at which a language is taken.
 pub const MIN_CONFIDENCE: f64 = 0.5;
 
 /// Bytes of a text's head [`detect_language`] reads. whatlang's cost is mostly fixed (each
@@ -364,7 +365,7 @@ pub const MIN_CONFIDENCE: f64 = 0.5;
 const HEAD_BYTES: usize = 1024;
 
 /// The first [`HEAD_BYTES`] of `text` (to a character boundary).
-fn head(text: &str) -> &str {
+pub(crate) fn head(text: &str) -> &str {
     let mut end = text.len().min(HEAD_BYTES);
     while !text.is_char_boundary(end) {
         end -= 1;
@@ -406,19 +407,17 @@ fn is_latin(c: char) -> bool {
     matches!(c, 'a'..='z' | 'A'..='Z' | '\u{C0}'..='\u{24F}' | '\u{250}'..='\u{2AF}' | '\u{1E00}'..='\u{1EFF}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}')
 }
 
-/// The language of `text` (see [`detect_language`]), or `"und"` below [`MIN_CONFIDENCE`] (too
-/// little text, or text such as code and command lines that fits no language well): such
-/// documents take no part in cross-lingual linking.
-pub fn language(text: &str) -> &'static str {
-    match detect_language(text) {
-        (lang, c) if c >= MIN_CONFIDENCE => lang,
-        _ => super::UNDETERMINED,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// whatlang's language of `text`, or `"und"` below [`MIN_CONFIDENCE`].
+    fn language(text: &str) -> &'static str {
+        match detect_language(text) {
+            (lang, c) if c >= MIN_CONFIDENCE => lang,
+            _ => crate::crosslingual::UNDETERMINED,
+        }
+    }
 
     fn keys(text: &str) -> Vec<(u64, bool)> {
         let mut out = Vec::new();

@@ -36,7 +36,7 @@ use xxhash_rust::xxh3::xxh3_64;
 const MAGIC: &[u8; 8] = b"NDLEX\0\0\x02";
 
 mod build;
-mod codes;
+pub(crate) mod codes;
 pub use build::LexiconBuilder;
 
 /// The pivot id of a stemmed English word.

@@ -6,8 +6,9 @@
 //! them with union-find into clusters), the mutual-best edges with their scores, and the counts
 //! behind them.
 //!
-//! 0. **Language**: the record's label (`--lang-field`), else whatlang's when its confidence is
-//!    at least 0.5, else none (`und`: code, command lines, too little text, a language the
+//! 0. **Language**: the record's label (`--lang-field`), else the detector's when its
+//!    confidence is at least 0.5 (langid.py's model where one is installed, module
+//!    [`identify`], else whatlang), else none (`und`: code, command lines, too little text, a language the
 //!    detector does not know). Labels only ever set two documents apart; whether two documents
 //!    are in one language is decided by their common words (module `language`), so a document
 //!    without a label takes part through its words, and only one with neither takes no part.
@@ -81,6 +82,7 @@
 
 pub(crate) mod anchors;
 mod group;
+pub mod identify;
 mod index;
 mod language;
 pub(crate) mod layout;
@@ -264,8 +266,8 @@ impl Params {
 #[doc(hidden)]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocFeatures {
-    /// The document's language label: the one given with the record, or else whatlang's ISO
-    /// 639-3 code (`"und"` when it cannot tell). Labels only ever set two documents apart
+    /// The document's language label: the one given with the record, or else the detector's
+    /// ISO 639-3 code (`"und"` when it cannot tell). Labels only ever set two documents apart
     /// in the grouping; their common words decide the rest (see [`words`]).
     pub lang: Arc<str>,
     /// The document's common words (see [`words`]), hashed and sorted.
@@ -296,7 +298,7 @@ pub struct Links {
 /// carried twice) and the `boilerplate` lines it drops (hashes of normalized lines with the
 /// fewest groups of a line dropped, see [`crate::spans::boilerplate`]) are set aside, then the language is identified and the
 /// anchors extracted from what is left. `label` is the document's language as the corpus gives it;
-/// when it is absent or empty, whatlang's is taken. `lines`, where known, are the hashes of the
+/// when it is absent or empty, the `detector`'s is taken. `lines`, where known, are the hashes of the
 /// text's lines as the first pass listed them (the boilerplate lines are among such hashes):
 /// when none is boilerplate and no repeat is cut, no line is looked up.
 #[doc(hidden)]
@@ -311,6 +313,7 @@ pub fn features(
     max_anchors: usize,
     ex: &mut anchors::Extractor,
     profiler: &mut words::Profiler,
+    detector: &mut identify::Detector<'_>,
 ) -> DocFeatures {
     let repeats = find_repeats(text, DEFAULT_WINDOW, DEFAULT_MIN_TOKENS);
     let body = if repeats.is_empty() {
@@ -336,12 +339,15 @@ pub fn features(
     // tell (a page that is mostly template).
     let lang: Arc<str> = match label.filter(|l| !l.is_empty()) {
         Some(l) => Arc::from(l),
-        None => Arc::from(match anchors::detect_language(&kept) {
+        None => Arc::from(match detector.detect(&kept) {
             (lang, c) if c >= anchors::MIN_CONFIDENCE => lang,
             // The detector reads a text's head only: when nothing was set aside there, the
             // whole text would get the same answer.
             _ if anchors::same_head(&kept, text) => UNDETERMINED,
-            _ => anchors::language(text),
+            _ => match detector.detect(text) {
+                (lang, c) if c >= anchors::MIN_CONFIDENCE => lang,
+                _ => UNDETERMINED,
+            },
         }),
     };
     let mut out = DocFeatures {
@@ -359,7 +365,7 @@ pub fn features(
     out
 }
 
-/// The language of a document whatlang cannot identify reliably.
+/// The language of a document the detector cannot identify reliably.
 pub(crate) const UNDETERMINED: &str = "und";
 
 /// Postings entries one document reads to find its candidates.
@@ -483,6 +489,7 @@ mod tests {
                 1024,
                 &mut ex,
                 &mut profiler,
+                &mut identify::Detector::new(None),
             )
         };
         // The share line is boilerplate: it is cut whether or not the first pass's lines are given.

@@ -46,9 +46,10 @@ impl Dedup {
                     (
                         crosslingual::anchors::Extractor::new(),
                         crosslingual::words::Profiler::default(),
+                        crosslingual::identify::Detector::new(self.language_model.as_deref()),
                     )
                 },
-                |(ex, profiler), d| {
+                |(ex, profiler, detector), d| {
                     let (text, label) = doc_of(d);
                     let f = crosslingual::features(
                         &text,
@@ -60,6 +61,7 @@ impl Dedup {
                         p.max_anchors,
                         ex,
                         profiler,
+                        detector,
                     );
                     self.tick(Tick::Done(1));
                     f

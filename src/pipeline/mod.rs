@@ -73,6 +73,7 @@ pub struct Dedup {
     stage_progress: Option<StageProgressFn>,
     chunk_bytes: usize,
     lexicon: Option<Arc<crosslingual::lexicon::Lexicon>>,
+    language_model: Option<Arc<crosslingual::identify::LanguageModel>>,
     against: Option<Arc<crate::reference::ReferenceIndex>>,
     against_substrings: bool,
     /// A memory budget in bytes and the folder to spill under (see [`Dedup::memory_limit`]).
@@ -141,6 +142,7 @@ impl Dedup {
             stage_progress: None,
             chunk_bytes: 1 << 20,
             lexicon: None,
+            language_model: None,
             against: None,
             against_substrings: false,
             memory_limit: None,
@@ -149,6 +151,12 @@ impl Dedup {
     /// Sets the dictionary pivot of the cross-lingual stage (without one, anchors work alone).
     pub fn lexicon(mut self, lexicon: Arc<crosslingual::lexicon::Lexicon>) -> Self {
         self.lexicon = Some(lexicon);
+        self
+    }
+    /// Sets the language identifier of the cross-lingual stage for documents without a label
+    /// (without one, whatlang's; see [`crosslingual::identify`]).
+    pub fn language_model(mut self, model: Arc<crosslingual::identify::LanguageModel>) -> Self {
+        self.language_model = Some(model);
         self
     }
     /// Sets how inputs are read.

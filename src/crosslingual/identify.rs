@@ -1,0 +1,284 @@
+//! Language identification by byte n-grams: the naive Bayes classifier of langid.py (Lui and
+//! Baldwin 2012, "langid.py: An Off-the-shelf Language Identification Tool", ACL 2012 system
+//! demonstrations), run from its trained model.
+//!
+//! In: a text's head (its first bytes, as [`super::anchors::detect_language`] reads it). Out:
+//! its language as an ISO 639-3 code, with the posterior probability of that language.
+//!
+//! The model (97 languages, 7,480 byte n-grams of 1 to 4 bytes chosen for telling languages
+//! apart across domains) is not part of the binary: `scripts/setup.sh` takes it from the
+//! `langid` package on PyPI and converts it (`scripts/langid_model.py`) into one file, read
+//! whole at start-up (7.6 MB). Classifying a text is one pass over its bytes through the
+//! model's automaton, which counts every feature occurrence (the automaton's states are the
+//! features' prefixes), then one weighted sum of the log-probability rows of the features met:
+//! about 15 µs for a head of 1,024 bytes, where whatlang's trigram profiles take about 110
+//! (every profile of the text's script is compared with the text; see docs/crosslingual.md).
+//! Without the file, the stage falls back to whatlang.
+
+use super::lexicon::codes;
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// First bytes of a converted model file.
+const MAGIC: &[u8; 8] = b"NDLID\0\0\x01";
+
+/// A language identification model (see the module documentation).
+#[derive(Debug)]
+pub struct LanguageModel {
+    /// ISO 639-3 code of each class.
+    codes: Vec<String>,
+    /// Log prior of each class.
+    prior: Vec<f32>,
+    /// Per feature, the log probability of the feature in each class (feature-major).
+    ptc: Vec<f32>,
+    /// Each state's row of transitions in `next`.
+    row_of: Vec<u16>,
+    /// Transitions: `next[row * 256 + byte]`, one row per distinct set of a state's
+    /// transitions (2,494 for 9,118 states: the walk's table stays in the cache).
+    next: Vec<u16>,
+    /// Per state, where its features start in `outputs` (one more entry than states).
+    offsets: Vec<u32>,
+    /// The features that end in each state.
+    outputs: Vec<u16>,
+}
+
+/// Scratch space of [`LanguageModel::classify`], kept between calls.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    /// Visits per state (zero outside `visited`).
+    visits: Vec<u32>,
+    /// The states visited, in order of first visit.
+    visited: Vec<u16>,
+    /// Log posterior of each class.
+    scores: Vec<f32>,
+}
+
+/// Little-endian values of `n` items of `size` bytes from `at`, converted by `f`.
+fn read<T>(
+    b: &[u8],
+    at: &mut usize,
+    n: usize,
+    size: usize,
+    f: impl Fn(&[u8]) -> T,
+) -> std::result::Result<Vec<T>, String> {
+    let end = n
+        .checked_mul(size)
+        .and_then(|len| at.checked_add(len))
+        .filter(|&end| end <= b.len())
+        .ok_or("truncated")?;
+    let v = b[*at..end].chunks_exact(size).map(f).collect();
+    *at = end;
+    Ok(v)
+}
+
+impl LanguageModel {
+    /// Reads a model file written by `scripts/langid_model.py`.
+    pub fn load(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Self::from_bytes(&bytes).map_err(|m| Error::Config(format!("{}: {m}", path.display())))
+    }
+
+    fn from_bytes(b: &[u8]) -> std::result::Result<Self, String> {
+        if b.get(..8) != Some(MAGIC.as_slice()) {
+            return Err("not a language model (scripts/setup.sh writes one)".into());
+        }
+        let mut at = 8;
+        let u32s = |at: &mut usize, n| read(b, at, n, 4, |c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
+        let head = u32s(&mut at, 5)?;
+        let [classes, features, states, rows, outputs] = [0, 1, 2, 3, 4].map(|i| head[i] as usize);
+        if classes == 0 || states == 0 || [states, rows, features].iter().any(|&n| n > 1 << 16) {
+            return Err("sizes out of range".into());
+        }
+        let codes = read(b, &mut at, classes, 8, |c| {
+            let code: String = c.iter().take_while(|&&x| x != 0).map(|&x| x as char).collect();
+            codes::iso_639_3(&code).into_owned()
+        })?;
+        let f32s = |at: &mut usize, n| read(b, at, n, 4, |c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]));
+        let prior = f32s(&mut at, classes)?;
+        let ptc = f32s(&mut at, features.checked_mul(classes).ok_or("sizes out of range")?)?;
+        let u16s = |at: &mut usize, n| read(b, at, n, 2, |c| u16::from_le_bytes([c[0], c[1]]));
+        let row_of = u16s(&mut at, states)?;
+        let next = u16s(&mut at, rows * 256)?;
+        let offsets = u32s(&mut at, states + 1)?;
+        let outputs = u16s(&mut at, outputs)?;
+        if at != b.len()
+            || row_of.iter().any(|&r| r as usize >= rows)
+            || next.iter().any(|&s| s as usize >= states)
+            || outputs.iter().any(|&f| f as usize >= features)
+            || offsets.windows(2).any(|w| w[0] > w[1])
+            || offsets.last().is_some_and(|&o| o as usize != outputs.len())
+        {
+            return Err("inconsistent model".into());
+        }
+        Ok(LanguageModel {
+            codes,
+            prior,
+            ptc,
+            row_of,
+            next,
+            offsets,
+            outputs,
+        })
+    }
+
+    /// The languages the model knows (ISO 639-3 codes).
+    pub fn languages(&self) -> &[String] {
+        &self.codes
+    }
+
+    /// The most probable language of `text` and its probability, calibrated (see below).
+    pub fn classify<'a>(&'a self, text: &[u8], s: &mut Scratch) -> (&'a str, f64) {
+        let classes = self.codes.len();
+        s.visits.resize(self.offsets.len() - 1, 0);
+        s.visited.clear();
+        // One pass of the automaton: each state entered counts once more.
+        let mut state = 0usize;
+        for &b in text {
+            state = self.next[self.row_of[state] as usize * 256 + b as usize] as usize;
+            if s.visits[state] == 0 {
+                s.visited.push(state as u16);
+            }
+            s.visits[state] += 1;
+        }
+        s.scores.clear();
+        s.scores.extend_from_slice(&self.prior);
+        for &st in &s.visited {
+            let st = st as usize;
+            let n = std::mem::take(&mut s.visits[st]) as f32;
+            for &f in &self.outputs[self.offsets[st] as usize..self.offsets[st + 1] as usize] {
+                let row = &self.ptc[f as usize * classes..(f as usize + 1) * classes];
+                for (score, &p) in s.scores.iter_mut().zip(row) {
+                    *score += n * p;
+                }
+            }
+        }
+        let (best, &top) = s
+            .scores
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
+            .expect("a model has classes");
+        // Naive Bayes over overlapping n-grams counts each byte's evidence many times over, so
+        // its raw posterior is near 1 for nearly any text of some length, code and command
+        // lines included. The log-likelihoods are scaled down by the square root of the
+        // text's length (temperature scaling: Guo et al. 2017, "On Calibration of Modern
+        // Neural Networks"; this temperature is py3langid's), so that the probability says
+        // how sure the model is (see docs/crosslingual.md, "The language model").
+        let t = (text.len().max(1) as f64).sqrt();
+        // P(best) = 1 / Σ exp((score − top) / t), without overflow.
+        let sum: f64 = s.scores.iter().map(|&x| (f64::from(x - top) / t).exp()).sum();
+        (&self.codes[best], 1.0 / sum)
+    }
+}
+
+/// The language identifier of the cross-lingual stage: the model where one is installed, else
+/// whatlang ([`super::anchors::detect_language`]); each reads a text's head.
+#[derive(Debug, Default)]
+pub struct Detector<'a> {
+    model: Option<&'a LanguageModel>,
+    scratch: Scratch,
+}
+
+impl<'a> Detector<'a> {
+    /// A detector by `model`, or by whatlang without one.
+    pub fn new(model: Option<&'a LanguageModel>) -> Self {
+        Detector {
+            model,
+            scratch: Scratch::default(),
+        }
+    }
+
+    /// The language of `text`'s head as an ISO 639-3 code, with the detector's confidence
+    /// (the model's posterior probability, or whatlang's confidence).
+    pub fn detect(&mut self, text: &str) -> (&'a str, f64) {
+        match self.model {
+            Some(m) => m.classify(super::anchors::head(text).as_bytes(), &mut self.scratch),
+            None => super::anchors::detect_language(text),
+        }
+    }
+}
+
+/// Where `scripts/setup.sh` puts the model: `$NEARDUP_LANGID`, else
+/// `$XDG_DATA_HOME/neardup/langid.bin`, else `~/.local/share/neardup/langid.bin`.
+pub fn default_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("NEARDUP_LANGID") {
+        return Some(PathBuf::from(p));
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    Some(base.join("neardup/langid.bin"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A model of two classes over two one-byte features, `a` and `b`, as the converter
+    /// writes one: state 0 is the root, 1 follows an `a`, 2 a `b`.
+    fn tiny() -> Vec<u8> {
+        let mut b = MAGIC.to_vec();
+        for v in [2u32, 2, 3, 1, 2] {
+            b.extend(v.to_le_bytes());
+        }
+        b.extend(b"fr\0\0\0\0\0\0en\0\0\0\0\0\0");
+        for p in [0.5f32.ln(), 0.5f32.ln()] {
+            b.extend(p.to_le_bytes());
+        }
+        // Feature `a` is likely in French, `b` in English.
+        for p in [0.9f32, 0.1, 0.2, 0.8] {
+            b.extend(p.ln().to_le_bytes());
+        }
+        // Every state has the same transitions: one row.
+        b.extend([0u8; 6]);
+        {
+            for byte in 0..=255u8 {
+                let to: u16 = match byte {
+                    b'a' => 1,
+                    b'b' => 2,
+                    _ => 0,
+                };
+                b.extend(to.to_le_bytes());
+            }
+        }
+        for o in [0u32, 0, 1, 2] {
+            b.extend(o.to_le_bytes());
+        }
+        for f in [0u16, 1] {
+            b.extend(f.to_le_bytes());
+        }
+        b
+    }
+
+    #[test]
+    fn classifies_by_the_features_counted() {
+        let m = LanguageModel::from_bytes(&tiny()).unwrap();
+        assert_eq!(m.languages(), ["fra", "eng"]);
+        let mut s = Scratch::default();
+        let (lang, p) = m.classify(b"aab", &mut s);
+        // Two `a` and one `b`: 0.5·0.9²·0.2 against 0.5·0.1²·0.8, each log-likelihood
+        // divided by √3.
+        let (fr, en) = ((0.81f64 * 0.2).ln() / 3f64.sqrt(), (0.01f64 * 0.8).ln() / 3f64.sqrt());
+        assert_eq!(lang, "fra");
+        let want = 1.0 / (1.0 + (en - fr).exp());
+        assert!((p - want).abs() < 1e-6, "{p} {want}");
+        // The scratch space is clean for the next text.
+        assert_eq!(m.classify(b"bbb", &mut s).0, "eng");
+        assert_eq!(m.classify(b"bbb", &mut Scratch::default()), m.classify(b"bbb", &mut s));
+    }
+
+    #[test]
+    fn refuses_damaged_files() {
+        let good = tiny();
+        assert!(LanguageModel::from_bytes(&good[..good.len() - 1]).is_err());
+        assert!(LanguageModel::from_bytes(b"NDLEX\0\0\x02").is_err());
+        let mut bad = good.clone();
+        // A transition to a state that does not exist.
+        let at = 8 + 20 + 16 + 8 + 16 + 6 + 2 * b'a' as usize;
+        bad[at] = 9;
+        assert!(LanguageModel::from_bytes(&bad).is_err());
+        for cut in 0..good.len() {
+            assert!(LanguageModel::from_bytes(&good[..cut]).is_err());
+        }
+    }
+}
