@@ -19,7 +19,12 @@ if [ ! -f "$model" ] || [ scripts/langid_model.py -nt "$model" ]; then
   trap 'rm -rf "$sdist_dir"' EXIT
   echo "setup: fetching langid 1.1.6 (PyPI) for the language model" >&2
   sdist="$sdist_dir/langid-1.1.6.tar.gz"
-  if python3 -m pip download -q --no-deps --no-binary :all: -d "$sdist_dir" langid==1.1.6 >&2 &&
+  # pip as the machine has it, else from a throw-away virtual environment.
+  pip=(python3 -m pip)
+  if ! python3 -m pip --version >/dev/null 2>&1 && python3 -m venv "$sdist_dir/venv" >/dev/null 2>&1; then
+    pip=("$sdist_dir/venv/bin/python" -m pip)
+  fi
+  if "${pip[@]}" download -q --disable-pip-version-check --no-deps --no-binary :all: -d "$sdist_dir" langid==1.1.6 >&2 &&
     echo "044bcae1912dab85c33d8e98f2811b8f4ff1213e5e9a9e9510137b84da2cb293  $sdist" | sha256sum -c --quiet &&
     mkdir -p "$(dirname "$model")" && python3 scripts/langid_model.py "$sdist" "$model"; then
     echo "setup: language model ready: $model" >&2
