@@ -2,7 +2,7 @@
 //! Baldwin 2012, "langid.py: An Off-the-shelf Language Identification Tool", ACL 2012 system
 //! demonstrations), run from its trained model.
 //!
-//! In: a text's head (its first bytes, as [`super::anchors::detect_language`] reads it). Out:
+//! In: a text's head (its first bytes, the first 1,024 bytes, as whatlang reads it in the stage). Out:
 //! its language as an ISO 639-3 code, with the posterior probability of that language.
 //!
 //! The model (97 languages, 7,480 byte n-grams of 1 to 4 bytes chosen for telling languages
@@ -172,7 +172,7 @@ impl LanguageModel {
 }
 
 /// The language identifier of the cross-lingual stage: the model where one is installed, else
-/// whatlang ([`super::anchors::detect_language`]); each reads a text's head.
+/// whatlang; each reads a text's first 1,024 bytes.
 #[derive(Debug, Default)]
 pub struct Detector<'a> {
     model: Option<&'a LanguageModel>,
