@@ -2,17 +2,18 @@
 //! Baldwin 2012, "langid.py: An Off-the-shelf Language Identification Tool", ACL 2012 system
 //! demonstrations), run from its trained model.
 //!
-//! In: a text's head (its first bytes, the first 1,024 bytes, as whatlang reads it in the stage). Out:
-//! its language as an ISO 639-3 code, with the posterior probability of that language.
+//! In: a text's head (its first 1,024 bytes, as the stage reads it). Out: its language as an
+//! ISO 639-3 code, with the calibrated probability of that language.
 //!
 //! The model (97 languages, 7,480 byte n-grams of 1 to 4 bytes chosen for telling languages
 //! apart across domains) is not part of the binary: `scripts/setup.sh` takes it from the
 //! `langid` package on PyPI and converts it (`scripts/langid_model.py`) into one file, read
-//! whole at start-up (7.6 MB). Classifying a text is one pass over its bytes through the
+//! whole at start-up (4.3 MB). Classifying a text is one pass over its bytes through the
 //! model's automaton, which counts every feature occurrence (the automaton's states are the
 //! features' prefixes), then one weighted sum of the log-probability rows of the features met:
-//! about 15 µs for a head of 1,024 bytes, where whatlang's trigram profiles take about 110
-//! (every profile of the text's script is compared with the text; see docs/crosslingual.md).
+//! 20 µs a document on NTREX's heads, where whatlang's trigram profiles take 105 (every
+//! profile of the text's script is compared with the text; `cargo bench --bench crosslingual
+//! -- identify`, docs/crosslingual.md, "The language model").
 //! Without the file, the stage falls back to whatlang.
 
 use super::lexicon::codes;
