@@ -231,18 +231,23 @@ fn output_is_identical_whatever_the_thread_count() {
     assert!(outs.iter().all(|o| o == &outs[0]));
 }
 
-/// The lexicon `scripts/setup.sh` installs, if it is there. CI sets NEARDUP_REQUIRE_LEXICON=1
-/// after running the set-up, so there its absence fails the test instead of skipping it.
-fn installed_lexicon() -> Option<PathBuf> {
-    let path = neardup::crosslingual::lexicon::default_path().filter(|p| p.is_file());
+/// `what` at `path`, a file `scripts/setup.sh` installs, if it is there. CI sets
+/// NEARDUP_REQUIRE_LEXICON=1 after running the set-up, so there its absence fails the test
+/// instead of skipping it.
+fn installed(what: &str, path: Option<PathBuf>) -> Option<PathBuf> {
+    let path = path.filter(|p| p.is_file());
     if path.is_none() {
         assert!(
             std::env::var("NEARDUP_REQUIRE_LEXICON").as_deref() != Ok("1"),
-            "no lexicon installed: run scripts/setup.sh"
+            "no {what} installed: run scripts/setup.sh"
         );
-        eprintln!("no lexicon installed (scripts/setup.sh installs one): dictionary checks skipped");
+        eprintln!("no {what} installed (scripts/setup.sh installs one): skipped");
     }
     path
+}
+
+fn installed_lexicon() -> Option<PathBuf> {
+    installed("lexicon", neardup::crosslingual::lexicon::default_path())
 }
 
 #[test]
@@ -346,18 +351,8 @@ fn ntrex_all_variants_with_the_detector() {
     assert!(p >= 0.99 && r >= 0.95, "precision {p} recall {r}");
 }
 
-/// The language model `scripts/setup.sh` installs, if it is there (required where CI sets
-/// NEARDUP_REQUIRE_LEXICON=1, as the lexicon).
 fn installed_language_model() -> Option<PathBuf> {
-    let path = neardup::crosslingual::identify::default_path().filter(|p| p.is_file());
-    if path.is_none() {
-        assert!(
-            std::env::var("NEARDUP_REQUIRE_LEXICON").as_deref() != Ok("1"),
-            "no language model installed: run scripts/setup.sh"
-        );
-        eprintln!("no language model installed (scripts/setup.sh installs one): skipped");
-    }
-    path
+    installed("language model", neardup::crosslingual::identify::default_path())
 }
 
 /// All 102 variants with langid.py's model in place of whatlang (1.0000 / 0.9809 anchors

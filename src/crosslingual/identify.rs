@@ -202,13 +202,7 @@ impl<'a> Detector<'a> {
 /// Where `scripts/setup.sh` puts the model: `$NEARDUP_LANGID`, else
 /// `$XDG_DATA_HOME/neardup/langid.bin`, else `~/.local/share/neardup/langid.bin`.
 pub fn default_path() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("NEARDUP_LANGID") {
-        return Some(PathBuf::from(p));
-    }
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
-    Some(base.join("neardup/langid.bin"))
+    super::data_file("NEARDUP_LANGID", "langid.bin")
 }
 
 #[cfg(test)]

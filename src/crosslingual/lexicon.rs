@@ -461,13 +461,7 @@ impl Lexicon {
 /// Where a compiled lexicon is looked for when none is named: `$NEARDUP_LEXICON`, else
 /// `$XDG_DATA_HOME/neardup/lexicon.bin`, else `~/.local/share/neardup/lexicon.bin`.
 pub fn default_path() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("NEARDUP_LEXICON") {
-        return Some(PathBuf::from(p));
-    }
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
-    Some(base.join("neardup/lexicon.bin"))
+    super::data_file("NEARDUP_LEXICON", "lexicon.bin")
 }
 
 #[cfg(test)]

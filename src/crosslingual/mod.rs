@@ -365,6 +365,18 @@ pub fn features(
     out
 }
 
+/// Where a file `scripts/setup.sh` installs is looked for: the path in the environment
+/// variable `env`, else `$XDG_DATA_HOME/neardup/NAME`, else `~/.local/share/neardup/NAME`.
+fn data_file(env: &str, name: &str) -> Option<std::path::PathBuf> {
+    if let Some(p) = std::env::var_os(env) {
+        return Some(p.into());
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/share")))?;
+    Some(base.join("neardup").join(name))
+}
+
 /// The language of a document the detector cannot identify reliably.
 pub(crate) const UNDETERMINED: &str = "und";
 
