@@ -8,8 +8,8 @@
 //!
 //! 0. **Language**: the record's label (`--lang-field`), else the detector's when its
 //!    confidence is at least 0.5 (langid.py's model where one is installed, module
-//!    [`identify`], else whatlang), else none (`und`: code, command lines, too little text, a language the
-//!    detector does not know). Labels only ever set two documents apart; whether two documents
+//!    [`identify`], else whatlang), else none (`und`: code, command lines, too little text, a
+//!    language the detector does not know). Labels only ever set two documents apart; whether two documents
 //!    are in one language is decided by their common words (module `language`), so a document
 //!    without a label takes part through its words, and only one with neither takes no part.
 //! 1. **Corpus filter.** A key is an anchor of the corpus only when it occurs in documents of at
@@ -298,8 +298,8 @@ pub struct Links {
 /// carried twice) and the `boilerplate` lines it drops (hashes of normalized lines with the
 /// fewest groups of a line dropped, see [`crate::spans::boilerplate`]) are set aside, then the language is identified and the
 /// anchors extracted from what is left. `label` is the document's language as the corpus gives it;
-/// when it is absent or empty, the `detector`'s is taken. `lines`, where known, are the hashes of the
-/// text's lines as the first pass listed them (the boilerplate lines are among such hashes):
+/// when it is absent or empty, the `detector`'s is taken. `lines`, where known, are the hashes
+/// of the text's lines as the first pass listed them (the boilerplate lines are among such hashes):
 /// when none is boilerplate and no repeat is cut, no line is looked up.
 #[doc(hidden)]
 #[allow(clippy::too_many_arguments)]
