@@ -17,9 +17,11 @@ R x 256 u16 transitions (a row per distinct set of a state's transitions: 2,494 
 states, 1.3 MB where the full table takes 4.7); S + 1 u32 offsets into the outputs; O u16
 feature ids (the features that end in each state).
 """
+import array
 import base64
 import bz2
 import io
+import os
 import pickle
 import re
 import struct
@@ -32,7 +34,6 @@ class ArraysOnly(pickle.Unpickler):
 
     def find_class(self, module, name):
         if (module, name) == ("array", "_array_reconstructor") or (module, name) == ("array", "array"):
-            import array
             return getattr(array, name)
         raise pickle.UnpicklingError(f"unexpected {module}.{name} in the model")
 
@@ -72,7 +73,6 @@ def main():
     buf += struct.pack(f"<{len(ids)}H", *ids)
     with open(out + ".tmp", "wb") as o:
         o.write(buf)
-    import os
     os.replace(out + ".tmp", out)
     print(f"langid model: {c} languages, {f} features, {states} states -> {out}", file=sys.stderr)
 

@@ -358,10 +358,11 @@ impl Extractor {
 /// probability) at which a language is taken.
 pub const MIN_CONFIDENCE: f64 = 0.5;
 
-/// Bytes of a text's head [`detect_language`] reads. whatlang's cost is mostly fixed (each
-/// language profile of the script against the text's trigrams), but a shorter head has fewer
-/// trigrams; 1,024 to 4,096 bytes give NTREX within 0.01 and the man pages their best, 512 loses
-/// man pages (see docs/crosslingual.md, "The parameters").
+/// Bytes of a text's head the detector reads ([`detect_language`], or the language model of
+/// [`super::identify`]). whatlang's cost is mostly fixed (each language profile of the script
+/// against the text's trigrams), but a shorter head has fewer trigrams; with whatlang, 1,024 to
+/// 4,096 bytes give NTREX within 0.01 and the man pages their best, 512 loses man pages (see
+/// docs/crosslingual.md, "The parameters"); the model's walk costs a table look-up a byte.
 const HEAD_BYTES: usize = 1024;
 
 /// The first [`HEAD_BYTES`] of `text` (to a character boundary).
