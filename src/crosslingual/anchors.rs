@@ -26,7 +26,6 @@
 
 use crate::normalize::PlaneCache;
 use std::borrow::Cow;
-use unicode_normalization::UnicodeNormalization;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// One anchor of a document.
@@ -67,7 +66,8 @@ pub(crate) fn digit_value(c: char) -> Option<u8> {
     if c.is_ascii() {
         return c.is_ascii_digit().then(|| (u - 0x30) as u8);
     }
-    if u < 0x660 {
+    // Outside the blocks below (CJK and most letters of other scripts): no search.
+    if !(0x660..=0x1819).contains(&u) && !(0xFF10..=0xFF19).contains(&u) {
         return None;
     }
     // First code point (the zero) of each block of ten decimal digits.
@@ -91,6 +91,13 @@ fn is_mark(c: char) -> bool {
         | 0xA01..=0xA03 | 0xA3C..=0xA51 | 0xA81..=0xA83 | 0xABC..=0xACD | 0xB01..=0xB03 | 0xB3C..=0xB57
         | 0xB82 | 0xBBE..=0xBCD | 0xC00..=0xC04 | 0xC3E..=0xC56 | 0xC81..=0xC83 | 0xCBC..=0xCD6
         | 0xD00..=0xD03 | 0xD3B..=0xD57 | 0xE31 | 0xE34..=0xE3A | 0xE47..=0xE4E | 0x3099..=0x309A)
+}
+
+/// `c.is_uppercase()`, without the standard library's table search for the blocks of scripts
+/// that have no case (Hebrew to Myanmar, the CJK blocks, Hangul): most letters of the texts
+/// in those scripts.
+fn is_upper(c: char) -> bool {
+    !matches!(c as u32, 0x590..=0x109F | 0x2E80..=0x9FFF | 0xAC00..=0xD7A3) && c.is_uppercase()
 }
 
 fn is_word_char(c: char) -> bool {
@@ -233,11 +240,7 @@ impl Extractor {
     pub fn extract(&mut self, text: &str, out: &mut Vec<Anchor>) {
         out.clear();
         self.nfkc.clear();
-        if text.is_ascii() || crate::normalize::is_nfkc(text) {
-            self.nfkc.push_str(text);
-        } else {
-            self.nfkc.extend(text.nfkc());
-        }
+        crate::normalize::nfkc_into(text, &mut self.nfkc);
         let text = std::mem::take(&mut self.nfkc);
         self.items.clear();
         self.caps.clear();
@@ -275,13 +278,13 @@ impl Extractor {
             if is_word_char(c) {
                 let script = script_of(c);
                 let mut end = i + c.len_utf8();
-                let mut upper = usize::from(c.is_uppercase());
+                let mut upper = usize::from(is_upper(c));
                 let mut letters = 1usize;
                 while let Some(&(j, n)) = it.peek() {
                     if !is_word_char(n) || (script_of(n) != script && !is_mark(n) && n != '\u{30FC}') {
                         break;
                     }
-                    upper += usize::from(n.is_uppercase());
+                    upper += usize::from(is_upper(n));
                     letters += 1;
                     end = j + n.len_utf8();
                     it.next();
@@ -295,7 +298,7 @@ impl Extractor {
                     self.items.push(Item::Key(ident_key(&text.as_bytes()[i..end])));
                 } else if script != Script::Unspaced {
                     // Unspaced scripts give no names (only their numbers and embedded Latin words).
-                    let capitalized = c.is_uppercase();
+                    let capitalized = is_upper(c);
                     if script == Script::Cased && capitalized && !sentence_start {
                         self.caps.push(xxh3_64_with_seed(&text.as_bytes()[i..end], 0));
                     }
@@ -411,6 +414,13 @@ fn is_latin(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn is_upper_is_is_uppercase() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(is_upper(c), c.is_uppercase(), "{:X}", c as u32);
+        }
+    }
 
     /// whatlang's language of `text`, or `"und"` below [`MIN_CONFIDENCE`].
     fn language(text: &str) -> &'static str {

@@ -26,6 +26,7 @@
 
 use crate::error::{Error, Result};
 use crate::normalize::normalize_into;
+use crate::spans::IdKeyed;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{BufRead, Read};
@@ -404,8 +405,8 @@ impl Lexicon {
             Some(Served::English) => ("eng", None),
             Some(Served::Table(i)) => (self.langs[i].0.as_str(), Some(self.table_at(i))),
         };
-        let mut bag: HashMap<u32, f32> = HashMap::new();
-        let add = |bag: &mut HashMap<u32, f32>, english: Pivots<'_>| {
+        let mut bag: IdKeyed<f32> = IdKeyed::default();
+        let add = |bag: &mut IdKeyed<f32>, english: Pivots<'_>| {
             let w = 1.0 / english.len() as f32;
             for id in english.iter() {
                 *bag.entry(id).or_default() += w;

@@ -39,6 +39,22 @@ fn word_char(c: char) -> bool {
             | 0x60C | 0x61B | 0x61F | 0x66A..=0x66D | 0x6D4 | 0x964..=0x965 | 0xE4F | 0xE5A..=0xE5B)
 }
 
+/// `char::is_numeric` of the Basic Multilingual Plane, cached (the standard library searches
+/// its tables for every character beyond ASCII).
+static NUMERIC: crate::normalize::PlaneCache<bool> = crate::normalize::PlaneCache::new();
+
+/// The lowercase of a character of the Basic Multilingual Plane when it is one character
+/// (`'\0'` for the few that lower to more), cached as [`NUMERIC`].
+static LOWER: crate::normalize::PlaneCache<char> = crate::normalize::PlaneCache::new();
+
+fn lower_one(c: char) -> char {
+    let mut it = c.to_lowercase();
+    match (it.next(), it.next()) {
+        (Some(l), None) => l,
+        _ => '\0',
+    }
+}
+
 /// Scratch space of [`Profiler::common_words`].
 #[derive(Default)]
 pub struct Profiler {
@@ -83,8 +99,11 @@ impl Profiler {
                     flush(&mut self.word, &mut digits_only, &mut self.hashes);
                     continue;
                 }
-                digits_only &= c.is_numeric();
-                self.word.extend(c.to_lowercase());
+                digits_only &= NUMERIC.get(c, char::is_numeric);
+                match LOWER.get(c, lower_one) {
+                    '\0' => self.word.extend(c.to_lowercase()),
+                    l => self.word.push(l),
+                }
             } else {
                 flush(&mut self.word, &mut digits_only, &mut self.hashes);
             }
@@ -252,6 +271,19 @@ pub(crate) fn shares_at_least(a: &[u64], b: &[u64], k: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cached_character_tests_agree_with_the_standard_library() {
+        for c in (0x80..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(NUMERIC.get(c, char::is_numeric), c.is_numeric(), "{:X}", c as u32);
+            let mut lowered = String::new();
+            match LOWER.get(c, lower_one) {
+                '\0' => lowered.extend(c.to_lowercase()),
+                l => lowered.push(l),
+            }
+            assert_eq!(lowered, c.to_lowercase().to_string(), "{:X}", c as u32);
+        }
+    }
 
     proptest::proptest! {
         /// The mask-and-run answer is the merge's, whether words crowd few bits (the lists

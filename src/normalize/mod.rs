@@ -14,7 +14,9 @@
 
 mod segment;
 
+#[cfg(test)]
 pub(crate) use segment::is_nfkc;
+pub(crate) use segment::nfkc_into;
 use segment::push_non_ascii_run;
 #[cfg(test)]
 use segment::stable_fold;

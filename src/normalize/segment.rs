@@ -320,7 +320,9 @@ fn char_info(c: char) -> CharInfo {
 /// is Yes and the combining marks are in canonical order): the answer of unicode-normalization's
 /// `is_nfkc_quick(text.chars()) == IsNormalized::Yes`, with each character's properties read
 /// from the per-block cache (the tables' binary searches cost tens of instructions per
-/// character).
+/// character). The test [`nfkc_into`] applies per character; kept to check the cached
+/// properties against unicode-normalization's.
+#[cfg(test)]
 pub(crate) fn is_nfkc(text: &str) -> bool {
     let mut last_ccc = 0u8;
     for c in text.chars() {
@@ -335,6 +337,50 @@ pub(crate) fn is_nfkc(text: &str) -> bool {
         last_ccc = info.ccc;
     }
     true
+}
+
+/// Appends the NFKC form of `text` to `out`: unicode-normalization's `text.nfkc()`, run only
+/// over the stretches that need it. A character whose quick check is Yes and whose combining
+/// class is 0 is a safe place to split (UAX #15, "Stable Code Points": nothing before it
+/// reorders past it or composes with it, because the characters that compose with an earlier
+/// one are exactly those whose quick check is Maybe), so the text is copied as it is between
+/// such characters and normalized from the last one before a character that fails the quick
+/// check to the next one after it.
+pub(crate) fn nfkc_into(text: &str, out: &mut String) {
+    use unicode_normalization::UnicodeNormalization;
+    let stable = |c: char| {
+        c.is_ascii() || {
+            let info = char_info(c);
+            info.quick == Quick::Yes && info.ccc == 0
+        }
+    };
+    // `copied`: bytes of `text` already in `out`; `start`: the last stable character met.
+    let (mut copied, mut start, mut last_ccc) = (0, 0, 0u8);
+    let mut i = 0;
+    while let Some(c) = text[i..].chars().next() {
+        let next = i + c.len_utf8();
+        if c.is_ascii() {
+            (start, last_ccc, i) = (i, 0, next);
+            continue;
+        }
+        let info = char_info(c);
+        if info.quick == Quick::Yes && (info.ccc == 0 || last_ccc <= info.ccc) {
+            if info.ccc == 0 {
+                start = i;
+            }
+            (last_ccc, i) = (info.ccc, next);
+            continue;
+        }
+        // Normalized from the last stable character to the next one.
+        let end = text[next..]
+            .char_indices()
+            .find(|&(_, n)| stable(n))
+            .map_or(text.len(), |(j, _)| next + j);
+        out.push_str(&text[copied..start]);
+        out.extend(text[start..end].nfkc());
+        (copied, start, last_ccc, i) = (end, end, 0, end);
+    }
+    out.push_str(&text[copied..]);
 }
 
 /// [`CharInfo`] by the Unicode tables.

@@ -278,3 +278,41 @@ fn segments_normalize_as_the_reference_short_or_long() {
         assert_eq!(norm(&text), reference(&text), "{n} marks");
     }
 }
+
+#[test]
+fn nfkc_into_is_unicode_normalizations_nfkc() {
+    use unicode_normalization::UnicodeNormalization;
+    for s in [
+        "",
+        "plain ASCII",
+        "déjà vu",
+        "e\u{301}t\u{301}e\u{301}",
+        "ＡＢＣ ﬁle",
+        "a\u{323}\u{302}b\u{302}\u{323}",
+        "\u{1100}\u{1161}\u{11A8} 한국어",
+        "क़ ड़ \u{915}\u{93C}",
+        "\u{9C7}\u{9BE} \u{B47}\u{B3E}",
+        "Å Å ℃ ½",
+    ] {
+        let mut out = String::from("kept ");
+        nfkc_into(s, &mut out);
+        assert_eq!(out, format!("kept {}", s.nfkc().collect::<String>()), "{s:?}");
+    }
+}
+
+proptest::proptest! {
+    /// Texts made of characters that compose, decompose, reorder or fold under NFKC.
+    #[test]
+    fn nfkc_into_agrees_on_mixed_texts(picks in proptest::collection::vec(0usize..24, 0..40)) {
+        use unicode_normalization::UnicodeNormalization;
+        const PIECES: [&str; 24] = [
+            "a", "e", " ", "\u{301}", "\u{323}", "\u{302}", "\u{308}", "é", "ﬁ", "Ａ", "\u{1100}",
+            "\u{1161}", "\u{11A8}", "한", "\u{915}", "\u{93C}", "\u{9C7}", "\u{9BE}", "\u{B47}",
+            "\u{B3E}", "Å", "½", "\u{FB01}", "\u{0644}\u{0627}",
+        ];
+        let s: String = picks.iter().map(|&i| PIECES[i]).collect();
+        let mut out = String::new();
+        nfkc_into(&s, &mut out);
+        proptest::prop_assert_eq!(out, s.nfkc().collect::<String>());
+    }
+}

@@ -73,7 +73,14 @@ impl std::hash::Hasher for PassThrough {
     fn write_u64(&mut self, v: u64) {
         self.0 = v;
     }
+    /// A 32-bit hash spread over the 64 bits (the table reads the top ones too).
+    fn write_u32(&mut self, v: u32) {
+        self.0 = u64::from(v).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
 }
+
+/// A hash map keyed by 32-bit ids that are themselves hashes (see [`PassThrough`]).
+pub type IdKeyed<V> = std::collections::HashMap<u32, V, std::hash::BuildHasherDefault<PassThrough>>;
 
 /// What kind of duplicated span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

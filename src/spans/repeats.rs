@@ -47,6 +47,15 @@ pub(crate) fn find_repeats(text: &str, window: usize, min_tokens: usize) -> Vec<
     let hashes: Vec<u64> = spans
         .iter()
         .map(|&(s, e)| {
+            // An ASCII token's normal form is its lowercase: hashed from the stack.
+            let token = &text.as_bytes()[s..e];
+            if token.len() <= 32 && token.is_ascii() {
+                let mut lower = [0u8; 32];
+                for (l, &b) in lower.iter_mut().zip(token) {
+                    *l = b.to_ascii_lowercase();
+                }
+                return xxh3_64(&lower[..token.len()]);
+            }
             normalize_into(&text[s..e], &mut buf);
             xxh3_64(buf.as_bytes())
         })
@@ -146,6 +155,19 @@ pub fn strip_repeats(text: &str, repeats: &[Repeat]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_repeat_differing_in_case_or_accents_is_found() {
+        // The ASCII tokens are hashed by their lowercase, the others by their normal form.
+        let body = para(3, 60);
+        let text = format!("{body}\n{}", body.to_uppercase());
+        let r = find_repeats(&text, DEFAULT_WINDOW, DEFAULT_MIN_TOKENS);
+        assert_eq!(r.len(), 1);
+        assert_eq!((r[0].match_start, r[0].start), (0, body.len() + 1));
+        let accented = body.replace('x', "é");
+        let text = format!("{accented}\n{}", accented.to_uppercase());
+        assert_eq!(find_repeats(&text, DEFAULT_WINDOW, DEFAULT_MIN_TOKENS).len(), 1);
+    }
 
     fn para(seed: usize, words: usize) -> String {
         (0..words)
