@@ -8,6 +8,7 @@
 #[cfg(test)]
 use super::Params;
 use super::{DocFeatures, LabelledLanguages, Languages, POSTINGS_BUDGET, SameLanguage};
+use crate::spans::IdKeyed;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -223,30 +224,34 @@ impl AnchorIndex {
             let w = self.weight[k as usize];
             for &e in list {
                 if !std::mem::replace(&mut seen[e as usize], true) {
-                    met.push((0.0, e));
+                    met.push(u64::from(e));
                 }
                 acc[e as usize] += w;
             }
         }
-        // Each document met with its summed weight; the dense arrays cleared for the next.
-        for (w, e) in met.iter_mut() {
-            seen[*e as usize] = false;
-            *w = std::mem::take(&mut acc[*e as usize]);
+        // Each document met with its summed weight, as one sort key: the weight's bits
+        // complemented above the document, so that ascending keys are descending weights, ties
+        // by document (a sum of positive weights is a non-negative float, whose bits order as
+        // its value). The dense arrays are cleared for the next document.
+        for m in met.iter_mut() {
+            let e = *m as usize;
+            seen[e] = false;
+            let w = std::mem::take(&mut acc[e]);
+            *m |= u64::from(!w.to_bits()) << 32;
         }
-        let order = |x: &(f32, u32), y: &(f32, u32)| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1));
         let passes = |e: u32| group[e as usize] != group[du] && same.differ(d, e);
         // The best RANKED documents that pass the test, in rank order: sort the met ones a
         // chunk at a time, best chunk first.
-        let mut ranked: Vec<(f32, u32)> = Vec::with_capacity(RANKED);
+        let mut ranked: Vec<u32> = Vec::with_capacity(RANKED);
         let mut rest = &mut met[..];
         while ranked.len() < RANKED && !rest.is_empty() {
             let take = (RANKED - ranked.len()).min(rest.len());
             if take < rest.len() {
-                rest.select_nth_unstable_by(take - 1, order);
+                rest.select_nth_unstable(take - 1);
             }
             let (chunk, tail) = rest.split_at_mut(take);
-            chunk.sort_unstable_by(order);
-            ranked.extend(chunk.iter().filter(|&&(_, e)| passes(e)));
+            chunk.sort_unstable();
+            ranked.extend(chunk.iter().map(|&m| m as u32).filter(|&e| passes(e)));
             rest = tail;
         }
         let complete = read_whole && rest.is_empty();
@@ -254,7 +259,7 @@ impl AnchorIndex {
         langs.clear(same);
         taken.clear();
         let mut out = Vec::new();
-        for (_, e) in ranked {
+        for e in ranked {
             let l = langs.of(e, same);
             if l == taken.len() {
                 taken.push(0);
@@ -340,7 +345,7 @@ pub(super) struct PivotIndex {
 impl PivotIndex {
     pub(super) fn build(docs: &[DocFeatures]) -> Self {
         let with = docs.iter().filter(|d| !d.pivots.is_empty()).count().max(1);
-        let mut df: HashMap<u32, u32> = HashMap::new();
+        let mut df: IdKeyed<u32> = IdKeyed::default();
         for d in docs {
             for &(id, _) in &d.pivots {
                 *df.entry(id).or_default() += 1;
@@ -443,7 +448,8 @@ fn strip_templates(seqs: Vec<Vec<u32>>, group: &[u32], same: &SameLanguage<'_>, 
 pub(super) struct CandidateScratch {
     acc: Vec<f32>,
     seen: Vec<bool>,
-    met: Vec<(f32, u32)>,
+    /// The documents met, each packed with its summed weight (see `candidates_of`).
+    met: Vec<u64>,
     keys: Vec<u32>,
     langs: LabelledLanguages,
     /// Candidates taken per language (see [`AnchorIndex::candidates_of`]).
@@ -480,16 +486,26 @@ fn for_common<T>(a: &[T], b: &[T], key: impl Fn(&T) -> u32, mut f: impl FnMut(us
 
 /// Weight of the heaviest common subsequence of `a` and `b` (`row` is scratch space).
 pub(crate) fn weighted_lcs(a: &[u32], b: &[u32], weight: &[f32], row: &mut Vec<f32>) -> f32 {
+    // A common prefix is matched whole by some heaviest common subsequence (exchange argument:
+    // a subsequence that leaves a[0] = b[0] unmatched, or matches either elsewhere, can match
+    // the two together instead, at the same or more weight), and so is a common suffix. The
+    // prefix's weight is where the recurrence starts, summed in the order it would sum it.
+    let p = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let base = a[..p].iter().fold(0.0f32, |s, &k| s + weight[k as usize]);
+    let (a, b) = (&a[p..], &b[p..]);
+    let q = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
+    let (a, b, suffix) = (&a[..a.len() - q], &b[..b.len() - q], &a[a.len() - q..]);
+    let add_suffix = |s: f32| suffix.iter().fold(s, |s, &k| s + weight[k as usize]);
     if a.is_empty() || b.is_empty() {
-        return 0.0;
+        return add_suffix(base);
     }
     // row[j] = best over a[..i] and b[..j]; one row, with the diagonal carried along.
     row.clear();
-    row.resize(b.len() + 1, 0.0);
+    row.resize(b.len() + 1, base);
     for &x in a {
         let wx = weight[x as usize];
         // `left` is row[j] of this row, `diag` row[j] of the row before.
-        let (mut diag, mut left) = (0.0f32, 0.0f32);
+        let (mut diag, mut left) = (base, base);
         for (&y, cell) in b.iter().zip(row[1..].iter_mut()) {
             let up = *cell;
             // Branch-free: on a match `diag + wx` is at least `up` and `left` (the chains
@@ -505,7 +521,7 @@ pub(crate) fn weighted_lcs(a: &[u32], b: &[u32], weight: &[f32], row: &mut Vec<f
             *cell = v;
         }
     }
-    row[b.len()]
+    add_suffix(row[b.len()])
 }
 #[cfg(test)]
 mod tests {
@@ -586,5 +602,32 @@ mod tests {
         assert_eq!(weighted_lcs(&[0, 1, 2, 3], &[3, 2, 1, 0], &w, &mut row), 4.0);
         assert_eq!(weighted_lcs(&[0, 2, 3], &[0, 1, 3], &w, &mut row), 5.0);
         assert_eq!(weighted_lcs(&[], &[0], &w, &mut row), 0.0);
+        // A common prefix and suffix around a middle that needs the recurrence.
+        assert_eq!(
+            weighted_lcs(&[0, 1, 2, 3, 1, 0], &[0, 1, 3, 2, 1, 0], &w, &mut row),
+            10.0
+        );
+    }
+
+    proptest::proptest! {
+        /// The common prefix and suffix set aside change nothing: the same weight as the
+        /// whole recurrence (integer weights, so that sums are exact in any order).
+        #[test]
+        fn weighted_lcs_is_the_textbook_recurrence(
+            a in proptest::collection::vec(0u32..5, 0..24),
+            b in proptest::collection::vec(0u32..5, 0..24),
+        ) {
+            let w = [1.0, 2.0, 3.0, 4.0, 5.0];
+            let mut t = vec![vec![0f32; b.len() + 1]; a.len() + 1];
+            for i in 1..=a.len() {
+                for j in 1..=b.len() {
+                    t[i][j] = t[i - 1][j].max(t[i][j - 1]);
+                    if a[i - 1] == b[j - 1] {
+                        t[i][j] = t[i][j].max(t[i - 1][j - 1] + w[a[i - 1] as usize]);
+                    }
+                }
+            }
+            proptest::prop_assert_eq!(weighted_lcs(&a, &b, &w, &mut Vec::new()), t[a.len()][b.len()]);
+        }
     }
 }
