@@ -16,7 +16,7 @@ file of the same texts).
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional, Sequence, Tuple
+from typing import Any, Iterable, Optional, Sequence, Tuple, Union
 
 from ._neardup import ArrowColumn, DedupResult, __version__, _dedup, _index_build, _sign
 
@@ -70,6 +70,7 @@ def dedup(
     cross_lingual: bool = False,
     langs: Optional[Iterable[Optional[str]]] = None,
     lexicon: Optional[str] = None,
+    language_model: Union[str, bool, None] = None,
     threads: int = 0,
     against: Optional[str] = None,
     substrings: bool = False,
@@ -101,6 +102,10 @@ def dedup(
             whatlang).
         lexicon: with ``cross_lingual``, the compiled dictionary pivot (default: the one
             ``neardup lexicon build`` or ``scripts/setup.sh`` installed, if any).
+        language_model: with ``cross_lingual``, the language model that identifies texts
+            without a label (``--language-model``): a file path; ``None`` or ``True``, the one
+            ``scripts/setup.sh`` installed, if any; ``False``, whatlang
+            (``--no-language-model``).
         threads: worker threads (0: one per core).
         against: an index folder (``neardup index build``, built with the same settings): texts
             that are near-duplicates of an indexed document are removed too, as with
@@ -136,6 +141,7 @@ def dedup(
         cross_lingual=cross_lingual,
         langs=langs,
         lexicon=lexicon,
+        language_model=language_model,
         threads=threads,
         against=against,
         substrings=substrings,

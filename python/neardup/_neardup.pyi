@@ -1,6 +1,6 @@
 """Type stubs of the compiled module (see neardup/__init__.py for the documented API)."""
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 __version__: str
 
@@ -40,6 +40,7 @@ def _dedup(
     cross_lingual: bool = ...,
     langs: Optional[List[Optional[str]]] = ...,
     lexicon: Optional[str] = ...,
+    language_model: Union[str, bool, None] = ...,
     threads: int = ...,
     against: Optional[str] = ...,
     substrings: bool = ...,

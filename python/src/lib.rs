@@ -148,8 +148,8 @@ fn config(
 #[pyfunction]
 #[pyo3(signature = (texts, *, threshold=None, num_perm=None, bands=None, rows=None,
     shingle_words=None, shingle_chars=None, seed=None, method="minhash", keep="first",
-    grouping="leader", keep_boilerplate=false, cross_lingual=false, langs=None, lexicon=None, threads=0,
-    against=None, substrings=false))]
+    grouping="leader", keep_boilerplate=false, cross_lingual=false, langs=None, lexicon=None,
+    language_model=None, threads=0, against=None, substrings=false))]
 #[allow(clippy::too_many_arguments)]
 fn _dedup(
     py: Python<'_>,
@@ -168,6 +168,7 @@ fn _dedup(
     cross_lingual: bool,
     langs: Option<Vec<Option<String>>>,
     lexicon: Option<std::path::PathBuf>,
+    language_model: Option<&Bound<'_, PyAny>>,
     threads: usize,
     against: Option<std::path::PathBuf>,
     substrings: bool,
@@ -207,8 +208,17 @@ fn _dedup(
                 .map_err(|e| PyOSError::new_err(format!("lexicon {}: {e}", path.display())))?;
             dedup = dedup.lexicon(Arc::new(lex));
         }
-        // As the CLI: the language model scripts/setup.sh installed, if any (else whatlang).
-        if let Some(path) = identify::default_path().filter(|p| p.is_file()) {
+        // As the CLI: the language model named (`--language-model FILE`), else the one
+        // scripts/setup.sh installed, if any; `False` keeps whatlang (`--no-language-model`).
+        let path = match language_model {
+            Some(v) if v.is_instance_of::<pyo3::types::PyBool>() => match v.extract::<bool>()? {
+                true => identify::default_path().filter(|p| p.is_file()),
+                false => None,
+            },
+            Some(v) => Some(v.extract::<std::path::PathBuf>()?),
+            None => identify::default_path().filter(|p| p.is_file()),
+        };
+        if let Some(path) = path {
             let model = py
                 .detach(|| identify::LanguageModel::load(&path))
                 .map_err(|e| PyOSError::new_err(format!("language model {}: {e}", path.display())))?;

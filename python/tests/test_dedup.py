@@ -132,6 +132,27 @@ def test_same_translations_as_the_command_line_on_the_seeds(cli, tmp_path):
     assert result.langs[ids.index("002")] is None
 
 
+def test_the_language_model_is_chosen_as_on_the_command_line(cli, tmp_path):
+    recs = records(DATA / "seeds.jsonl")
+    ids, texts = [r["id"] for r in recs], [r["text"] for r in recs]
+    # False keeps whatlang, as --no-language-model does.
+    whatlang = neardup.dedup(texts, cross_lingual=True, language_model=False)
+    want = cli_clusters(cli, tmp_path, DATA / "seeds.jsonl", "--cross-lingual", "--no-language-model")
+    assert py_clusters(whatlang, ids) == want
+    # A named file that is not a model is refused by name.
+    bad = tmp_path / "not-a-model.bin"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(OSError, match="not-a-model.bin"):
+        neardup.dedup(texts, cross_lingual=True, language_model=str(bad))
+    # The installed model named gives what the default (the installed model) gives.
+    data = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    installed = os.environ.get("NEARDUP_LANGID") or os.path.join(data, "neardup", "langid.bin")
+    if os.path.isfile(installed):
+        named = neardup.dedup(texts, cross_lingual=True, language_model=installed)
+        default = neardup.dedup(texts, cross_lingual=True)
+        assert named.langs == default.langs and named.clusters == default.clusters
+
+
 def test_signatures_are_the_command_line_signatures(cli, tmp_path):
     recs = records(DATA / "seeds.jsonl")
     k, data = neardup.sign([r["text"] for r in recs])
