@@ -33,13 +33,9 @@ fn cross_lingual(c: &mut Criterion) {
     g.sample_size(20);
     let none = HashKeyed::default();
     // The dictionaries scripts/setup.sh installs, when they are there (as the CLI reads them).
-    let lex = lexicon::default_path()
-        .filter(|p| p.is_file())
-        .and_then(|p| lexicon::Lexicon::load(&p).ok());
+    let lex = lexicon::installed().and_then(|p| lexicon::Lexicon::load(&p).ok());
     // The language model scripts/setup.sh installs, when it is there (else whatlang).
-    let model = identify::default_path()
-        .filter(|p| p.is_file())
-        .and_then(|p| identify::LanguageModel::load(&p).ok());
+    let model = identify::installed().and_then(|p| identify::LanguageModel::load(&p).ok());
     let featurize = |ex: &mut Extractor, profiler: &mut Profiler| -> Vec<DocFeatures> {
         texts
             .iter()

@@ -101,9 +101,7 @@ fn lexicon_path(a: &DedupArgs) -> Option<std::path::PathBuf> {
     if a.no_lexicon {
         return None;
     }
-    a.lexicon
-        .clone()
-        .or_else(|| lexicon::default_path().filter(|p| p.is_file()))
+    a.lexicon.clone().or_else(lexicon::installed)
 }
 
 /// The lexicon file named, else the default place.
@@ -281,10 +279,7 @@ fn with_language_model(a: &DedupArgs, dedup: Dedup) -> anyhow::Result<Dedup> {
     if !a.cross_lingual || a.no_language_model {
         return Ok(dedup);
     }
-    let path = a
-        .language_model
-        .clone()
-        .or_else(|| identify::default_path().filter(|p| p.is_file()));
+    let path = a.language_model.clone().or_else(identify::installed);
     let Some(path) = path else {
         if !a.quiet {
             diag!("neardup: cross-lingual: no language model, whatlang identifies languages (see scripts/setup.sh)");

@@ -201,7 +201,7 @@ fn _dedup(
     let mut dedup = Dedup::new(config).threads(threads);
     if cross_lingual {
         // As the CLI: the lexicon named, else the default one if it was built.
-        let path = lexicon.or_else(|| lexicon::default_path().filter(|p| p.is_file()));
+        let path = lexicon.or_else(lexicon::installed);
         if let Some(path) = path {
             let lex = py
                 .detach(|| lexicon::Lexicon::load(&path))
@@ -212,11 +212,11 @@ fn _dedup(
         // scripts/setup.sh installed, if any; `False` keeps whatlang (`--no-language-model`).
         let path = match language_model {
             Some(v) if v.is_instance_of::<pyo3::types::PyBool>() => match v.extract::<bool>()? {
-                true => identify::default_path().filter(|p| p.is_file()),
+                true => identify::installed(),
                 false => None,
             },
             Some(v) => Some(v.extract::<std::path::PathBuf>()?),
-            None => identify::default_path().filter(|p| p.is_file()),
+            None => identify::installed(),
         };
         if let Some(path) = path {
             let model = py

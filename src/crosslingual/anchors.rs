@@ -424,10 +424,8 @@ mod tests {
 
     /// whatlang's language of `text`, or `"und"` below [`MIN_CONFIDENCE`].
     fn language(text: &str) -> &'static str {
-        match detect_language(text) {
-            (lang, c) if c >= MIN_CONFIDENCE => lang,
-            _ => crate::crosslingual::UNDETERMINED,
-        }
+        let language = crate::crosslingual::identify::Detector::new(None).language(text);
+        language.unwrap_or(crate::crosslingual::UNDETERMINED)
     }
 
     fn keys(text: &str) -> Vec<(u64, bool)> {

@@ -197,12 +197,24 @@ impl<'a> Detector<'a> {
             None => super::anchors::detect_language(text),
         }
     }
+
+    /// [`Detector::detect`]'s language when its confidence is at least
+    /// [`super::anchors::MIN_CONFIDENCE`].
+    pub fn language(&mut self, text: &str) -> Option<&'a str> {
+        let (lang, confidence) = self.detect(text);
+        (confidence >= super::anchors::MIN_CONFIDENCE).then_some(lang)
+    }
 }
 
 /// Where `scripts/setup.sh` puts the model: `$NEARDUP_LANGID`, else
 /// `$XDG_DATA_HOME/neardup/langid.bin`, else `~/.local/share/neardup/langid.bin`.
 pub fn default_path() -> Option<PathBuf> {
     super::data_file("NEARDUP_LANGID", "langid.bin")
+}
+
+/// [`default_path`] when a file is there: the model a run takes unless another is named.
+pub fn installed() -> Option<PathBuf> {
+    default_path().filter(|p| p.is_file())
 }
 
 #[cfg(test)]

@@ -465,5 +465,10 @@ pub fn default_path() -> Option<PathBuf> {
     super::data_file("NEARDUP_LEXICON", "lexicon.bin")
 }
 
+/// [`default_path`] when a file is there: the lexicon a run takes unless another is named.
+pub fn installed() -> Option<PathBuf> {
+    default_path().filter(|p| p.is_file())
+}
+
 #[cfg(test)]
 mod tests;

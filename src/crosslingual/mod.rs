@@ -339,15 +339,12 @@ pub fn features(
     // tell (a page that is mostly template).
     let lang: Arc<str> = match label.filter(|l| !l.is_empty()) {
         Some(l) => Arc::from(l),
-        None => Arc::from(match detector.detect(&kept) {
-            (lang, c) if c >= anchors::MIN_CONFIDENCE => lang,
+        None => Arc::from(match detector.language(&kept) {
+            Some(lang) => lang,
             // The detector reads a text's head only: when nothing was set aside there, the
             // whole text would get the same answer.
-            _ if anchors::same_head(&kept, text) => UNDETERMINED,
-            _ => match detector.detect(text) {
-                (lang, c) if c >= anchors::MIN_CONFIDENCE => lang,
-                _ => UNDETERMINED,
-            },
+            None if anchors::same_head(&kept, text) => UNDETERMINED,
+            None => detector.language(text).unwrap_or(UNDETERMINED),
         }),
     };
     let mut out = DocFeatures {

@@ -55,6 +55,14 @@ fn lower_one(c: char) -> char {
     }
 }
 
+/// Appends `c.to_lowercase()` to `out`, from [`LOWER`] where it is one character.
+fn push_lower(c: char, out: &mut String) {
+    match LOWER.get(c, lower_one) {
+        '\0' => out.extend(c.to_lowercase()),
+        l => out.push(l),
+    }
+}
+
 /// Scratch space of [`Profiler::common_words`].
 #[derive(Default)]
 pub struct Profiler {
@@ -100,10 +108,7 @@ impl Profiler {
                     continue;
                 }
                 digits_only &= NUMERIC.get(c, char::is_numeric);
-                match LOWER.get(c, lower_one) {
-                    '\0' => self.word.extend(c.to_lowercase()),
-                    l => self.word.push(l),
-                }
+                push_lower(c, &mut self.word);
             } else {
                 flush(&mut self.word, &mut digits_only, &mut self.hashes);
             }
@@ -277,10 +282,7 @@ mod tests {
         for c in (0x80..=0x10FFFFu32).filter_map(char::from_u32) {
             assert_eq!(NUMERIC.get(c, char::is_numeric), c.is_numeric(), "{:X}", c as u32);
             let mut lowered = String::new();
-            match LOWER.get(c, lower_one) {
-                '\0' => lowered.extend(c.to_lowercase()),
-                l => lowered.push(l),
-            }
+            push_lower(c, &mut lowered);
             assert_eq!(lowered, c.to_lowercase().to_string(), "{:X}", c as u32);
         }
     }
