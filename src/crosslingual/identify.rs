@@ -41,11 +41,20 @@ pub struct LanguageModel {
     offsets: Vec<u32>,
     /// The features that end in each state.
     outputs: Vec<u16>,
+    /// The longest walk from the root to a state (the longest feature, in bytes).
+    depth: usize,
 }
+
+/// Stretches of a text the automaton walks at once (see [`LanguageModel::walk`]).
+const LANES: usize = 4;
 
 /// Scratch space of [`LanguageModel::classify`], kept between calls.
 #[derive(Debug, Default)]
 pub struct Scratch {
+    /// The automaton's state after each byte of the text.
+    states: Vec<u16>,
+    /// The features met and their counts.
+    met: Vec<(u16, f32)>,
     /// Visits per state (zero outside `visited`).
     visits: Vec<u32>,
     /// The states visited, in order of first visit.
@@ -70,6 +79,31 @@ fn read<T>(
     let v = b[*at..end].chunks_exact(size).map(f).collect();
     *at = end;
     Ok(v)
+}
+
+/// The greatest distance from the root (state 0) to a state of the automaton whose transitions
+/// are `next[row_of[state] * 256 + byte]` (breadth first). In the automaton of a set of
+/// features, a state's distance is the length of the feature prefix it stands for (no shorter
+/// text ends in it), so this is the longest feature's length.
+fn depth(row_of: &[u16], next: &[u16]) -> usize {
+    let mut seen = vec![false; row_of.len()];
+    seen[0] = true;
+    let (mut frontier, mut depth) = (vec![0u16], 0);
+    loop {
+        let mut reached = Vec::new();
+        for &s in &frontier {
+            let row = row_of[s as usize] as usize;
+            for &t in &next[row * 256..(row + 1) * 256] {
+                if !std::mem::replace(&mut seen[t as usize], true) {
+                    reached.push(t);
+                }
+            }
+        }
+        if reached.is_empty() {
+            return depth;
+        }
+        (frontier, depth) = (reached, depth + 1);
+    }
 }
 
 impl LanguageModel {
@@ -111,6 +145,7 @@ impl LanguageModel {
         {
             return Err("inconsistent model".into());
         }
+        let depth = depth(&row_of, &next);
         Ok(LanguageModel {
             codes,
             prior,
@@ -119,6 +154,7 @@ impl LanguageModel {
             next,
             offsets,
             outputs,
+            depth,
         })
     }
 
@@ -127,15 +163,59 @@ impl LanguageModel {
         &self.codes
     }
 
+    /// The state the automaton is in after each byte of `text`, into `states`.
+    ///
+    /// Each step reads the transition table (1.3 MB, mostly out of the first two cache
+    /// levels) at an address the previous step gave: one text's walk is a chain of dependent
+    /// loads. The text is walked as [`LANES`] stretches at once, independent chains the
+    /// processor overlaps. A state is the longest suffix of the text read so far that begins a
+    /// feature (the automaton is Aho and Corasick's, 1975, made deterministic), so it depends
+    /// on the last `depth` bytes only: a stretch's walk starts at the root `depth` bytes before
+    /// the stretch, and from its first byte on it is in the states the whole text's walk is.
+    fn walk(&self, text: &[u8], states: &mut Vec<u16>) {
+        let step = |state: u16, b: u8| self.next[self.row_of[state as usize] as usize * 256 + b as usize];
+        states.clear();
+        states.resize(text.len(), 0);
+        let stretch = text.len() / LANES;
+        if stretch <= self.depth {
+            let mut state = 0;
+            for (out, &b) in states.iter_mut().zip(text) {
+                state = step(state, b);
+                *out = state;
+            }
+            return;
+        }
+        // Lane `l` walks `text[l * stretch..(l + 1) * stretch]`, after `depth` bytes of
+        // warm-up for all but the first; the last lane goes on to the end.
+        let mut state = [0u16; LANES];
+        for (l, state) in state.iter_mut().enumerate().skip(1) {
+            for &b in &text[l * stretch - self.depth..l * stretch] {
+                *state = step(*state, b);
+            }
+        }
+        for i in 0..stretch {
+            for (l, state) in state.iter_mut().enumerate() {
+                *state = step(*state, text[l * stretch + i]);
+                states[l * stretch + i] = *state;
+            }
+        }
+        let mut last = state[LANES - 1];
+        for (out, &b) in states[LANES * stretch..].iter_mut().zip(&text[LANES * stretch..]) {
+            last = step(last, b);
+            *out = last;
+        }
+    }
+
     /// The most probable language of `text` and its probability, calibrated (see below).
     pub fn classify<'a>(&'a self, text: &[u8], s: &mut Scratch) -> (&'a str, f64) {
         let classes = self.codes.len();
         s.visits.resize(self.offsets.len() - 1, 0);
         s.visited.clear();
-        // One pass of the automaton: each state entered counts once more.
-        let mut state = 0usize;
-        for &b in text {
-            state = self.next[self.row_of[state] as usize * 256 + b as usize] as usize;
+        // One pass of the automaton: each state entered counts once more, in the order of
+        // the text (the order in which the states are first met is the order of the sum below).
+        self.walk(text, &mut s.states);
+        for &state in &s.states {
+            let state = state as usize;
             if s.visits[state] == 0 {
                 s.visited.push(state as u16);
             }
@@ -143,14 +223,21 @@ impl LanguageModel {
         }
         s.scores.clear();
         s.scores.extend_from_slice(&self.prior);
+        // The features met, each with its count, listed first (in the order of the sum), then
+        // their rows summed in one flat loop: 17% less time to classify NTREX's heads than
+        // summing while the states are read (docs/crosslingual.md, "The stage's instructions,
+        // counted").
+        s.met.clear();
         for &st in &s.visited {
             let st = st as usize;
             let n = std::mem::take(&mut s.visits[st]) as f32;
-            for &f in &self.outputs[self.offsets[st] as usize..self.offsets[st + 1] as usize] {
-                let row = &self.ptc[f as usize * classes..(f as usize + 1) * classes];
-                for (score, &p) in s.scores.iter_mut().zip(row) {
-                    *score += n * p;
-                }
+            let outputs = &self.outputs[self.offsets[st] as usize..self.offsets[st + 1] as usize];
+            s.met.extend(outputs.iter().map(|&f| (f, n)));
+        }
+        for &(f, n) in &s.met {
+            let row = &self.ptc[f as usize * classes..(f as usize + 1) * classes];
+            for (score, &p) in s.scores.iter_mut().zip(row) {
+                *score += n * p;
             }
         }
         let (best, &top) = s
@@ -286,6 +373,82 @@ mod tests {
         assert!(LanguageModel::from_bytes(&bad).is_err());
         for cut in 0..good.len() {
             assert!(LanguageModel::from_bytes(&good[..cut]).is_err());
+        }
+    }
+
+    /// The deterministic Aho–Corasick automaton of `features` (one row per state), as a model
+    /// of one class.
+    fn automaton(features: &[&[u8]]) -> LanguageModel {
+        // The trie, then the transitions breadth first: a missing edge goes where the failure
+        // state's does.
+        let mut edges: Vec<[Option<u16>; 256]> = vec![[None; 256]];
+        for f in features {
+            let mut s = 0;
+            for &b in *f {
+                s = match edges[s][b as usize] {
+                    Some(t) => t as usize,
+                    None => {
+                        edges.push([None; 256]);
+                        edges[s][b as usize] = Some(edges.len() as u16 - 1);
+                        edges.len() - 1
+                    }
+                };
+            }
+        }
+        let n = edges.len();
+        let (mut next, mut fail) = (vec![0u16; n * 256], vec![0u16; n]);
+        let mut queue = std::collections::VecDeque::from([0usize]);
+        while let Some(s) = queue.pop_front() {
+            for b in 0..256 {
+                match edges[s][b] {
+                    Some(t) => {
+                        fail[t as usize] = if s == 0 { 0 } else { next[fail[s] as usize * 256 + b] };
+                        next[s * 256 + b] = t;
+                        queue.push_back(t as usize);
+                    }
+                    None => next[s * 256 + b] = if s == 0 { 0 } else { next[fail[s] as usize * 256 + b] },
+                }
+            }
+        }
+        let row_of: Vec<u16> = (0..n as u16).collect();
+        let depth = depth(&row_of, &next);
+        LanguageModel {
+            codes: vec!["eng".into()],
+            prior: vec![0.0],
+            ptc: Vec::new(),
+            row_of,
+            next,
+            offsets: vec![0; n + 1],
+            outputs: Vec::new(),
+            depth,
+        }
+    }
+
+    #[test]
+    fn depth_is_the_longest_feature() {
+        assert_eq!(automaton(&[b"ab", b"b", b"abca"]).depth, 4);
+        assert_eq!(LanguageModel::from_bytes(&tiny()).unwrap().depth, 1);
+    }
+
+    proptest::proptest! {
+        /// The walk in stretches is in the states of one walk from the first byte, after every
+        /// byte.
+        #[test]
+        fn stretches_walk_as_one(
+            features in proptest::collection::vec(proptest::collection::vec(b'a'..=b'd', 1..5), 1..12),
+            text in proptest::collection::vec(b'a'..=b'e', 0..300),
+        ) {
+            let features: Vec<&[u8]> = features.iter().map(Vec::as_slice).collect();
+            let m = automaton(&features);
+            let mut one = Vec::new();
+            let mut state = 0u16;
+            for &b in &text {
+                state = m.next[m.row_of[state as usize] as usize * 256 + b as usize];
+                one.push(state);
+            }
+            let mut states = vec![7; 3];
+            m.walk(&text, &mut states);
+            proptest::prop_assert_eq!(states, one);
         }
     }
 }
