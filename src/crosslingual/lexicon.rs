@@ -15,12 +15,13 @@
 //!
 //! The lexicon compiled from the dictionaries is saved as one binary file (`neardup lexicon
 //! build`): per language a table of headwords sorted by their bytes, each with the ids of its
-//! English pivots, and an open-addressing hash index of the headwords. A run memory-maps it, so
-//! start-up costs no parsing and no hashing (building the indexes of all tables took about 50 ms
-//! of every `--cross-lingual` run), and every look-up is one hash and, mostly, one probe, where
-//! a binary search of a table of 300,000 words took 18 probes spread over the file. A file
-//! written before the index was stored (its header's index offsets are 0) still loads; each of
-//! its languages is then indexed on first use.
+//! English pivots, and an open-addressing hash index of the headwords, each slot tagged with
+//! part of its headword's hash. A run memory-maps it, so start-up costs no parsing and no
+//! hashing (building the indexes of all tables took about 50 ms of every `--cross-lingual`
+//! run), and every look-up is one hash and, mostly, one probe, where a binary search of a table
+//! of 300,000 words took 18 probes spread over the file. A file written before the index was
+//! stored (its header's index offsets are 0) or before it was tagged (version 2) still loads;
+//! each of its languages is then indexed on first use.
 //! The dictionaries keep their own licences (FreeDict: GPL-2.0+ for most); neither they nor
 //! the compiled file are part of the neardup binary.
 
@@ -34,7 +35,11 @@ use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::xxh3_64;
 
 /// First bytes of a compiled lexicon file.
-const MAGIC: &[u8; 8] = b"NDLEX\0\0\x02";
+const MAGIC: &[u8; 8] = b"NDLEX\0\0\x03";
+
+/// First bytes of a lexicon file of the previous version, whose hash indexes hold no tags: it
+/// still loads, and each of its languages is indexed on first use.
+const MAGIC_V2: &[u8; 8] = b"NDLEX\0\0\x02";
 
 mod build;
 pub(crate) mod codes;
@@ -146,8 +151,9 @@ struct Table<'a> {
     n: usize,
     at: usize,
     arabic: bool,
-    /// The hash index: a power-of-two number of slots (little-endian u32), each 0 (empty) or
-    /// one plus the number of the entry whose headword hashes there (linear probing).
+    /// The hash index: a power-of-two number of slots of two little-endian u32, each 0 (empty)
+    /// or one plus the number of the entry whose headword hashes there (linear probing), then
+    /// the high half of that headword's hash (its tag; see [`Table::get`]).
     index: &'a [u8],
 }
 
@@ -157,18 +163,23 @@ pub(crate) fn index_slots(n: usize) -> usize {
     (n + n / 3 + 1).next_power_of_two()
 }
 
+/// Bytes of one slot of a hash index: the entry and its tag.
+pub(crate) const SLOT_BYTES: usize = 8;
+
 /// The hash index (see [`Table::index`]) of `n` headwords, `word(i)` the bytes of the `i`-th
-/// (`None`: left out), as little-endian u32 slots. A headword found twice keeps its first entry.
+/// (`None`: left out), as little-endian (entry, tag) slots. A headword found twice keeps its
+/// first entry.
 pub(crate) fn hash_index<'w>(n: usize, word: impl Fn(usize) -> Option<&'w [u8]>) -> Vec<u8> {
     let slots = index_slots(n);
-    let mut index = vec![0u32; slots];
+    let mut index = vec![(0u32, 0u32); slots];
     for i in 0..n.min(u32::MAX as usize - 1) {
         let Some(w) = word(i) else { continue };
-        let mut s = xxh3_64(w) as usize & (slots - 1);
+        let h = xxh3_64(w);
+        let mut s = h as usize & (slots - 1);
         loop {
-            match index[s] {
+            match index[s].0 {
                 0 => {
-                    index[s] = i as u32 + 1;
+                    index[s] = (i as u32 + 1, (h >> 32) as u32);
                     break;
                 }
                 e if word(e as usize - 1) == Some(w) => break,
@@ -176,7 +187,11 @@ pub(crate) fn hash_index<'w>(n: usize, word: impl Fn(usize) -> Option<&'w [u8]>)
             }
         }
     }
-    index.iter().flat_map(|v| v.to_le_bytes()).collect()
+    index
+        .iter()
+        .flat_map(|&(e, tag)| [e.to_le_bytes(), tag.to_le_bytes()])
+        .flatten()
+        .collect()
 }
 
 impl<'a> Table<'a> {
@@ -199,21 +214,30 @@ impl<'a> Table<'a> {
     }
 
     /// The pivots of a folded headword.
+    ///
+    /// A slot whose tag (the high half of the headword's hash; the slot comes from the low
+    /// bits) differs from the word's cannot hold it: its entry and headword, each elsewhere in
+    /// the file and most often out of the cache, are read only when the tags agree. A word
+    /// that is not a headword (most look-ups, with the fallbacks of [`Table::lookup`]) then
+    /// costs the few adjacent slots of its run, not a headword read for each.
     fn get(&self, word: &str) -> Option<Pivots<'a>> {
-        let slots = self.index.len() / 4;
+        let slots = self.index.len() / SLOT_BYTES;
         if slots == 0 {
             return None;
         }
-        let mut s = xxh3_64(word.as_bytes()) as usize & (slots - 1);
+        let h = xxh3_64(word.as_bytes());
+        let (mut s, tag) = (h as usize & (slots - 1), (h >> 32) as usize);
         // At most every slot once: an index read from a damaged file may have no empty one.
         for _ in 0..slots {
-            let e = u32_at(self.index, 4 * s)?;
+            let e = u32_at(self.index, SLOT_BYTES * s)?;
             if e == 0 {
                 return None;
             }
-            let (w, po, pl) = self.entry(e as usize - 1)?;
-            if w == word.as_bytes() {
-                return self.b.get(po..po.checked_add(4 * pl)?).map(Pivots);
+            if u32_at(self.index, SLOT_BYTES * s + 4)? == tag {
+                let (w, po, pl) = self.entry(e - 1)?;
+                if w == word.as_bytes() {
+                    return self.b.get(po..po.checked_add(4 * pl)?).map(Pivots);
+                }
             }
             s = (s + 1) & (slots - 1);
         }
@@ -293,7 +317,8 @@ impl Lexicon {
             Bytes::Mapped(m) => m,
             Bytes::Owned(v) => v,
         };
-        if b.get(..8) != Some(MAGIC.as_slice()) {
+        let v2 = b.get(..8) == Some(MAGIC_V2.as_slice());
+        if b.get(..8) != Some(MAGIC.as_slice()) && !v2 {
             return Err("not a neardup lexicon (build one with `neardup lexicon build`)".into());
         }
         let n = u32_at(b, 8).ok_or("truncated header")?;
@@ -308,14 +333,16 @@ impl Lexicon {
                 return Err(format!("table of {code} out of bounds"));
             }
             let index = u32_at(b, at + 12).ok_or("truncated header")?;
+            let slot = if v2 { 4 } else { SLOT_BYTES };
             if index != 0
                 && index
-                    .checked_add(4 * index_slots(words))
+                    .checked_add(slot * index_slots(words))
                     .is_none_or(|end| end > b.len())
             {
                 return Err(format!("hash index of {code} out of bounds"));
             }
-            langs.push((code, words, table, index));
+            // A version 2 index holds no tags: the table is indexed again on first use.
+            langs.push((code, words, table, if v2 { 0 } else { index }));
         }
         let indexes = langs.iter().map(|_| std::sync::OnceLock::new()).collect();
         Ok(Lexicon { bytes, langs, indexes })
@@ -384,7 +411,7 @@ impl Lexicon {
         };
         table.index = match index {
             0 => self.indexes[i].get_or_init(|| table.build_index()),
-            at => &b[at..at + 4 * index_slots(n)],
+            at => &b[at..at + SLOT_BYTES * index_slots(n)],
         };
         table
     }

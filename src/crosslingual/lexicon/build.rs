@@ -317,7 +317,7 @@ impl LexiconBuilder {
         let mut at = pivots_end;
         for v in &sorted {
             indexes.push(at);
-            at += 4 * super::index_slots(v.len());
+            at += super::SLOT_BYTES * super::index_slots(v.len());
         }
         let mut out = Vec::with_capacity(at);
         let put = |out: &mut Vec<u8>, v: usize| out.extend_from_slice(&(v as u32).to_le_bytes());
