@@ -499,29 +499,54 @@ pub(crate) fn weighted_lcs(a: &[u32], b: &[u32], weight: &[f32], row: &mut Vec<f
     if a.is_empty() || b.is_empty() {
         return add_suffix(base);
     }
+    add_suffix(lcs_rows(a, b, base, weight, row))
+}
+
+/// The recurrence of [`weighted_lcs`] over all of `a` and `b`, from `base`.
+fn lcs_rows(a: &[u32], b: &[u32], base: f32, weight: &[f32], row: &mut Vec<f32>) -> f32 {
     // row[j] = best over a[..i] and b[..j]; one row, with the diagonal carried along.
     row.clear();
     row.resize(b.len() + 1, base);
-    for &x in a {
-        let wx = weight[x as usize];
-        // `left` is row[j] of this row, `diag` row[j] of the row before.
-        let (mut diag, mut left) = (base, base);
-        for (&y, cell) in b.iter().zip(row[1..].iter_mut()) {
-            let up = *cell;
-            // Branch-free: on a match `diag + wx` is at least `up` and `left` (the chains
-            // those hold gain at most this key's weight, and rounding is monotonic), so the
-            // maximum of the three is the recurrence's value either way. Plain comparisons,
-            // not `f32::max` (whose NaN handling costs more than the cell): the values are
-            // sums of finite, non-negative weights.
-            let best = if up > left { up } else { left };
-            let matched = if x == y { diag + wx } else { 0.0 };
-            let v = if matched > best { matched } else { best };
-            diag = up;
-            left = v;
-            *cell = v;
+    // Branch-free: on a match `diag + wx` is at least `up` and `left` (the chains those hold
+    // gain at most this key's weight, and rounding is monotonic), so the maximum of the three
+    // is the recurrence's value either way. Plain comparisons, not `f32::max` (whose NaN
+    // handling costs more than the cell): the values are sums of finite, non-negative weights.
+    #[inline(always)]
+    fn cell(up: f32, left: f32, diag: f32, matches: bool, wx: f32) -> f32 {
+        let best = if up > left { up } else { left };
+        let matched = if matches { diag + wx } else { 0.0 };
+        if matched > best { matched } else { best }
+    }
+    // Two rows at a time: each row's cells form a chain (a cell needs the one to its left),
+    // and the second row's cell needs only the first row's cell above it, so the two chains
+    // run side by side, one cell apart. Each cell is computed from the same values as one row
+    // at a time would: the same result, to the bit.
+    let mut pairs = a.chunks_exact(2);
+    for pair in &mut pairs {
+        let (x1, x2) = (pair[0], pair[1]);
+        let (w1, w2) = (weight[x1 as usize], weight[x2 as usize]);
+        // `left` is the row's cell to the left, `diag` the cell above that one.
+        let (mut diag1, mut left1, mut diag2, mut left2) = (base, base, base, base);
+        for (&y, cell_j) in b.iter().zip(row[1..].iter_mut()) {
+            let up = *cell_j;
+            let v1 = cell(up, left1, diag1, x1 == y, w1);
+            (diag1, left1) = (up, v1);
+            let v2 = cell(v1, left2, diag2, x2 == y, w2);
+            (diag2, left2) = (v1, v2);
+            *cell_j = v2;
         }
     }
-    add_suffix(row[b.len()])
+    for &x in pairs.remainder() {
+        let wx = weight[x as usize];
+        let (mut diag, mut left) = (base, base);
+        for (&y, cell_j) in b.iter().zip(row[1..].iter_mut()) {
+            let up = *cell_j;
+            let v = cell(up, left, diag, x == y, wx);
+            (diag, left) = (up, v);
+            *cell_j = v;
+        }
+    }
+    row[b.len()]
 }
 #[cfg(test)]
 mod tests {
@@ -628,6 +653,31 @@ mod tests {
                 }
             }
             proptest::prop_assert_eq!(weighted_lcs(&a, &b, &w, &mut Vec::new()), t[a.len()][b.len()]);
+        }
+
+        /// Two rows at a time give the one-row recurrence's value to the bit, with weights
+        /// whose sums round.
+        #[test]
+        fn two_rows_at_a_time_are_the_one_row_recurrence_to_the_bit(
+            a in proptest::collection::vec(0u32..6, 0..40),
+            b in proptest::collection::vec(0u32..6, 0..40),
+            w in proptest::collection::vec(0.001f32..9.0, 6),
+            base in 0f32..5.0,
+        ) {
+            let mut row = vec![base; b.len() + 1];
+            for &x in &a {
+                let (mut diag, mut left) = (base, base);
+                for (&y, cell) in b.iter().zip(row[1..].iter_mut()) {
+                    let up = *cell;
+                    let mut v = up.max(left);
+                    if x == y {
+                        v = v.max(diag + w[x as usize]);
+                    }
+                    (diag, left, *cell) = (up, v, v);
+                }
+            }
+            let got = lcs_rows(&a, &b, base, &w, &mut Vec::new());
+            proptest::prop_assert_eq!(got.to_bits(), row[b.len()].to_bits());
         }
     }
 }
