@@ -434,13 +434,10 @@ impl LineWriter {
 /// passed, so the answer is exact and memory follows the repeated lines, not all lines.
 pub fn find(lines: &LineStore, group: &[u32], min_groups: u32) -> HashKeyed<u32> {
     let bits = (lines.lines().max(1) * 2).next_power_of_two().trailing_zeros().max(1);
-    let mut counts = vec![0u8; 1 << bits];
     let slot = |h: u64| (h >> (64 - bits)) as usize;
     let cap = min_groups.min(u8::MAX as u32) as u8;
-    lines.for_each_hash(|h| {
-        let c = &mut counts[slot(h)];
-        *c = (*c + 1).min(cap);
-    });
+    let mut counts = Counters::new(1 << bits, cap);
+    lines.for_each_hash(|h| counts.add(slot(h)));
     // Distinct groups per line: documents are visited group by group, so a line's count goes
     // up once per group (when the group differs from the last one it was seen in). Only the
     // lines that passed the filter get an entry.
@@ -450,7 +447,7 @@ pub fn find(lines: &LineStore, group: &[u32], min_groups: u32) -> HashKeyed<u32>
     for d in order {
         let g = group[d as usize];
         for &h in lines.doc(d as usize).0 {
-            if counts[slot(h)] < cap {
+            if !counts.full(slot(h)) {
                 continue;
             }
             let e = seen.entry(h).or_insert((u32::MAX, 0));
@@ -463,6 +460,57 @@ pub fn find(lines: &LineStore, group: &[u32], min_groups: u32) -> HashKeyed<u32>
         .filter(|&(_, (_, n))| n >= min_groups)
         .map(|(h, (_, n))| (h, n))
         .collect()
+}
+
+/// Saturating counters up to `cap`, packed as narrow as `cap` allows (2 bits for the default
+/// 3): the counting filter's slots are read and written at random, and a table a quarter the
+/// size of one byte a slot stays in the processor's cache (817,000 lines on the 32 MB bench
+/// slice: 512 KB in place of 2 MB).
+struct Counters {
+    words: Vec<u64>,
+    /// Bits of one counter: 2, 4 or 8.
+    width: u32,
+    cap: u64,
+}
+
+impl Counters {
+    fn new(slots: usize, cap: u8) -> Self {
+        let width = match cap {
+            0..=3 => 2,
+            4..=15 => 4,
+            _ => 8,
+        };
+        let per_word = (64 / width) as usize;
+        Counters {
+            words: vec![0; slots.div_ceil(per_word)],
+            width,
+            cap: u64::from(cap),
+        }
+    }
+
+    /// The word and shift of slot `s`.
+    #[inline]
+    fn at(&self, s: usize) -> (usize, u32) {
+        let per_word = (64 / self.width) as usize;
+        (s / per_word, (s % per_word) as u32 * self.width)
+    }
+
+    /// Counts one more in slot `s`, up to the cap.
+    #[inline]
+    fn add(&mut self, s: usize) {
+        let (w, shift) = self.at(s);
+        let mask = (1u64 << self.width) - 1;
+        if (self.words[w] >> shift) & mask < self.cap {
+            self.words[w] += 1 << shift;
+        }
+    }
+
+    /// Whether slot `s` reached the cap.
+    #[inline]
+    fn full(&self, s: usize) -> bool {
+        let (w, shift) = self.at(s);
+        (self.words[w] >> shift) & ((1u64 << self.width) - 1) >= self.cap
+    }
 }
 
 #[cfg(test)]
@@ -575,5 +623,20 @@ mod tests {
         assert!(widest.drops(1) && !widest.drops(3) && !widest.drops(2));
         let all = Strip::of(&found, &[(7, 5)], 8);
         assert!(all.drops(1) && all.drops(3) && !all.drops(2));
+    }
+
+    #[test]
+    fn packed_counters_saturate_at_the_cap_without_touching_their_neighbours() {
+        for cap in [0u8, 1, 2, 3, 4, 15, 16, 255] {
+            let mut c = Counters::new(100, cap);
+            for s in 0..100 {
+                for _ in 0..s % 20 {
+                    c.add(s);
+                }
+            }
+            for s in 0..100 {
+                assert_eq!(c.full(s), (s % 20) as u64 >= u64::from(cap), "cap {cap} slot {s}");
+            }
+        }
     }
 }
