@@ -292,8 +292,8 @@ impl<'a> Detector<'a> {
         }
     }
 
-    /// [`Detector::detect`]'s language when its confidence is at least
-    /// [`super::anchors::MIN_CONFIDENCE`].
+    /// [`Detector::detect`]'s language when its confidence is at least the stage's minimum
+    /// (`anchors::MIN_CONFIDENCE`, 0.5).
     pub fn language(&mut self, text: &str) -> Option<&'a str> {
         let (lang, confidence) = self.detect(text);
         (confidence >= super::anchors::MIN_CONFIDENCE).then_some(lang)
