@@ -520,30 +520,21 @@ fn lcs_rows(a: &[u32], b: &[u32], base: f32, weight: &[f32], row: &mut Vec<f32>)
     // Two rows at a time: each row's cells form a chain (a cell needs the one to its left),
     // and the second row's cell needs only the first row's cell above it, so the two chains
     // run side by side, one cell apart. Each cell is computed from the same values as one row
-    // at a time would: the same result, to the bit.
-    let mut pairs = a.chunks_exact(2);
-    for pair in &mut pairs {
-        let (x1, x2) = (pair[0], pair[1]);
-        let (w1, w2) = (weight[x1 as usize], weight[x2 as usize]);
+    // at a time would: the same result, to the bit. An odd last row is paired with a row that
+    // matches nothing, which copies the row above it (a row never falls from left to right,
+    // so each of its cells is the cell above).
+    for pair in a.chunks(2) {
+        let (x1, x2) = (pair[0], pair.get(1).copied());
+        let (w1, w2) = (weight[x1 as usize], x2.map_or(0.0, |x| weight[x as usize]));
         // `left` is the row's cell to the left, `diag` the cell above that one.
         let (mut diag1, mut left1, mut diag2, mut left2) = (base, base, base, base);
         for (&y, cell_j) in b.iter().zip(row[1..].iter_mut()) {
             let up = *cell_j;
             let v1 = cell(up, left1, diag1, x1 == y, w1);
             (diag1, left1) = (up, v1);
-            let v2 = cell(v1, left2, diag2, x2 == y, w2);
+            let v2 = cell(v1, left2, diag2, x2 == Some(y), w2);
             (diag2, left2) = (v1, v2);
             *cell_j = v2;
-        }
-    }
-    for &x in pairs.remainder() {
-        let wx = weight[x as usize];
-        let (mut diag, mut left) = (base, base);
-        for (&y, cell_j) in b.iter().zip(row[1..].iter_mut()) {
-            let up = *cell_j;
-            let v = cell(up, left, diag, x == y, wx);
-            (diag, left) = (up, v);
-            *cell_j = v;
         }
     }
     row[b.len()]

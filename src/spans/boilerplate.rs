@@ -488,19 +488,19 @@ impl Counters {
         }
     }
 
-    /// The word and shift of slot `s`.
+    /// The word and shift of slot `s`, and its count.
     #[inline]
-    fn at(&self, s: usize) -> (usize, u32) {
+    fn at(&self, s: usize) -> (usize, u32, u64) {
         let per_word = (64 / self.width) as usize;
-        (s / per_word, (s % per_word) as u32 * self.width)
+        let (w, shift) = (s / per_word, (s % per_word) as u32 * self.width);
+        (w, shift, (self.words[w] >> shift) & ((1u64 << self.width) - 1))
     }
 
     /// Counts one more in slot `s`, up to the cap.
     #[inline]
     fn add(&mut self, s: usize) {
-        let (w, shift) = self.at(s);
-        let mask = (1u64 << self.width) - 1;
-        if (self.words[w] >> shift) & mask < self.cap {
+        let (w, shift, count) = self.at(s);
+        if count < self.cap {
             self.words[w] += 1 << shift;
         }
     }
@@ -508,8 +508,7 @@ impl Counters {
     /// Whether slot `s` reached the cap.
     #[inline]
     fn full(&self, s: usize) -> bool {
-        let (w, shift) = self.at(s);
-        (self.words[w] >> shift) & ((1u64 << self.width) - 1) >= self.cap
+        self.at(s).2 >= self.cap
     }
 }
 
