@@ -293,17 +293,15 @@ pub(super) fn join_groups<'l>(
         incident[a as usize].push(i as u32);
         incident[b as usize].push(i as u32);
     }
+    // Per pair of groups, the positions of the edges between them: the edges keyed by their
+    // pair of groups and sorted, so that each pair's edges are one run, in edge order. Kept
+    // from round to round: only the edges of groups a round joined change key.
+    let mut keyed = cross_keyed(edges, &mut uf);
+    let mut first = true;
     loop {
-        // Per pair of groups, the positions of the edges between them: the edges keyed by
-        // their pair of groups and sorted, so that each pair's edges are one run, in edge order.
-        let mut keyed: Vec<(u64, u32)> = Vec::new();
-        for (i, &(a, b, _)) in edges.iter().enumerate() {
-            let (ra, rb) = (uf.find(a), uf.find(b));
-            if ra != rb {
-                keyed.push(((ra.min(rb) as u64) << 32 | ra.max(rb) as u64, i as u32));
-            }
+        if !std::mem::take(&mut first) {
+            rekey(&mut keyed, edges, &mut uf);
         }
-        keyed.sort_unstable();
         // Per pair: density, score sum, the pair, and its run in `keyed`.
         let mut ranked: Vec<(f32, f32, u32, u32, usize, usize)> = Vec::new();
         let mut start = 0;
@@ -379,6 +377,57 @@ pub(super) fn join_groups<'l>(
 /// best match in that language in another article (the best there is); two documents' edges
 /// into one article are two opinions, one document's are one, and it must prefer the article it
 /// would bring its group into.
+/// The key of the pair of groups `ra` and `rb` (roots, in either order).
+fn pair_key(ra: u32, rb: u32) -> u64 {
+    (u64::from(ra.min(rb)) << 32) | u64::from(ra.max(rb))
+}
+
+/// The edges between two groups as (key of their pair of groups, position in `edges`), sorted.
+fn cross_keyed(edges: &[(u32, u32, f32)], uf: &mut UnionFind) -> Vec<(u64, u32)> {
+    let mut keyed = Vec::new();
+    for (i, &(a, b, _)) in edges.iter().enumerate() {
+        let (ra, rb) = (uf.find(a), uf.find(b));
+        if ra != rb {
+            keyed.push((pair_key(ra, rb), i as u32));
+        }
+    }
+    keyed.sort_unstable();
+    keyed
+}
+
+/// [`cross_keyed`] again after groups have joined, from the list of before: the edges now
+/// inside one group leave it, those whose groups changed take their new key, are sorted and
+/// merged with those that kept theirs (still in order). The entries are distinct, so the list
+/// is the one sorting afresh gives.
+fn rekey(keyed: &mut Vec<(u64, u32)>, edges: &[(u32, u32, f32)], uf: &mut UnionFind) {
+    let mut moved = Vec::new();
+    keyed.retain(|&(key, i)| {
+        let (a, b, _) = edges[i as usize];
+        let (ra, rb) = (uf.find(a), uf.find(b));
+        if ra == rb {
+            return false;
+        }
+        let now = pair_key(ra, rb);
+        if now != key {
+            moved.push((now, i));
+        }
+        now == key
+    });
+    if moved.is_empty() {
+        return;
+    }
+    moved.sort_unstable();
+    let stayed = std::mem::take(keyed);
+    keyed.reserve(stayed.len() + moved.len());
+    let (mut s, mut m) = (stayed.into_iter().peekable(), moved.into_iter().peekable());
+    while let (Some(x), Some(y)) = (s.peek(), m.peek()) {
+        let next = if x < y { s.next() } else { m.next() };
+        keyed.extend(next);
+    }
+    keyed.extend(s);
+    keyed.extend(m);
+}
+
 fn carried(
     cross: &[(u64, u32)],
     out: f32,

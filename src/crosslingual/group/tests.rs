@@ -42,6 +42,25 @@ proptest::proptest! {
             }
         }
     }
+
+    /// Keying the edges again after rounds of joins, from the list of the round before, gives
+    /// the list keying them afresh gives.
+    #[test]
+    fn rekeyed_edges_are_the_edges_keyed_afresh(
+        ends in proptest::collection::vec((0u32..20, 0u32..20), 0..80),
+        rounds in proptest::collection::vec(proptest::collection::vec((0u32..20, 0u32..20), 0..6), 1..5),
+    ) {
+        let edges: Vec<(u32, u32, f32)> = ends.iter().map(|&(a, b)| (a, b, 0.5)).collect();
+        let mut uf = UnionFind::new(20);
+        let mut keyed = cross_keyed(&edges, &mut uf);
+        for joins in rounds {
+            for (a, b) in joins {
+                uf.union(a, b);
+            }
+            rekey(&mut keyed, &edges, &mut uf);
+            proptest::prop_assert_eq!(&keyed, &cross_keyed(&edges, &mut uf));
+        }
+    }
 }
 use crate::cluster::UnionFind;
 
