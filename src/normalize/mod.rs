@@ -18,7 +18,6 @@ mod segment;
 pub(crate) use segment::is_nfkc;
 pub(crate) use segment::nfkc_into;
 use segment::push_non_ascii_run;
-#[cfg(test)]
 use segment::stable_fold;
 #[cfg(test)]
 use unicode_normalization::{IsNormalized, is_nfkc_quick};
@@ -45,6 +44,36 @@ pub fn normalize_into(text: &str, out: &mut String) {
         push_non_ascii_run(&text[j..k], out);
         i = k;
     }
+}
+
+/// The xxh3 of the normal form of `token` ([`normalize_into`]; `buf` is room for it), for
+/// stages that compare a text's tokens one at a time in their normal form without normalizing
+/// the whole text. Most tokens are already normal and are hashed as they stand, without being
+/// copied: an ASCII token once lowercased (on the stack), and a token whose every character is
+/// ASCII and not a capital, or a character that is NFKC, a starter, stable (nothing composes
+/// with what precedes it) and its own case fold (every letter of a script without case).
+pub(crate) fn normal_hash(token: &str, buf: &mut String) -> u64 {
+    use xxhash_rust::xxh3::xxh3_64;
+    let b = token.as_bytes();
+    if b.len() <= 32 && b.is_ascii() {
+        let mut lower = [0u8; 32];
+        for (l, &c) in lower.iter_mut().zip(b) {
+            *l = c.to_ascii_lowercase();
+        }
+        return xxh3_64(&lower[..b.len()]);
+    }
+    let normal = |c: char| {
+        if c.is_ascii() {
+            !c.is_ascii_uppercase()
+        } else {
+            stable_fold(c) == Some(c)
+        }
+    };
+    if token.chars().all(normal) {
+        return xxh3_64(b);
+    }
+    normalize_into(token, buf);
+    xxh3_64(buf.as_bytes())
 }
 
 /// [`normalize_into`] over the content of a JSON string with escapes, unescaping as it goes;

@@ -103,6 +103,14 @@ proptest::proptest! {
             normalize_into(&serde_json::from_str::<String>(&escaped).unwrap(), &mut got_json);
         }
         proptest::prop_assert_eq!(got_json, reference(&text));
+        // Each token's hash in its normal form, with the shortcuts for normal tokens, is the
+        // hash of the token normalized; and of the whole text, too.
+        let mut buf = String::new();
+        for t in text.split([' ', '\n']).chain([text.as_str()]) {
+            let mut normal = String::new();
+            normalize_into(t, &mut normal);
+            proptest::prop_assert_eq!(normal_hash(t, &mut buf), xxhash_rust::xxh3::xxh3_64(normal.as_bytes()));
+        }
     }
 }
 

@@ -12,9 +12,8 @@
 //! removing them leaves the text's line structure intact. Cost: O(n) tokens with one hash map.
 
 use super::HashKeyed;
-use crate::normalize::normalize_into;
+use crate::normalize::normal_hash;
 use crate::tokenize::token_spans;
-use xxhash_rust::xxh3::xxh3_64;
 
 /// Default window, in tokens.
 pub(crate) const DEFAULT_WINDOW: usize = 8;
@@ -44,22 +43,7 @@ pub(crate) fn find_repeats(text: &str, window: usize, min_tokens: usize) -> Vec<
         return Vec::new();
     }
     let mut buf = String::new();
-    let hashes: Vec<u64> = spans
-        .iter()
-        .map(|&(s, e)| {
-            // An ASCII token's normal form is its lowercase: hashed from the stack.
-            let token = &text.as_bytes()[s..e];
-            if token.len() <= 32 && token.is_ascii() {
-                let mut lower = [0u8; 32];
-                for (l, &b) in lower.iter_mut().zip(token) {
-                    *l = b.to_ascii_lowercase();
-                }
-                return xxh3_64(&lower[..token.len()]);
-            }
-            normalize_into(&text[s..e], &mut buf);
-            xxh3_64(buf.as_bytes())
-        })
-        .collect();
+    let hashes: Vec<u64> = spans.iter().map(|&(s, e)| normal_hash(&text[s..e], &mut buf)).collect();
     // For each window start, the earliest earlier start with the same tokens.
     let mut first: HashKeyed<usize> = HashKeyed::with_capacity_and_hasher(n, Default::default());
     let mut source: Vec<Option<usize>> = vec![None; n];
