@@ -297,11 +297,7 @@ pub(super) fn join_groups<'l>(
     // pair of groups and sorted, so that each pair's edges are one run, in edge order. Kept
     // from round to round: only the edges of groups a round joined change key.
     let mut keyed = cross_keyed(edges, &mut uf);
-    let mut first = true;
     loop {
-        if !std::mem::take(&mut first) {
-            rekey(&mut keyed, edges, &mut uf);
-        }
         // Per pair: density, score sum, the pair, and its run in `keyed`.
         let mut ranked: Vec<(f32, f32, u32, u32, usize, usize)> = Vec::new();
         let mut start = 0;
@@ -358,6 +354,7 @@ pub(super) fn join_groups<'l>(
         if !merged {
             break;
         }
+        rekey(&mut keyed, edges, &mut uf);
     }
     // Phase 2.
     let root: Vec<u32> = (0..n as u32).map(|d| uf.find(d)).collect();
@@ -370,13 +367,6 @@ pub(super) fn join_groups<'l>(
     joins
 }
 
-/// Whether the edges `cross` (each its pair of groups and its position in `edges`) between
-/// groups `sides` (mean score `out`) carry their merge: when all of them leave one document of a
-/// group of two or more, that document alone joins the groups, and `out` must be at least its
-/// mean edge score with its own group. A document whose article lacks a language has a mutual
-/// best match in that language in another article (the best there is); two documents' edges
-/// into one article are two opinions, one document's are one, and it must prefer the article it
-/// would bring its group into.
 /// The key of the pair of groups `ra` and `rb` (roots, in either order).
 fn pair_key(ra: u32, rb: u32) -> u64 {
     (u64::from(ra.min(rb)) << 32) | u64::from(ra.max(rb))
@@ -428,6 +418,13 @@ fn rekey(keyed: &mut Vec<(u64, u32)>, edges: &[(u32, u32, f32)], uf: &mut UnionF
     keyed.extend(m);
 }
 
+/// Whether the edges `cross` (each its pair of groups and its position in `edges`) between
+/// groups `sides` (mean score `out`) carry their merge: when all of them leave one document of a
+/// group of two or more, that document alone joins the groups, and `out` must be at least its
+/// mean edge score with its own group. A document whose article lacks a language has a mutual
+/// best match in that language in another article (the best there is); two documents' edges
+/// into one article are two opinions, one document's are one, and it must prefer the article it
+/// would bring its group into.
 fn carried(
     cross: &[(u64, u32)],
     out: f32,
