@@ -178,16 +178,16 @@ impl LanguageModel {
         let step = |state: u16, b: u8| self.next[self.row_of[state as usize] as usize * 256 + b as usize];
         states.clear();
         states.resize(text.len(), 0);
-        let one_walk = |states: &mut [u16]| {
-            let mut state = 0;
-            for (out, &b) in states.iter_mut().zip(text) {
+        // One walk from `state` over `bytes`, each state entered written to `out`.
+        let walk_from = |mut state: u16, bytes: &[u8], out: &mut [u16]| {
+            for (o, &b) in out.iter_mut().zip(bytes) {
                 state = step(state, b);
-                *out = state;
+                *o = state;
             }
         };
         let stretch = text.len() / LANES;
         if stretch <= self.depth {
-            return one_walk(states);
+            return walk_from(0, text, states);
         }
         // Lane `l` walks `text[l * stretch..(l + 1) * stretch]`, after `depth` bytes of
         // warm-up for all but the first; the last lane goes on to the end.
@@ -205,13 +205,10 @@ impl LanguageModel {
             }
         }
         if (1..LANES).any(|l| states[l * stretch - 1] != start[l]) {
-            return one_walk(states);
+            return walk_from(0, text, states);
         }
-        let mut last = state[LANES - 1];
-        for (out, &b) in states[LANES * stretch..].iter_mut().zip(&text[LANES * stretch..]) {
-            last = step(last, b);
-            *out = last;
-        }
+        let rest = LANES * stretch;
+        walk_from(state[LANES - 1], &text[rest..], &mut states[rest..]);
     }
 
     /// The most probable language of `text` and its probability, calibrated (see below).

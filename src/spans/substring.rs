@@ -13,10 +13,9 @@
 //! comparing the windows' token hashes (64-bit) pairwise before a span is reported. Time O(N log
 //! N) in the corpus' tokens.
 
-use crate::normalize::normalize_into;
+use crate::normalize::normal_hash;
 use crate::tokenize::token_spans;
 use rayon::prelude::*;
-use xxhash_rust::xxh3::xxh3_64;
 
 /// Default minimum span, in tokens (Lee et al.).
 pub(crate) const DEFAULT_MIN_TOKENS: usize = 50;
@@ -34,13 +33,7 @@ pub(crate) struct DocTokens {
 pub(crate) fn doc_tokens(text: &str) -> DocTokens {
     let mut buf = String::new();
     let spans = token_spans(text);
-    let hashes = spans
-        .iter()
-        .map(|&(s, e)| {
-            normalize_into(&text[s..e], &mut buf);
-            xxh3_64(buf.as_bytes())
-        })
-        .collect();
+    let hashes = spans.iter().map(|&(s, e)| normal_hash(&text[s..e], &mut buf)).collect();
     DocTokens {
         spans: spans.into_iter().map(|(s, e)| (s as u32, e as u32)).collect(),
         hashes,
