@@ -1,7 +1,7 @@
 //! The cross-lingual stage on the NTREX articles shipped in tests/data (4,080 documents: 40
 //! articles in 102 language variants), on one core: feature extraction (repeats set aside,
 //! language identification, common words, anchors; with the installed dictionaries, if any, the
-//! pivot bags too) alone, the linking alone on those features (candidates, scores, mutual best
+//! pivot bags too) alone, the anchors alone, the linking alone on those features (candidates, scores, mutual best
 //! matches, grouping), and the whole run with the stage (`neardup dedup --cross-lingual`).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -58,6 +58,19 @@ fn cross_lingual(c: &mut Criterion) {
     g.bench_function("features_ntrex", |b| {
         let (mut ex, mut profiler) = (Extractor::new(), Profiler::default());
         b.iter(|| black_box(featurize(&mut ex, &mut profiler).len()))
+    });
+    // The anchors alone (NFKC, numbers, identifiers and names in text order), of whole texts.
+    g.bench_function("anchors_ntrex", |b| {
+        let (mut ex, mut out) = (Extractor::new(), Vec::new());
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|t| {
+                    ex.extract(t, &mut out);
+                    out.len()
+                })
+                .sum::<usize>()
+        })
     });
     let feats = featurize(&mut Extractor::new(), &mut Profiler::default());
     let groups: Vec<u32> = (0..feats.len() as u32).collect();

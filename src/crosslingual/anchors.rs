@@ -124,6 +124,79 @@ static WORD_CHARS: PlaneCache<bool> = PlaneCache::new();
 /// Letters of the Basic Multilingual Plane, cached.
 static LETTERS: PlaneCache<bool> = PlaneCache::new();
 
+/// What the extractor asks of one character, in one value: [`digit_value`], [`is_word_char`],
+/// [`is_upper`], [`is_mark`] and [`script_of`], looked up once per character of the Basic
+/// Multilingual Plane ([`CHARS`]) in place of five tests (one of them a search in the standard
+/// library's tables).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Props(u16);
+
+impl Props {
+    const WORD: u16 = 1;
+    const UPPER: u16 = 2;
+    const MARK: u16 = 4;
+    const DIGIT: u16 = 8;
+    /// Bits 4 and 5: the script; bits 8 to 11: the digit's value.
+    const SCRIPT_SHIFT: u16 = 4;
+    const VALUE_SHIFT: u16 = 8;
+
+    fn of(c: char) -> Props {
+        let script = match script_of(c) {
+            Script::Cased => 0,
+            Script::Caseless => 1,
+            Script::Unspaced => 2,
+        };
+        let flag = |on: bool, bit: u16| if on { bit } else { 0 };
+        let digit = digit_value(c).map_or(0, |d| Props::DIGIT | u16::from(d) << Props::VALUE_SHIFT);
+        Props(
+            flag(is_word_char(c), Props::WORD)
+                | flag(is_upper(c), Props::UPPER)
+                | flag(is_mark(c), Props::MARK)
+                | digit
+                | script << Props::SCRIPT_SHIFT,
+        )
+    }
+
+    /// The properties of `c`: ASCII read directly, the rest from [`CHARS`].
+    #[inline]
+    fn get(c: char) -> Props {
+        match c {
+            'a'..='z' => Props(Props::WORD),
+            'A'..='Z' => Props(Props::WORD | Props::UPPER),
+            '0'..='9' => Props(Props::DIGIT | (c as u16 - u16::from(b'0')) << Props::VALUE_SHIFT),
+            _ if c.is_ascii() => Props(0),
+            _ => CHARS.get(c, Props::of),
+        }
+    }
+
+    fn digit(self) -> Option<u8> {
+        (self.0 & Props::DIGIT != 0).then_some((self.0 >> Props::VALUE_SHIFT) as u8)
+    }
+
+    fn word(self) -> bool {
+        self.0 & Props::WORD != 0
+    }
+
+    fn upper(self) -> bool {
+        self.0 & Props::UPPER != 0
+    }
+
+    fn mark(self) -> bool {
+        self.0 & Props::MARK != 0
+    }
+
+    fn script(self) -> Script {
+        match (self.0 >> Props::SCRIPT_SHIFT) & 3 {
+            0 => Script::Cased,
+            1 => Script::Caseless,
+            _ => Script::Unspaced,
+        }
+    }
+}
+
+/// [`Props`] of the Basic Multilingual Plane, cached.
+static CHARS: PlaneCache<Props> = PlaneCache::new();
+
 /// Consonant class of an ASCII letter (Soundex), or 0 for letters that are dropped.
 fn class(b: u8) -> u8 {
     match b.to_ascii_lowercase() {
@@ -247,12 +320,13 @@ impl Extractor {
         let mut sentence_start = true;
         let mut it = text.char_indices().peekable();
         while let Some((i, c)) = it.next() {
-            if let Some(d) = digit_value(c) {
+            let p = Props::get(c);
+            if let Some(d) = p.digit() {
                 // A number: digits with single separators between them.
                 self.digits.clear();
                 self.digits.push(b'0' + d);
                 while let Some(&(j, n)) = it.peek() {
-                    if let Some(d) = digit_value(n) {
+                    if let Some(d) = Props::get(n).digit() {
                         self.digits.push(b'0' + d);
                         it.next();
                         continue;
@@ -262,7 +336,7 @@ impl Extractor {
                         '.' | ',' | '\'' | '\u{2009}' | '\u{202F}' | '\u{A0}' | '\u{66B}' | '\u{66C}'
                     ) {
                         let rest = &text[j + n.len_utf8()..];
-                        if rest.chars().next().and_then(digit_value).is_some() {
+                        if rest.chars().next().and_then(|c| Props::get(c).digit()).is_some() {
                             it.next();
                             continue;
                         }
@@ -275,16 +349,17 @@ impl Extractor {
                 sentence_start = false;
                 continue;
             }
-            if is_word_char(c) {
-                let script = script_of(c);
+            if p.word() {
+                let script = p.script();
                 let mut end = i + c.len_utf8();
-                let mut upper = usize::from(is_upper(c));
+                let mut upper = usize::from(p.upper());
                 let mut letters = 1usize;
                 while let Some(&(j, n)) = it.peek() {
-                    if !is_word_char(n) || (script_of(n) != script && !is_mark(n) && n != '\u{30FC}') {
+                    let q = Props::get(n);
+                    if !q.word() || (q.script() != script && !q.mark() && n != '\u{30FC}') {
                         break;
                     }
-                    upper += usize::from(is_upper(n));
+                    upper += usize::from(q.upper());
                     letters += 1;
                     end = j + n.len_utf8();
                     it.next();
@@ -298,7 +373,7 @@ impl Extractor {
                     self.items.push(Item::Key(ident_key(&text.as_bytes()[i..end])));
                 } else if script != Script::Unspaced {
                     // Unspaced scripts give no names (only their numbers and embedded Latin words).
-                    let capitalized = is_upper(c);
+                    let capitalized = p.upper();
                     if script == Script::Cased && capitalized && !sentence_start {
                         self.caps.push(xxh3_64_with_seed(&text.as_bytes()[i..end], 0));
                     }
@@ -342,7 +417,7 @@ impl Extractor {
                     }
                     true
                 }
-                _ if word.chars().filter(|&c| !is_mark(c)).count() < 2 => continue,
+                _ if word.chars().filter(|&c| !Props::get(c).mark()).count() < 2 => continue,
                 _ => false,
             };
             skeleton(word, &mut self.skel);
@@ -491,6 +566,18 @@ mod tests {
         // "qal" (skeleton `24`) has two classes: enough for a name of a cased script, too
         // few for a word of a script without case.
         assert_eq!(keys("said Qal"), [(name_key(b"24"), true)]);
+    }
+
+    #[test]
+    fn one_look_up_gives_every_property_of_every_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let p = Props::get(c);
+            assert_eq!(p.digit(), digit_value(c), "U+{:04X}", c as u32);
+            assert_eq!(p.word(), is_word_char(c), "U+{:04X}", c as u32);
+            assert_eq!(p.upper(), is_upper(c), "U+{:04X}", c as u32);
+            assert_eq!(p.mark(), is_mark(c), "U+{:04X}", c as u32);
+            assert_eq!(p.script(), script_of(c), "U+{:04X}", c as u32);
+        }
     }
 
     #[test]

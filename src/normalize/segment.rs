@@ -356,13 +356,16 @@ pub(crate) fn nfkc_into(text: &str, out: &mut String) {
     };
     // `copied`: bytes of `text` already in `out`; `start`: the last stable character met.
     let (mut copied, mut start, mut last_ccc) = (0, 0, 0u8);
-    let mut i = 0;
+    let (b, mut i) = (text.as_bytes(), 0);
     while let Some(c) = text[i..].chars().next() {
-        let next = i + c.len_utf8();
         if c.is_ascii() {
-            (start, last_ccc, i) = (i, 0, next);
+            // A run of ASCII characters, all stable: the last one is where a change would
+            // start from.
+            let run = b[i..].iter().position(|&c| c >= 0x80).unwrap_or(b.len() - i);
+            (start, last_ccc, i) = (i + run - 1, 0, i + run);
             continue;
         }
+        let next = i + c.len_utf8();
         let info = char_info(c);
         if info.quick == Quick::Yes && (info.ccc == 0 || last_ccc <= info.ccc) {
             if info.ccc == 0 {
