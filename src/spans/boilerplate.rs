@@ -15,11 +15,12 @@
 //! with the same line is the signature of a template (site chrome, disclaimers, menus, licence
 //! headers). CCNet removes every repeated paragraph; 3 is that rule made safe for quotations.
 //!
-//! A line is identified by its tokens after normalization (`tokenize::line_hash`: the
-//! token hashes folded in order), so case, spacing and punctuation between words do not tell two
-//! lines apart; lines without tokens (rules, bullets) are not counted. The tokenizer hashes the
-//! lines in the same pass as it hashes the tokens. Cost: O(total lines) hash lookups, 12 bytes
-//! per line held (hash and length), 2 bytes per line for the counting filter, and a map entry
+//! A line is identified by its tokens after normalization (`tokenize::line_hash`: the sum of
+//! its tokens' hashes, each marked with its place in the line), so case, spacing and
+//! punctuation between words do not tell two lines apart; lines without tokens (rules, bullets)
+//! are not counted. The tokenizer hashes the lines in the same pass as it hashes the tokens.
+//! Cost: O(total lines) hash lookups, 12 bytes per line held (hash and length), half a byte per
+//! line for the counting filter (two 2-bit counters a line at the default bar), and a map entry
 //! per distinct repeated line.
 
 use super::HashKeyed;

@@ -114,7 +114,8 @@ fn fold_line(tokens: &[u64]) -> u64 {
 /// Seed tweak that keeps line hashes apart from shingle hashes.
 const LINE_SEED: u64 = 0x4c49_4e45; // "LINE"
 
-/// The hash of one line of normalized text: its tokens' hashes folded in order, so a line is
+/// The hash of one line of normalized text: the sum of its tokens' shares (`line_share`: each
+/// token's hash marked with its place in the line), so a line is
 /// identified by its words (case, spacing and punctuation between words do not matter), or
 /// `None` for a line without tokens. Equal to the `hash` that [`Shingler::load_lines`] gives
 /// the same line inside a text.
