@@ -26,7 +26,7 @@
 //! the compiled file are part of the neardup binary.
 
 use crate::error::{Error, Result};
-use crate::normalize::normalize_into;
+use crate::normalize::normalize_token_into;
 use crate::spans::IdKeyed;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -106,7 +106,7 @@ pub(crate) fn english_stem(word: &str) -> Option<Cow<'_, str>> {
 /// Folds a word for lookup: NFKC, case folding, and for Arabic, no vowel marks or tatweel and
 /// one form of alef, yeh and teh marbuta.
 pub(crate) fn fold_word(lang: &str, word: &str, out: &mut String) {
-    normalize_into(word, out);
+    normalize_token_into(word, out);
     if lang == "ara" && !out.is_ascii() {
         // In place: marks removed, then letters replaced by others of the same UTF-8 length.
         out.retain(|c| !matches!(c as u32, 0x64B..=0x65F | 0x670 | 0x640));

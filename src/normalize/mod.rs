@@ -62,18 +62,36 @@ pub(crate) fn normal_hash(token: &str, buf: &mut String) -> u64 {
         }
         return xxh3_64(&lower[..b.len()]);
     }
-    let normal = |c: char| {
+    if is_normal(token) {
+        return xxh3_64(b);
+    }
+    normalize_into(token, buf);
+    xxh3_64(buf.as_bytes())
+}
+
+/// Whether `token` is its own normal form ([`normalize_into`] would copy it as it stands):
+/// every character ASCII and not a capital, or a character that is NFKC, a starter, stable and
+/// its own case fold. A test for one token or word at a time: most are normal, and the test
+/// costs less than the normalizer's walk.
+fn is_normal(token: &str) -> bool {
+    token.chars().all(|c| {
         if c.is_ascii() {
             !c.is_ascii_uppercase()
         } else {
             stable_fold(c) == Some(c)
         }
-    };
-    if token.chars().all(normal) {
-        return xxh3_64(b);
+    })
+}
+
+/// [`normalize_into`] for one token or word (see [`normal_hash`]): a normal one is copied as it
+/// stands.
+pub(crate) fn normalize_token_into(token: &str, out: &mut String) {
+    if is_normal(token) {
+        out.clear();
+        out.push_str(token);
+    } else {
+        normalize_into(token, out);
     }
-    normalize_into(token, buf);
-    xxh3_64(buf.as_bytes())
 }
 
 /// [`normalize_into`] over the content of a JSON string with escapes, unescaping as it goes;

@@ -110,6 +110,8 @@ proptest::proptest! {
             let mut normal = String::new();
             normalize_into(t, &mut normal);
             proptest::prop_assert_eq!(normal_hash(t, &mut buf), xxhash_rust::xxh3::xxh3_64(normal.as_bytes()));
+            normalize_token_into(t, &mut buf);
+            proptest::prop_assert_eq!(&buf, &normal);
         }
     }
 }
