@@ -1,8 +1,9 @@
 //! The cross-lingual stage on the NTREX articles shipped in tests/data (4,080 documents: 40
 //! articles in 102 language variants), on one core: feature extraction (repeats set aside,
 //! language identification, common words, anchors; with the installed dictionaries, if any, the
-//! pivot bags too) alone, the anchors alone, the linking alone on those features (candidates, scores, mutual best
-//! matches, grouping), and the whole run with the stage (`neardup dedup --cross-lingual`).
+//! pivot bags too) alone, the anchors alone, the linking alone on those features (candidates,
+//! scores, mutual best matches, grouping), and the whole run with the stage (`neardup dedup
+//! --cross-lingual`).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use neardup::crosslingual::{Params, identify, lexicon};

@@ -93,41 +93,19 @@ fn is_mark(c: char) -> bool {
         | 0xD00..=0xD03 | 0xD3B..=0xD57 | 0xE31 | 0xE34..=0xE3A | 0xE47..=0xE4E | 0x3099..=0x309A)
 }
 
-/// `c.is_uppercase()`, without the standard library's table search for the blocks of scripts
-/// that have no case (Hebrew to Myanmar, the CJK blocks, Hangul): most letters of the texts
-/// in those scripts.
-fn is_upper(c: char) -> bool {
-    !matches!(c as u32, 0x590..=0x109F | 0x2E80..=0x9FFF | 0xAC00..=0xD7A3) && c.is_uppercase()
-}
-
+/// Whether `c` is a letter of an anchor word: a letter, a combining mark, or the katakana
+/// prolonged sound mark.
 fn is_word_char(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_alphabetic();
-    }
-    // Letters of the frequent blocks, kana and Han, without the standard library's slow lookup.
-    if crate::normalize::is_common_letter(c as u32)
-        || matches!(c as u32, 0x3041..=0x3096 | 0x30A1..=0x30FA | 0x4E00..=0x9FFF)
-    {
-        return true;
-    }
-    WORD_CHARS.get(c, is_word_char_slow)
-}
-
-/// [`is_word_char`] beyond ASCII and its shortcuts, by the standard library's tables.
-fn is_word_char_slow(c: char) -> bool {
     c.is_alphabetic() || is_mark(c) || c == '\u{30FC}'
 }
-
-/// Anchor word characters of the Basic Multilingual Plane, cached.
-static WORD_CHARS: PlaneCache<bool> = PlaneCache::new();
 
 /// Letters of the Basic Multilingual Plane, cached.
 static LETTERS: PlaneCache<bool> = PlaneCache::new();
 
 /// What the extractor asks of one character, in one value: [`digit_value`], [`is_word_char`],
-/// [`is_upper`], [`is_mark`] and [`script_of`], looked up once per character of the Basic
-/// Multilingual Plane ([`CHARS`]) in place of five tests (one of them a search in the standard
-/// library's tables).
+/// whether it is a capital, [`is_mark`] and [`script_of`], looked up once per character of the
+/// Basic Multilingual Plane ([`CHARS`]) in place of five tests (two of them searches in the
+/// standard library's tables).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Props(u16);
 
@@ -150,7 +128,7 @@ impl Props {
         let digit = digit_value(c).map_or(0, |d| Props::DIGIT | u16::from(d) << Props::VALUE_SHIFT);
         Props(
             flag(is_word_char(c), Props::WORD)
-                | flag(is_upper(c), Props::UPPER)
+                | flag(c.is_uppercase(), Props::UPPER)
                 | flag(is_mark(c), Props::MARK)
                 | digit
                 | script << Props::SCRIPT_SHIFT,
@@ -490,13 +468,6 @@ fn is_latin(c: char) -> bool {
 mod tests {
     use super::*;
 
-    #[test]
-    fn is_upper_is_is_uppercase() {
-        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
-            assert_eq!(is_upper(c), c.is_uppercase(), "{:X}", c as u32);
-        }
-    }
-
     /// whatlang's language of `text`, or `"und"` below [`MIN_CONFIDENCE`].
     fn language(text: &str) -> &'static str {
         let language = crate::crosslingual::identify::Detector::new(None).language(text);
@@ -574,23 +545,9 @@ mod tests {
             let p = Props::get(c);
             assert_eq!(p.digit(), digit_value(c), "U+{:04X}", c as u32);
             assert_eq!(p.word(), is_word_char(c), "U+{:04X}", c as u32);
-            assert_eq!(p.upper(), is_upper(c), "U+{:04X}", c as u32);
+            assert_eq!(p.upper(), c.is_uppercase(), "U+{:04X}", c as u32);
             assert_eq!(p.mark(), is_mark(c), "U+{:04X}", c as u32);
             assert_eq!(p.script(), script_of(c), "U+{:04X}", c as u32);
-        }
-    }
-
-    #[test]
-    fn word_characters_fast_path_agrees_with_the_standard_library() {
-        for u in 0..=0x10FFFFu32 {
-            if let Some(c) = char::from_u32(u) {
-                let slow = if c.is_ascii() {
-                    c.is_ascii_alphabetic()
-                } else {
-                    c.is_alphabetic() || is_mark(c) || c == '\u{30FC}'
-                };
-                assert_eq!(is_word_char(c), slow, "U+{u:04X}");
-            }
         }
     }
 
