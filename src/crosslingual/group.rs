@@ -367,20 +367,18 @@ pub(super) fn join_groups<'l>(
     joins
 }
 
-/// The key of the pair of groups `ra` and `rb` (roots, in either order).
-fn pair_key(ra: u32, rb: u32) -> u64 {
-    (u64::from(ra.min(rb)) << 32) | u64::from(ra.max(rb))
+/// The key of the pair of groups an edge `(a, b, _)` joins (their roots, smaller first), or
+/// `None` when both ends are in one group.
+fn pair_key(&(a, b, _): &(u32, u32, f32), uf: &mut UnionFind) -> Option<u64> {
+    let (ra, rb) = (uf.find(a), uf.find(b));
+    (ra != rb).then(|| (u64::from(ra.min(rb)) << 32) | u64::from(ra.max(rb)))
 }
 
 /// The edges between two groups as (key of their pair of groups, position in `edges`), sorted.
 fn cross_keyed(edges: &[(u32, u32, f32)], uf: &mut UnionFind) -> Vec<(u64, u32)> {
-    let mut keyed = Vec::new();
-    for (i, &(a, b, _)) in edges.iter().enumerate() {
-        let (ra, rb) = (uf.find(a), uf.find(b));
-        if ra != rb {
-            keyed.push((pair_key(ra, rb), i as u32));
-        }
-    }
+    let mut keyed: Vec<(u64, u32)> = (0..edges.len())
+        .filter_map(|i| Some((pair_key(&edges[i], uf)?, i as u32)))
+        .collect();
     keyed.sort_unstable();
     keyed
 }
@@ -391,17 +389,13 @@ fn cross_keyed(edges: &[(u32, u32, f32)], uf: &mut UnionFind) -> Vec<(u64, u32)>
 /// is the one sorting afresh gives.
 fn rekey(keyed: &mut Vec<(u64, u32)>, edges: &[(u32, u32, f32)], uf: &mut UnionFind) {
     let mut moved = Vec::new();
-    keyed.retain(|&(key, i)| {
-        let (a, b, _) = edges[i as usize];
-        let (ra, rb) = (uf.find(a), uf.find(b));
-        if ra == rb {
-            return false;
-        }
-        let now = pair_key(ra, rb);
-        if now != key {
+    keyed.retain(|&(key, i)| match pair_key(&edges[i as usize], uf) {
+        None => false,
+        Some(now) if now != key => {
             moved.push((now, i));
+            false
         }
-        now == key
+        Some(_) => true,
     });
     if moved.is_empty() {
         return;
