@@ -333,16 +333,17 @@ impl Lexicon {
                 return Err(format!("table of {code} out of bounds"));
             }
             let index = u32_at(b, at + 12).ok_or("truncated header")?;
-            let slot = if v2 { 4 } else { SLOT_BYTES };
+            // A version 2 index holds no tags: it is not used (nor checked), and the table is
+            // indexed again on first use.
+            let index = if v2 { 0 } else { index };
             if index != 0
                 && index
-                    .checked_add(slot * index_slots(words))
+                    .checked_add(SLOT_BYTES * index_slots(words))
                     .is_none_or(|end| end > b.len())
             {
                 return Err(format!("hash index of {code} out of bounds"));
             }
-            // A version 2 index holds no tags: the table is indexed again on first use.
-            langs.push((code, words, table, if v2 { 0 } else { index }));
+            langs.push((code, words, table, index));
         }
         let indexes = langs.iter().map(|_| std::sync::OnceLock::new()).collect();
         Ok(Lexicon { bytes, langs, indexes })
