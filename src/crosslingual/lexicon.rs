@@ -425,8 +425,9 @@ impl Lexicon {
 
     /// The pivot bag of a text labelled `label` (see [`Lexicon::resolve`]): `(pivot id,
     /// weight)` sorted by id, where a word with `k` English translations gives each `1/k`;
-    /// empty when no table serves the label.
-    pub(crate) fn pivot_bag(&self, label: &str, text: &str) -> Vec<(u32, f32)> {
+    /// empty when no table serves the label. `spans`: the text's token spans
+    /// ([`crate::tokenize::token_spans`]) where the caller has them, else they are found here.
+    pub(crate) fn pivot_bag(&self, label: &str, text: &str, spans: Option<&[(usize, usize)]>) -> Vec<(u32, f32)> {
         // English is its own pivot; any other language needs its table.
         let (lang, table) = match self.served(label) {
             None => return Vec::new(),
@@ -441,7 +442,14 @@ impl Lexicon {
             }
         };
         let mut key = String::new();
-        let spans = crate::tokenize::token_spans(text);
+        let found;
+        let spans = match spans {
+            Some(spans) => spans,
+            None => {
+                found = crate::tokenize::token_spans(text);
+                &found
+            }
+        };
         let mut i = 0;
         while i < spans.len() {
             let (s, e) = spans[i];

@@ -91,7 +91,7 @@ pub(crate) mod words;
 
 use crate::spans::boilerplate;
 use crate::spans::remove_ranges;
-use crate::spans::repeats::{DEFAULT_MIN_TOKENS, DEFAULT_WINDOW, find_repeats, strip_repeats};
+use crate::spans::repeats::{DEFAULT_MIN_TOKENS, DEFAULT_WINDOW, find_repeats_in, strip_repeats};
 use anchors::Anchor;
 use group::{Scored, join_groups, mutual_best};
 use index::{AnchorIndex, PivotIndex, ScoreScratch};
@@ -315,7 +315,10 @@ pub fn features(
     profiler: &mut words::Profiler,
     detector: &mut identify::Detector<'_>,
 ) -> DocFeatures {
-    let repeats = find_repeats(text, DEFAULT_WINDOW, DEFAULT_MIN_TOKENS);
+    // The text's tokens, found once for the repeats and, when nothing is set aside, the
+    // dictionary pivots.
+    let spans = crate::tokenize::token_spans(text);
+    let repeats = find_repeats_in(text, &spans, DEFAULT_WINDOW, DEFAULT_MIN_TOKENS);
     let body = if repeats.is_empty() {
         Cow::Borrowed(text)
     } else {
@@ -348,7 +351,9 @@ pub fn features(
         }),
     };
     let mut out = DocFeatures {
-        pivots: lexicon.map(|l| l.pivot_bag(&lang, &kept)).unwrap_or_default(),
+        pivots: lexicon
+            .map(|l| l.pivot_bag(&lang, &kept, matches!(kept, Cow::Borrowed(_)).then_some(&spans[..])))
+            .unwrap_or_default(),
         words: profiler.common_words(&kept),
         layout: layout::layout(&kept),
         lang,

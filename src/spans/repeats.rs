@@ -37,7 +37,11 @@ pub struct Repeat {
 
 /// Finds repeats of at least `min_tokens` tokens, with windows of `window` tokens.
 pub(crate) fn find_repeats(text: &str, window: usize, min_tokens: usize) -> Vec<Repeat> {
-    let spans = token_spans(text);
+    find_repeats_in(text, &token_spans(text), window, min_tokens)
+}
+
+/// [`find_repeats`] on `text` whose token spans ([`token_spans`]) are `spans`.
+pub(crate) fn find_repeats_in(text: &str, spans: &[(usize, usize)], window: usize, min_tokens: usize) -> Vec<Repeat> {
     let n = spans.len();
     if n < window.max(1) * 2 || window == 0 {
         return Vec::new();

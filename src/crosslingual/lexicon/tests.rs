@@ -79,8 +79,8 @@ fn dictd_both_directions_and_the_compiled_file() {
     assert_eq!(lex.len_of("ind"), 1);
     let back = lex;
     // A French and an English text meet on their pivots.
-    let fr = back.pivot_bag("fra", "La sénatrice et les élections");
-    let en = back.pivot_bag("eng", "The senator and the elections");
+    let fr = back.pivot_bag("fra", "La sénatrice et les élections", None);
+    let en = back.pivot_bag("eng", "The senator and the elections", None);
     let ids = |b: &[(u32, f32)]| b.iter().map(|e| e.0).collect::<Vec<_>>();
     assert!(ids(&fr).contains(&pivot_id("senator")) && ids(&en).contains(&pivot_id("senator")));
     assert!(ids(&en).contains(&pivot_id("election")));
@@ -110,8 +110,8 @@ fn cedict_both_forms_and_no_pointer_glosses() {
     assert_eq!(ids(lex.lookup("cmn", "選舉")), want("elect election"));
     assert!(lex.lookup("cmn", "王").is_none());
     // Chinese, written without spaces, meets English on its pivots by longest headword.
-    let zh = lex.pivot_bag("cmn", "参议员和选举");
-    let en = lex.pivot_bag("eng", "The senator and the election");
+    let zh = lex.pivot_bag("cmn", "参议员和选举", None);
+    let en = lex.pivot_bag("eng", "The senator and the election", None);
     let has = |b: &[(u32, f32)], w: &str| b.iter().any(|e| e.0 == pivot_id(&english_words(w)[0]));
     assert!(has(&zh, "senator") && has(&en, "senator") && has(&zh, "election"));
     // A file without entries is an error, not an empty language.
@@ -220,7 +220,7 @@ proptest::proptest! {
         bytes[i] = byte;
         if let Ok(lex) = Lexicon::from_bytes(bytes) {
             let _ = lex.lookup("fra", &word);
-            let _ = lex.pivot_bag("fra", "le chat et le chien de la maison");
+            let _ = lex.pivot_bag("fra", "le chat et le chien de la maison", None);
         }
     }
 }
@@ -249,7 +249,10 @@ fn labels_of_any_style_find_their_table() {
     // folding (the article written onto the word).
     let code = lex.resolve("arb").unwrap();
     assert_eq!(
-        lex.pivot_bag(code, "البيت").iter().map(|e| e.0).collect::<Vec<_>>(),
+        lex.pivot_bag(code, "البيت", None)
+            .iter()
+            .map(|e| e.0)
+            .collect::<Vec<_>>(),
         house
     );
 }
