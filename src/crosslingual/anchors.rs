@@ -99,13 +99,10 @@ fn is_word_char(c: char) -> bool {
     c.is_alphabetic() || is_mark(c) || c == '\u{30FC}'
 }
 
-/// Letters of the Basic Multilingual Plane, cached.
-static LETTERS: PlaneCache<bool> = PlaneCache::new();
-
 /// What the extractor asks of one character, in one value: [`digit_value`], [`is_word_char`],
-/// whether it is a capital, [`is_mark`] and [`script_of`], looked up once per character of the
-/// Basic Multilingual Plane ([`CHARS`]) in place of five tests (two of them searches in the
-/// standard library's tables).
+/// whether it is a capital, [`is_mark`] and [`script_of`] (and, for [`detect_language`],
+/// whether it is a letter), looked up once per character of the Basic Multilingual Plane
+/// ([`CHARS`]) in place of five tests (two of them searches in the standard library's tables).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Props(u16);
 
@@ -114,6 +111,7 @@ impl Props {
     const UPPER: u16 = 2;
     const MARK: u16 = 4;
     const DIGIT: u16 = 8;
+    const ALPHA: u16 = 64;
     /// Bits 4 and 5: the script; bits 8 to 11: the digit's value.
     const SCRIPT_SHIFT: u16 = 4;
     const VALUE_SHIFT: u16 = 8;
@@ -130,6 +128,7 @@ impl Props {
             flag(is_word_char(c), Props::WORD)
                 | flag(c.is_uppercase(), Props::UPPER)
                 | flag(is_mark(c), Props::MARK)
+                | flag(c.is_alphabetic(), Props::ALPHA)
                 | digit
                 | script << Props::SCRIPT_SHIFT,
         )
@@ -139,8 +138,8 @@ impl Props {
     #[inline]
     fn get(c: char) -> Props {
         match c {
-            'a'..='z' => Props(Props::WORD),
-            'A'..='Z' => Props(Props::WORD | Props::UPPER),
+            'a'..='z' => Props(Props::WORD | Props::ALPHA),
+            'A'..='Z' => Props(Props::WORD | Props::UPPER | Props::ALPHA),
             '0'..='9' => Props(Props::DIGIT | (c as u16 - u16::from(b'0')) << Props::VALUE_SHIFT),
             _ if c.is_ascii() => Props(0),
             _ => CHARS.get(c, Props::of),
@@ -161,6 +160,10 @@ impl Props {
 
     fn mark(self) -> bool {
         self.0 & Props::MARK != 0
+    }
+
+    fn alpha(self) -> bool {
+        self.0 & Props::ALPHA != 0
     }
 
     fn script(self) -> Script {
@@ -443,7 +446,7 @@ pub fn detect_language(text: &str) -> (&'static str, f64) {
     // on a Scottish ice hockey match, a Russian man page) is in its own script's language,
     // however many Latin letters it holds; whatlang would weigh the scripts by letter count.
     let (mut latin, mut other) = (0usize, 0usize);
-    for c in head.chars().filter(|&c| LETTERS.get(c, char::is_alphabetic)) {
+    for c in head.chars().filter(|&c| Props::get(c).alpha()) {
         if is_latin(c) {
             latin += 1;
         } else {
@@ -547,6 +550,7 @@ mod tests {
             assert_eq!(p.word(), is_word_char(c), "U+{:04X}", c as u32);
             assert_eq!(p.upper(), c.is_uppercase(), "U+{:04X}", c as u32);
             assert_eq!(p.mark(), is_mark(c), "U+{:04X}", c as u32);
+            assert_eq!(p.alpha(), c.is_alphabetic(), "U+{:04X}", c as u32);
             assert_eq!(p.script(), script_of(c), "U+{:04X}", c as u32);
         }
     }

@@ -442,14 +442,7 @@ impl Lexicon {
             }
         };
         let mut key = String::new();
-        let found;
-        let spans = match spans {
-            Some(spans) => spans,
-            None => {
-                found = crate::tokenize::token_spans(text);
-                &found
-            }
-        };
+        let spans = spans.map_or_else(|| Cow::Owned(crate::tokenize::token_spans(text)), Cow::Borrowed);
         let mut i = 0;
         while i < spans.len() {
             let (s, e) = spans[i];
