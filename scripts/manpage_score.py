@@ -83,6 +83,6 @@ if len(sys.argv) > 4:
     root = {i: find(i) for i in ids}
     together = sum(1 for m in multilingual(sys.argv[1]) for a in range(len(m)) for b in range(a + 1, len(m))
                    if root[m[a]] == root[m[b]])
-    line += (f"; ceiling (a perfect linker over the same-language clusters) {p_true / max(p_pred, 1):.3f}, "
+    line += (f"; ceiling (a perfect linker over the same-language clusters) {p_true / max(p_pred, 1):.4f} ({p_true} of {p_pred}), "
              f"pairs that clustering also holds {together / max(predicted, 1):.3f}")
 print(line)
