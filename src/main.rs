@@ -526,10 +526,13 @@ fn eval_cmd(a: &EvalArgs) -> anyhow::Result<()> {
     if let Some(rows) = by_lang {
         if a.json {
             for r in &rows {
+                // Language names are the ids' or labels' text: written as JSON strings (Rust's
+                // `{:?}` escapes control characters in a form JSON does not read).
+                let langs = serde_json::to_string(&[&r.langs.0, &r.langs.1])?;
                 writeln!(
                     out,
-                    "{{\"langs\":[{:?},{:?}],\"gold_pairs\":{},\"predicted_pairs\":{},\"true_pairs\":{},\"precision\":{:.4},\"recall\":{:.4}}}",
-                    r.langs.0, r.langs.1, r.gold_pairs, r.predicted_pairs, r.true_pairs, r.precision, r.recall
+                    "{{\"langs\":{langs},\"gold_pairs\":{},\"predicted_pairs\":{},\"true_pairs\":{},\"precision\":{:.4},\"recall\":{:.4}}}",
+                    r.gold_pairs, r.predicted_pairs, r.true_pairs, r.precision, r.recall
                 )?;
             }
         } else {

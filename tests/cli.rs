@@ -842,6 +842,32 @@ fn eval_by_language_pair() {
     assert!(rows.iter().any(|r| r.starts_with("eng ") && r.contains("eng-GB")));
 }
 
+/// `eval --by-language --json` writes one JSON object a line whatever the language names hold
+/// (here a quote, a backslash and a control character in an id's language folder).
+#[test]
+fn eval_by_language_json_escapes_language_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gold, cl) = (dir.path().join("g.tsv"), dir.path().join("c.jsonl"));
+    let odd = "x\"\\\u{1}y";
+    std::fs::write(&gold, format!("id\tcluster\n{odd}/a\t1\nfr/a\t1\n")).unwrap();
+    let members = serde_json::to_string(&[format!("{odd}/a"), "fr/a".to_string()]).unwrap();
+    std::fs::write(&cl, format!("{{\"members\":{members}}}\n")).unwrap();
+    let o = run(&[
+        "eval",
+        "--gold",
+        gold.to_str().unwrap(),
+        cl.to_str().unwrap(),
+        "--by-language",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let rows: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 2, "{out}");
+    assert_eq!(rows[1]["langs"], serde_json::json!(["fr", odd]), "{out}");
+    assert_eq!(rows[1]["true_pairs"], 1, "{out}");
+}
+
 #[test]
 fn kept_records_skip_blank_lines_and_keep_bytes() {
     let dir = tempfile::tempdir().unwrap();
