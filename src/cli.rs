@@ -245,7 +245,8 @@ pub struct DedupArgs {
     pub cross_lingual: bool,
     /// Cross-lingual: JSONL field holding each document's language label (e.g. `lang`), as the
     /// corpus gives it (any code: fra, fr, fra_Latn); where it is absent, null or empty, the
-    /// detector's is used. Reported in the cluster report's "member_langs" and used to pick a
+    /// detector's is used; any other value (a number, a list) is an error naming the record.
+    /// Reported in the cluster report's "member_langs" and used to pick a
     /// dictionary; the grouping itself reads no label.
     #[arg(long, value_name = "NAME", requires = "cross_lingual")]
     pub lang_field: Option<String>,

@@ -23,6 +23,9 @@ pub enum RecordErrorKind {
     /// The id field is present but is neither a string nor a number.
     #[error("id field {0:?} is neither a string nor a number")]
     BadId(String),
+    /// The language field (`--lang-field`) is present but is neither a string nor null.
+    #[error("language field {0:?} is not a string")]
+    LangNotString(String),
     /// The bytes are not valid UTF-8.
     #[error("invalid UTF-8 at byte {0} of the line")]
     InvalidUtf8(usize),

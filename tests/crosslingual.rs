@@ -452,6 +452,37 @@ fn lang_field_is_read_where_present() {
     assert_eq!(strings(&clusters[0]["member_langs"]), ["id-ID", "fra", "ind"]);
 }
 
+/// A label that is neither a string nor null (a number, a list, an object) stops the run with
+/// the record's file and line, as a text field that is not a string does: it is not taken for
+/// an absent label in silence. The same record with a string label runs.
+#[test]
+fn a_lang_field_that_is_not_a_string_names_its_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("seeds.jsonl");
+    for (value, ok) in [
+        (serde_json::json!(5), false),
+        (serde_json::json!({"code": "fra"}), false),
+        (serde_json::json!("fra"), true),
+    ] {
+        rewrite_jsonl(&data("seeds.jsonl"), &input, |i, v| {
+            if i == 2 {
+                v["language"] = value.clone();
+            }
+        });
+        let flags = ["--cross-lingual", "--no-lexicon", "--lang-field", "language"];
+        let o = run(&[
+            &["dedup", input.to_str().unwrap(), "-o", "/dev/null", "-q"][..],
+            &flags[..],
+        ]
+        .concat());
+        assert_eq!(o.status.success(), ok, "{value}: {}", stderr(&o));
+        if !ok {
+            let want = format!("{}:3: language field \"language\" is not a string", input.display());
+            assert!(stderr(&o).contains(&want), "{value}: {}", stderr(&o));
+        }
+    }
+}
+
 #[test]
 fn lang_field_needs_cross_lingual() {
     let o = dedup_seeds(&["--lang-field", "lang"]);

@@ -4,7 +4,7 @@
 //! In: what the signing stage produced. Out: texts, ids and fields of documents read again in
 //! place from their sources (no copy of the corpus is kept).
 
-use crate::error::RecordError;
+use crate::error::{Error, RecordError, RecordErrorKind, Result};
 use crate::reader::{self, Chunk, IdRef, ReadOptions, Source};
 use crate::spans::{HashKeyed, boilerplate};
 use crate::spill::{Slots, Stored, WorkDir};
@@ -280,14 +280,55 @@ impl Corpus {
         let m = &self.docs[d.index()];
         &self.sources[m.source as usize].bytes()[m.start as usize..m.end() as usize]
     }
-    /// A string field of a document's JSON record (`None` for other formats, and where the
-    /// field is absent, null, empty or not a string).
-    pub fn field(&self, d: DocId, name: &str) -> Option<String> {
+    /// A document's language label, the string field `name` of its JSON record: `None` where
+    /// the field is absent, null or empty, or the input holds no JSON records (a folder of
+    /// texts). A field holding anything else (a number, a list, an object) is an error naming
+    /// the record's file and line: a label the run cannot read is not passed over in silence.
+    pub fn label(&self, d: DocId, name: &str) -> Result<Option<String>> {
         if self.source_of(d).format() != reader::Format::Jsonl {
-            return None;
+            return Ok(None);
         }
-        let v: serde_json::Value = serde_json::from_slice(self.record(d)).ok()?;
-        v.get(name)?.as_str().filter(|s| !s.is_empty()).map(str::to_string)
+        let m = &self.docs[d.index()];
+        let bad = |kind| {
+            Error::Record(RecordError {
+                file: self.sources[m.source as usize].name().to_string(),
+                line: m.line,
+                kind,
+            })
+        };
+        let v: serde_json::Value =
+            serde_json::from_slice(self.record(d)).map_err(|e| bad(RecordErrorKind::InvalidJson(e.to_string())))?;
+        match v.get(name) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok((!s.is_empty()).then(|| s.clone())),
+            Some(_) => Err(bad(RecordErrorKind::LangNotString(name.to_string()))),
+        }
+    }
+
+    /// Every document's [`Corpus::label`] from field `name`, each distinct label stored once;
+    /// the error of the first record (in input order) whose label cannot be read.
+    pub(crate) fn labels(&self, name: &str) -> Result<Labels> {
+        const CHUNK: usize = 1 << 16;
+        let mut labels = Labels::default();
+        let mut ids: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+        for start in (0..self.len()).step_by(CHUNK) {
+            let end = (start + CHUNK).min(self.len());
+            let read: Vec<Result<Option<String>>> = (start..end)
+                .into_par_iter()
+                .map(|d| self.label(DocId(d as u32), name))
+                .collect();
+            for label in read {
+                let id = match label? {
+                    None => u32::MAX,
+                    Some(l) => *ids.entry(l).or_insert_with_key(|l| {
+                        labels.names.push(l.clone());
+                        (labels.names.len() - 1) as u32
+                    }),
+                };
+                labels.of.push(id);
+            }
+        }
+        Ok(labels)
     }
     /// The source a document comes from.
     pub(crate) fn source_of(&self, d: DocId) -> &Source {
@@ -392,5 +433,21 @@ pub(crate) fn id_of<'a>(src: &'a reader::Source, id: &IdRef) -> Cow<'a, str> {
         IdRef::Owned(s) => Cow::Owned(s.to_string()),
         IdRef::FolderPath => Cow::Borrowed(src.folder_id().unwrap_or(src.name())),
         IdRef::Location => Cow::Borrowed(src.name()),
+    }
+}
+
+/// The language labels of a corpus's documents ([`Corpus::labels`]): per document the index of
+/// its label in `names`, or `u32::MAX` for none.
+#[derive(Debug, Default)]
+pub(crate) struct Labels {
+    of: Vec<u32>,
+    names: Vec<String>,
+}
+
+impl Labels {
+    /// Document `d`'s label, if it has one.
+    pub(crate) fn get(&self, d: u32) -> Option<&str> {
+        let i = *self.of.get(d as usize)?;
+        self.names.get(i as usize).map(String::as_str)
     }
 }

@@ -302,10 +302,11 @@ impl Dedup {
                 let t = std::time::Instant::now();
                 let lens = corpus.text_lens();
                 let (sigs, fps) = (&corpus.sigs, &corpus.fingerprints);
-                let doc_of = |d: u32| {
-                    let label = self.read.lang_field.as_deref().and_then(|f| corpus.field(DocId(d), f));
-                    (corpus.text(DocId(d), &self.read), label)
+                let labels = match self.read.lang_field.as_deref() {
+                    Some(f) => corpus.labels(f)?,
+                    None => Default::default(),
                 };
+                let doc_of = |d: u32| (corpus.text(DocId(d), &self.read), labels.get(d).map(str::to_string));
                 clustering = self.link_languages(
                     &p,
                     &doc_of,
