@@ -483,6 +483,25 @@ fn a_lang_field_that_is_not_a_string_names_its_record() {
     }
 }
 
+/// A label is read as the reader reads the record: escapes unescaped, the last value of a key
+/// given twice, and a record holding a number no 64-bit float holds (which the reader passes
+/// over as any other value) still gives its label.
+#[test]
+fn a_lang_field_is_read_as_the_reader_reads_the_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("two.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":\"1\",\"text\":\"Warren 2018 Boston Globe said\",\"lang\":\"fr\",\"lang\":\"de\"}\n\
+         {\"id\":\"2\",\"text\":\"Warren 2018 Boston Globe dit\",\"lang\":\"\\u00e9s\",\"x\":1e400}\n",
+    )
+    .unwrap();
+    let flags = ["--cross-lingual", "--no-lexicon", "--lang-field", "lang"];
+    let clusters = report(&dedup(dir.path(), &input, "c.jsonl", &flags));
+    assert_eq!(clusters.len(), 1, "{clusters:?}");
+    assert_eq!(strings(&clusters[0]["member_langs"]), ["de", "és"]);
+}
+
 #[test]
 fn lang_field_needs_cross_lingual() {
     let o = dedup_seeds(&["--lang-field", "lang"]);

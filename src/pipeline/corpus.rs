@@ -296,12 +296,29 @@ impl Corpus {
                 kind,
             })
         };
-        let v: serde_json::Value =
-            serde_json::from_slice(self.record(d)).map_err(|e| bad(RecordErrorKind::InvalidJson(e.to_string())))?;
-        match v.get(name) {
-            None | Some(serde_json::Value::Null) => Ok(None),
-            Some(serde_json::Value::String(s)) => Ok((!s.is_empty()).then(|| s.clone())),
-            Some(_) => Err(bad(RecordErrorKind::LangNotString(name.to_string()))),
+        // Read with the reader's own scanner (what it accepted, this reads alike); of a key
+        // given twice, the last value counts, as JSON readers take it.
+        let record = self.record(d);
+        let values = reader::json::member_values(record, name).map_err(bad)?;
+        let Some(&(start, end)) = values.last() else {
+            return Ok(None);
+        };
+        match &record[start..end] {
+            b"null" => Ok(None),
+            [b'"', inner @ .., b'"'] => {
+                let span = reader::json::StrSpan {
+                    start: start + 1,
+                    end: end - 1,
+                    escaped: inner.contains(&b'\\'),
+                };
+                // The record was checked as UTF-8 when it was read.
+                let line =
+                    std::str::from_utf8(record).map_err(|e| bad(RecordErrorKind::InvalidUtf8(e.valid_up_to())))?;
+                let mut label = String::new();
+                reader::json::unescape(line, span, &mut label).map_err(bad)?;
+                Ok((!label.is_empty()).then_some(label))
+            }
+            _ => Err(bad(RecordErrorKind::LangNotString(name.to_string()))),
         }
     }
 
