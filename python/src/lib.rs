@@ -29,7 +29,7 @@ impl Texts {
     fn of(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(match arrow::import(obj)? {
             Some(column) => Texts::Arrow(column),
-            None => Texts::Owned(obj.extract()?),
+            None => Texts::Owned(obj.extract().map_err(|e| not_a_string(obj, "texts").unwrap_or(e))?),
         })
     }
 
@@ -39,6 +39,24 @@ impl Texts {
             Texts::Owned(v) => Ok(v.iter().map(String::as_str).collect()),
         }
     }
+}
+
+/// Where a list that should hold strings does not: a `TypeError` naming `what`, the index of
+/// its first item that is not a string and that item's type (as an Arrow column's null is
+/// named by its index); `None` when every item is a string (the error is then another).
+fn not_a_string(obj: &Bound<'_, PyAny>, what: &str) -> Option<PyErr> {
+    let (i, item) = obj.try_iter().ok()?.enumerate().find_map(|(i, item)| {
+        item.ok()
+            .filter(|x| !x.is_instance_of::<pyo3::types::PyString>())
+            .map(|x| (i, x))
+    })?;
+    let kind = item
+        .get_type()
+        .name()
+        .map_or_else(|_| "?".to_string(), |n| n.to_string());
+    Some(pyo3::exceptions::PyTypeError::new_err(format!(
+        "{what}: {kind} at index {i}: every text must be a string"
+    )))
 }
 
 /// The result of `neardup.dedup`: per text, whether it is kept and its cluster.

@@ -95,8 +95,11 @@ def test_bad_arguments_raise_value_errors():
         neardup.dedup(["a"], threshold=1.5)
     with pytest.raises(ValueError, match="labels"):
         neardup.dedup(["a", "b"], cross_lingual=True, langs=["fra"])
-    with pytest.raises(TypeError):
+    # A list item that is not a string is named by its index and type, as an Arrow null is.
+    with pytest.raises(TypeError, match="texts: NoneType at index 1"):
         neardup.dedup(["a", None])
+    with pytest.raises(TypeError, match="texts: int at index 2"):
+        neardup.sign(["a", "b", 3])
 
 
 @pytest.mark.parametrize(
