@@ -852,20 +852,11 @@ fn eval_by_language_json_escapes_language_names() {
     std::fs::write(&gold, format!("id\tcluster\n{odd}/a\t1\nfr/a\t1\n")).unwrap();
     let members = serde_json::to_string(&[format!("{odd}/a"), "fr/a".to_string()]).unwrap();
     std::fs::write(&cl, format!("{{\"members\":{members}}}\n")).unwrap();
-    let o = run(&[
-        "eval",
-        "--gold",
-        gold.to_str().unwrap(),
-        cl.to_str().unwrap(),
-        "--by-language",
-        "--json",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let out = String::from_utf8(o.stdout).unwrap();
-    let rows: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(rows.len(), 2, "{out}");
-    assert_eq!(rows[1]["langs"], serde_json::json!(["fr", odd]), "{out}");
-    assert_eq!(rows[1]["true_pairs"], 1, "{out}");
+    // Every line parses as JSON (common::jsonl).
+    let rows = common::eval_by_language(&gold, &cl);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1]["langs"], serde_json::json!(["fr", odd]), "{rows:?}");
+    assert_eq!(rows[1]["true_pairs"], 1, "{rows:?}");
 }
 
 #[test]

@@ -166,16 +166,7 @@ fn quarters(docs: &Path, gold: &Path) -> Vec<(u64, f64, f64)> {
 
 /// Per language pair (precision, recall) rows of `eval --by-language --json`.
 fn by_language(gold: &Path, cl: &Path) -> Vec<(String, String, u64, f64, f64)> {
-    let o = run(&[
-        "eval",
-        "--gold",
-        gold.to_str().unwrap(),
-        cl.to_str().unwrap(),
-        "--by-language",
-        "--json",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    common::jsonl(&o.stdout)
+    common::eval_by_language(gold, cl)
         .into_iter()
         .filter(|v| v.get("langs").is_some())
         .map(|v| {

@@ -50,17 +50,23 @@ pub fn jsonl(bytes: &[u8]) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// What `neardup eval` of a cluster report against a gold file prints, with `extra` flags.
+fn eval_output(gold: &Path, clusters: &Path, extra: &[&str]) -> Vec<u8> {
+    let (gold, clusters) = (gold.to_str().unwrap(), clusters.to_str().unwrap());
+    let o = run(&[&["eval", "--gold", gold, clusters][..], extra].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    o.stdout
+}
+
 /// `neardup eval --json` of a cluster report against a gold file.
 pub fn eval_json(gold: &Path, clusters: &Path) -> serde_json::Value {
-    let o = run(&[
-        "eval",
-        "--gold",
-        gold.to_str().unwrap(),
-        clusters.to_str().unwrap(),
-        "--json",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    serde_json::from_slice(&o.stdout).expect("eval --json prints JSON")
+    serde_json::from_slice(&eval_output(gold, clusters, &["--json"])).expect("eval --json prints JSON")
+}
+
+/// The lines of `neardup eval --by-language --json` of a cluster report against a gold file:
+/// the totals, then one row per language pair.
+pub fn eval_by_language(gold: &Path, clusters: &Path) -> Vec<serde_json::Value> {
+    jsonl(&eval_output(gold, clusters, &["--by-language", "--json"]))
 }
 
 /// Dedups `corpus` with `extra` flags, kept records to /dev/null, the cluster report to `cl`.
