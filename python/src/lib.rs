@@ -29,7 +29,10 @@ impl Texts {
     fn of(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(match arrow::import(obj)? {
             Some(column) => Texts::Arrow(column),
-            None => Texts::Owned(obj.extract().map_err(|e| not_a_string(obj, "texts").unwrap_or(e))?),
+            None => Texts::Owned(
+                obj.extract()
+                    .map_err(|e| not_a_string(obj, "texts", false).unwrap_or(e))?,
+            ),
         })
     }
 
@@ -42,20 +45,26 @@ impl Texts {
 }
 
 /// Where a list that should hold strings does not: a `TypeError` naming `what`, the index of
-/// its first item that is not a string and that item's type (as an Arrow column's null is
-/// named by its index); `None` when every item is a string (the error is then another).
-fn not_a_string(obj: &Bound<'_, PyAny>, what: &str) -> Option<PyErr> {
+/// its first item that is not a string (nor `None`, where `none` is allowed) and that item's
+/// type (as an Arrow column's null is named by its index); `None` when every item is one (the
+/// error is then another).
+fn not_a_string(obj: &Bound<'_, PyAny>, what: &str, none: bool) -> Option<PyErr> {
     let (i, item) = obj.try_iter().ok()?.enumerate().find_map(|(i, item)| {
         item.ok()
-            .filter(|x| !x.is_instance_of::<pyo3::types::PyString>())
+            .filter(|x| !(x.is_instance_of::<pyo3::types::PyString>() || none && x.is_none()))
             .map(|x| (i, x))
     })?;
     let kind = item
         .get_type()
         .name()
         .map_or_else(|_| "?".to_string(), |n| n.to_string());
+    let want = if none {
+        "label must be a string or None"
+    } else {
+        "text must be a string"
+    };
     Some(pyo3::exceptions::PyTypeError::new_err(format!(
-        "{what}: {kind} at index {i}: every text must be a string"
+        "{what}: {kind} at index {i}: every {want}"
     )))
 }
 
@@ -184,7 +193,7 @@ fn _dedup(
     grouping: &str,
     keep_boilerplate: bool,
     cross_lingual: bool,
-    langs: Option<Vec<Option<String>>>,
+    langs: Option<&Bound<'_, PyAny>>,
     lexicon: Option<std::path::PathBuf>,
     language_model: Option<&Bound<'_, PyAny>>,
     threads: usize,
@@ -205,6 +214,9 @@ fn _dedup(
         keep_boilerplate,
         cross_lingual,
     )?;
+    let langs: Option<Vec<Option<String>>> = langs
+        .map(|l| l.extract().map_err(|e| not_a_string(l, "langs", true).unwrap_or(e)))
+        .transpose()?;
     let texts = Texts::of(texts)?;
     let texts = texts.strs()?;
     if let Some(l) = &langs

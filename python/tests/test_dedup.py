@@ -96,10 +96,12 @@ def test_bad_arguments_raise_value_errors():
     with pytest.raises(ValueError, match="labels"):
         neardup.dedup(["a", "b"], cross_lingual=True, langs=["fra"])
     # A list item that is not a string is named by its index and type, as an Arrow null is.
-    with pytest.raises(TypeError, match="texts: NoneType at index 1"):
+    with pytest.raises(TypeError, match="texts: NoneType at index 1: every text must be a string"):
         neardup.dedup(["a", None])
     with pytest.raises(TypeError, match="texts: int at index 2"):
         neardup.sign(["a", "b", 3])
+    with pytest.raises(TypeError, match="langs: int at index 1: every label must be a string or None"):
+        neardup.dedup(["a", "b"], cross_lingual=True, langs=[None, 5])
 
 
 @pytest.mark.parametrize(
