@@ -306,16 +306,17 @@ impl Corpus {
         match &record[start..end] {
             b"null" => Ok(None),
             [b'"', inner @ .., b'"'] => {
+                // Only the value's bytes are decoded (the record was checked as UTF-8 when it
+                // was read, and its escapes as JSON).
+                let value = std::str::from_utf8(inner)
+                    .map_err(|e| bad(RecordErrorKind::InvalidUtf8(start + 1 + e.valid_up_to())))?;
                 let span = reader::json::StrSpan {
-                    start: start + 1,
-                    end: end - 1,
+                    start: 0,
+                    end: value.len(),
                     escaped: inner.contains(&b'\\'),
                 };
-                // The record was checked as UTF-8 when it was read.
-                let line =
-                    std::str::from_utf8(record).map_err(|e| bad(RecordErrorKind::InvalidUtf8(e.valid_up_to())))?;
                 let mut label = String::new();
-                reader::json::unescape(line, span, &mut label).map_err(bad)?;
+                reader::json::unescape(value, span, &mut label).map_err(bad)?;
                 Ok((!label.is_empty()).then_some(label))
             }
             _ => Err(bad(RecordErrorKind::LangNotString(name.to_string()))),
@@ -327,6 +328,7 @@ impl Corpus {
     pub(crate) fn labels(&self, name: &str) -> Result<Labels> {
         const CHUNK: usize = 1 << 16;
         let mut labels = Labels::default();
+        // Each distinct label once, numbered in order of first appearance.
         let mut ids: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
         for start in (0..self.len()).step_by(CHUNK) {
             let end = (start + CHUNK).min(self.len());
@@ -337,13 +339,17 @@ impl Corpus {
             for label in read {
                 let id = match label? {
                     None => u32::MAX,
-                    Some(l) => *ids.entry(l).or_insert_with_key(|l| {
-                        labels.names.push(l.clone());
-                        (labels.names.len() - 1) as u32
-                    }),
+                    Some(l) => {
+                        let next = ids.len() as u32;
+                        *ids.entry(l).or_insert(next)
+                    }
                 };
                 labels.of.push(id);
             }
+        }
+        labels.names = vec![String::new(); ids.len()];
+        for (name, id) in ids {
+            labels.names[id as usize] = name;
         }
         Ok(labels)
     }

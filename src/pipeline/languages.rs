@@ -20,10 +20,10 @@ impl Dedup {
     /// `set_aside_from` (see [`crate::spans::boilerplate::set_aside`]), the first pass's
     /// `lines` telling which documents hold any).
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn link_languages(
+    pub(super) fn link_languages<'l>(
         &self,
         p: &crosslingual::Params,
-        doc_of: &(dyn Fn(u32) -> (String, Option<String>) + Sync),
+        doc_of: &(dyn Fn(u32) -> (String, Option<&'l str>) + Sync),
         boilerplate: &HashKeyed<u32>,
         set_aside_from: &[(u32, u32)],
         lines: &LineStore,
@@ -53,7 +53,7 @@ impl Dedup {
                     let (text, label) = doc_of(d);
                     let f = crosslingual::features(
                         &text,
-                        label.as_deref(),
+                        label,
                         Strip::of(boilerplate, set_aside_from, d),
                         known_lines.then(|| lines.doc(d as usize).0),
                         seed,

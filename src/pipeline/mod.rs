@@ -306,7 +306,7 @@ impl Dedup {
                     Some(f) => corpus.labels(f)?,
                     None => Default::default(),
                 };
-                let doc_of = |d: u32| (corpus.text(DocId(d), &self.read), labels.get(d).map(str::to_string));
+                let doc_of = |d: u32| (corpus.text(DocId(d), &self.read), labels.get(d));
                 clustering = self.link_languages(
                     &p,
                     &doc_of,
