@@ -307,7 +307,7 @@ impl ReferenceIndex {
             .checked_mul(k * 4 + 8 * 3 + ENTRY + 8)
             .and_then(|x| x.checked_add(e.checked_mul(ENTRY)?))
             .and_then(|x| x.checked_add(w.checked_mul(ENTRY)?))
-            .and_then(|x| x.checked_add(HEADER + 8 + id_bytes));
+            .and_then(|x| x.checked_add(id_bytes)?.checked_add(HEADER + 8));
         if end != Some(seg.map.len()) {
             return Err(bad(path, "segment length does not match its header"));
         }

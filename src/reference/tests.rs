@@ -101,6 +101,13 @@ fn other_settings_and_damaged_files_are_refused() {
     std::fs::write(&seg_path, &damaged).unwrap();
     let e = ReferenceIndex::open(dir.path(), &config()).err().unwrap().to_string();
     assert!(e.contains("id offsets"), "{e}");
+    // A header whose id byte count is near 2^64 is refused as a length mismatch; the bound is
+    // computed without overflow (a fuzzer's find: `HEADER + 8 + id_bytes` overflowed).
+    let mut damaged = bytes.clone();
+    damaged[40..48].copy_from_slice(&(u64::MAX - 16).to_le_bytes());
+    std::fs::write(&seg_path, &damaged).unwrap();
+    let e = ReferenceIndex::open(dir.path(), &config()).err().unwrap().to_string();
+    assert!(e.contains("segment length"), "{e}");
     // A folder without a manifest is no index.
     assert!(ReferenceIndex::open(&dir.path().join("none"), &config()).is_err());
 }
