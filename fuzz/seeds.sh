@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Seeds for the fuzz targets, in fuzz/corpus/<target> (where `cargo fuzz run <target>` starts).
+# The binary formats (`index`, `lexicon`, `parquet`) are rarely reached from random bytes: a
+# valid small file of each gives the fuzzer their tables to mutate. Made with the CLI, so they
+# follow the formats as they are. Usage: bash fuzz/seeds.sh [NEARDUP_BIN]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+nd=${1:-$here/../target/release/neardup}
+[ -x "$nd" ] || { echo "no neardup binary at $nd (cargo build --release first)" >&2; exit 1; }
+out=$here/corpus
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$out"/{reader,pass,parquet,index,lexicon}
+
+# Text: the first records of the seeds, as JSONL and as plain lines.
+data=$here/../tests/data
+head -c 3000 "$data/seeds.jsonl" > "$out/reader/seeds.jsonl"
+printf '{"id":"a","text":"one two three four five six"}\n{"id":"b","text":"one two three four five six"}\n{"text":1}\n\n' \
+  > "$out/reader/small.jsonl"
+printf 'the same line of text here\nthe same line of text here\nanother line\n' > "$out/pass/lines.txt"
+printf 'maison à Paris\n北京市的房子\nبيت في القاهرة\n' > "$out/pass/scripts.txt"
+
+# A two-record corpus for the binary formats.
+printf '{"id":"a","text":"one two three four five six seven"}\n{"id":"b","text":"alpha beta gamma delta epsilon zeta"}\n' \
+  > "$tmp/small.jsonl"
+# A Parquet file of signatures (valid footer and pages; no text column) and, where pyarrow is
+# installed, a table of texts.
+"$nd" sign "$tmp/small.jsonl" -o "$out/parquet/signatures.parquet" -q
+py=${PYTHON:-python3}
+[ -x "$here/../target/python-venv/bin/python" ] && py=${PYTHON:-$here/../target/python-venv/bin/python}
+"$py" -c 'import pyarrow' 2> /dev/null && "$py" - "$out/parquet/texts.parquet" <<'PY'
+import sys, pyarrow as pa, pyarrow.parquet as pq
+pq.write_table(pa.table({"id": ["a", "b", None], "text": ["one two three four five", "one two three four five", "x"]}), sys.argv[1])
+PY
+"$nd" index build "$tmp/small.jsonl" -o "$tmp/index" --substrings -q
+cp "$tmp"/index/seg-*.bin "$out/index/"
+
+# A lexicon from two tiny dictd dictionaries (index: headword, base-64 offset and length).
+python3 - "$tmp/dict" <<'PY'
+import gzip, os, sys
+d = sys.argv[1]; os.makedirs(d)
+A = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+def enc(v):
+    s = ""
+    while True:
+        s = A[v % 64] + s; v //= 64
+        if v == 0: return s
+def write(name, entries):
+    body, index = b"", ""
+    for head, text in entries:
+        t = text.encode()
+        index += f"{head}\t{enc(len(body))}\t{enc(len(t))}\n"
+        body += t
+    open(f"{d}/{name}.index", "w").write(index)
+    gzip.open(f"{d}/{name}.dict.dz", "wb").write(body)
+write("freedict-fra-eng", [("maison", "maison\nhouse; home\n"), ("chat", "chat\ncat\n"), ("eau", "eau\nwater\n")])
+write("freedict-eng-ind", [("house", "house\nrumah\n"), ("water", "water\nair\n"), ("cat", "cat\nkucing\n")])
+PY
+"$nd" lexicon build "$tmp/dict" -o "$out/lexicon/small.bin" > /dev/null 2>&1
+echo "seeds written to $out"
