@@ -44,22 +44,36 @@ proptest! {
     }
 }
 
-/// Damage to a valid file: bytes changed (position, new byte), and where to cut it short, if at all.
-type Damage = (Vec<(prop::sample::Index, u8)>, Option<prop::sample::Index>);
+/// Damage to a valid file: bytes changed (position, new byte), 8-byte words of its header set
+/// to extreme values (word number, value), and where to cut it short, if at all.
+type Damage = (
+    Vec<(prop::sample::Index, u8)>,
+    Vec<(usize, u64)>,
+    Option<prop::sample::Index>,
+);
 
 fn damage() -> impl Strategy<Value = Damage> {
+    // Counts and offsets near 2^64, 2^63 and 2^32: sums of them with sizes overflow, which a
+    // few random bytes never make.
+    let extreme = prop::sample::select(vec![u64::MAX, u64::MAX - 64, 1 << 63, 1 << 32, u64::from(u32::MAX)]);
     (
         prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..8),
+        prop::collection::vec((0usize..8, extreme), 0..3),
         prop::option::of(any::<prop::sample::Index>()),
     )
 }
 
 /// `valid` with `damage` done to it.
-fn damaged(valid: &[u8], (edits, cut): &Damage) -> Vec<u8> {
+fn damaged(valid: &[u8], (edits, words, cut): &Damage) -> Vec<u8> {
     let mut data = valid.to_vec();
     for (at, byte) in edits {
         let i = at.index(data.len());
         data[i] = *byte;
+    }
+    for &(word, value) in words {
+        if let Some(w) = data.get_mut(word * 8..word * 8 + 8) {
+            w.copy_from_slice(&value.to_le_bytes());
+        }
     }
     if let Some(cut) = cut {
         data.truncate(cut.index(data.len()));
