@@ -12,7 +12,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$out"/{reader,pass,parquet,index,lexicon}
 
-# Text: the first records of the seeds, as JSONL and as plain lines.
+# Text: the start of the seeds (cut inside a record), small records with a bad one and a blank
+# line, and plain lines in three scripts for the pass (read as lines).
 data=$here/../tests/data
 head -c 3000 "$data/seeds.jsonl" > "$out/reader/seeds.jsonl"
 printf '{"id":"a","text":"one two three four five six"}\n{"id":"b","text":"one two three four five six"}\n{"text":1}\n\n' \
