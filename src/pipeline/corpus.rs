@@ -289,13 +289,7 @@ impl Corpus {
             return Ok(None);
         }
         let m = &self.docs[d.index()];
-        let bad = |kind| {
-            Error::Record(RecordError {
-                file: self.sources[m.source as usize].name().to_string(),
-                line: m.line,
-                kind,
-            })
-        };
+        let bad = |kind| Error::Record(reader::record_error(&self.sources[m.source as usize], m.line, kind));
         // Read with the reader's own scanner (what it accepted, this reads alike); of a key
         // given twice, the last value counts, as JSON readers take it.
         let record = self.record(d);
@@ -310,14 +304,15 @@ impl Corpus {
                 // was read, and its escapes as JSON).
                 let value = std::str::from_utf8(inner)
                     .map_err(|e| bad(RecordErrorKind::InvalidUtf8(start + 1 + e.valid_up_to())))?;
-                let span = reader::json::StrSpan {
-                    start: 0,
-                    end: value.len(),
-                    escaped: inner.contains(&b'\\'),
+                // As the reader hands a text over: escaped only if it holds escapes, which the
+                // scanner has validated.
+                let text = match value.contains('\\') {
+                    true => reader::Text::Json(value),
+                    false => reader::Text::Plain(value),
                 };
-                let mut label = String::new();
-                reader::json::unescape(value, span, &mut label).map_err(bad)?;
-                Ok((!label.is_empty()).then_some(label))
+                let mut scratch = String::new();
+                let label = text.resolve(&mut scratch);
+                Ok((!label.is_empty()).then(|| label.to_string()))
             }
             _ => Err(bad(RecordErrorKind::LangNotString(name.to_string()))),
         }
