@@ -36,26 +36,9 @@ PY
 "$nd" index build "$tmp/small.jsonl" -o "$tmp/index" --substrings -q
 cp "$tmp"/index/seg-*.bin "$out/index/"
 
-# A lexicon from two tiny dictd dictionaries (index: headword, base-64 offset and length).
-python3 - "$tmp/dict" <<'PY'
-import gzip, os, sys
-d = sys.argv[1]; os.makedirs(d)
-A = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-def enc(v):
-    s = ""
-    while True:
-        s = A[v % 64] + s; v //= 64
-        if v == 0: return s
-def write(name, entries):
-    body, index = b"", ""
-    for head, text in entries:
-        t = text.encode()
-        index += f"{head}\t{enc(len(body))}\t{enc(len(t))}\n"
-        body += t
-    open(f"{d}/{name}.index", "w").write(index)
-    gzip.open(f"{d}/{name}.dict.dz", "wb").write(body)
-write("freedict-fra-eng", [("maison", "maison\nhouse; home\n"), ("chat", "chat\ncat\n"), ("eau", "eau\nwater\n")])
-write("freedict-eng-ind", [("house", "house\nrumah\n"), ("water", "water\nair\n"), ("cat", "cat\nkucing\n")])
-PY
-"$nd" lexicon build "$tmp/dict" -o "$out/lexicon/small.bin" > /dev/null 2>&1
+# A lexicon from a three-entry CC-CEDICT file (plain text; no dictd files needed).
+mkdir -p "$tmp/no-dictd"
+printf '# CC-CEDICT\n選舉 选举 [xuan3 ju3] /to elect/election/\n房子 房子 [fang2 zi5] /house/\n水 水 [shui3] /water/\n' \
+  > "$tmp/cedict.txt"
+"$nd" lexicon build "$tmp/no-dictd" --cedict "$tmp/cedict.txt" -o "$out/lexicon/small.bin" > /dev/null 2>&1
 echo "seeds written to $out"
